@@ -1,0 +1,23 @@
+// What the gateway keeps per request: the verified caller and the headers it forwards to subgraphs.
+import type { Request } from "express";
+import { Viewer } from "../lib/auth";
+import { requestContextFrom } from "../lib/context";
+
+export interface GatewayContext {
+  viewer: Viewer | undefined;
+  authorization: string | undefined;
+  requestId: string;
+  acceptLanguage: string | undefined;
+}
+
+/** Verifies the token at the edge so a bad one costs no subgraph request. */
+export function createGatewayContext(request: Request): GatewayContext {
+  const { viewer, requestId } = requestContextFrom(request.headers);
+  const acceptLanguage = request.headers["accept-language"];
+  return {
+    viewer,
+    requestId,
+    authorization: request.headers.authorization,
+    acceptLanguage: typeof acceptLanguage === "string" ? acceptLanguage.slice(0, 200) : undefined,
+  };
+}

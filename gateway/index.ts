@@ -1,0 +1,49 @@
+// The gateway: serves the checked-in supergraph, verifies tokens at the edge and plans queries across the subgraphs.
+import "reflect-metadata";
+import fs from "node:fs";
+import { ApolloGateway } from "@apollo/gateway";
+import { config, SubgraphName } from "../lib/config";
+import { logger } from "../lib/logger";
+import { SUPERGRAPH_PATH } from "../lib/paths";
+import { RunningService, startService, stopOnSignals } from "../lib/server";
+import { createGatewayContext, GatewayContext } from "./context";
+import { SubgraphDataSource } from "./subgraph-data-source";
+
+export interface GatewayOptions {
+  port: number;
+  /** Where each subgraph answers; defaults to the configured URLs. */
+  subgraphUrls?: Record<SubgraphName, string>;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<RunningService> {
+  const urls = options.subgraphUrls ?? config().subgraphUrls;
+  const gateway = new ApolloGateway({
+    supergraphSdl: fs.readFileSync(SUPERGRAPH_PATH, "utf8"),
+    buildService: ({ name }) => new SubgraphDataSource({ url: urls[name as SubgraphName] }),
+  });
+  return startService<GatewayContext>({
+    name: "gateway",
+    port: options.port,
+    apollo: { gateway },
+    context: async (request) => createGatewayContext(request),
+    ready: async () => {
+      const checks = await Promise.all(
+        Object.values(urls).map((url) =>
+          fetch(new URL("/ready", url), { signal: AbortSignal.timeout(2000) })
+            .then((response) => response.ok)
+            .catch(() => false),
+        ),
+      );
+      return checks.every(Boolean);
+    },
+  });
+}
+
+if (require.main === module) {
+  startGateway({ port: config().port })
+    .then((service) => stopOnSignals(service.stop))
+    .catch((error) => {
+      logger.error("could not start", { service: "gateway", error });
+      process.exit(1);
+    });
+}

@@ -1,0 +1,57 @@
+// What every service knows about a request: who is calling, which request it is, which languages it reads.
+import type { IncomingHttpHeaders } from "node:http";
+import { Role, Viewer, viewerFromAuthorization } from "./auth";
+import { forbidden, unauthenticated } from "./errors";
+import { currentRequestScope } from "./request-context";
+
+export interface RequestContext {
+  viewer: Viewer | undefined;
+  requestId: string;
+  /** Preferred languages, best first, from the Accept-Language header. */
+  locales: string[];
+}
+
+/** Parses Accept-Language into language tags ordered by quality, e.g. ["pt-PT", "pt", "en"]. */
+export function parseAcceptLanguage(header: string | undefined): string[] {
+  if (!header) return [];
+  return header
+    .split(",")
+    .map((part, index) => {
+      const [tag, ...params] = part.trim().split(";");
+      const quality = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find(Boolean);
+      return { tag: tag.trim(), q: quality === undefined ? 1 : Number(quality), index };
+    })
+    .filter((item) => /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(item.tag) && item.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index)
+    .map((item) => item.tag)
+    .slice(0, 10);
+}
+
+/** Builds the request context from HTTP headers; a bad token is an UNAUTHENTICATED error, never the public. */
+export function requestContextFrom(headers: IncomingHttpHeaders): RequestContext {
+  const authorization = headers.authorization;
+  const viewer = viewerFromAuthorization(typeof authorization === "string" ? authorization : undefined);
+  const acceptLanguage = headers["accept-language"];
+  return {
+    viewer,
+    requestId: currentRequestScope()?.requestId ?? "unknown",
+    locales: parseAcceptLanguage(typeof acceptLanguage === "string" ? acceptLanguage : undefined),
+  };
+}
+
+/** The caller, or UNAUTHENTICATED when there is none. */
+export function requireViewer(context: RequestContext): Viewer {
+  if (!context.viewer) throw unauthenticated();
+  return context.viewer;
+}
+
+/** The caller, when it holds one of `roles`; UNAUTHENTICATED without a token, FORBIDDEN with another role. */
+export function requireRole(context: RequestContext, ...roles: Role[]): Viewer {
+  const viewer = requireViewer(context);
+  if (!roles.includes(viewer.role)) {
+    throw forbidden(`This operation needs one of these roles: ${roles.join(", ")}; your token has ${viewer.role}.`);
+  }
+  return viewer;
+}
+
+export const isOrganizer = (viewer: Viewer | undefined): boolean => viewer?.role === Role.ORGANIZER;

@@ -1,0 +1,106 @@
+// One TypeORM DataSource per subgraph schema: creates the schema if missing and runs that subgraph's migrations.
+import { DataSource, DefaultNamingStrategy, QueryFailedError, EntitySchema, Logger as TypeOrmLogger, MixedList } from "typeorm";
+import { config } from "./config";
+import { logger } from "./logger";
+import { currentRequestScope } from "./request-context";
+
+/** Every SQL statement this process has sent, for the batching tests and the benchmark. */
+export const sqlStatementCounter = { total: 0 };
+
+class CountingLogger implements TypeOrmLogger {
+  logQuery(query: string): void {
+    sqlStatementCounter.total += 1;
+    const scope = currentRequestScope();
+    if (scope) scope.sqlStatements += 1;
+    logger.debug("sql", { query });
+  }
+  logQueryError(error: string | Error, query: string): void {
+    logger.warn("sql failed", { error: String(error), query });
+  }
+  logQuerySlow(time: number, query: string): void {
+    logger.warn("slow sql", { ms: time, query });
+  }
+  logSchemaBuild(): void {}
+  logMigration(message: string): void {
+    logger.info("migration", { message });
+  }
+  log(level: "log" | "info" | "warn", message: unknown): void {
+    if (level === "warn") logger.warn(String(message));
+  }
+}
+
+/** Maps camelCase properties to snake_case columns, so hand-written SQL and migrations read like SQL. */
+export function snakeCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+}
+
+class SnakeNamingStrategy extends DefaultNamingStrategy {
+  override columnName(propertyName: string, customName: string | undefined, prefixes: string[]): string {
+    return customName ?? snakeCase([...prefixes, propertyName].join("_"));
+  }
+}
+
+export interface DatabaseOptions {
+  /** The Postgres schema this subgraph owns. */
+  schema: string;
+  url: string;
+  entities: MixedList<Function | string | EntitySchema>;
+  migrations: MixedList<Function>;
+  poolSize?: number;
+}
+
+export function createDataSource(options: DatabaseOptions): DataSource {
+  return new DataSource({
+    type: "postgres",
+    url: options.url,
+    schema: options.schema,
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsTableName: "migrations",
+    namingStrategy: new SnakeNamingStrategy(),
+    uuidExtension: "pgcrypto",
+    migrationsTransactionMode: "each",
+    synchronize: false,
+    logging: true,
+    logger: new CountingLogger(),
+    maxQueryExecutionTime: 1000,
+    extra: {
+      max: options.poolSize ?? config().databasePoolSize,
+      application_name: `image-china-${options.schema}`,
+      // Every statement has a deadline so a stuck query cannot hold a request forever.
+      statement_timeout: 15_000,
+      connectionTimeoutMillis: 5_000,
+    },
+  });
+}
+
+/** Connects, creates the subgraph's schema (TypeORM does not) and brings it up to date. */
+export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
+  const dataSource = createDataSource(options);
+  await dataSource.initialize();
+  try {
+    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+  } catch (error) {
+    // Two services starting at once may race to create the same schema.
+    if (!/already exists/.test(String(error))) throw error;
+  }
+  await dataSource.runMigrations({ transaction: "each" });
+  return dataSource;
+}
+
+/** True when the database answers a trivial query. */
+export async function databaseIsReady(dataSource: DataSource): Promise<boolean> {
+  try {
+    await dataSource.query("SELECT 1");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True for a unique-constraint violation (Postgres 23505), which callers turn into CONFLICT. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as { code?: string; constraint?: string };
+  return driverError?.code === "23505" && (constraint === undefined || driverError.constraint === constraint);
+}

@@ -1,0 +1,35 @@
+// JSON logs, one object per line, stamped with the service name and the current request id.
+import { config } from "./config";
+import { currentRequestScope } from "./request-context";
+
+const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
+type Level = Exclude<keyof typeof LEVELS, "silent">;
+
+let serviceName = "image-china";
+
+export function setServiceName(name: string): void {
+  serviceName = name;
+}
+
+function write(level: Level, message: string, fields?: Record<string, unknown>): void {
+  if (LEVELS[level] < LEVELS[config().logLevel]) return;
+  const entry = {
+    time: new Date().toISOString(),
+    level,
+    service: currentRequestScope()?.service ?? serviceName,
+    requestId: currentRequestScope()?.requestId,
+    msg: message,
+    ...fields,
+  };
+  const line = JSON.stringify(entry, (_key, value) =>
+    value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value,
+  );
+  (level === "error" || level === "warn" ? process.stderr : process.stdout).write(`${line}\n`);
+}
+
+export const logger = {
+  debug: (message: string, fields?: Record<string, unknown>) => write("debug", message, fields),
+  info: (message: string, fields?: Record<string, unknown>) => write("info", message, fields),
+  warn: (message: string, fields?: Record<string, unknown>) => write("warn", message, fields),
+  error: (message: string, fields?: Record<string, unknown>) => write("error", message, fields),
+};

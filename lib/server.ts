@@ -1,0 +1,150 @@
+// The HTTP bootstrap every service shares: Apollo Server 5 on express 5, request ids, /health, /ready, graceful stop.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import express, { RequestHandler } from "express";
+import { ApolloServer, ApolloServerOptions, BaseContext } from "@apollo/server";
+import { expressMiddleware } from "@as-integrations/express5";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { GraphQLError } from "graphql";
+import { config } from "./config";
+import { formatError } from "./errors";
+import { logger } from "./logger";
+import { REQUEST_ID_HEADER, requestIdFrom, runInRequestScope } from "./request-context";
+
+export interface RunningService {
+  name: string;
+  url: string;
+  port: number;
+  /** Stops accepting connections, finishes requests in flight, then runs the service's own cleanup. */
+  stop(): Promise<void>;
+}
+
+export interface ServiceOptions<TContext extends BaseContext> {
+  name: string;
+  port: number;
+  host?: string;
+  /** A subgraph schema, or a gateway. */
+  apollo: Pick<ApolloServerOptions<TContext>, "schema" | "gateway"> & { plugins?: ApolloServerOptions<TContext>["plugins"] };
+  context: (request: express.Request) => Promise<TContext>;
+  /** True when the service can serve (its database answers). */
+  ready: () => Promise<boolean>;
+  /** Middleware that must run before the GraphQL handler (multipart uploads, limits). */
+  before?: RequestHandler[];
+  /** Largest JSON body accepted. */
+  jsonLimit?: string;
+  /** Cleanup after the HTTP server has closed (close the database, …). */
+  onStop?: () => Promise<void>;
+}
+
+/** Statuses that GraphQL errors thrown while building the context should carry over HTTP. */
+function httpStatusFor(error: unknown): number | undefined {
+  if (error instanceof GraphQLError && error.extensions?.code === "UNAUTHENTICATED") return 401;
+  return undefined;
+}
+
+export async function startService<TContext extends BaseContext>(options: ServiceOptions<TContext>): Promise<RunningService> {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  const httpServer = http.createServer(app);
+  // Slow clients must not hold sockets forever.
+  httpServer.headersTimeout = 20_000;
+  httpServer.requestTimeout = 10 * 60_000;
+  httpServer.keepAliveTimeout = 65_000;
+
+  const apollo = new ApolloServer<TContext>({
+    ...options.apollo,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: config().nodeEnv !== "production",
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      ...(options.apollo.schema ? [ApolloServerPluginInlineTraceDisabled()] : []),
+      ...(options.apollo.plugins ?? []),
+    ],
+  } as ApolloServerOptions<TContext>);
+  await apollo.start();
+
+  app.use((req, res, next) => {
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    runInRequestScope(requestId, options.name, next);
+  });
+  app.get("/health", (_req, res) => {
+    res.json({ status: "ok", service: options.name });
+  });
+  app.get("/ready", async (_req, res) => {
+    const ready = await options.ready();
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", service: options.name });
+  });
+  app.use(
+    "/graphql",
+    ...(options.before ?? []),
+    express.json({ limit: options.jsonLimit ?? "1mb" }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        try {
+          return await options.context(req);
+        } catch (error) {
+          const status = httpStatusFor(error);
+          if (status && error instanceof GraphQLError) {
+            throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status } } });
+          }
+          throw error;
+        }
+      },
+    }),
+  );
+  // Body-parser and other middleware errors (bad JSON, body too large) become coded GraphQL-shaped errors.
+  app.use(((error, _req, res, _next) => {
+    const status = typeof error?.status === "number" ? error.status : 500;
+    const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
+    if (status >= 500) logger.error("request failed", { error });
+    const message = status < 500 && error?.expose !== false ? String(error.message) : "Internal server error.";
+    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  }) as express.ErrorRequestHandler);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(options.port, options.host ?? config().host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${options.host ?? config().host}:${port}/graphql`;
+  logger.info("service listening", { service: options.name, url });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    name: options.name,
+    url,
+    port,
+    stop: () =>
+      (stopping ??= (async () => {
+        await apollo.stop();
+        await options.onStop?.();
+        logger.info("service stopped", { service: options.name });
+      })()),
+  };
+}
+
+/** Stops the given services on SIGTERM/SIGINT, finishing requests in flight, then exits. */
+export function stopOnSignals(stop: () => Promise<void>): void {
+  let received = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (received) return;
+    received = true;
+    logger.info("shutting down", { signal });
+    stop()
+      .then(() => process.exit(0))
+      .catch((error) => {
+        logger.error("shutdown failed", { error });
+        process.exit(1);
+      });
+  };
+  process.on("SIGTERM", handler);
+  process.on("SIGINT", handler);
+}

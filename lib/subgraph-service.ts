@@ -1,0 +1,75 @@
+// Starts one subgraph: its database schema and migrations, its GraphQL schema, and the shared HTTP bootstrap.
+import type { RequestHandler } from "express";
+import type { GraphQLSchema } from "graphql";
+import type { DataSource, EntitySchema, MixedList } from "typeorm";
+import { config, SubgraphName } from "./config";
+import { RequestContext, requestContextFrom } from "./context";
+import { databaseIsReady, openDatabase } from "./database";
+import { logger } from "./logger";
+import { RunningService, startService, stopOnSignals } from "./server";
+
+export interface SubgraphDefinition<TContext extends RequestContext> {
+  name: SubgraphName;
+  entities: MixedList<Function | string | EntitySchema>;
+  migrations: Function[];
+  /** Builds the GraphQL schema (called once per process). */
+  buildSchema: () => Promise<GraphQLSchema>;
+  /** Adds the subgraph's loaders and services to the request context. */
+  createContext: (request: RequestContext, dataSource: DataSource) => TContext;
+  /** Middleware before the GraphQL handler (the entries subgraph's multipart uploads). */
+  before?: () => RequestHandler[];
+}
+
+export interface RunningSubgraph extends RunningService {
+  dataSource: DataSource;
+}
+
+const schemas = new Map<string, Promise<GraphQLSchema>>();
+
+/** The subgraph's GraphQL schema, built once per process. */
+export function subgraphSchema(definition: SubgraphDefinition<RequestContext>): Promise<GraphQLSchema> {
+  let schema = schemas.get(definition.name);
+  if (!schema) {
+    schema = definition.buildSchema();
+    schemas.set(definition.name, schema);
+  }
+  return schema;
+}
+
+export async function startSubgraph<TContext extends RequestContext>(
+  definition: SubgraphDefinition<TContext>,
+  options: { port: number; databaseUrl: string },
+): Promise<RunningSubgraph> {
+  const dataSource = await openDatabase({
+    schema: definition.name,
+    url: options.databaseUrl,
+    entities: definition.entities,
+    migrations: definition.migrations,
+  });
+  const schema = await subgraphSchema(definition as unknown as SubgraphDefinition<RequestContext>);
+  const service = await startService<TContext>({
+    name: definition.name,
+    port: options.port,
+    apollo: { schema },
+    context: async (req) => definition.createContext(requestContextFrom(req.headers), dataSource),
+    ready: () => databaseIsReady(dataSource),
+    before: definition.before?.(),
+    onStop: () => dataSource.destroy(),
+  });
+  return { ...service, dataSource };
+}
+
+/** `node dist/subgraphs/<name>` : runs one subgraph alone against DATABASE_URL, as it is deployed. */
+export function runSubgraphStandalone<TContext extends RequestContext>(definition: SubgraphDefinition<TContext>): void {
+  const settings = config();
+  if (!settings.databaseUrl) {
+    process.stderr.write(`Invalid configuration: DATABASE_URL must be set to run the ${definition.name} subgraph alone (npm start runs everything on an embedded database).\n`);
+    process.exit(1);
+  }
+  startSubgraph(definition, { port: settings.subgraphPorts[definition.name], databaseUrl: settings.databaseUrl })
+    .then((service) => stopOnSignals(service.stop))
+    .catch((error) => {
+      logger.error("could not start", { service: definition.name, error });
+      process.exit(1);
+    });
+}

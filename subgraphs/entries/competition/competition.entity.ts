@@ -1,0 +1,67 @@
+import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
+import type { LocalizedText } from "../../../lib/i18n";
+import { ThemeCode } from "../../../lib/themes";
+
+@Entity({ name: "competition" })
+@ObjectType({ description: "The competition: its themes, its submission window and the rules entries must follow." })
+@Directive('@key(fields: "id")')
+export class Competition {
+  @PrimaryGeneratedColumn("uuid")
+  @Field(() => ID)
+  id!: string;
+
+  @Column("text")
+  @Field()
+  name!: string;
+
+  @Column("timestamptz")
+  @Field({ description: "No entry can be created, uploaded to, submitted or withdrawn before this time (DEADLINE_PASSED)." })
+  submissionOpensAt!: Date;
+
+  @Column("timestamptz")
+  @Field({ description: "No entry can be created, uploaded to, submitted or withdrawn after this time (DEADLINE_PASSED)." })
+  submissionClosesAt!: Date;
+
+  @Column("int", { default: 2 })
+  @Field(() => Int, { description: "Fewest photos in a PHOTO_SET entry." })
+  minPhotosPerSet!: number;
+
+  @Column("int", { default: 10 })
+  @Field(() => Int, { description: "Most photos in a PHOTO_SET entry." })
+  maxPhotosPerSet!: number;
+
+  @Column("int", { default: 4 })
+  @Field(() => Int, { description: "Most entries one entrant (by e-mail) may have in one theme, withdrawn ones not counted." })
+  maxEntriesPerEntrantPerTheme!: number;
+
+  @Column("int", { default: 180 })
+  @Field(() => Int, { description: "Longest micro-video, in seconds." })
+  maxVideoSeconds!: number;
+
+  @CreateDateColumn({ type: "timestamptz" })
+  createdAt!: Date;
+}
+
+@Entity({ name: "theme" })
+@ObjectType({ description: "One of the competition's themes." })
+export class Theme {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column("uuid")
+  competitionId!: string;
+
+  @Column("text")
+  @Field(() => ThemeCode)
+  code!: ThemeCode;
+
+  @Column("jsonb")
+  nameText!: LocalizedText;
+
+  @Column("jsonb", { default: {} })
+  descriptionText!: LocalizedText;
+
+  @Column("int")
+  position!: number;
+}

@@ -1,0 +1,26 @@
+// The entries subgraph's request context: the caller, its loaders and the services that apply the rules.
+import { DataSource } from "typeorm";
+import { RequestContext } from "../../lib/context";
+import { CompetitionService } from "./competition/competition.service";
+import { EntryGrantService } from "./entry-grant/entry-grant.service";
+import { EntryService } from "./entry/entry.service";
+import { createEntriesLoaders, EntriesLoaders } from "./loaders";
+
+export interface EntriesContext extends RequestContext {
+  loaders: EntriesLoaders;
+  competitions: CompetitionService;
+  entries: EntryService;
+  entryGrants: EntryGrantService;
+}
+
+export function createEntriesContext(request: RequestContext, dataSource: DataSource): EntriesContext {
+  const loaders = createEntriesLoaders(dataSource, request.viewer);
+  const competitions = new CompetitionService(dataSource, loaders);
+  return {
+    ...request,
+    loaders,
+    competitions,
+    entries: new EntryService(dataSource, loaders, request, competitions),
+    entryGrants: new EntryGrantService(dataSource, request),
+  };
+}

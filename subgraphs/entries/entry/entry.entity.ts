@@ -1,0 +1,241 @@
+import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
+import { ThemeCode } from "../../../lib/themes";
+
+export enum EntryKind {
+  PHOTO_SET = "PHOTO_SET",
+  SINGLE_PHOTO = "SINGLE_PHOTO",
+  MICRO_VIDEO = "MICRO_VIDEO",
+}
+registerEnumType(EntryKind, {
+  name: "EntryKind",
+  description: "PHOTO_SET: 2 to 10 photos (by default); SINGLE_PHOTO: one photo; MICRO_VIDEO: one video of at most 180 s.",
+});
+
+export enum EntryStatus {
+  DRAFT = "DRAFT",
+  SUBMITTED = "SUBMITTED",
+  WITHDRAWN = "WITHDRAWN",
+  DISQUALIFIED = "DISQUALIFIED",
+}
+registerEnumType(EntryStatus, {
+  name: "EntryStatus",
+  description: "DRAFT: editable, media can be uploaded; SUBMITTED: with the jury; WITHDRAWN by the venue; DISQUALIFIED by the organiser.",
+});
+
+@Entity({ name: "entry" })
+@ObjectType({ description: "A work entered in the competition: a photo set, a single photo or a micro-video." })
+@Directive('@key(fields: "id")')
+export class Entry {
+  @PrimaryGeneratedColumn("uuid")
+  @Field(() => ID)
+  id!: string;
+
+  @Column("uuid")
+  competitionId!: string;
+
+  @Column("uuid")
+  venueId!: string;
+
+  @Column("uuid")
+  organizationId!: string;
+
+  @Column("uuid")
+  entrantId!: string;
+
+  @Column("text")
+  themeCode!: ThemeCode;
+
+  @Column("text")
+  @Field(() => EntryKind)
+  kind!: EntryKind;
+
+  @Column("text")
+  @Field(() => EntryStatus)
+  status!: EntryStatus;
+
+  @Column("text")
+  @Field({ description: "The work's title, at most 200 characters." })
+  title!: string;
+
+  @Column("text", { nullable: true })
+  @Field(() => String, { nullable: true, description: "The photographer's description of the work, at most 5000 characters." })
+  description!: string | null;
+
+  @Column("text", { nullable: true })
+  creditName!: string | null;
+
+  @Column("char", { length: 2 })
+  country!: string;
+
+  @Column("boolean")
+  consentToPublication!: boolean;
+
+  @Column("boolean")
+  consentToRules!: boolean;
+
+  @Column("boolean")
+  declaresNoGenerativeAi!: boolean;
+
+  @Column("text", { nullable: true })
+  idempotencyKey!: string | null;
+
+  @Column("timestamptz", { nullable: true })
+  @Field(() => Date, { nullable: true, description: "When the entry was submitted to the jury." })
+  submittedAt!: Date | null;
+
+  @Column("timestamptz", { nullable: true })
+  withdrawnAt!: Date | null;
+
+  @Column("timestamptz", { nullable: true })
+  disqualifiedAt!: Date | null;
+
+  @Column("text", { nullable: true })
+  disqualificationReason!: string | null;
+
+  @CreateDateColumn({ type: "timestamptz" })
+  @Field()
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: "timestamptz" })
+  updatedAt!: Date;
+}
+
+@Entity({ name: "entrant" })
+@ObjectType({ description: "The photographer behind an entry. Identity and contact: organisers and the submitting venue's organisation only." })
+export class Entrant {
+  @PrimaryGeneratedColumn("uuid")
+  @Field(() => ID)
+  id!: string;
+
+  @Column("uuid")
+  competitionId!: string;
+
+  @Column("text")
+  @Field()
+  name!: string;
+
+  @Column("text")
+  @Field({ description: "Contact e-mail; identifies the entrant across entries (the per-theme entry limit counts by it)." })
+  email!: string;
+
+  @Column("char", { length: 2 })
+  @Field({ description: "ISO 3166-1 alpha-2 country of residence." })
+  country!: string;
+
+  @Column("text", { nullable: true })
+  @Field(() => String, { nullable: true })
+  phone!: string | null;
+
+  @CreateDateColumn({ type: "timestamptz" })
+  createdAt!: Date;
+}
+
+@Entity({ name: "photo" })
+@ObjectType({ description: "One photo of an entry, as uploaded (original, EXIF intact) and in derived sizes." })
+export class Photo {
+  @PrimaryGeneratedColumn("uuid")
+  @Field(() => ID)
+  id!: string;
+
+  @Column("uuid")
+  entryId!: string;
+
+  @Column("int")
+  @Field(() => Int, { description: "Order within the entry, from 1." })
+  position!: number;
+
+  @Column("int")
+  @Field(() => Int, { description: "Width of the original in pixels." })
+  width!: number;
+
+  @Column("int")
+  @Field(() => Int, { description: "Height of the original in pixels." })
+  height!: number;
+
+  @Column("text")
+  @Field({ description: "MIME type of the original, judged by content: image/jpeg or image/png." })
+  contentType!: string;
+
+  @Column("bigint", { transformer: { to: (value: number) => value, from: (value: string) => Number(value) } })
+  byteSize!: number;
+
+  @Column("text")
+  sha256!: string;
+
+  @Column("text")
+  originalKey!: string;
+
+  @Column("text")
+  displayKey!: string;
+
+  @Column("text")
+  thumbnailKey!: string;
+
+  @Column("jsonb", { nullable: true })
+  exif!: Record<string, unknown> | null;
+
+  @CreateDateColumn({ type: "timestamptz" })
+  createdAt!: Date;
+}
+
+@Entity({ name: "micro_video" })
+@ObjectType({ description: "The video of a MICRO_VIDEO entry." })
+export class MicroVideo {
+  @PrimaryGeneratedColumn("uuid")
+  @Field(() => ID)
+  id!: string;
+
+  @Column("uuid")
+  entryId!: string;
+
+  @Column("double precision")
+  @Field(() => Float, { description: "Length in seconds." })
+  durationSeconds!: number;
+
+  @Column("int")
+  @Field(() => Int)
+  width!: number;
+
+  @Column("int")
+  @Field(() => Int)
+  height!: number;
+
+  @Column("text")
+  @Field({ description: "MIME type judged by content, e.g. video/mp4." })
+  contentType!: string;
+
+  @Column("bigint", { transformer: { to: (value: number) => value, from: (value: string) => Number(value) } })
+  byteSize!: number;
+
+  @Column("text")
+  sha256!: string;
+
+  @Column("text")
+  videoKey!: string;
+
+  @Column("text", { nullable: true })
+  posterKey!: string | null;
+
+  @CreateDateColumn({ type: "timestamptz" })
+  createdAt!: Date;
+}
+
+/**
+ * Who besides the owners may see an entry, and because of whom: `public` once an exhibition is
+ * published or an award is, `judge:<id>` while a judge has it assigned. Each source replaces its own set.
+ */
+@Entity({ name: "entry_grant" })
+export class EntryGrant {
+  @Column("uuid", { primary: true })
+  entryId!: string;
+
+  @Column("text", { primary: true })
+  audience!: string;
+
+  @Column("text", { primary: true })
+  source!: string;
+
+  @CreateDateColumn({ type: "timestamptz" })
+  createdAt!: Date;
+}

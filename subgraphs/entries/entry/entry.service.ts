@@ -1,0 +1,225 @@
+// Responsible for entries: who may read them, creating drafts idempotently, and the status rules
+// (submit, withdraw, disqualify) with the competition's window and limits.
+import { DataSource, EntityManager } from "typeorm";
+import { Role } from "../../../lib/auth";
+import { RequestContext, requireRole } from "../../../lib/context";
+import { parseCountry } from "../../../lib/country";
+import { badInput, conflict, forbidden, notFound } from "../../../lib/errors";
+import { parseId } from "../../../lib/ids";
+import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
+import { optionalText, requiredText } from "../../../lib/text";
+import type { CompetitionService } from "../competition/competition.service";
+import { entryCursor, EntriesLoaders, VenueEntriesArgs } from "../loaders";
+import { Entry, EntryKind, EntryStatus } from "./entry.entity";
+import { CreateEntryInput, EntryFilter, EntryStatsGroup } from "./entry.inputs";
+import { EntryStat } from "./entry.types";
+import { isOwner, restrictToVisible } from "./entry.visibility";
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/;
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+
+const STATS_KEY: Record<EntryStatsGroup, string> = {
+  [EntryStatsGroup.VENUE]: "entry.venue_id::text",
+  [EntryStatsGroup.THEME]: "entry.theme_code",
+  [EntryStatsGroup.COUNTRY]: "entry.country",
+  [EntryStatsGroup.KIND]: "entry.kind",
+  [EntryStatsGroup.STATUS]: "entry.status",
+};
+
+export class EntryService {
+  private readonly repository;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly loaders: EntriesLoaders,
+    private readonly context: RequestContext,
+    private readonly competitions: CompetitionService,
+  ) {
+    this.repository = dataSource.getRepository(Entry);
+  }
+
+  list(filter: EntryFilter | null | undefined, args: PageArgs): Promise<Page<Entry>> {
+    const query = restrictToVisible(this.repository.createQueryBuilder("entry"), "entry", this.context.viewer);
+    if (filter?.venueId) query.andWhere("entry.venue_id = :venueId", { venueId: parseId(filter.venueId, "filter.venueId") });
+    if (filter?.theme) query.andWhere("entry.theme_code = :theme", { theme: filter.theme });
+    if (filter?.kind) query.andWhere("entry.kind = :kind", { kind: filter.kind });
+    if (filter?.status) query.andWhere("entry.status = :status", { status: filter.status });
+    if (filter?.country) query.andWhere("entry.country = :country", { country: parseCountry(filter.country, "filter.country") });
+    return keysetPage(query, { columns: ["entry.created_at", "entry.id"], direction: "DESC", cursorOf: entryCursor }, args);
+  }
+
+  async get(id: string): Promise<Entry | null> {
+    return (await this.loaders.entry.load(parseId(id, "id"))) ?? null;
+  }
+
+  venueEntries(venueId: string, args: VenueEntriesArgs): Promise<Page<Entry>> {
+    return this.loaders.entriesByVenue(args).load(venueId);
+  }
+
+  async create(input: CreateEntryInput): Promise<Entry> {
+    const viewer = requireRole(this.context, Role.VENUE, Role.PARTNER);
+    const venueId = parseId(input.venueId, "venueId");
+    if (!viewer.venueIds.includes(venueId)) throw forbidden("venueId is not one of the venues your token acts for.");
+    const competition = await this.competitions.current();
+    this.competitions.assertWindowOpen(competition);
+    if (!(await this.competitions.theme(competition.id, input.theme))) throw badInput(`Theme ${input.theme} is not part of this competition.`, { argument: "theme" });
+    if (input.consentToRules !== true) throw badInput("The entrant must accept the competition rules (consentToRules: true).", { argument: "consentToRules" });
+    if (input.declaresNoGenerativeAi !== true) {
+      throw badInput("Works made with generative AI are not accepted; the entrant must declare none was used (declaresNoGenerativeAi: true).", {
+        argument: "declaresNoGenerativeAi",
+      });
+    }
+    const email = requiredText(input.entrant?.email, "entrant.email", 320).toLowerCase();
+    if (!EMAIL.test(email)) throw badInput("entrant.email must be an e-mail address.", { argument: "entrant.email" });
+    const entrant = {
+      name: requiredText(input.entrant.name, "entrant.name"),
+      email,
+      country: parseCountry(input.entrant.country, "entrant.country"),
+      phone: optionalText(input.entrant.phone, "entrant.phone", 40),
+    };
+    const idempotencyKey = input.idempotencyKey ?? null;
+    if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw badInput("idempotencyKey must be 8 to 128 letters, digits, dots, dashes, underscores or colons.", { argument: "idempotencyKey" });
+    }
+    const values = {
+      title: requiredText(input.title, "title"),
+      description: optionalText(input.description, "description", 5000),
+      creditName: optionalText(input.creditName, "creditName", 200) ?? entrant.name,
+    };
+
+    const id = await this.dataSource.transaction(async (manager) => {
+      const existing = idempotencyKey ? await this.findByIdempotencyKey(manager, venueId, idempotencyKey) : undefined;
+      if (existing) return existing;
+      // Upserting the entrant locks its row, so concurrent entries for one entrant count the limit one at a time.
+      const [{ id: entrantId }] = await manager.query(
+        `INSERT INTO entries.entrant (competition_id, name, email, country, phone) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (competition_id, email) DO UPDATE SET name = EXCLUDED.name, country = EXCLUDED.country, phone = COALESCE(EXCLUDED.phone, entries.entrant.phone)
+         RETURNING id`,
+        [competition.id, entrant.name, entrant.email, entrant.country, entrant.phone],
+      );
+      const [{ count }] = await manager.query(
+        `SELECT count(*)::int AS count FROM entries.entry WHERE entrant_id = $1 AND theme_code = $2 AND status <> 'WITHDRAWN'`,
+        [entrantId, input.theme],
+      );
+      if (count >= competition.maxEntriesPerEntrantPerTheme) {
+        throw badInput(`This entrant already has ${count} entries in ${input.theme}; at most ${competition.maxEntriesPerEntrantPerTheme} are allowed per theme.`, {
+          argument: "entrant.email",
+          limit: competition.maxEntriesPerEntrantPerTheme,
+        });
+      }
+      const inserted: { id: string }[] = await manager.query(
+        `INSERT INTO entries.entry (competition_id, venue_id, organization_id, entrant_id, theme_code, kind, status, title, description,
+           credit_name, country, consent_to_publication, consent_to_rules, declares_no_generative_ai, idempotency_key)
+         VALUES ($1, $2, $3, $4, $5, $6, 'DRAFT', $7, $8, $9, $10, $11, true, true, $12)
+         ON CONFLICT ON CONSTRAINT entry_idempotency_key_unique DO NOTHING
+         RETURNING id`,
+        [
+          competition.id, venueId, viewer.organizationId, entrantId, input.theme, input.kind, values.title, values.description,
+          values.creditName, entrant.country, input.consentToPublication === true, idempotencyKey,
+        ],
+      );
+      if (inserted.length) return inserted[0].id;
+      // A concurrent request with the same key committed first: answer with its entry.
+      return (await this.findByIdempotencyKey(manager, venueId, idempotencyKey!))!;
+    });
+    const entry = await this.repository.findOneByOrFail({ id });
+    if (idempotencyKey && (entry.title !== values.title || entry.themeCode !== input.theme || entry.kind !== input.kind)) {
+      throw conflict("This idempotencyKey was already used for a different entry; use a new key for a new entry.", { argument: "idempotencyKey", entryId: entry.id });
+    }
+    return entry;
+  }
+
+  private async findByIdempotencyKey(manager: EntityManager, venueId: string, key: string): Promise<string | undefined> {
+    const rows: { id: string }[] = await manager.query(`SELECT id FROM entries.entry WHERE venue_id = $1 AND idempotency_key = $2`, [venueId, key]);
+    return rows[0]?.id;
+  }
+
+  /**
+   * Runs a status change on a locked entry the caller owns (or any entry, for organisers).
+   * An entry the caller cannot see is NOT_FOUND; one it can see but not change is FORBIDDEN.
+   */
+  private async change(id: string, apply: (entry: Entry, manager: EntityManager) => Promise<void>, organizerOnly = false): Promise<Entry> {
+    const viewer = organizerOnly ? requireRole(this.context, Role.ORGANIZER) : requireRole(this.context, Role.ORGANIZER, Role.VENUE, Role.PARTNER);
+    const entryId = parseId(id, "id");
+    return this.dataSource.transaction(async (manager) => {
+      const entry = await manager.getRepository(Entry).createQueryBuilder("entry").setLock("pessimistic_write").where("entry.id = :entryId", { entryId }).getOne();
+      if (!entry || (viewer.role !== Role.ORGANIZER && !isOwner(viewer, entry))) {
+        if (entry && (await this.loaders.entry.load(entry.id))) throw forbidden("Only the submitting venue, its organisation or an organiser can change this entry.");
+        throw notFound("Entry", id);
+      }
+      await apply(entry, manager);
+      return manager.getRepository(Entry).save(entry);
+    });
+  }
+
+  async submit(id: string): Promise<Entry> {
+    const competition = await this.competitions.current();
+    return this.change(id, async (entry, manager) => {
+      if (entry.status === EntryStatus.SUBMITTED) return;
+      if (entry.status !== EntryStatus.DRAFT) throw conflict(`A ${entry.status} entry cannot be submitted.`, { status: entry.status });
+      this.competitions.assertWindowOpen(competition);
+      const [{ photos, videos }] = await manager.query(
+        `SELECT (SELECT count(*)::int FROM entries.photo WHERE entry_id = $1) AS photos,
+                (SELECT count(*)::int FROM entries.micro_video WHERE entry_id = $1) AS videos`,
+        [entry.id],
+      );
+      if (entry.kind === EntryKind.PHOTO_SET && (photos < competition.minPhotosPerSet || photos > competition.maxPhotosPerSet)) {
+        throw badInput(`A photo set needs ${competition.minPhotosPerSet} to ${competition.maxPhotosPerSet} photos; this one has ${photos}. Upload with uploadPhotos first.`);
+      }
+      if (entry.kind === EntryKind.SINGLE_PHOTO && photos !== 1) throw badInput(`A single-photo entry needs exactly one photo; this one has ${photos}.`);
+      if (entry.kind === EntryKind.MICRO_VIDEO && videos !== 1) throw badInput("A micro-video entry needs its video; upload it with uploadVideo first.");
+      entry.status = EntryStatus.SUBMITTED;
+      entry.submittedAt = new Date();
+    });
+  }
+
+  async withdraw(id: string): Promise<Entry> {
+    const competition = await this.competitions.current();
+    return this.change(id, async (entry) => {
+      if (entry.status === EntryStatus.WITHDRAWN) return;
+      if (entry.status === EntryStatus.DISQUALIFIED) throw conflict("A disqualified entry cannot be withdrawn.", { status: entry.status });
+      this.competitions.assertWindowOpen(competition);
+      entry.status = EntryStatus.WITHDRAWN;
+      entry.withdrawnAt = new Date();
+    });
+  }
+
+  async disqualify(id: string, reason: string): Promise<Entry> {
+    const text = requiredText(reason, "reason", 2000);
+    return this.change(
+      id,
+      async (entry) => {
+        if (entry.status === EntryStatus.DISQUALIFIED) return;
+        if (entry.status === EntryStatus.WITHDRAWN) throw conflict("A withdrawn entry cannot be disqualified.", { status: entry.status });
+        entry.status = EntryStatus.DISQUALIFIED;
+        entry.disqualifiedAt = new Date();
+        entry.disqualificationReason = text;
+      },
+      true,
+    );
+  }
+
+  /** Counts for organisers (all entries) and partners (their organisation's). */
+  async stats(groupBy: EntryStatsGroup): Promise<EntryStat[]> {
+    const viewer = requireRole(this.context, Role.ORGANIZER, Role.PARTNER);
+    const key = STATS_KEY[groupBy];
+    const params: unknown[] = [];
+    let scope = "";
+    if (viewer.role === Role.PARTNER) {
+      params.push(viewer.organizationId);
+      scope = "WHERE entry.organization_id = $1";
+    }
+    return this.dataSource.query(
+      `SELECT ${key} AS key, count(*)::int AS count,
+              (count(*) FILTER (WHERE entry.status = 'SUBMITTED'))::int AS submitted,
+              COALESCE(sum(photo_counts.photos), 0)::int AS photos,
+              count(video.id)::int AS videos
+         FROM entries.entry entry
+         LEFT JOIN (SELECT entry_id, count(*) AS photos FROM entries.photo GROUP BY entry_id) photo_counts ON photo_counts.entry_id = entry.id
+         LEFT JOIN entries.micro_video video ON video.entry_id = entry.id
+         ${scope}
+        GROUP BY 1 ORDER BY count DESC, key`,
+      params,
+    );
+  }
+}

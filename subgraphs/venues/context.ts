@@ -1,0 +1,28 @@
+// The venues subgraph's request context: the caller, its loaders and the services that apply the rules.
+import { DataSource } from "typeorm";
+import { RequestContext } from "../../lib/context";
+import { ApiClientService } from "./api-client/api-client.service";
+import { DivisionService } from "./division/division.service";
+import { createVenuesLoaders, VenuesLoaders } from "./loaders";
+import { OrganizationService } from "./organization/organization.service";
+import { VenueService } from "./venue/venue.service";
+
+export interface VenuesContext extends RequestContext {
+  loaders: VenuesLoaders;
+  organizations: OrganizationService;
+  venues: VenueService;
+  divisions: DivisionService;
+  apiClients: ApiClientService;
+}
+
+export function createVenuesContext(request: RequestContext, dataSource: DataSource): VenuesContext {
+  const loaders = createVenuesLoaders(dataSource);
+  return {
+    ...request,
+    loaders,
+    organizations: new OrganizationService(dataSource, loaders, request),
+    venues: new VenueService(dataSource, loaders, request),
+    divisions: new DivisionService(dataSource, loaders, request),
+    apiClients: new ApiClientService(dataSource, loaders, request),
+  };
+}

@@ -1,0 +1,27 @@
+import { Directive, Field, ID, ObjectType } from "type-graphql";
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+@Entity({ name: "division" })
+@ObjectType({ description: "A regional division with its own awards and ceremony, e.g. the Portugal Division." })
+@Directive('@key(fields: "id")')
+export class Division {
+  @PrimaryGeneratedColumn("uuid")
+  @Field(() => ID)
+  id!: string;
+
+  @Column("text", { unique: true })
+  @Field({ description: "Stable short code, e.g. \"PT\" for the Portugal Division." })
+  code!: string;
+
+  @Column("text")
+  @Field()
+  name!: string;
+
+  @Column("text", { nullable: true })
+  @Field(() => String, { nullable: true, description: "ISO 3166-1 alpha-2 country the division covers, when it covers one country." })
+  country!: string | null;
+
+  @CreateDateColumn({ type: "timestamptz" })
+  @Field()
+  createdAt!: Date;
+}

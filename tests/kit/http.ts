@@ -1,0 +1,61 @@
+// GraphQL over HTTP as a client sends it, and tokens for each role.
+import { Role, signToken } from "../../lib/auth";
+
+export interface GraphqlResponse<T = Record<string, any>> {
+  status: number;
+  data: T | null | undefined;
+  errors: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[] | undefined;
+  headers: Headers;
+}
+
+export async function graphql<T = Record<string, any>>(
+  url: string,
+  query: string,
+  options: { variables?: Record<string, unknown>; token?: string; headers?: Record<string, string> } = {},
+): Promise<GraphqlResponse<T>> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    },
+    body: JSON.stringify({ query, variables: options.variables ?? {} }),
+  });
+  const text = await response.text();
+  let body: { data?: T | null; errors?: GraphqlResponse["errors"] } = {};
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`Not JSON (status ${response.status}): ${text.slice(0, 500)}`);
+  }
+  return { status: response.status, data: body.data, errors: body.errors, headers: response.headers };
+}
+
+/** The codes of a response's errors, for assertions. */
+export const errorCodes = (response: GraphqlResponse) => (response.errors ?? []).map((error) => error.extensions?.code);
+
+export interface TokenOptions {
+  role: Role | keyof typeof Role;
+  org?: string;
+  venues?: string[];
+  judge?: string;
+  sub?: string;
+  ttlSeconds?: number;
+}
+
+/** A valid token for the test configuration's secret. */
+export function tokenFor(options: TokenOptions): string {
+  return signToken(
+    { sub: options.sub ?? `test:${options.role}`, role: options.role as Role, org: options.org, venues: options.venues, judge: options.judge },
+    options.ttlSeconds,
+  ).token;
+}
+
+/** Sends `_entities` straight to a subgraph, as an attacker bypassing the gateway would. */
+export function entities(url: string, representations: Record<string, unknown>[], selection: string, token?: string) {
+  return graphql(url, `query($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } }`, {
+    variables: { representations },
+    token,
+  });
+}

@@ -9,6 +9,7 @@ import { createEntriesContext, EntriesContext } from "./context";
 import { EntryGrantResolver } from "./entry-grant/entry-grant.resolver";
 import { Entrant, Entry, EntryGrant, MicroVideo, Photo } from "./entry/entry.entity";
 import { EntryResolver } from "./entry/entry.resolver";
+import { EntryFactResolver } from "./entry/entry-fact.resolver";
 import { entriesReferenceResolvers } from "./references";
 import { VenueEntriesResolver } from "./venue/venue.resolver";
 
@@ -18,7 +19,7 @@ export const entriesSubgraph: SubgraphDefinition<EntriesContext> = {
   migrations: migrationsBySubgraph.entries,
   buildSchema: () =>
     buildTypeGraphqlSubgraph({
-      resolvers: [CompetitionResolver, ThemeResolver, EntryResolver, VenueEntriesResolver, EntryGrantResolver],
+      resolvers: [CompetitionResolver, ThemeResolver, EntryResolver, EntryFactResolver, VenueEntriesResolver, EntryGrantResolver],
       referenceResolvers: entriesReferenceResolvers,
     }),
   createContext: createEntriesContext,

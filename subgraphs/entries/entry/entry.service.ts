@@ -8,6 +8,7 @@ import { badInput, conflict, forbidden, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
 import { optionalText, requiredText } from "../../../lib/text";
+import { ThemeCode } from "../../../lib/themes";
 import type { CompetitionService } from "../competition/competition.service";
 import { entryCursor, EntriesLoaders, VenueEntriesArgs } from "../loaders";
 import { Entry, EntryKind, EntryStatus } from "./entry.entity";
@@ -197,6 +198,20 @@ export class EntryService {
       },
       true,
     );
+  }
+
+  /** Internal facts for other subgraphs (service tokens): no identity, keyset-paged by id. */
+  async facts(options: { ids: string[] | null; theme: ThemeCode | null; status: EntryStatus | null; afterId: string | null; first: number | null }) {
+    requireRole(this.context, Role.ORGANIZER);
+    const first = options.first ?? 1000;
+    if (!Number.isInteger(first) || first < 1 || first > 5000) throw badInput("first must be between 1 and 5000.", { argument: "first" });
+    const query = this.repository.createQueryBuilder("entry").orderBy("entry.id", "ASC").limit(first);
+    if (options.ids) query.andWhere("entry.id = ANY(CAST(:ids AS uuid[]))", { ids: options.ids.map((id) => parseId(id, "ids")) });
+    if (options.theme) query.andWhere("entry.theme_code = :theme", { theme: options.theme });
+    if (options.status) query.andWhere("entry.status = :status", { status: options.status });
+    if (options.afterId) query.andWhere("entry.id > :afterId", { afterId: parseId(options.afterId, "afterId") });
+    const rows = await query.getMany();
+    return rows.map((entry) => ({ ...entry, theme: entry.themeCode }));
   }
 
   /** Counts for organisers (all entries) and partners (their organisation's). */

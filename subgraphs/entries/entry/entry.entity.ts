@@ -173,7 +173,7 @@ export class Photo {
   thumbnailKey!: string;
 
   @Column("jsonb", { nullable: true })
-  exif!: Record<string, unknown> | null;
+  exif!: Record<string, string | number | null> | null;
 
   @CreateDateColumn({ type: "timestamptz" })
   createdAt!: Date;

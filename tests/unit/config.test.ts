@@ -1,0 +1,43 @@
+import { ConfigError, loadConfig } from "../../lib/config";
+
+const problem = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    return error instanceof ConfigError ? error.variable : String(error);
+  }
+  return undefined;
+};
+
+describe("config", () => {
+  it("has working defaults for a development machine", () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.subgraphPorts).toEqual({ venues: 4001, entries: 4002, judging: 4003, exhibitions: 4004 });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.demoData).toBe(true);
+    expect(config.dataDir).toMatch(/\.data$/);
+  });
+
+  it("derives subgraph ports from PORT unless set one by one", () => {
+    const config = loadConfig({ PORT: "5000", JUDGING_PORT: "6003" });
+    expect(config.subgraphPorts).toEqual({ venues: 5001, entries: 5002, judging: 6003, exhibitions: 5004 });
+    expect(config.subgraphUrls.judging).toBe("http://127.0.0.1:6003/graphql");
+  });
+
+  it("turns demo data off with an external database or in production", () => {
+    expect(loadConfig({ DATABASE_URL: "postgres://localhost/x" }).demoData).toBe(false);
+    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(40) }).demoData).toBe(false);
+  });
+
+  it("names the variable of a bad value", () => {
+    expect(problem({ PORT: "eighty" })).toBe("PORT");
+    expect(problem({ PORT: "70000" })).toBe("PORT");
+    expect(problem({ NODE_ENV: "staging" })).toBe("NODE_ENV");
+    expect(problem({ DATABASE_URL: "mysql://x" })).toBe("DATABASE_URL");
+    expect(problem({ DEMO_DATA: "maybe" })).toBe("DEMO_DATA");
+    expect(problem({ NODE_ENV: "production" })).toBe("JWT_SECRET");
+    expect(problem({ JWT_SECRET: "short" })).toBe("JWT_SECRET");
+    expect(problem({ LOG_LEVEL: "loud" })).toBe("LOG_LEVEL");
+  });
+});

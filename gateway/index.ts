@@ -2,11 +2,13 @@
 import "reflect-metadata";
 import fs from "node:fs";
 import { ApolloGateway } from "@apollo/gateway";
+import graphqlUploadExpress from "graphql-upload/graphqlUploadExpress.mjs";
 import { config, SubgraphName } from "../lib/config";
 import { logger } from "../lib/logger";
 import { SUPERGRAPH_PATH } from "../lib/paths";
 import { RunningService, startService, stopOnSignals } from "../lib/server";
 import { createGatewayContext, GatewayContext } from "./context";
+import { mediaProxy } from "./media-proxy";
 import { SubgraphDataSource } from "./subgraph-data-source";
 
 export interface GatewayOptions {
@@ -26,6 +28,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     port: options.port,
     apollo: { gateway },
     context: async (request) => createGatewayContext(request),
+    // Multipart uploads are parsed here (files buffered on disk, not in memory) and streamed on by SubgraphDataSource.
+    before: [graphqlUploadExpress({ maxFileSize: config().uploads.maxFileBytes, maxFiles: config().uploads.maxFiles })],
+    routes: (app) => {
+      const proxy = mediaProxy(urls.entries);
+      app.get("/media/*path", (request, response) => void proxy(request, response));
+    },
     ready: async () => {
       const checks = await Promise.all(
         Object.values(urls).map((url) =>

@@ -1,14 +1,63 @@
-// How the gateway calls a subgraph: forwards the caller's token, request id and languages.
+// How the gateway calls a subgraph: forwards the caller's token, request id and languages,
+// and streams multipart uploads on to the subgraph that owns the upload field.
+import { Readable } from "node:stream";
 import { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from "@apollo/gateway";
+import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { REQUEST_ID_HEADER } from "../lib/request-context";
 import type { GatewayContext } from "./context";
+import { badInput, codedError, ErrorCode } from "../lib/errors";
+import { FoundUpload, findUploads, multipartBody } from "./upload-forwarding";
+
+/** The headers every subgraph request carries. Each subgraph verifies the token again. */
+function forwardedHeaders(context: Partial<GatewayContext>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (context.authorization) headers.authorization = context.authorization;
+  if (context.requestId) headers[REQUEST_ID_HEADER] = context.requestId;
+  if (context.acceptLanguage) headers["accept-language"] = context.acceptLanguage;
+  return headers;
+}
+
+/** Waits for every file part of the client's request; a broken multipart body is the client's error, with a code. */
+async function awaitUploads(uploads: FoundUpload[]): Promise<void> {
+  for (const { upload } of uploads) {
+    try {
+      await upload.promise;
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (status === 413) throw codedError(ErrorCode.PAYLOAD_TOO_LARGE, String((error as Error).message));
+      throw badInput(`The multipart request is malformed: ${String((error as Error).message ?? error).slice(0, 200)}.`);
+    }
+  }
+}
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const headers = request.http!.headers;
-    // Each subgraph verifies the token again; the gateway's check is not trusted blindly.
-    if (context.authorization) headers.set("authorization", context.authorization);
-    if (context.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
-    if (context.acceptLanguage) headers.set("accept-language", context.acceptLanguage);
+    for (const [name, value] of Object.entries(forwardedHeaders(context))) request.http!.headers.set(name, value);
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const uploads = findUploads(options.request.variables);
+    if (uploads.length === 0) return super.process(options);
+    await awaitUploads(uploads);
+    const { contentType, body } = multipartBody(
+      { query: options.request.query!, operationName: options.request.operationName, variables: options.request.variables },
+      uploads,
+    );
+    const response = await fetch(this.url!, {
+      method: "POST",
+      headers: {
+        ...forwardedHeaders(options.context),
+        "content-type": contentType,
+        // Apollo's CSRF prevention is on at the subgraph too.
+        "apollo-require-preflight": "true",
+      },
+      body: Readable.toWeb(body) as ReadableStream,
+      duplex: "half",
+    } as RequestInit);
+    const result = (await response.json().catch(() => undefined)) as GatewayGraphQLResponse | undefined;
+    if (!result || (!("data" in result) && !("errors" in result))) {
+      throw new Error(`Upload forwarding got status ${response.status} from the subgraph`);
+    }
+    return result;
   }
 }

@@ -1,4 +1,5 @@
 // The one place that reads process.env: every setting is parsed and validated here, once.
+import { createHash } from "node:crypto";
 import path from "node:path";
 
 export type SubgraphName = "venues" | "entries" | "judging" | "exhibitions";
@@ -20,6 +21,16 @@ export interface Config {
   dataDir: string;
   embeddedPostgresPort: number;
   mediaRoot: string;
+  /** Secret for signed media URLs. */
+  mediaUrlSecret: string;
+  /** Base URL partners reach the API at (media URLs are built on it). */
+  publicUrl: string;
+  uploads: {
+    /** Files per multipart request. */
+    maxFiles: number;
+    /** Absolute ceiling per file at the transport; each kind of media has its own, lower limit on the competition. */
+    maxFileBytes: number;
+  };
   demoData: boolean;
   jwt: {
     secret: string;
@@ -99,6 +110,7 @@ export function loadConfig(env: Env = process.env): Config {
   const jwtSecret = env.JWT_SECRET || (nodeEnv === "production" ? "" : DEVELOPMENT_JWT_SECRET);
   if (!jwtSecret) throw new ConfigError("JWT_SECRET", "must be set in production");
   if (jwtSecret.length < 32) throw new ConfigError("JWT_SECRET", "must be at least 32 characters long");
+  if (env.MEDIA_URL_SECRET && env.MEDIA_URL_SECRET.length < 32) throw new ConfigError("MEDIA_URL_SECRET", "must be at least 32 characters long");
 
   return {
     nodeEnv,
@@ -112,6 +124,12 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     embeddedPostgresPort: readInt(env, "EMBEDDED_POSTGRES_PORT", 54329, 1),
     mediaRoot: path.resolve(env.MEDIA_ROOT || path.join(dataDir, "media")),
+    mediaUrlSecret: env.MEDIA_URL_SECRET || createHash("sha256").update(`media:${jwtSecret}`).digest("hex"),
+    publicUrl: (readUrl(env, "PUBLIC_URL", `http://localhost:${port}`, ["http:", "https:"]) as string).replace(/\/+$/, ""),
+    uploads: {
+      maxFiles: readInt(env, "UPLOAD_MAX_FILES", 10, 1, 100),
+      maxFileBytes: readInt(env, "UPLOAD_MAX_FILE_BYTES", 500 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
+    },
     demoData: readBoolean(env, "DEMO_DATA", databaseUrl === undefined && nodeEnv !== "production"),
     jwt: {
       secret: jwtSecret,

@@ -104,3 +104,9 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const driverError = error.driverError as { code?: string; constraint?: string };
   return driverError?.code === "23505" && (constraint === undefined || driverError.constraint === constraint);
 }
+
+/** pg returns bigint as a string; our bigints (bytes, pixels) fit a JavaScript number. */
+export const bigintAsNumber = {
+  to: (value: number) => value,
+  from: (value: string | null) => (value === null ? null : Number(value)),
+};

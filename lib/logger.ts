@@ -11,6 +11,22 @@ export function setServiceName(name: string): void {
   serviceName = name;
 }
 
+interface ErrorLike {
+  name?: string;
+  message: string;
+  stack?: string;
+  cause?: unknown;
+}
+
+// Duck-typed: errors from another realm (node's fetch, a VM) are not `instanceof Error` here.
+function isErrorLike(value: unknown): value is ErrorLike {
+  return typeof value === "object" && value !== null && typeof (value as ErrorLike).message === "string" && "stack" in value;
+}
+
+function describeError(error: ErrorLike): Record<string, unknown> {
+  return { name: error.name, message: error.message, stack: error.stack, cause: isErrorLike(error.cause) ? error.cause.message : undefined };
+}
+
 function write(level: Level, message: string, fields?: Record<string, unknown>): void {
   if (LEVELS[level] < LEVELS[config().logLevel]) return;
   const entry = {
@@ -21,9 +37,7 @@ function write(level: Level, message: string, fields?: Record<string, unknown>):
     msg: message,
     ...fields,
   };
-  const line = JSON.stringify(entry, (_key, value) =>
-    value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value,
-  );
+  const line = JSON.stringify(entry, (_key, value) => (isErrorLike(value) ? describeError(value) : value));
   (level === "error" || level === "warn" ? process.stderr : process.stdout).write(`${line}\n`);
 }
 

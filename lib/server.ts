@@ -33,6 +33,8 @@ export interface ServiceOptions<TContext extends BaseContext> {
   before?: RequestHandler[];
   /** Largest JSON body accepted. */
   jsonLimit?: string;
+  /** Extra HTTP routes besides /graphql (the entries service's /media). */
+  routes?: (app: express.Express) => void;
   /** Cleanup after the HTTP server has closed (close the database, …). */
   onStop?: () => Promise<void>;
 }
@@ -82,6 +84,7 @@ export async function startService<TContext extends BaseContext>(options: Servic
     const ready = await options.ready();
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", service: options.name });
   });
+  options.routes?.(app);
   app.use(
     "/graphql",
     ...(options.before ?? []),

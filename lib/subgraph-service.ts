@@ -1,5 +1,5 @@
 // Starts one subgraph: its database schema and migrations, its GraphQL schema, and the shared HTTP bootstrap.
-import type { RequestHandler } from "express";
+import type { Express, RequestHandler } from "express";
 import type { GraphQLSchema } from "graphql";
 import type { DataSource, EntitySchema, MixedList } from "typeorm";
 import { config, SubgraphName } from "./config";
@@ -18,6 +18,8 @@ export interface SubgraphDefinition<TContext extends RequestContext> {
   createContext: (request: RequestContext, dataSource: DataSource) => TContext;
   /** Middleware before the GraphQL handler (the entries subgraph's multipart uploads). */
   before?: () => RequestHandler[];
+  /** Extra HTTP routes (the entries subgraph's /media). */
+  routes?: (app: Express) => void;
 }
 
 export interface RunningSubgraph extends RunningService {
@@ -54,6 +56,7 @@ export async function startSubgraph<TContext extends RequestContext>(
     context: async (req) => definition.createContext(requestContextFrom(req.headers), dataSource),
     ready: () => databaseIsReady(dataSource),
     before: definition.before?.(),
+    routes: definition.routes,
     onStop: () => dataSource.destroy(),
   });
   return { ...service, dataSource };

@@ -3,6 +3,7 @@ import { DataSource } from "typeorm";
 import { RequestContext } from "../../lib/context";
 import { CompetitionService } from "./competition/competition.service";
 import { EntryGrantService } from "./entry-grant/entry-grant.service";
+import { EntryMediaService } from "./entry/entry-media.service";
 import { EntryService } from "./entry/entry.service";
 import { createEntriesLoaders, EntriesLoaders } from "./loaders";
 
@@ -10,6 +11,7 @@ export interface EntriesContext extends RequestContext {
   loaders: EntriesLoaders;
   competitions: CompetitionService;
   entries: EntryService;
+  entryMedia: EntryMediaService;
   entryGrants: EntryGrantService;
 }
 
@@ -21,6 +23,7 @@ export function createEntriesContext(request: RequestContext, dataSource: DataSo
     loaders,
     competitions,
     entries: new EntryService(dataSource, loaders, request, competitions),
+    entryMedia: new EntryMediaService(dataSource, loaders, request, competitions),
     entryGrants: new EntryGrantService(dataSource, request),
   };
 }

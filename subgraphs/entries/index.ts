@@ -1,5 +1,7 @@
 // The entries subgraph: the competition, its themes, entries, entrants and their media.
 import "reflect-metadata";
+import graphqlUploadExpress from "graphql-upload/graphqlUploadExpress.mjs";
+import { config } from "../../lib/config";
 import { buildTypeGraphqlSubgraph } from "../../lib/subgraph-schema";
 import { runSubgraphStandalone, SubgraphDefinition } from "../../lib/subgraph-service";
 import { migrationsBySubgraph } from "../../migrations";
@@ -9,6 +11,8 @@ import { createEntriesContext, EntriesContext } from "./context";
 import { EntryGrantResolver } from "./entry-grant/entry-grant.resolver";
 import { Entrant, Entry, EntryGrant, MicroVideo, Photo } from "./entry/entry.entity";
 import { EntryResolver } from "./entry/entry.resolver";
+import { EntryMediaResolver, MicroVideoResolver, PhotoResolver } from "./entry/entry-media.resolver";
+import { serveMedia } from "./media/media-route";
 import { EntryFactResolver } from "./entry/entry-fact.resolver";
 import { entriesReferenceResolvers } from "./references";
 import { VenueEntriesResolver } from "./venue/venue.resolver";
@@ -19,10 +23,15 @@ export const entriesSubgraph: SubgraphDefinition<EntriesContext> = {
   migrations: migrationsBySubgraph.entries,
   buildSchema: () =>
     buildTypeGraphqlSubgraph({
-      resolvers: [CompetitionResolver, ThemeResolver, EntryResolver, EntryFactResolver, VenueEntriesResolver, EntryGrantResolver],
+      resolvers: [CompetitionResolver, ThemeResolver, EntryResolver, EntryMediaResolver, PhotoResolver, MicroVideoResolver, EntryFactResolver, VenueEntriesResolver, EntryGrantResolver],
       referenceResolvers: entriesReferenceResolvers,
     }),
   createContext: createEntriesContext,
+  // Multipart requests (GraphQL multipart request spec): files are streamed to disk, limits apply while they arrive.
+  before: () => [graphqlUploadExpress({ maxFileSize: config().uploads.maxFileBytes, maxFiles: config().uploads.maxFiles })],
+  routes: (app) => {
+    app.get("/media/*path", (request, response, next) => serveMedia(request, response).catch(next));
+  },
 };
 
 if (require.main === module) runSubgraphStandalone(entriesSubgraph);

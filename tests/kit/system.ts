@@ -54,6 +54,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       const gateway = await startGateway({ port: 0, subgraphUrls: urls });
       services.unshift(gateway);
       gatewayUrl = gateway.url;
+      // Media URLs are built on the public URL, which is the gateway's.
+      setConfig({ ...config(), publicUrl: new URL(gateway.url).origin });
     }
     return {
       gatewayUrl,

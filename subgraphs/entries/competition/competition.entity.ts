@@ -1,4 +1,5 @@
-import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
+import { bigintAsNumber } from "../../../lib/database";
+import { Directive, Field, Float, ID, Int, ObjectType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
 import type { LocalizedText } from "../../../lib/i18n";
 import { ThemeCode } from "../../../lib/themes";
@@ -38,6 +39,22 @@ export class Competition {
   @Column("int", { default: 180 })
   @Field(() => Int, { description: "Longest micro-video, in seconds." })
   maxVideoSeconds!: number;
+
+  @Column("bigint", { default: 31457280, transformer: bigintAsNumber })
+  @Field(() => Float, { description: "Largest photo file, in bytes (default 30 MB). Larger: PAYLOAD_TOO_LARGE." })
+  maxPhotoBytes!: number;
+
+  @Column("int", { default: 1600 })
+  @Field(() => Int, { description: "Smallest long side of a photo, in pixels. Smaller: BAD_USER_INPUT." })
+  minPhotoLongSide!: number;
+
+  @Column("bigint", { default: 100000000, transformer: bigintAsNumber })
+  @Field(() => Float, { description: "Most pixels (width × height) a photo may decode to (default 100 megapixels). More: PAYLOAD_TOO_LARGE." })
+  maxPhotoPixels!: number;
+
+  @Column("bigint", { default: 524288000, transformer: bigintAsNumber })
+  @Field(() => Float, { description: "Largest micro-video file, in bytes (default 500 MB). Larger: PAYLOAD_TOO_LARGE." })
+  maxVideoBytes!: number;
 
   @CreateDateColumn({ type: "timestamptz" })
   createdAt!: Date;

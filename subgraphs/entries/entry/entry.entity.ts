@@ -1,3 +1,4 @@
+import { bigintAsNumber } from "../../../lib/database";
 import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
 import { ThemeCode } from "../../../lib/themes";
@@ -157,7 +158,7 @@ export class Photo {
   @Field({ description: "MIME type of the original, judged by content: image/jpeg or image/png." })
   contentType!: string;
 
-  @Column("bigint", { transformer: { to: (value: number) => value, from: (value: string) => Number(value) } })
+  @Column("bigint", { transformer: bigintAsNumber })
   byteSize!: number;
 
   @Column("text")
@@ -205,7 +206,7 @@ export class MicroVideo {
   @Field({ description: "MIME type judged by content, e.g. video/mp4." })
   contentType!: string;
 
-  @Column("bigint", { transformer: { to: (value: number) => value, from: (value: string) => Number(value) } })
+  @Column("bigint", { transformer: bigintAsNumber })
   byteSize!: number;
 
   @Column("text")

@@ -1,0 +1,35 @@
+// Streams GET /media/* from the entries service, so partners use one host for the API and its media.
+import { Readable } from "node:stream";
+import type { Request, Response } from "express";
+import { logger } from "../lib/logger";
+
+const PASSED_HEADERS = ["content-type", "content-length", "content-range", "accept-ranges", "cache-control", "x-content-type-options", "content-disposition"];
+
+export function mediaProxy(entriesUrl: string) {
+  const origin = new URL(entriesUrl).origin;
+  return async (request: Request, response: Response): Promise<void> => {
+    const target = `${origin}${request.originalUrl}`;
+    try {
+      const upstream = await fetch(target, {
+        method: request.method === "HEAD" ? "HEAD" : "GET",
+        headers: request.headers.range ? { range: String(request.headers.range) } : {},
+        signal: AbortSignal.timeout(60_000),
+      });
+      response.status(upstream.status);
+      for (const name of PASSED_HEADERS) {
+        const value = upstream.headers.get(name);
+        if (value) response.setHeader(name, value);
+      }
+      if (!upstream.body || request.method === "HEAD") {
+        response.end();
+        return;
+      }
+      Readable.fromWeb(upstream.body as never)
+        .on("error", (error) => response.destroy(error))
+        .pipe(response);
+    } catch (error) {
+      logger.warn("media proxy failed", { error });
+      response.status(502).json({ errors: [{ message: "Media are unavailable right now; try again shortly.", extensions: { code: "SERVICE_UNAVAILABLE" } }] });
+    }
+  };
+}

@@ -1,0 +1,105 @@
+import GraphQLUpload from "graphql-upload/GraphQLUpload.mjs";
+import type { FileUpload } from "graphql-upload/processRequest.mjs";
+import { Arg, Ctx, Field, Float, ID, Int, Mutation, ObjectType, registerEnumType, Resolver, FieldResolver, Root } from "type-graphql";
+import { Role } from "../../../lib/auth";
+import { forbidden } from "../../../lib/errors";
+import type { EntriesContext } from "../context";
+import { signedMediaUrl } from "../media/media-store";
+import { MicroVideo, Photo } from "./entry.entity";
+import { maySeeIdentity } from "./entry.visibility";
+
+export enum ImageSize {
+  THUMBNAIL = "THUMBNAIL",
+  DISPLAY = "DISPLAY",
+  ORIGINAL = "ORIGINAL",
+}
+registerEnumType(ImageSize, {
+  name: "ImageSize",
+  description: "THUMBNAIL: long side 400 px; DISPLAY: long side 1920 px (never enlarged); ORIGINAL: the file as uploaded, EXIF intact — organisers and the submitting venue or its organisation only.",
+});
+
+@ObjectType({ description: "Camera data read from the original's EXIF; fields the camera did not record are null." })
+export class PhotoExif {
+  @Field(() => String, { nullable: true, description: "Make and model, e.g. \"Canon EOS R5\"." })
+  camera!: string | null;
+
+  @Field(() => String, { nullable: true })
+  lens!: string | null;
+
+  @Field(() => String, { nullable: true, description: "When it was taken, as the camera's clock read (ISO 8601, with an offset only when the camera recorded one)." })
+  takenAt!: string | null;
+
+  @Field(() => Int, { nullable: true })
+  iso!: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Seconds, e.g. 0.004 for 1/250 s." })
+  exposureTime!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  fNumber!: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Millimetres." })
+  focalLength!: number | null;
+}
+
+@Resolver(() => Photo)
+export class PhotoResolver {
+  @FieldResolver(() => String, {
+    description: "A signed link to the image, valid until the end of the next UTC day. ORIGINAL: organisers and the owner only (FORBIDDEN otherwise).",
+  })
+  async url(@Root() photo: Photo, @Arg("size", () => ImageSize, { defaultValue: ImageSize.DISPLAY }) size: ImageSize, @Ctx() context: EntriesContext) {
+    if (size === ImageSize.ORIGINAL) {
+      const entry = await context.loaders.entry.load(photo.entryId);
+      if (!entry || !maySeeIdentity(context.viewer, entry)) throw forbidden("Originals can be downloaded by organisers and the submitting venue or its organisation only.");
+      return signedMediaUrl(photo.originalKey);
+    }
+    return signedMediaUrl(size === ImageSize.THUMBNAIL ? photo.thumbnailKey : photo.displayKey);
+  }
+
+  @FieldResolver(() => PhotoExif, { nullable: true, description: "Camera data of the original; null when it had none. Hidden from judges (blind judging)." })
+  exif(@Root() photo: Photo, @Ctx() context: EntriesContext) {
+    return context.viewer?.role === Role.JUDGE ? null : photo.exif;
+  }
+
+  @FieldResolver(() => Float, { description: "Size of the original in bytes." })
+  byteSize(@Root() photo: Photo) {
+    return photo.byteSize;
+  }
+}
+
+@Resolver(() => MicroVideo)
+export class MicroVideoResolver {
+  @FieldResolver(() => String, { description: "A signed link to the video (supports HTTP Range), valid until the end of the next UTC day." })
+  url(@Root() video: MicroVideo) {
+    return signedMediaUrl(video.videoKey);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "A signed link to a poster frame (JPEG), when one could be made." })
+  posterUrl(@Root() video: MicroVideo) {
+    return video.posterKey ? signedMediaUrl(video.posterKey) : null;
+  }
+
+  @FieldResolver(() => Float, { description: "Size of the file in bytes." })
+  byteSize(@Root() video: MicroVideo) {
+    return video.byteSize;
+  }
+}
+
+@Resolver()
+export class EntryMediaResolver {
+  @Mutation(() => [Photo], {
+    description:
+      "Adds photos to a DRAFT photo entry (multipart request; send `apollo-require-preflight: true`). JPEG or PNG, judged by content; limits on Competition. All files are stored or none. Errors: UNSUPPORTED_MEDIA_TYPE, PAYLOAD_TOO_LARGE, BAD_USER_INPUT (corrupt, too small, too many), CONFLICT (not a draft, same file already entered), DEADLINE_PASSED, FORBIDDEN, NOT_FOUND.",
+  })
+  uploadPhotos(@Arg("entryId", () => ID) entryId: string, @Arg("files", () => [GraphQLUpload]) files: Promise<FileUpload>[], @Ctx() context: EntriesContext) {
+    return context.entryMedia.uploadPhotos(entryId, files);
+  }
+
+  @Mutation(() => MicroVideo, {
+    description:
+      "Adds the video to a DRAFT MICRO_VIDEO entry (multipart). MP4 or MOV, judged by content, at most Competition.maxVideoSeconds long. Errors: UNSUPPORTED_MEDIA_TYPE, PAYLOAD_TOO_LARGE, BAD_USER_INPUT, CONFLICT, DEADLINE_PASSED, FORBIDDEN, NOT_FOUND.",
+  })
+  uploadVideo(@Arg("entryId", () => ID) entryId: string, @Arg("file", () => GraphQLUpload) file: Promise<FileUpload>, @Ctx() context: EntriesContext) {
+    return context.entryMedia.uploadVideo(entryId, file);
+  }
+}

@@ -1,0 +1,35 @@
+// The entries service's media storage and the signed URLs it hands out for each stored object.
+import path from "node:path";
+import { config } from "../../../lib/config";
+import { signMediaPath } from "./signed-url";
+import { LocalDiskStorage, MediaStorage } from "./storage";
+
+const stores = new Map<string, MediaStorage>();
+
+/** The storage for the configured media root (one instance per root). An object-store driver would be chosen here. */
+export function mediaStorage(): MediaStorage {
+  const root = config().mediaRoot;
+  let store = stores.get(root);
+  if (!store) {
+    store = new LocalDiskStorage(root);
+    stores.set(root, store);
+  }
+  return store;
+}
+
+/** Where received uploads wait while they are checked: inside the media root's own temp folder. */
+export function uploadTempDir(): string {
+  return path.join(config().mediaRoot, ".tmp", "uploads");
+}
+
+const DAY = 86_400_000;
+
+/**
+ * A signed, expiring URL for a stored object, on the public URL (the gateway proxies /media to this service).
+ * Links expire at the end of the next UTC day: at most two days of access from one answer, and the same URL
+ * all day long, so browsers and CDNs can cache it.
+ */
+export function signedMediaUrl(key: string, now = Date.now()): string {
+  const expiresAt = new Date((Math.floor(now / DAY) + 2) * DAY);
+  return `${config().publicUrl}/media/${key}${signMediaPath(key, "media", expiresAt, config().mediaUrlSecret)}`;
+}

@@ -8,7 +8,7 @@ import { logger } from "../lib/logger";
 import { SUPERGRAPH_PATH } from "../lib/paths";
 import { RunningService, startService, stopOnSignals } from "../lib/server";
 import { createGatewayContext, GatewayContext } from "./context";
-import { mediaProxy } from "./media-proxy";
+import { entriesProxy } from "./entries-proxy";
 import { SubgraphDataSource } from "./subgraph-data-source";
 
 export interface GatewayOptions {
@@ -31,8 +31,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     // Multipart uploads are parsed here (files buffered on disk, not in memory) and streamed on by SubgraphDataSource.
     before: [graphqlUploadExpress({ maxFileSize: config().uploads.maxFileBytes, maxFiles: config().uploads.maxFiles })],
     routes: (app) => {
-      const proxy = mediaProxy(urls.entries);
+      const proxy = entriesProxy(urls.entries);
       app.get("/media/*path", (request, response) => void proxy(request, response));
+      app.get("/exports/*path", (request, response) => void proxy(request, response));
     },
     ready: async () => {
       const checks = await Promise.all(

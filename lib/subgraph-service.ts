@@ -18,8 +18,8 @@ export interface SubgraphDefinition<TContext extends RequestContext> {
   createContext: (request: RequestContext, dataSource: DataSource) => TContext;
   /** Middleware before the GraphQL handler (the entries subgraph's multipart uploads). */
   before?: () => RequestHandler[];
-  /** Extra HTTP routes (the entries subgraph's /media). */
-  routes?: (app: Express) => void;
+  /** Extra HTTP routes (the entries subgraph's /media and /exports). */
+  routes?: (app: Express, dataSource: DataSource) => void;
 }
 
 export interface RunningSubgraph extends RunningService {
@@ -56,7 +56,7 @@ export async function startSubgraph<TContext extends RequestContext>(
     context: async (req) => definition.createContext(requestContextFrom(req.headers), dataSource),
     ready: () => databaseIsReady(dataSource),
     before: definition.before?.(),
-    routes: definition.routes,
+    routes: definition.routes && ((app) => definition.routes!(app, dataSource)),
     onStop: () => dataSource.destroy(),
   });
   return { ...service, dataSource };

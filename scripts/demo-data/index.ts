@@ -3,7 +3,7 @@ import type { DataSource } from "typeorm";
 import type { SubgraphName } from "../../lib/config";
 import { logger } from "../../lib/logger";
 import { loadDemoEntries } from "./entries";
-import { demoMediaRows } from "./media";
+import { generateDemoMedia } from "./media";
 import { loadDemoVenues } from "./venues";
 
 export { DEMO_CLIENTS, DEMO } from "./venues";
@@ -14,7 +14,7 @@ export async function loadDemoDataIfEmpty(dataSources: Record<SubgraphName, Data
   if (count > 0) return false;
   const started = Date.now();
   const venues = await loadDemoVenues(dataSources.venues);
-  const entries = await loadDemoEntries(dataSources.entries, venues, demoMediaRows());
+  const entries = await loadDemoEntries(dataSources.entries, venues, await generateDemoMedia());
   logger.info("demo data loaded", { venues: venues.length, entries: entries.length, ms: Date.now() - started });
   return true;
 }

@@ -13,6 +13,7 @@ import { Entrant, Entry, EntryGrant, MicroVideo, Photo } from "./entry/entry.ent
 import { EntryResolver } from "./entry/entry.resolver";
 import { EntryMediaResolver, MicroVideoResolver, PhotoResolver } from "./entry/entry-media.resolver";
 import { serveMedia } from "./media/media-route";
+import { exportEntriesRoute } from "./entry/entry-export.route";
 import { EntryFactResolver } from "./entry/entry-fact.resolver";
 import { entriesReferenceResolvers } from "./references";
 import { VenueEntriesResolver } from "./venue/venue.resolver";
@@ -29,8 +30,9 @@ export const entriesSubgraph: SubgraphDefinition<EntriesContext> = {
   createContext: createEntriesContext,
   // Multipart requests (GraphQL multipart request spec): files are streamed to disk, limits apply while they arrive.
   before: () => [graphqlUploadExpress({ maxFileSize: config().uploads.maxFileBytes, maxFiles: config().uploads.maxFiles })],
-  routes: (app) => {
+  routes: (app, dataSource) => {
     app.get("/media/*path", (request, response, next) => serveMedia(request, response).catch(next));
+    app.get("/exports/entries.csv", exportEntriesRoute(() => dataSource));
   },
 };
 

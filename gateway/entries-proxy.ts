@@ -1,18 +1,21 @@
-// Streams GET /media/* from the entries service, so partners use one host for the API and its media.
+// Streams GET /media/* and /exports/* from the entries service, so partners use one host for the API, media and exports.
 import { Readable } from "node:stream";
 import type { Request, Response } from "express";
 import { logger } from "../lib/logger";
 
 const PASSED_HEADERS = ["content-type", "content-length", "content-range", "accept-ranges", "cache-control", "x-content-type-options", "content-disposition"];
 
-export function mediaProxy(entriesUrl: string) {
+export function entriesProxy(entriesUrl: string) {
   const origin = new URL(entriesUrl).origin;
   return async (request: Request, response: Response): Promise<void> => {
     const target = `${origin}${request.originalUrl}`;
     try {
       const upstream = await fetch(target, {
         method: request.method === "HEAD" ? "HEAD" : "GET",
-        headers: request.headers.range ? { range: String(request.headers.range) } : {},
+        headers: {
+          ...(request.headers.range ? { range: String(request.headers.range) } : {}),
+          ...(request.headers.authorization ? { authorization: String(request.headers.authorization) } : {}),
+        },
         signal: AbortSignal.timeout(60_000),
       });
       response.status(upstream.status);

@@ -1,12 +1,11 @@
 // How the gateway calls a subgraph: forwards the caller's token, request id and languages,
 // and streams multipart uploads on to the subgraph that owns the upload field.
-import { Readable } from "node:stream";
 import { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { REQUEST_ID_HEADER } from "../lib/request-context";
 import type { GatewayContext } from "./context";
 import { badInput, codedError, ErrorCode } from "../lib/errors";
-import { FoundUpload, findUploads, multipartBody } from "./upload-forwarding";
+import { FoundUpload, findUploads, multipartBody, postMultipart } from "./upload-forwarding";
 
 /** The headers every subgraph request carries. Each subgraph verifies the token again. */
 function forwardedHeaders(context: Partial<GatewayContext>): Record<string, string> {
@@ -39,22 +38,18 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const uploads = findUploads(options.request.variables);
     if (uploads.length === 0) return super.process(options);
     await awaitUploads(uploads);
-    const { contentType, body } = multipartBody(
+    const multipart = multipartBody(
       { query: options.request.query!, operationName: options.request.operationName, variables: options.request.variables },
       uploads,
     );
-    const response = await fetch(this.url!, {
-      method: "POST",
-      headers: {
-        ...forwardedHeaders(options.context),
-        "content-type": contentType,
-        // Apollo's CSRF prevention is on at the subgraph too.
-        "apollo-require-preflight": "true",
-      },
-      body: Readable.toWeb(body) as ReadableStream,
-      duplex: "half",
-    } as RequestInit);
-    const result = (await response.json().catch(() => undefined)) as GatewayGraphQLResponse | undefined;
+    // Apollo's CSRF prevention is on at the subgraph too.
+    const response = await postMultipart(this.url!, { ...forwardedHeaders(options.context), "apollo-require-preflight": "true" }, multipart);
+    let result: GatewayGraphQLResponse | undefined;
+    try {
+      result = JSON.parse(response.body) as GatewayGraphQLResponse;
+    } catch {
+      result = undefined;
+    }
     if (!result || (!("data" in result) && !("errors" in result))) {
       throw new Error(`Upload forwarding got status ${response.status} from the subgraph`);
     }

@@ -2,7 +2,10 @@
 // multipart request whose file parts are streamed, never held whole in memory.
 // @apollo/gateway alone would serialise the Upload values to JSON and lose the files.
 import { randomBytes } from "node:crypto";
+import http from "node:http";
+import https from "node:https";
 import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { FileUpload } from "graphql-upload/processRequest.mjs";
 import Upload from "graphql-upload/Upload.mjs";
 
@@ -53,10 +56,30 @@ export function multipartBody(operation: { query: string; operationName?: string
       const file: FileUpload = await item.upload.promise;
       yield `--${boundary}\r\nContent-Disposition: form-data; name="${index}"; filename="${headerSafeName(file.filename)}"\r\n` +
         `Content-Type: ${/^[\w.+-]+\/[\w.+-]+$/.test(file.mimetype) ? file.mimetype : "application/octet-stream"}\r\n\r\n`;
-      yield* file.createReadStream();
+      yield* file.createReadStream({ highWaterMark: 1 << 20 });
       yield "\r\n";
     }
     yield `--${boundary}--\r\n`;
   }
   return { contentType: `multipart/form-data; boundary=${boundary}`, body: Readable.from(parts(), { objectMode: false }) };
+}
+
+/**
+ * POSTs a multipart body with node's http client: piping applies backpressure end to end, so a file
+ * is never held in memory (fetch with a stream body read the whole file ahead here).
+ */
+export function postMultipart(url: string, headers: Record<string, string>, multipart: MultipartBody, timeoutMs = 10 * 60_000): Promise<{ status: number; body: string }> {
+  const target = new URL(url);
+  const client = target.protocol === "https:" ? https : http;
+  return new Promise((resolve, reject) => {
+    const request = client.request(target, { method: "POST", headers: { ...headers, "content-type": multipart.contentType }, timeout: timeoutMs }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      response.on("error", reject);
+    });
+    request.on("timeout", () => request.destroy(new Error("upload forwarding timed out")));
+    request.on("error", reject);
+    pipeline(multipart.body, request).catch((error) => request.destroy(error));
+  });
 }

@@ -23,8 +23,9 @@ import { isOwner } from "./entry.visibility";
 class StoredKeys {
   readonly keys: string[] = [];
 
+  /** Stores a buffer, or takes over a received temp file (moved, not copied). */
   async put(key: string, body: Buffer | string): Promise<string> {
-    if (typeof body === "string") await mediaStorage().putFile(key, body);
+    if (typeof body === "string") await mediaStorage().moveFile(key, body);
     else await mediaStorage().put(key, body);
     this.keys.push(key);
     return key;
@@ -102,9 +103,9 @@ export class EntryMediaService {
           byteSize: upload.bytes,
           sha256: upload.sha256,
           exif: image.exif ? { ...image.exif } : null,
-          originalKey: await stored.put(newMediaKey("photos", image.format === "png" ? "png" : "jpg"), upload.path),
           displayKey: await stored.put(newMediaKey("photos", "jpg"), sizes.DISPLAY.buffer),
           thumbnailKey: await stored.put(newMediaKey("photos", "jpg"), sizes.THUMBNAIL.buffer),
+          originalKey: await stored.put(newMediaKey("photos", image.format === "png" ? "png" : "jpg"), upload.path),
         });
       }
       return await this.dataSource.transaction(async (manager) => {
@@ -132,9 +133,12 @@ export class EntryMediaService {
     const stored = new StoredKeys();
     let upload: ReceivedUpload | undefined;
     try {
-      upload = await receiveUpload((await file).createReadStream(), { maxBytes: competition.maxVideoBytes, tempDir: uploadTempDir() });
+      const started = Date.now();
+      upload = await receiveUpload((await file).createReadStream({ highWaterMark: 1 << 20 }), { maxBytes: competition.maxVideoBytes, tempDir: uploadTempDir() });
+      const received = Date.now();
       const video = await inspectVideo(upload.path, { maxSeconds: competition.maxVideoSeconds });
       const poster = await makePoster(upload.path, { durationSeconds: video.durationSeconds });
+      const checked = Date.now();
       const row = {
         entryId: entry.id,
         durationSeconds: video.durationSeconds,
@@ -146,6 +150,7 @@ export class EntryMediaService {
         videoKey: await stored.put(newMediaKey("videos", video.mimeType === "video/quicktime" ? "mov" : "mp4"), upload.path),
         posterKey: poster ? await stored.put(newMediaKey("posters", "jpg"), poster) : null,
       };
+      logger.debug("video received", { bytes: upload.bytes, receiveMs: received - started, checkMs: checked - received, storeMs: Date.now() - checked });
       return await this.dataSource.transaction(async (manager) => {
         await this.lockDraft(manager, entry.id);
         await this.assertNotDuplicate(manager, [row.sha256]);

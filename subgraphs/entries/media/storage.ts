@@ -28,6 +28,8 @@ export interface MediaStorage {
   put(key: string, body: Readable | Buffer): Promise<MediaObjectStat>;
   /** Stores a local file (e.g. a received upload) under key, with the same guarantee as put. */
   putFile(key: string, sourcePath: string): Promise<MediaObjectStat>;
+  /** Like putFile, but takes the local file over (the source is gone afterwards): a rename on the same disk, no copy. */
+  moveFile(key: string, sourcePath: string): Promise<MediaObjectStat>;
   /** Opens the object for reading; NOT_FOUND when it does not exist. */
   createReadStream(key: string, range?: ByteRange): Promise<Readable>;
   stat(key: string): Promise<MediaObjectStat | null>;
@@ -90,6 +92,28 @@ export class LocalDiskStorage implements MediaStorage {
 
   async putFile(key: string, sourcePath: string): Promise<MediaObjectStat> {
     return this.writeAtomically(key, createReadStream(sourcePath));
+  }
+
+  async moveFile(key: string, sourcePath: string): Promise<MediaObjectStat> {
+    const finalPath = this.pathFor(key);
+    const handle = await fs.open(sourcePath, "r");
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.mkdir(path.dirname(finalPath), { recursive: true });
+    try {
+      await fs.rename(sourcePath, finalPath);
+    } catch (error) {
+      // Another file system (the source lives outside the media root): copy atomically, then drop the source.
+      if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+      const stat = await this.putFile(key, sourcePath);
+      await fs.rm(sourcePath, { force: true });
+      return stat;
+    }
+    const info = await fs.stat(finalPath);
+    return { key, bytes: info.size, modifiedAt: info.mtime };
   }
 
   async createReadStream(key: string, range?: ByteRange): Promise<Readable> {

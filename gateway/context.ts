@@ -8,16 +8,20 @@ export interface GatewayContext {
   authorization: string | undefined;
   requestId: string;
   acceptLanguage: string | undefined;
+  clientIp: string | undefined;
+  visitorId: string | undefined;
 }
 
 /** Verifies the token at the edge so a bad one costs no subgraph request. */
 export function createGatewayContext(request: Request): GatewayContext {
-  const { viewer, requestId } = requestContextFrom(request.headers);
+  const { viewer, requestId, clientIp, visitorId } = requestContextFrom(request);
   const acceptLanguage = request.headers["accept-language"];
   return {
     viewer,
     requestId,
     authorization: request.headers.authorization,
     acceptLanguage: typeof acceptLanguage === "string" ? acceptLanguage.slice(0, 200) : undefined,
+    clientIp,
+    visitorId,
   };
 }

@@ -2,6 +2,7 @@
 // and streams multipart uploads on to the subgraph that owns the upload field.
 import { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
+import { VISITOR_ID_HEADER } from "../lib/context";
 import { REQUEST_ID_HEADER } from "../lib/request-context";
 import type { GatewayContext } from "./context";
 import { badInput, codedError, ErrorCode } from "../lib/errors";
@@ -13,6 +14,9 @@ function forwardedHeaders(context: Partial<GatewayContext>): Record<string, stri
   if (context.authorization) headers.authorization = context.authorization;
   if (context.requestId) headers[REQUEST_ID_HEADER] = context.requestId;
   if (context.acceptLanguage) headers["accept-language"] = context.acceptLanguage;
+  // The subgraphs trust X-Forwarded-For from the gateway only (TRUST_PROXY), for per-address limits.
+  if (context.clientIp) headers["x-forwarded-for"] = context.clientIp;
+  if (context.visitorId) headers[VISITOR_ID_HEADER] = context.visitorId;
   return headers;
 }
 

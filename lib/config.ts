@@ -15,6 +15,8 @@ export interface Config {
   subgraphUrls: Record<SubgraphName, string>;
   /** Host the services bind to. */
   host: string;
+  /** Which proxies' X-Forwarded-For to believe (express "trust proxy"): the gateway's address. */
+  trustProxy: string;
   /** Unset: an embedded PostgreSQL is started under dataDir. */
   databaseUrl: string | undefined;
   databasePoolSize: number;
@@ -117,6 +119,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: readEnum(env, "LOG_LEVEL", ["debug", "info", "warn", "error", "silent"] as const, nodeEnv === "test" ? "warn" : "info"),
     port,
     host,
+    trustProxy: env.TRUST_PROXY || "loopback",
     subgraphPorts,
     subgraphUrls,
     databaseUrl,

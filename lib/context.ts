@@ -9,6 +9,18 @@ export interface RequestContext {
   requestId: string;
   /** Preferred languages, best first, from the Accept-Language header. */
   locales: string[];
+  /** The client's address (behind the gateway: the one the gateway forwards in X-Forwarded-For). */
+  clientIp: string | undefined;
+  /** An anonymous visitor id from the `x-visitor-id` header (a UUID the visitor's site keeps in a cookie). */
+  visitorId: string | undefined;
+}
+
+export const VISITOR_ID_HEADER = "x-visitor-id";
+
+/** What the context is built from: the HTTP request's headers and the address express resolved. */
+export interface IncomingRequest {
+  headers: IncomingHttpHeaders;
+  ip?: string;
 }
 
 /** Parses Accept-Language into language tags ordered by quality, e.g. ["pt-PT", "pt", "en"]. */
@@ -27,8 +39,9 @@ export function parseAcceptLanguage(header: string | undefined): string[] {
     .slice(0, 10);
 }
 
-/** Builds the request context from HTTP headers; a bad token is an UNAUTHENTICATED error, never the public. */
-export function requestContextFrom(headers: IncomingHttpHeaders): RequestContext {
+/** Builds the request context from an HTTP request; a bad token is an UNAUTHENTICATED error, never the public. */
+export function requestContextFrom(request: IncomingRequest): RequestContext {
+  const { headers } = request;
   const authorization = headers.authorization;
   const viewer = viewerFromAuthorization(typeof authorization === "string" ? authorization : undefined);
   const acceptLanguage = headers["accept-language"];
@@ -36,6 +49,8 @@ export function requestContextFrom(headers: IncomingHttpHeaders): RequestContext
     viewer,
     requestId: currentRequestScope()?.requestId ?? "unknown",
     locales: parseAcceptLanguage(typeof acceptLanguage === "string" ? acceptLanguage : undefined),
+    clientIp: request.ip,
+    visitorId: typeof headers[VISITOR_ID_HEADER] === "string" ? (headers[VISITOR_ID_HEADER] as string).slice(0, 200) : undefined,
   };
 }
 

@@ -48,7 +48,7 @@ function httpStatusFor(error: unknown): number | undefined {
 export async function startService<TContext extends BaseContext>(options: ServiceOptions<TContext>): Promise<RunningService> {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", config().trustProxy);
   const httpServer = http.createServer(app);
   // Slow clients must not hold sockets forever.
   httpServer.headersTimeout = 20_000;

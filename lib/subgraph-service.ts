@@ -53,7 +53,7 @@ export async function startSubgraph<TContext extends RequestContext>(
     name: definition.name,
     port: options.port,
     apollo: { schema },
-    context: async (req) => definition.createContext(requestContextFrom(req.headers), dataSource),
+    context: async (req) => definition.createContext(requestContextFrom(req), dataSource),
     ready: () => databaseIsReady(dataSource),
     before: definition.before?.(),
     routes: definition.routes && ((app) => definition.routes!(app, dataSource)),

@@ -24,7 +24,7 @@ export function exportEntriesRoute(dataSource: () => DataSource) {
   return async (request: Request, response: Response): Promise<void> => {
     let viewer: Viewer | undefined;
     try {
-      viewer = requestContextFrom(request.headers).viewer;
+      viewer = requestContextFrom(request).viewer;
     } catch {
       viewer = undefined;
     }

@@ -2,6 +2,7 @@
 import { Readable } from "node:stream";
 import type { Request, Response } from "express";
 import { logger } from "../lib/logger";
+import { subgraphSecretHeaders } from "../lib/subgraph-secret";
 
 const PASSED_HEADERS = ["content-type", "content-length", "content-range", "accept-ranges", "cache-control", "x-content-type-options", "content-disposition"];
 
@@ -13,6 +14,7 @@ export function entriesProxy(entriesUrl: string) {
       const upstream = await fetch(target, {
         method: request.method === "HEAD" ? "HEAD" : "GET",
         headers: {
+          ...subgraphSecretHeaders(),
           ...(request.headers.range ? { range: String(request.headers.range) } : {}),
           ...(request.headers.authorization ? { authorization: String(request.headers.authorization) } : {}),
         },

@@ -7,10 +7,12 @@ import { REQUEST_ID_HEADER } from "../lib/request-context";
 import type { GatewayContext } from "./context";
 import { badInput, codedError, ErrorCode } from "../lib/errors";
 import { FoundUpload, findUploads, multipartBody, postMultipart } from "./upload-forwarding";
+import { subgraphSecretHeaders } from "../lib/subgraph-secret";
+import { subgraphFailure } from "./subgraph-failure";
 
 /** The headers every subgraph request carries. Each subgraph verifies the token again. */
 function forwardedHeaders(context: Partial<GatewayContext>): Record<string, string> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...subgraphSecretHeaders() };
   if (context.authorization) headers.authorization = context.authorization;
   if (context.requestId) headers[REQUEST_ID_HEADER] = context.requestId;
   if (context.acceptLanguage) headers["accept-language"] = context.acceptLanguage;
@@ -33,7 +35,32 @@ async function awaitUploads(uploads: FoundUpload[]): Promise<void> {
   }
 }
 
+export interface SubgraphDataSourceOptions {
+  name: string;
+  url: string;
+  /** A call that has not answered by then is abandoned; the rest of the request goes on without it. */
+  timeoutMs: number;
+}
+
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  readonly name: string;
+  readonly timeoutMs: number;
+
+  constructor(options: SubgraphDataSourceOptions) {
+    super({ url: options.url });
+    this.name = options.name;
+    this.timeoutMs = options.timeoutMs;
+    // make-fetch-happen keeps connections alive (its agent's default) and passes the signal on to minipass-fetch.
+    const fetcher = this.fetcher;
+    this.fetcher = ((url: string, init: Record<string, unknown>) =>
+      fetcher(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) })) as unknown as typeof this.fetcher;
+  }
+
+  /** Network failures, timeouts and non-2xx answers become coded errors without the subgraph's name, URL or body. */
+  override didEncounterError(error: Error, _request: unknown, response: unknown, context: GatewayContext): never {
+    throw subgraphFailure(error, { name: this.name, url: this.url!, timeoutMs: this.timeoutMs, requestId: context?.requestId });
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     for (const [name, value] of Object.entries(forwardedHeaders(context))) request.http!.headers.set(name, value);
   }
@@ -47,7 +74,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       uploads,
     );
     // Apollo's CSRF prevention is on at the subgraph too.
-    const response = await postMultipart(this.url!, { ...forwardedHeaders(options.context), "apollo-require-preflight": "true" }, multipart);
+    let response: { status: number; body: string };
+    try {
+      // The connection may stay silent while the subgraph checks and stores the files, so uploads get a minute at least.
+      response = await postMultipart(this.url!, { ...forwardedHeaders(options.context), "apollo-require-preflight": "true" }, multipart, Math.max(60_000, this.timeoutMs));
+    } catch (error) {
+      throw subgraphFailure(error as Error, { name: this.name, url: this.url!, timeoutMs: this.timeoutMs, requestId: options.context?.requestId });
+    }
     let result: GatewayGraphQLResponse | undefined;
     try {
       result = JSON.parse(response.body) as GatewayGraphQLResponse;

@@ -1,7 +1,9 @@
 // Signs and verifies the API's JWTs and turns a verified token into the caller (Viewer) every service scopes by.
 import jwt from "jsonwebtoken";
 import { config } from "./config";
+import { GraphQLError } from "graphql";
 import { unauthenticated } from "./errors";
+import { isRevoked } from "./revocation";
 
 export enum Role {
   ORGANIZER = "ORGANIZER",
@@ -23,6 +25,8 @@ export interface TokenClaims {
   judge?: string;
   /** The API client the token was issued to. */
   cid?: string;
+  /** The client's own rate limit [requests per second, burst], when an organiser set one. */
+  rl?: [number, number];
 }
 
 /** The verified caller. Anonymous callers (the public) have no Viewer. */
@@ -33,16 +37,43 @@ export interface Viewer {
   venueIds: readonly string[];
   judgeId?: string;
   clientId?: string;
+  /** Per-client override of the gateway's rate limit. */
+  rateLimit?: { perSecond: number; burst: number };
 }
 
-const ALGORITHM = "HS256" as const;
-
+/** Signs with the configured key pair (RS256/ES256 with its key id) or, without one, HS256 with the secret. */
 export function signToken(claims: TokenClaims, ttlSeconds = config().jwt.tokenTtlSeconds): { token: string; expiresAt: Date } {
-  const { secret, issuer, audience } = config().jwt;
+  const { secret, signingKey, issuer, audience } = config().jwt;
   const { sub, ...rest } = claims;
-  const token = jwt.sign(rest, secret, { algorithm: ALGORITHM, issuer, audience, subject: sub, expiresIn: ttlSeconds });
+  const options = { issuer, audience, subject: sub, expiresIn: ttlSeconds };
+  const token = signingKey
+    ? jwt.sign(rest, signingKey.key, { ...options, algorithm: signingKey.algorithm, keyid: signingKey.kid })
+    : jwt.sign(rest, secret!, { ...options, algorithm: "HS256" });
   const { exp } = jwt.decode(token) as { exp: number };
   return { token, expiresAt: new Date(exp * 1000) };
+}
+
+/**
+ * Verifies the signature with the key the token names, its algorithm pinned to that key's type: a token with a
+ * key id only with that public key (RS256/ES256), one without only with the HS256 secret. So neither "none" nor a
+ * public key used as an HMAC secret can pass.
+ */
+function verifySignature(token: string): jwt.JwtPayload {
+  const { secret, verificationKeys, issuer, audience } = config().jwt;
+  const decoded = jwt.decode(token, { complete: true });
+  if (!decoded || typeof decoded.payload === "string") throw new Error("malformed");
+  const kid = decoded.header.kid;
+  let verified: string | jwt.JwtPayload;
+  if (kid !== undefined) {
+    const key = verificationKeys.get(kid);
+    if (!key) throw unauthenticated("The token was signed with an unknown key (kid).");
+    verified = jwt.verify(token, key.key, { algorithms: [key.algorithm], issuer, audience });
+  } else {
+    if (!secret) throw unauthenticated("The token has no key id (kid).");
+    verified = jwt.verify(token, secret, { algorithms: ["HS256"], issuer, audience });
+  }
+  if (typeof verified === "string") throw new Error("string payload");
+  return verified;
 }
 
 function isStringArray(value: unknown): value is string[] {
@@ -51,13 +82,11 @@ function isStringArray(value: unknown): value is string[] {
 
 /** Verifies a token (algorithm pinned; iss, aud, exp required) and returns its caller, or throws UNAUTHENTICATED. */
 export function verifyToken(token: string): Viewer {
-  const { secret, issuer, audience } = config().jwt;
   let payload: jwt.JwtPayload;
   try {
-    const decoded = jwt.verify(token, secret, { algorithms: [ALGORITHM], issuer, audience });
-    if (typeof decoded === "string") throw new Error("string payload");
-    payload = decoded;
+    payload = verifySignature(token);
   } catch (error) {
+    if (error instanceof GraphQLError) throw error;
     const reason = error instanceof jwt.TokenExpiredError ? "The token has expired; request a new one with issueToken." : "The token is invalid.";
     throw unauthenticated(reason);
   }
@@ -72,7 +101,13 @@ export function verifyToken(token: string): Viewer {
   if ((role === Role.PARTNER || role === Role.VENUE) && !organizationId) throw unauthenticated("The token has no organisation (org).");
   if (role === Role.VENUE && venueIds.length === 0) throw unauthenticated("The venue token names no venue.");
   if (role === Role.JUDGE && !judgeId) throw unauthenticated("The judge token names no judge.");
-  return { subject: payload.sub, role, organizationId, venueIds, judgeId, clientId: typeof payload.cid === "string" ? payload.cid : undefined };
+  const clientId = typeof payload.cid === "string" ? payload.cid : undefined;
+  if (clientId && isRevoked(clientId, payload.iat)) throw unauthenticated("The API client behind this token has been revoked.");
+  const rateLimit =
+    Array.isArray(payload.rl) && payload.rl.length === 2 && payload.rl.every((n: unknown) => Number.isInteger(n) && (n as number) > 0)
+      ? { perSecond: payload.rl[0] as number, burst: payload.rl[1] as number }
+      : undefined;
+  return { subject: payload.sub, role, organizationId, venueIds, judgeId, clientId, rateLimit };
 }
 
 /** Reads `Authorization: Bearer …`. No header means the public; a malformed or bad token is an error, never the public. */

@@ -1,6 +1,8 @@
 // The one place that reads process.env: every setting is parsed and validated here, once.
-import { createHash } from "node:crypto";
+import fs from "node:fs";
+import { createHash, createPrivateKey, createPublicKey, KeyObject } from "node:crypto";
 import path from "node:path";
+import { DEFAULT_OPERATION_LIMITS, DEFAULT_ORGANIZER_OPERATION_LIMITS, OperationLimits, parseOperationLimits } from "./operation-limits";
 
 export type SubgraphName = "venues" | "entries" | "judging" | "exhibitions";
 export const SUBGRAPH_NAMES: readonly SubgraphName[] = ["venues", "entries", "judging", "exhibitions"];
@@ -20,6 +22,10 @@ export interface Config {
   /** Unset: an embedded PostgreSQL is started under dataDir. */
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** The full-scale benchmark database (npm run seed:scale, npm run bench); unset: an embedded one under DATA_DIR/scale. */
+  scaleDatabaseUrl: string | undefined;
+  /** Serve GET /metrics (SQL statements, requests, CPU time of the process) on every service, for npm run bench. Off by default. */
+  benchMetrics: boolean;
   dataDir: string;
   embeddedPostgresPort: number;
   mediaRoot: string;
@@ -34,12 +40,53 @@ export interface Config {
     maxFileBytes: number;
   };
   demoData: boolean;
+  /** Shared secret every subgraph request must carry (header x-subgraph-secret), except /health and /ready. */
+  subgraphSecret: string | undefined;
+  /** How long the gateway waits for one subgraph call before answering without that part. */
+  subgraphTimeoutMs: number;
+  /** Limits every operation must stay within at the gateway; organisers get their own. */
+  operationLimits: { default: OperationLimits; organizer: OperationLimits };
+  /** Serve the GraphiQL explorer at /explorer: on outside production, off in production unless EXPLORER=on. */
+  explorer: boolean;
   jwt: {
-    secret: string;
+    /** HS256 shared secret; undefined when only key pairs are used. */
+    secret: string | undefined;
+    /** The key pair tokens are signed with, when configured (else HS256 with the secret). */
+    signingKey: JwtKey | undefined;
+    /** Public keys accepted by key id (includes the signing key's): several at once, so keys rotate without downtime. */
+    verificationKeys: Map<string, JwtKey>;
     issuer: string;
     audience: string;
     tokenTtlSeconds: number;
   };
+  /** How often every service refreshes the list of revoked API clients. */
+  revocationPollSeconds: number;
+  rateLimit: {
+    /** Sustained requests per second per client (per address for the public). */
+    perSecond: number;
+    /** Requests a client may send at once above the sustained rate. */
+    burst: number;
+    /** Counters in Redis (shared by several gateways) when set; in memory otherwise. */
+    redisUrl: string | undefined;
+  };
+  /** How often the gateway reports per-client usage to the venues subgraph. */
+  usageFlushMilliseconds: number;
+  webhooks: {
+    /** Allow webhook URLs on loopback, private or link-local addresses (and plain http to them). Development only. */
+    allowPrivateTargets: boolean;
+    /** How long a delivery is retried, in hours. */
+    retryHours: number;
+    /** How often the delivery worker looks for due deliveries. */
+    pollMilliseconds: number;
+    /** First retry delay; each further one doubles, up to two hours. */
+    retryBaseMilliseconds: number;
+  };
+}
+
+export interface JwtKey {
+  kid: string;
+  algorithm: "RS256" | "ES256";
+  key: KeyObject;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +140,82 @@ function readUrl(env: Env, name: string, fallback: string | undefined, protocols
   return raw;
 }
 
+/** VAR's value, or the contents of the file VAR_FILE names. */
+function readText(env: Env, name: string): string | undefined {
+  if (env[`${name}_FILE`]) {
+    try {
+      return fs.readFileSync(env[`${name}_FILE`]!, "utf8");
+    } catch {
+      throw new ConfigError(`${name}_FILE`, "must name a readable file");
+    }
+  }
+  return env[name] || undefined;
+}
+
+/** A PEM from VAR or VAR_FILE; "\\n" in a variable stands for a newline (PEMs in one-line env files). */
+function readPem(env: Env, name: string): string | undefined {
+  return readText(env, name)?.replace(/\\n/g, "\n");
+}
+
+function algorithmFor(key: KeyObject, variable: string): JwtKey["algorithm"] {
+  if (key.asymmetricKeyType === "rsa") return "RS256";
+  if (key.asymmetricKeyType === "ec" && key.asymmetricKeyDetails?.namedCurve === "prime256v1") return "ES256";
+  throw new ConfigError(variable, "must be an RSA key (RS256) or an EC P-256 key (ES256)");
+}
+
+function readJwtKeys(env: Env): { signingKey: JwtKey | undefined; verificationKeys: Map<string, JwtKey> } {
+  const verificationKeys = new Map<string, JwtKey>();
+  let signingKey: JwtKey | undefined;
+  const privatePem = readPem(env, "JWT_PRIVATE_KEY");
+  if (privatePem) {
+    const kid = env.JWT_KEY_ID;
+    if (!kid) throw new ConfigError("JWT_KEY_ID", "must be set with JWT_PRIVATE_KEY");
+    let key: KeyObject;
+    try {
+      key = createPrivateKey(privatePem);
+    } catch {
+      throw new ConfigError("JWT_PRIVATE_KEY", "must be a PEM private key");
+    }
+    signingKey = { kid, algorithm: algorithmFor(key, "JWT_PRIVATE_KEY"), key };
+    verificationKeys.set(kid, { kid, algorithm: signingKey.algorithm, key: createPublicKey(key) });
+  }
+  const publicKeys = readText(env, "JWT_PUBLIC_KEYS");
+  if (publicKeys) {
+    let entries: [string, unknown][];
+    try {
+      entries = Object.entries(JSON.parse(publicKeys) as Record<string, unknown>);
+    } catch {
+      throw new ConfigError("JWT_PUBLIC_KEYS", 'must be a JSON object {"<key id>": "<PEM public key>"}');
+    }
+    for (const [kid, pem] of entries) {
+      let key: KeyObject;
+      try {
+        key = createPublicKey(String(pem));
+      } catch {
+        throw new ConfigError("JWT_PUBLIC_KEYS", `has a key "${kid}" that is not a PEM public key`);
+      }
+      verificationKeys.set(kid, { kid, algorithm: algorithmFor(key, "JWT_PUBLIC_KEYS"), key });
+    }
+  }
+  return { signingKey, verificationKeys };
+}
+
+/** Required in production, so subgraphs (their _entities and _service) answer the gateway only. */
+function readSubgraphSecret(env: Env, nodeEnv: Config["nodeEnv"]): string | undefined {
+  const secret = env.SUBGRAPH_SECRET || undefined;
+  if (!secret && nodeEnv === "production") throw new ConfigError("SUBGRAPH_SECRET", "must be set in production");
+  if (secret && secret.length < 32) throw new ConfigError("SUBGRAPH_SECRET", "must be at least 32 characters long");
+  return secret;
+}
+
+function readOperationLimits(env: Env, name: string, base: Readonly<OperationLimits>): OperationLimits {
+  try {
+    return parseOperationLimits(env[name], base);
+  } catch (error) {
+    throw new ConfigError(name, (error as Error).message);
+  }
+}
+
 /** Parses a configuration from an environment; throws ConfigError naming the bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = readEnum(env, "NODE_ENV", ["development", "production", "test"] as const, "development");
@@ -109,10 +232,11 @@ export function loadConfig(env: Env = process.env): Config {
 
   const databaseUrl = readUrl(env, "DATABASE_URL", undefined, ["postgres:", "postgresql:"]);
   const dataDir = path.resolve(env.DATA_DIR || "./.data");
-  const jwtSecret = env.JWT_SECRET || (nodeEnv === "production" ? "" : DEVELOPMENT_JWT_SECRET);
-  if (!jwtSecret) throw new ConfigError("JWT_SECRET", "must be set in production");
-  if (jwtSecret.length < 32) throw new ConfigError("JWT_SECRET", "must be at least 32 characters long");
-  if (env.MEDIA_URL_SECRET && env.MEDIA_URL_SECRET.length < 32) throw new ConfigError("MEDIA_URL_SECRET", "must be at least 32 characters long");
+  const { signingKey, verificationKeys } = readJwtKeys(env);
+  // With key pairs configured, HS256 tokens are accepted only if a secret is given explicitly.
+  const jwtSecret = env.JWT_SECRET || (nodeEnv === "production" || signingKey ? undefined : DEVELOPMENT_JWT_SECRET);
+  if (!jwtSecret && !signingKey) throw new ConfigError("JWT_SECRET", "must be set in production (or JWT_PRIVATE_KEY with JWT_KEY_ID)");
+  if (jwtSecret && jwtSecret.length < 32) throw new ConfigError("JWT_SECRET", "must be at least 32 characters long");
 
   return {
     nodeEnv,
@@ -124,23 +248,57 @@ export function loadConfig(env: Env = process.env): Config {
     subgraphUrls,
     databaseUrl,
     databasePoolSize: readInt(env, "DATABASE_POOL_SIZE", 10, 1, 500),
+    scaleDatabaseUrl: readUrl(env, "SCALE_DATABASE_URL", undefined, ["postgres:", "postgresql:"]),
+    benchMetrics: readBoolean(env, "BENCH_METRICS", false),
     dataDir,
     embeddedPostgresPort: readInt(env, "EMBEDDED_POSTGRES_PORT", 54329, 1),
     mediaRoot: path.resolve(env.MEDIA_ROOT || path.join(dataDir, "media")),
-    mediaUrlSecret: env.MEDIA_URL_SECRET || createHash("sha256").update(`media:${jwtSecret}`).digest("hex"),
+    mediaUrlSecret: mediaUrlSecret(env, jwtSecret, signingKey),
     publicUrl: (readUrl(env, "PUBLIC_URL", `http://localhost:${port}`, ["http:", "https:"]) as string).replace(/\/+$/, ""),
     uploads: {
       maxFiles: readInt(env, "UPLOAD_MAX_FILES", 10, 1, 100),
       maxFileBytes: readInt(env, "UPLOAD_MAX_FILE_BYTES", 500 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
     },
     demoData: readBoolean(env, "DEMO_DATA", databaseUrl === undefined && nodeEnv !== "production"),
+    subgraphSecret: readSubgraphSecret(env, nodeEnv),
+    subgraphTimeoutMs: readInt(env, "SUBGRAPH_TIMEOUT_MS", 10_000, 100, 600_000),
+    operationLimits: {
+      default: readOperationLimits(env, "OPERATION_LIMITS", DEFAULT_OPERATION_LIMITS),
+      organizer: readOperationLimits(env, "ORGANIZER_OPERATION_LIMITS", DEFAULT_ORGANIZER_OPERATION_LIMITS),
+    },
+    explorer: readBoolean(env, "EXPLORER", nodeEnv !== "production"),
     jwt: {
       secret: jwtSecret,
+      signingKey,
+      verificationKeys,
       issuer: env.JWT_ISSUER || "image-china",
       audience: env.JWT_AUDIENCE || "image-china-partner-api",
       tokenTtlSeconds: readInt(env, "TOKEN_TTL_SECONDS", 3600, 60, 86400),
     },
+    revocationPollSeconds: readInt(env, "REVOCATION_POLL_SECONDS", 30, 1, 60),
+    rateLimit: {
+      perSecond: readInt(env, "RATE_LIMIT_PER_SECOND", 20, 1, 100_000),
+      burst: readInt(env, "RATE_LIMIT_BURST", 40, 1, 1_000_000),
+      redisUrl: readUrl(env, "REDIS_URL", undefined, ["redis:", "rediss:"]),
+    },
+    usageFlushMilliseconds: readInt(env, "USAGE_FLUSH_MS", 10_000, 10, 600_000),
+    webhooks: {
+      allowPrivateTargets: readBoolean(env, "WEBHOOK_ALLOW_PRIVATE_TARGETS", nodeEnv !== "production"),
+      retryHours: readInt(env, "WEBHOOK_RETRY_HOURS", 26, 1, 24 * 14),
+      pollMilliseconds: readInt(env, "WEBHOOK_POLL_MS", 1000, 10, 60_000),
+      retryBaseMilliseconds: readInt(env, "WEBHOOK_RETRY_BASE_MS", 30_000, 10, 3_600_000),
+    },
   };
+}
+
+/** The media URL secret: given, or derived from the token secret or key so it needs no setting of its own. */
+function mediaUrlSecret(env: Env, jwtSecret: string | undefined, signingKey: JwtKey | undefined): string {
+  if (env.MEDIA_URL_SECRET) {
+    if (env.MEDIA_URL_SECRET.length < 32) throw new ConfigError("MEDIA_URL_SECRET", "must be at least 32 characters long");
+    return env.MEDIA_URL_SECRET;
+  }
+  const material = jwtSecret ?? signingKey!.key.export({ format: "pem", type: "pkcs8" }).toString();
+  return createHash("sha256").update(`media:${material}`).digest("hex");
 }
 
 let current: Config | undefined;

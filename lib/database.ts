@@ -4,14 +4,17 @@ import { config } from "./config";
 import { logger } from "./logger";
 import { currentRequestScope } from "./request-context";
 
-/** Every SQL statement this process has sent, for the batching tests and the benchmark. */
+/** Every SQL statement this process has sent while serving requests, for the batching tests and the benchmark. */
 export const sqlStatementCounter = { total: 0 };
 
 class CountingLogger implements TypeOrmLogger {
   logQuery(query: string): void {
-    sqlStatementCounter.total += 1;
+    // Only statements made for a request count: background workers (outbox, webhooks) would make counts drift.
     const scope = currentRequestScope();
-    if (scope) scope.sqlStatements += 1;
+    if (scope) {
+      scope.sqlStatements += 1;
+      sqlStatementCounter.total += 1;
+    }
     logger.debug("sql", { query });
   }
   logQueryError(error: string | Error, query: string): void {

@@ -1,6 +1,8 @@
 // Coded GraphQL errors for every expected failure, and masking for everything else.
 import { GraphQLError, GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
+import { config } from "./config";
+import { isDatabaseUnavailable } from "./database-availability";
 import { logger } from "./logger";
 import { currentRequestScope } from "./request-context";
 
@@ -15,6 +17,8 @@ export const ErrorCode = {
   UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
   RATE_LIMITED: "RATE_LIMITED",
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  /** The operation is deeper, wider or costlier than the gateway's limits (extensions: limit, max, actual). */
+  OPERATION_LIMIT_EXCEEDED: "OPERATION_LIMIT_EXCEEDED",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -56,10 +60,29 @@ export function isExpectedCode(code: unknown): boolean {
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (isExpectedCode(code)) {
-    const { stacktrace: _stacktrace, exception: _exception, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
-    return { ...formatted, extensions };
+    // The gateway adds the subgraph's name (serviceName) and, for HTTP failures, its URL and body (response).
+    const { stacktrace: _stacktrace, exception: _exception, serviceName: _serviceName, response: _response, ...extensions } =
+      (formatted.extensions ?? {}) as Record<string, unknown>;
+    // Variable coercion errors suggest enum values at run time too, past Apollo's validation-only hiding.
+    const message = config().nodeEnv === "production" ? formatted.message.replace(/ ?Did you mean(.+?)\?$/, "") : formatted.message;
+    return { ...formatted, message, extensions };
+  }
+  // Apollo's own refusals of a request (e.g. a persisted-query hash that does not match) carry a 4xx status but no code.
+  const original = (error as { extensions?: { code?: unknown; http?: { status?: unknown } } } | undefined)?.extensions;
+  const status = original?.http?.status;
+  if (original?.code === undefined && typeof status === "number" && status >= 400 && status < 500) {
+    return { message: formatted.message, locations: formatted.locations, extensions: { code: "BAD_REQUEST" } };
   }
   const requestId = currentRequestScope()?.requestId;
+  if (isDatabaseUnavailable(unwrapResolverError(error))) {
+    logger.warn("database unavailable", { error: unwrapResolverError(error), path: formatted.path });
+    return {
+      message: `The service is temporarily unavailable; try again shortly. Request id ${requestId ?? "unknown"}.`,
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, requestId },
+    };
+  }
   logger.error("unexpected error", { error: unwrapResolverError(error), path: formatted.path });
   return {
     message: `Internal server error. Quote request id ${requestId ?? "unknown"} when reporting it.`,

@@ -3,6 +3,7 @@
 import { serviceToken } from "./auth";
 import { config, SubgraphName } from "./config";
 import { logger } from "./logger";
+import { subgraphSecretHeaders } from "./subgraph-secret";
 import { currentRequestScope, REQUEST_ID_HEADER } from "./request-context";
 
 export class InternalCallError extends Error {}
@@ -16,6 +17,7 @@ export async function callSubgraph<T>(caller: string, target: SubgraphName, quer
       method: "POST",
       headers: {
         "content-type": "application/json",
+        ...subgraphSecretHeaders(),
         authorization: `Bearer ${serviceToken(caller)}`,
         ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
       },

@@ -43,16 +43,16 @@ export function ConnectionType<T extends object>(name: string, nodeType: ClassTy
     @Field({ description: "Opaque cursor; pass it as `after` to read the items following this one." })
     cursor!: string;
 
-    @Field(() => nodeType)
+    @Field(() => nodeType, { description: `The ${name} itself.` })
     node!: T;
   }
 
   @ObjectType(`${name}Connection`, { description: description ?? `A page of ${name} items.` })
   class ConnectionClass {
-    @Field(() => [EdgeType])
+    @Field(() => [EdgeType], { description: `The ${name} items of this page, in order, each with its cursor.` })
     edges!: EdgeType[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: "Whether another page follows, and the cursor to pass as `after` to read it." })
     pageInfo!: PageInfo;
 
     @Field(() => Int, { description: "How many items match, across all pages." })
@@ -84,6 +84,11 @@ export function pageSize(first: number | null | undefined): number {
   return first;
 }
 
+/**
+ * Cursor values. Timestamps in cursors are JavaScript Dates (milliseconds), so every created_at column this
+ * API pages by defaults to date_trunc('milliseconds', now()) in its migration: a microsecond the cursor
+ * cannot carry would skip or repeat rows.
+ */
 export type CursorValue = string | number;
 
 export function encodeCursor(values: CursorValue[]): string {

@@ -11,6 +11,7 @@ import { config } from "./config";
 import { formatError } from "./errors";
 import { logger } from "./logger";
 import { REQUEST_ID_HEADER, requestIdFrom, runInRequestScope } from "./request-context";
+import { subgraphSecretGuard } from "./subgraph-secret";
 
 export interface RunningService {
   name: string;
@@ -31,10 +32,14 @@ export interface ServiceOptions<TContext extends BaseContext> {
   ready: () => Promise<boolean>;
   /** Middleware that must run before the GraphQL handler (multipart uploads, limits). */
   before?: RequestHandler[];
+  /** Middleware after the body is read, before Apollo parses the operation (the gateway's operation limits). */
+  beforeOperation?: RequestHandler[];
   /** Largest JSON body accepted. */
   jsonLimit?: string;
   /** Extra HTTP routes besides /graphql (the entries service's /media). */
   routes?: (app: express.Express) => void;
+  /** A subgraph: every route but /health and /ready requires SUBGRAPH_SECRET when it is set. */
+  requireSubgraphSecret?: boolean;
   /** Cleanup after the HTTP server has closed (close the database, …). */
   onStop?: () => Promise<void>;
 }
@@ -44,6 +49,12 @@ function httpStatusFor(error: unknown): number | undefined {
   if (error instanceof GraphQLError && error.extensions?.code === "UNAUTHENTICATED") return 401;
   return undefined;
 }
+
+/** Told of every request that reaches a service's /graphql: tests prove a refused operation cost no subgraph call. */
+export const graphqlRequestObserver: { onRequest?: (service: string, requestId: string) => void } = {};
+
+/** GraphQL requests each service of this process has received, for the benchmark (GET /metrics with BENCH_METRICS on). */
+export const graphqlRequestCounts: Record<string, number> = {};
 
 export async function startService<TContext extends BaseContext>(options: ServiceOptions<TContext>): Promise<RunningService> {
   const app = express();
@@ -60,6 +71,8 @@ export async function startService<TContext extends BaseContext>(options: Servic
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: config().nodeEnv !== "production",
+    // No "Did you mean …?" hints that would spell out the schema field by field.
+    hideSchemaDetailsFromClientErrors: config().nodeEnv === "production",
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     plugins: [
@@ -84,11 +97,26 @@ export async function startService<TContext extends BaseContext>(options: Servic
     const ready = await options.ready();
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", service: options.name });
   });
+  if (config().benchMetrics) {
+    app.get("/metrics", (_req, res) => {
+      // Required here: the gateway has no database and should not load TypeORM for a counter.
+      const { sqlStatementCounter } = require("./database") as typeof import("./database");
+      const cpu = process.cpuUsage();
+      res.json({ service: options.name, graphqlRequests: graphqlRequestCounts[options.name] ?? 0, sqlStatements: sqlStatementCounter.total, cpuUserMicros: cpu.user, cpuSystemMicros: cpu.system, rssBytes: process.memoryUsage.rss() });
+    });
+  }
+  if (options.requireSubgraphSecret) app.use(subgraphSecretGuard());
   options.routes?.(app);
+  app.use("/graphql", (req, _res, next) => {
+    graphqlRequestCounts[options.name] = (graphqlRequestCounts[options.name] ?? 0) + 1;
+    graphqlRequestObserver.onRequest?.(options.name, String(req.headers[REQUEST_ID_HEADER]));
+    next();
+  });
   app.use(
     "/graphql",
     ...(options.before ?? []),
     express.json({ limit: options.jsonLimit ?? "1mb" }),
+    ...(options.beforeOperation ?? []),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {

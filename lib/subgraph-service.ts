@@ -7,6 +7,8 @@ import { RequestContext, requestContextFrom } from "./context";
 import { databaseIsReady, openDatabase } from "./database";
 import { logger } from "./logger";
 import { RunningService, startService, stopOnSignals } from "./server";
+import { pollRevokedClients } from "./revocation-client";
+import type { Worker } from "./worker";
 
 export interface SubgraphDefinition<TContext extends RequestContext> {
   name: SubgraphName;
@@ -18,6 +20,8 @@ export interface SubgraphDefinition<TContext extends RequestContext> {
   createContext: (request: RequestContext, dataSource: DataSource) => TContext;
   /** Middleware before the GraphQL handler (the entries subgraph's multipart uploads). */
   before?: () => RequestHandler[];
+  /** Background workers started with the service and stopped before it closes its database (outbox, deliveries). */
+  background?: (dataSource: DataSource) => Worker[];
   /** Extra HTTP routes (the entries subgraph's /media and /exports). */
   routes?: (app: Express, dataSource: DataSource) => void;
 }
@@ -57,8 +61,15 @@ export async function startSubgraph<TContext extends RequestContext>(
     ready: () => databaseIsReady(dataSource),
     before: definition.before?.(),
     routes: definition.routes && ((app) => definition.routes!(app, dataSource)),
-    onStop: () => dataSource.destroy(),
+    requireSubgraphSecret: true,
+    onStop: async () => {
+      for (const worker of workers) await worker.stop();
+      revocations.stop();
+      await dataSource.destroy();
+    },
   });
+  const workers = definition.background?.(dataSource) ?? [];
+  const revocations = pollRevokedClients(definition.name);
   return { ...service, dataSource };
 }
 

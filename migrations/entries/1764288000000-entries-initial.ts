@@ -15,7 +15,7 @@ export class EntriesInitial1764288000000 implements MigrationInterface {
         max_photos_per_set int NOT NULL DEFAULT 10,
         max_entries_per_entrant_per_theme int NOT NULL DEFAULT 4,
         max_video_seconds int NOT NULL DEFAULT 180,
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
         CHECK (submission_opens_at < submission_closes_at),
         CHECK (min_photos_per_set >= 1 AND min_photos_per_set <= max_photos_per_set)
       )`);
@@ -37,7 +37,7 @@ export class EntriesInitial1764288000000 implements MigrationInterface {
         email text NOT NULL,
         country char(2) NOT NULL,
         phone text,
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
         UNIQUE (competition_id, email)
       )`);
     await queryRunner.query(`
@@ -62,7 +62,7 @@ export class EntriesInitial1764288000000 implements MigrationInterface {
         withdrawn_at timestamptz,
         disqualified_at timestamptz,
         disqualification_reason text,
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
         updated_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT entry_idempotency_key_unique UNIQUE (venue_id, idempotency_key)
       )`);
@@ -84,7 +84,7 @@ export class EntriesInitial1764288000000 implements MigrationInterface {
         display_key text NOT NULL,
         thumbnail_key text NOT NULL,
         exif jsonb,
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
         UNIQUE (entry_id, position)
       )`);
     await queryRunner.query(`CREATE INDEX photo_sha256_idx ON entries.photo (sha256)`);
@@ -100,7 +100,7 @@ export class EntriesInitial1764288000000 implements MigrationInterface {
         sha256 text NOT NULL,
         video_key text NOT NULL,
         poster_key text,
-        created_at timestamptz NOT NULL DEFAULT now()
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now())
       )`);
     await queryRunner.query(`CREATE INDEX micro_video_sha256_idx ON entries.micro_video (sha256)`);
     await queryRunner.query(`
@@ -108,7 +108,7 @@ export class EntriesInitial1764288000000 implements MigrationInterface {
         entry_id uuid NOT NULL REFERENCES entries.entry(id) ON DELETE CASCADE,
         audience text NOT NULL CHECK (audience = 'public' OR audience ~ '^judge:[0-9a-f-]{36}$'),
         source text NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
         PRIMARY KEY (entry_id, audience, source)
       )`);
     await queryRunner.query(`CREATE INDEX entry_grant_audience_idx ON entries.entry_grant (audience, entry_id)`);

@@ -12,7 +12,7 @@ export class VenuesInitial1764288000000 implements MigrationInterface {
         kind text NOT NULL CHECK (kind IN ('ORGANIZER','MEDIA_AGENCY','UNIVERSITY','ASSOCIATION','CULTURAL_INSTITUTION','COMPANY')),
         country char(2) NOT NULL CHECK (country ~ '^[A-Z]{2}$'),
         website text,
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await queryRunner.query(`
@@ -21,7 +21,7 @@ export class VenuesInitial1764288000000 implements MigrationInterface {
         code text NOT NULL UNIQUE,
         name text NOT NULL,
         country char(2) CHECK (country ~ '^[A-Z]{2}$'),
-        created_at timestamptz NOT NULL DEFAULT now()
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now())
       )`);
     await queryRunner.query(`
       CREATE TABLE venues.venue (
@@ -34,7 +34,7 @@ export class VenuesInitial1764288000000 implements MigrationInterface {
         city text,
         organization_id uuid NOT NULL REFERENCES venues.organization(id),
         division_id uuid REFERENCES venues.division(id),
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await queryRunner.query(`CREATE INDEX venue_organization_idx ON venues.venue (organization_id)`);
@@ -50,7 +50,7 @@ export class VenuesInitial1764288000000 implements MigrationInterface {
         venue_id uuid REFERENCES venues.venue(id),
         judge_id uuid,
         secret_hash text NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
         revoked_at timestamptz,
         last_used_at timestamptz,
         CHECK (

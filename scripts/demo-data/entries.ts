@@ -10,7 +10,7 @@ import { DEMO, DemoVenue } from "./venues";
 export const DEMO_COMPETITION_ID = demoId("competition:image-china");
 const ENTRY_COUNT = 400;
 
-const THEMES: { code: ThemeCode; name: Record<string, string>; description: Record<string, string> }[] = [
+export const THEMES: { code: ThemeCode; name: Record<string, string>; description: Record<string, string> }[] = [
   {
     code: ThemeCode.NATURE,
     name: { en: "Natural beauty and biodiversity", zh: "自然之美与生物多样性", pt: "Beleza natural e biodiversidade" },
@@ -38,7 +38,7 @@ const THEMES: { code: ThemeCode; name: Record<string, string>; description: Reco
   },
 ];
 
-const TITLES: Record<ThemeCode, string[]> = {
+export const TITLES: Record<ThemeCode, string[]> = {
   NATURE: ["Snow leopard at dawn", "Karst mist over the Li River", "Golden monkeys in Qinling", "Terraces of Yuanyang", "Crested ibis returns", "Autumn in Jiuzhaigou", "Cranes over Poyang Lake", "Desert poplars", "Spring on the Tibetan plateau", "Mangroves of Beihai"],
   FOLK_CULTURE: ["Dragon boat morning", "Lantern makers of Zigong", "Paper cutting grandmother", "Tea harvest in Anxi", "Shadow puppet rehearsal", "New Year market", "Miao silver festival", "Lion dance apprentices", "Opera backstage", "Noodle master"],
   TECHNOLOGY: ["Night shift at the bullet train depot", "FAST telescope at dusk", "Drone light show", "Robot arms in Shenzhen", "Solar farm in Qinghai", "Harbour automation in Qingdao", "Satellite launch at Wenchang", "Maglev test run", "Smart greenhouse", "Wind turbines at sea"],
@@ -46,7 +46,7 @@ const TITLES: Record<ThemeCode, string[]> = {
   OVERSEAS: ["Spring Festival in Lisbon", "Chinatown lanterns in Toronto", "Dragon dance in Bucharest", "Lunar New Year in New York", "Chinese school in Phnom Penh", "Tea shop in Kuala Lumpur", "Temple fair in Bangkok", "Calligraphy class in Tokyo", "Dumplings in Madrid", "Silk road exhibition in Cairo"],
 };
 
-const NAMES: Record<string, string[]> = {
+export const NAMES: Record<string, string[]> = {
   CN: ["Li Wei", "Wang Fang", "Zhang Min", "Liu Yang", "Chen Jing", "Yang Lei", "Zhao Xin", "Huang Tao", "Zhou Lin", "Wu Hao", "Xu Ying", "Sun Qiang"],
   PT: ["Ana Sousa", "João Ferreira", "Maria Santos", "Pedro Almeida", "Inês Costa", "Rui Carvalho", "Chen Mei (Lisboa)"],
   ES: ["Lucía García", "Javier Martín", "Carmen Ruiz"],

@@ -3,6 +3,7 @@ import type { DataSource } from "typeorm";
 import type { SubgraphName } from "../../lib/config";
 import { logger } from "../../lib/logger";
 import { loadDemoEntries } from "./entries";
+import { loadDemoExhibitions } from "./exhibitions";
 import { generateDemoMedia } from "./media";
 import { loadDemoVenues } from "./venues";
 
@@ -15,6 +16,7 @@ export async function loadDemoDataIfEmpty(dataSources: Record<SubgraphName, Data
   const started = Date.now();
   const venues = await loadDemoVenues(dataSources.venues);
   const entries = await loadDemoEntries(dataSources.entries, venues, await generateDemoMedia());
-  logger.info("demo data loaded", { venues: venues.length, entries: entries.length, ms: Date.now() - started });
+  const exhibited = await loadDemoExhibitions(dataSources.exhibitions, dataSources.entries, entries, venues);
+  logger.info("demo data loaded", { venues: venues.length, entries: entries.length, exhibited: exhibited.length, ms: Date.now() - started });
   return true;
 }

@@ -1,6 +1,6 @@
 // The entries subgraph: the competition, its themes, entries, entrants and their media.
 import "reflect-metadata";
-import graphqlUploadExpress from "graphql-upload/graphqlUploadExpress.mjs";
+import { multipartRequests } from "../../lib/multipart-requests";
 import { config } from "../../lib/config";
 import { buildTypeGraphqlSubgraph } from "../../lib/subgraph-schema";
 import { runSubgraphStandalone, SubgraphDefinition } from "../../lib/subgraph-service";
@@ -13,6 +13,8 @@ import { Entrant, Entry, EntryGrant, MicroVideo, Photo } from "./entry/entry.ent
 import { EntryResolver } from "./entry/entry.resolver";
 import { EntryMediaResolver, MicroVideoResolver, PhotoResolver } from "./entry/entry-media.resolver";
 import { serveMedia } from "./media/media-route";
+import { dispatchEntryEvents } from "./entry/entry-events";
+import { startOutboxDispatcher } from "../../lib/outbox";
 import { exportEntriesRoute } from "./entry/entry-export.route";
 import { EntryFactResolver } from "./entry/entry-fact.resolver";
 import { entriesReferenceResolvers } from "./references";
@@ -29,7 +31,8 @@ export const entriesSubgraph: SubgraphDefinition<EntriesContext> = {
     }),
   createContext: createEntriesContext,
   // Multipart requests (GraphQL multipart request spec): files are streamed to disk, limits apply while they arrive.
-  before: () => [graphqlUploadExpress({ maxFileSize: config().uploads.maxFileBytes, maxFiles: config().uploads.maxFiles })],
+  before: () => [multipartRequests()],
+  background: (dataSource) => [startOutboxDispatcher(dataSource, "entries", dispatchEntryEvents)],
   routes: (app, dataSource) => {
     app.get("/media/*path", (request, response, next) => serveMedia(request, response).catch(next));
     app.get("/exports/entries.csv", exportEntriesRoute(() => dataSource));

@@ -6,6 +6,8 @@ import { DivisionService } from "./division/division.service";
 import { createVenuesLoaders, VenuesLoaders } from "./loaders";
 import { OrganizationService } from "./organization/organization.service";
 import { VenueService } from "./venue/venue.service";
+import { WebhookService } from "./webhook/webhook.service";
+import { ApiUsageService } from "./api-usage/api-usage.service";
 
 export interface VenuesContext extends RequestContext {
   loaders: VenuesLoaders;
@@ -13,6 +15,8 @@ export interface VenuesContext extends RequestContext {
   venues: VenueService;
   divisions: DivisionService;
   apiClients: ApiClientService;
+  webhooks: WebhookService;
+  apiUsage: ApiUsageService;
 }
 
 export function createVenuesContext(request: RequestContext, dataSource: DataSource): VenuesContext {
@@ -24,5 +28,7 @@ export function createVenuesContext(request: RequestContext, dataSource: DataSou
     venues: new VenueService(dataSource, loaders, request),
     divisions: new DivisionService(dataSource, loaders, request),
     apiClients: new ApiClientService(dataSource, loaders, request),
+    webhooks: new WebhookService(dataSource, request),
+    apiUsage: new ApiUsageService(dataSource, request),
   };
 }

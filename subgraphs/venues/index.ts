@@ -13,17 +13,23 @@ import { OrganizationResolver } from "./organization/organization.resolver";
 import { venuesReferenceResolvers } from "./references";
 import { Venue } from "./venue/venue.entity";
 import { VenueResolver } from "./venue/venue.resolver";
+import { ApiUsageResolver } from "./api-usage/api-usage.resolver";
+import { PartnerEvent, Webhook, WebhookDelivery } from "./webhook/webhook.entity";
+import { WebhookResolver } from "./webhook/webhook.resolver";
+import { WebhookDeliveryResolver } from "./webhook/webhook-delivery.resolver";
+import { startWebhookDeliveryWorker } from "./webhook/webhook-delivery.worker";
 
 export const venuesSubgraph: SubgraphDefinition<VenuesContext> = {
   name: "venues",
-  entities: [Organization, Division, Venue, ApiClient],
+  entities: [Organization, Division, Venue, ApiClient, Webhook, PartnerEvent, WebhookDelivery],
   migrations: migrationsBySubgraph.venues,
   buildSchema: () =>
     buildTypeGraphqlSubgraph({
-      resolvers: [OrganizationResolver, VenueResolver, DivisionResolver, ApiClientResolver],
+      resolvers: [OrganizationResolver, VenueResolver, DivisionResolver, ApiClientResolver, WebhookResolver, WebhookDeliveryResolver, ApiUsageResolver],
       referenceResolvers: venuesReferenceResolvers,
     }),
   createContext: createVenuesContext,
+  background: (dataSource) => [startWebhookDeliveryWorker(dataSource)],
 };
 
 if (require.main === module) runSubgraphStandalone(venuesSubgraph);

@@ -5,6 +5,7 @@ import { wellFormedIds } from "../../lib/ids";
 import { Division } from "./division/division.entity";
 import { Organization } from "./organization/organization.entity";
 import { Venue } from "./venue/venue.entity";
+import { PartnerEvent } from "./webhook/webhook.entity";
 
 export function createVenuesLoaders(dataSource: DataSource) {
   const organizations = dataSource.getRepository(Organization);
@@ -18,6 +19,7 @@ export function createVenuesLoaders(dataSource: DataSource) {
       (ids) => venues.find({ where: { organizationId: In(wellFormedIds(ids)) }, order: { code: "ASC" } }),
       (row) => row.organizationId,
     ),
+    partnerEvent: rowLoader<string, PartnerEvent>((ids) => dataSource.getRepository(PartnerEvent).findBy({ id: In([...ids]) }), (row) => row.id),
     venuesByDivision: groupLoader<string, Venue>(
       (ids) => venues.find({ where: { divisionId: In(wellFormedIds(ids)) }, order: { code: "ASC" } }),
       (row) => row.divisionId!,

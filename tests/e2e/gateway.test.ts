@@ -29,7 +29,7 @@ describe("gateway", () => {
   describe("refuses bad tokens with UNAUTHENTICATED before any subgraph is asked", () => {
     const query = `{ entries(first: 1) { totalCount } }`;
     // The configuration is set when the system starts, so read it when each case runs.
-    const signed = (options: jwt.SignOptions, secret = config().jwt.secret) =>
+    const signed = (options: jwt.SignOptions, secret = config().jwt.secret!) =>
       jwt.sign({ role: "ORGANIZER" }, secret, { subject: "x", issuer: config().jwt.issuer, audience: config().jwt.audience, ...options });
     const cases: [string, () => Record<string, string>][] = [
       ["malformed header", () => ({ authorization: "Token abc" })],

@@ -1,5 +1,6 @@
 // GraphQL over HTTP as a client sends it, and tokens for each role.
 import { Role, signToken } from "../../lib/auth";
+import { subgraphSecretHeaders } from "../../lib/subgraph-secret";
 
 export interface GraphqlResponse<T = Record<string, any>> {
   status: number;
@@ -11,12 +12,14 @@ export interface GraphqlResponse<T = Record<string, any>> {
 export async function graphql<T = Record<string, any>>(
   url: string,
   query: string,
-  options: { variables?: Record<string, unknown>; token?: string; headers?: Record<string, string> } = {},
+  options: { variables?: Record<string, unknown>; token?: string; headers?: Record<string, string>; withoutSubgraphSecret?: boolean } = {},
 ): Promise<GraphqlResponse<T>> {
   const response = await fetch(url, {
     method: "POST",
     headers: {
       "content-type": "application/json",
+      // Tests stand in for the gateway when they call a subgraph; the gateway ignores the header.
+      ...(options.withoutSubgraphSecret ? {} : subgraphSecretHeaders()),
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       ...options.headers,
     },

@@ -1,4 +1,5 @@
 // Starts real subgraphs (and the gateway) on free ports against a fresh database, as a partner would reach them.
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -33,7 +34,12 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   const names = options.subgraphs ?? [...SUBGRAPH_NAMES];
   const database = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "image-china-test-data-"));
-  setConfig(loadConfig({ ...process.env, DATA_DIR: dataDir, PORT: "0", DATABASE_URL: database.url, ...options.env }));
+  // Subgraphs require the shared secret in every test, as in production (tests/kit/http sends it to subgraphs).
+  const subgraphSecret = randomBytes(24).toString("hex");
+  setConfig(loadConfig({ ...process.env, DATA_DIR: dataDir, PORT: "0", DATABASE_URL: database.url, SUBGRAPH_SECRET: subgraphSecret,
+    // Rate limits high by default (tests fire many requests with one token); tests of the limits set their own.
+    RATE_LIMIT_PER_SECOND: "100000", RATE_LIMIT_BURST: "100000", REDIS_URL: "", USAGE_FLUSH_MS: "200", WEBHOOK_POLL_MS: "50", WEBHOOK_RETRY_BASE_MS: "100",
+    ...options.env }));
   const services: RunningService[] = [];
   const urls = {} as Record<SubgraphName, string>;
   const dataSources = {} as Record<SubgraphName, DataSource>;

@@ -1,4 +1,6 @@
+import { generateKeyPairSync, KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
+import { recordRevocations } from "../../lib/revocation";
 import { Role, signToken, verifyToken, viewerFromAuthorization } from "../../lib/auth";
 import { config, loadConfig, setConfig } from "../../lib/config";
 
@@ -28,7 +30,7 @@ describe("auth", () => {
   it("refuses expired, unsigned, wrongly signed, wrong audience or issuer, and tokens without exp", () => {
     const settings = config().jwt;
     const claims = { role: "ORGANIZER" };
-    const sign = (options: jwt.SignOptions, key = settings.secret) => jwt.sign(claims, key, { subject: "x", ...options });
+    const sign = (options: jwt.SignOptions, key = settings.secret!) => jwt.sign(claims, key, { subject: "x", ...options });
     const valid = { algorithm: "HS256" as const, issuer: settings.issuer, audience: settings.audience, expiresIn: 60 };
     expect(codeOf(() => verifyToken(sign(valid)))).toBe("no error");
     expect(codeOf(() => verifyToken(sign({ ...valid, expiresIn: -10 })))).toBe("UNAUTHENTICATED");
@@ -49,5 +51,57 @@ describe("auth", () => {
     expect(codeOf(() => verifyToken(signToken({ sub: "x", role: Role.PARTNER }).token))).toBe("UNAUTHENTICATED");
     expect(codeOf(() => verifyToken(signToken({ sub: "x", role: Role.JUDGE }).token))).toBe("UNAUTHENTICATED");
     expect(codeOf(() => verifyToken(signToken({ sub: "x", role: "ADMIN" as Role }).token))).toBe("UNAUTHENTICATED");
+  });
+});
+
+describe("auth with key pairs", () => {
+  const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const ec = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  const pem = (key: KeyObject, type: "pkcs8" | "spki") => key.export({ format: "pem", type }).toString();
+  const env = (extra: Record<string, string>) => setConfig(loadConfig({ NODE_ENV: "test", ...extra }));
+  afterAll(() => setConfig(loadConfig({ NODE_ENV: "test" })));
+
+  it("signs with the private key and its key id, and verifies by key id", () => {
+    env({ JWT_PRIVATE_KEY: pem(rsa.privateKey, "pkcs8"), JWT_KEY_ID: "2026-11" });
+    const { token } = signToken({ sub: "x", role: Role.ORGANIZER });
+    const header = JSON.parse(Buffer.from(token.split(".")[0], "base64url").toString());
+    expect(header).toMatchObject({ alg: "RS256", kid: "2026-11" });
+    expect(verifyToken(token).role).toBe(Role.ORGANIZER);
+  });
+
+  it("accepts tokens of a rotated-out key while it is still listed, and refuses unknown key ids", () => {
+    env({ JWT_PRIVATE_KEY: pem(ec.privateKey, "pkcs8"), JWT_KEY_ID: "old" });
+    const oldToken = signToken({ sub: "x", role: Role.ORGANIZER }).token;
+    // Rotation: a new signing key; the old public key stays listed until old tokens have expired.
+    env({ JWT_PRIVATE_KEY: pem(rsa.privateKey, "pkcs8"), JWT_KEY_ID: "new", JWT_PUBLIC_KEYS: JSON.stringify({ old: pem(ec.publicKey, "spki") }) });
+    expect(verifyToken(oldToken).subject).toBe("x");
+    expect(codeOf(() => verifyToken(signToken({ sub: "y", role: Role.ORGANIZER }).token))).toBe("no error");
+    env({ JWT_PRIVATE_KEY: pem(rsa.privateKey, "pkcs8"), JWT_KEY_ID: "new" });
+    expect(codeOf(() => verifyToken(oldToken))).toBe("UNAUTHENTICATED");
+  });
+
+  it("refuses an HS256 token made with the public key as secret, and HS256 tokens when no secret is configured", () => {
+    env({ JWT_PRIVATE_KEY: pem(rsa.privateKey, "pkcs8"), JWT_KEY_ID: "k1" });
+    const settings = config().jwt;
+    const forged = jwt.sign({ role: "ORGANIZER" }, pem(rsa.publicKey, "spki"), {
+      algorithm: "HS256",
+      keyid: "k1",
+      subject: "x",
+      issuer: settings.issuer,
+      audience: settings.audience,
+      expiresIn: 60,
+    });
+    expect(codeOf(() => verifyToken(forged))).toBe("UNAUTHENTICATED");
+    const noKid = jwt.sign({ role: "ORGANIZER" }, "x".repeat(40), { algorithm: "HS256", subject: "x", issuer: settings.issuer, audience: settings.audience, expiresIn: 60 });
+    expect(codeOf(() => verifyToken(noKid))).toBe("UNAUTHENTICATED");
+  });
+
+  it("refuses tokens of a revoked client issued before the revocation", () => {
+    env({});
+    const { token } = signToken({ sub: "client:1", role: Role.ORGANIZER, cid: "revoked-client-1" });
+    expect(codeOf(() => verifyToken(token))).toBe("no error");
+    recordRevocations([{ clientId: "revoked-client-1", revokedAt: new Date(Date.now() + 1000) }]);
+    expect(codeOf(() => verifyToken(token))).toBe("UNAUTHENTICATED");
+    expect(codeOf(() => verifyToken(signToken({ sub: "client:2", role: Role.ORGANIZER, cid: "another-client" }).token))).toBe("no error");
   });
 });

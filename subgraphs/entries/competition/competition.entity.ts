@@ -9,11 +9,11 @@ import { ThemeCode } from "../../../lib/themes";
 @Directive('@key(fields: "id")')
 export class Competition {
   @PrimaryGeneratedColumn("uuid")
-  @Field(() => ID)
+  @Field(() => ID, { description: "Stable id of the competition." })
   id!: string;
 
   @Column("text")
-  @Field()
+  @Field({ description: "The competition's name, e.g. \"Image China 2024\"." })
   name!: string;
 
   @Column("timestamptz")
@@ -70,7 +70,7 @@ export class Theme {
   competitionId!: string;
 
   @Column("text")
-  @Field(() => ThemeCode)
+  @Field(() => ThemeCode, { description: "The theme's stable code; pass it as CreateEntryInput.theme and in filters." })
   code!: ThemeCode;
 
   @Column("jsonb")

@@ -12,7 +12,7 @@ export class ReplaceEntryGrantsInput {
   @Field(() => ID, { nullable: true, description: "Grant to one judge (assignments)." })
   judgeId?: string | null;
 
-  @Field(() => [ID])
+  @Field(() => [ID], { description: "Internal: the complete set of entries granted by this source; entries left out lose the grant." })
   entryIds!: string[];
 }
 

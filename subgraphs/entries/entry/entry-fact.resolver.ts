@@ -5,28 +5,28 @@ import { EntryKind, EntryStatus } from "./entry.entity";
 
 @ObjectType({ description: "Internal: what other subgraphs need to know of an entry to judge or exhibit it (no identity)." })
 export class EntryFact {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Internal (used between subgraphs, not reachable through the gateway): the entry's id." })
   id!: string;
 
-  @Field(() => ThemeCode)
+  @Field(() => ThemeCode, { description: "Internal: the entry's theme." })
   theme!: ThemeCode;
 
-  @Field(() => EntryKind)
+  @Field(() => EntryKind, { description: "Internal: the entry's kind." })
   kind!: EntryKind;
 
-  @Field(() => EntryStatus)
+  @Field(() => EntryStatus, { description: "Internal: the entry's status." })
   status!: EntryStatus;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "Internal: the venue it came through." })
   venueId!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "Internal: the organisation running that venue." })
   organizationId!: string;
 
-  @Field()
+  @Field({ description: "Internal: whether the entrant allows publication." })
   consentToPublication!: boolean;
 
-  @Field()
+  @Field({ description: "Internal: when the entry was created." })
   createdAt!: Date;
 }
 

@@ -16,6 +16,11 @@ export enum ImageSize {
 registerEnumType(ImageSize, {
   name: "ImageSize",
   description: "THUMBNAIL: long side 400 px; DISPLAY: long side 1920 px (never enlarged); ORIGINAL: the file as uploaded, EXIF intact — organisers and the submitting venue or its organisation only.",
+  valuesConfig: {
+    THUMBNAIL: { description: "A small preview, 400 pixels on the long side, for lists." },
+    DISPLAY: { description: "A screen-sized copy, 1920 pixels on the long side (never enlarged)." },
+    ORIGINAL: { description: "The uploaded file, EXIF intact: organisers and the submitting venue's organisation only." },
+  },
 });
 
 @ObjectType({ description: "Camera data read from the original's EXIF; fields the camera did not record are null." })
@@ -23,19 +28,19 @@ export class PhotoExif {
   @Field(() => String, { nullable: true, description: "Make and model, e.g. \"Canon EOS R5\"." })
   camera!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Lens model, e.g. \"RF24-105mm F4 L IS USM\"." })
   lens!: string | null;
 
   @Field(() => String, { nullable: true, description: "When it was taken, as the camera's clock read (ISO 8601, with an offset only when the camera recorded one)." })
   takenAt!: string | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: "ISO sensitivity, e.g. 400." })
   iso!: number | null;
 
   @Field(() => Float, { nullable: true, description: "Seconds, e.g. 0.004 for 1/250 s." })
   exposureTime!: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: "Aperture as an f-number, e.g. 5.6." })
   fNumber!: number | null;
 
   @Field(() => Float, { nullable: true, description: "Millimetres." })
@@ -47,7 +52,7 @@ export class PhotoResolver {
   @FieldResolver(() => String, {
     description: "A signed link to the image, valid until the end of the next UTC day. ORIGINAL: organisers and the owner only (FORBIDDEN otherwise).",
   })
-  async url(@Root() photo: Photo, @Arg("size", () => ImageSize, { defaultValue: ImageSize.DISPLAY }) size: ImageSize, @Ctx() context: EntriesContext) {
+  async url(@Root() photo: Photo, @Arg("size", () => ImageSize, { defaultValue: ImageSize.DISPLAY, description: "THUMBNAIL (long side 400 px), DISPLAY (long side 1920 px, the default) or ORIGINAL (as uploaded; organisers and the submitting venue's organisation only, else FORBIDDEN)." }) size: ImageSize, @Ctx() context: EntriesContext) {
     if (size === ImageSize.ORIGINAL) {
       const entry = await context.loaders.entry.load(photo.entryId);
       if (!entry || !maySeeIdentity(context.viewer, entry)) throw forbidden("Originals can be downloaded by organisers and the submitting venue or its organisation only.");
@@ -91,7 +96,7 @@ export class EntryMediaResolver {
     description:
       "Adds photos to a DRAFT photo entry (multipart request; send `apollo-require-preflight: true`). JPEG or PNG, judged by content; limits on Competition. All files are stored or none. Errors: UNSUPPORTED_MEDIA_TYPE, PAYLOAD_TOO_LARGE, BAD_USER_INPUT (corrupt, too small, too many), CONFLICT (not a draft, same file already entered), DEADLINE_PASSED, FORBIDDEN, NOT_FOUND.",
   })
-  uploadPhotos(@Arg("entryId", () => ID) entryId: string, @Arg("files", () => [GraphQLUpload]) files: Promise<FileUpload>[], @Ctx() context: EntriesContext) {
+  uploadPhotos(@Arg("entryId", () => ID, { description: "The DRAFT PHOTO_SET or SINGLE_PHOTO entry to add the photos to (Entry.id)." }) entryId: string, @Arg("files", () => [GraphQLUpload], { description: "The image files, as multipart file parts (GraphQL multipart request spec), in the order they should appear." }) files: Promise<FileUpload>[], @Ctx() context: EntriesContext) {
     return context.entryMedia.uploadPhotos(entryId, files);
   }
 
@@ -99,7 +104,7 @@ export class EntryMediaResolver {
     description:
       "Adds the video to a DRAFT MICRO_VIDEO entry (multipart). MP4 or MOV, judged by content, at most Competition.maxVideoSeconds long. Errors: UNSUPPORTED_MEDIA_TYPE, PAYLOAD_TOO_LARGE, BAD_USER_INPUT, CONFLICT, DEADLINE_PASSED, FORBIDDEN, NOT_FOUND.",
   })
-  uploadVideo(@Arg("entryId", () => ID) entryId: string, @Arg("file", () => GraphQLUpload) file: Promise<FileUpload>, @Ctx() context: EntriesContext) {
+  uploadVideo(@Arg("entryId", () => ID, { description: "The DRAFT MICRO_VIDEO entry to add the video to (Entry.id)." }) entryId: string, @Arg("file", () => GraphQLUpload, { description: "The video file, as a multipart file part (GraphQL multipart request spec)." }) file: Promise<FileUpload>, @Ctx() context: EntriesContext) {
     return context.entryMedia.uploadVideo(entryId, file);
   }
 }

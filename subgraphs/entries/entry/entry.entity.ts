@@ -11,6 +11,11 @@ export enum EntryKind {
 registerEnumType(EntryKind, {
   name: "EntryKind",
   description: "PHOTO_SET: 2 to 10 photos (by default); SINGLE_PHOTO: one photo; MICRO_VIDEO: one video of at most 180 s.",
+  valuesConfig: {
+    PHOTO_SET: { description: "A set of 2 to 10 photos (the competition's limits) telling one story; upload with uploadPhotos." },
+    SINGLE_PHOTO: { description: "Exactly one photo; upload with uploadPhotos." },
+    MICRO_VIDEO: { description: "One micro-video (MP4 or MOV, at most Competition.maxVideoSeconds); upload with uploadVideo." },
+  },
 });
 
 export enum EntryStatus {
@@ -22,6 +27,12 @@ export enum EntryStatus {
 registerEnumType(EntryStatus, {
   name: "EntryStatus",
   description: "DRAFT: editable, media can be uploaded; SUBMITTED: with the jury; WITHDRAWN by the venue; DISQUALIFIED by the organiser.",
+  valuesConfig: {
+    DRAFT: { description: "Created, not yet submitted: details and media can still change. Judges never see drafts." },
+    SUBMITTED: { description: "Submitted to the jury with its media; it can still be withdrawn before the deadline." },
+    WITHDRAWN: { description: "Withdrawn by its venue; not judged, not shown." },
+    DISQUALIFIED: { description: "Disqualified by the organisers (see the reason); not judged, not shown." },
+  },
 });
 
 @Entity({ name: "entry" })
@@ -29,7 +40,7 @@ registerEnumType(EntryStatus, {
 @Directive('@key(fields: "id")')
 export class Entry {
   @PrimaryGeneratedColumn("uuid")
-  @Field(() => ID)
+  @Field(() => ID, { description: "Stable id of the entry; pass it to uploadPhotos, uploadVideo, submitEntry and withdrawEntry." })
   id!: string;
 
   @Column("uuid")
@@ -48,11 +59,11 @@ export class Entry {
   themeCode!: ThemeCode;
 
   @Column("text")
-  @Field(() => EntryKind)
+  @Field(() => EntryKind, { description: "Photo set, single photo or micro-video; decides which upload mutation applies." })
   kind!: EntryKind;
 
   @Column("text")
-  @Field(() => EntryStatus)
+  @Field(() => EntryStatus, { description: "Where the entry is: DRAFT until submitted, then SUBMITTED, WITHDRAWN or DISQUALIFIED." })
   status!: EntryStatus;
 
   @Column("text")
@@ -95,7 +106,7 @@ export class Entry {
   disqualificationReason!: string | null;
 
   @CreateDateColumn({ type: "timestamptz" })
-  @Field()
+  @Field({ description: "When the draft was created (ISO 8601, UTC)." })
   createdAt!: Date;
 
   @UpdateDateColumn({ type: "timestamptz" })
@@ -106,14 +117,14 @@ export class Entry {
 @ObjectType({ description: "The photographer behind an entry. Identity and contact: organisers and the submitting venue's organisation only." })
 export class Entrant {
   @PrimaryGeneratedColumn("uuid")
-  @Field(() => ID)
+  @Field(() => ID, { description: "Stable id of the entrant (one per e-mail address in the competition)." })
   id!: string;
 
   @Column("uuid")
   competitionId!: string;
 
   @Column("text")
-  @Field()
+  @Field({ description: "The photographer's full name." })
   name!: string;
 
   @Column("text")
@@ -125,7 +136,7 @@ export class Entrant {
   country!: string;
 
   @Column("text", { nullable: true })
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Contact phone number, if given." })
   phone!: string | null;
 
   @CreateDateColumn({ type: "timestamptz" })
@@ -136,7 +147,7 @@ export class Entrant {
 @ObjectType({ description: "One photo of an entry, as uploaded (original, EXIF intact) and in derived sizes." })
 export class Photo {
   @PrimaryGeneratedColumn("uuid")
-  @Field(() => ID)
+  @Field(() => ID, { description: "Stable id of the photo." })
   id!: string;
 
   @Column("uuid")
@@ -184,7 +195,7 @@ export class Photo {
 @ObjectType({ description: "The video of a MICRO_VIDEO entry." })
 export class MicroVideo {
   @PrimaryGeneratedColumn("uuid")
-  @Field(() => ID)
+  @Field(() => ID, { description: "Stable id of the video." })
   id!: string;
 
   @Column("uuid")
@@ -195,11 +206,11 @@ export class MicroVideo {
   durationSeconds!: number;
 
   @Column("int")
-  @Field(() => Int)
+  @Field(() => Int, { description: "Frame width in pixels." })
   width!: number;
 
   @Column("int")
-  @Field(() => Int)
+  @Field(() => Int, { description: "Frame height in pixels." })
   height!: number;
 
   @Column("text")

@@ -13,7 +13,7 @@ export class EntrantInput {
   @Field({ description: "ISO 3166-1 alpha-2 country of residence, e.g. \"PT\"." })
   country!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Contact phone number, optional, at most 40 characters." })
   phone?: string | null;
 }
 
@@ -22,10 +22,10 @@ export class CreateEntryInput {
   @Field(() => ID, { description: "The venue the entry comes through; must be one of the token's venues." })
   venueId!: string;
 
-  @Field(() => ThemeCode)
+  @Field(() => ThemeCode, { description: "One of the competition's five themes." })
   theme!: ThemeCode;
 
-  @Field(() => EntryKind)
+  @Field(() => EntryKind, { description: "PHOTO_SET, SINGLE_PHOTO or MICRO_VIDEO; decides which upload mutation the draft takes." })
   kind!: EntryKind;
 
   @Field({ description: "At most 200 characters." })
@@ -34,7 +34,7 @@ export class CreateEntryInput {
   @Field(() => String, { nullable: true, description: "At most 5000 characters." })
   description?: string | null;
 
-  @Field(() => EntrantInput)
+  @Field(() => EntrantInput, { description: "The photographer; an existing entrant with the same e-mail is reused." })
   entrant!: EntrantInput;
 
   @Field(() => String, { nullable: true, description: "The name to publish with the work; defaults to the entrant's name." })
@@ -58,16 +58,16 @@ export class CreateEntryInput {
 
 @InputType({ description: "Narrows an entry list; all given conditions must hold." })
 export class EntryFilter {
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: "Only the entries that came through this venue (Venue.id)." })
   venueId?: string | null;
 
-  @Field(() => ThemeCode, { nullable: true })
+  @Field(() => ThemeCode, { nullable: true, description: "Only the entries in this theme." })
   theme?: ThemeCode | null;
 
-  @Field(() => EntryKind, { nullable: true })
+  @Field(() => EntryKind, { nullable: true, description: "Only photo sets, single photos or micro-videos." })
   kind?: EntryKind | null;
 
-  @Field(() => EntryStatus, { nullable: true })
+  @Field(() => EntryStatus, { nullable: true, description: "Only the entries in this status, e.g. SUBMITTED." })
   status?: EntryStatus | null;
 
   @Field(() => String, { nullable: true, description: "Entrant's ISO 3166-1 alpha-2 country." })
@@ -81,4 +81,12 @@ export enum EntryStatsGroup {
   KIND = "KIND",
   STATUS = "STATUS",
 }
-registerEnumType(EntryStatsGroup, { name: "EntryStatsGroup", description: "What entryStats counts by." });
+registerEnumType(EntryStatsGroup, { name: "EntryStatsGroup", description: "What entryStats counts by.",
+  valuesConfig: {
+    VENUE: { description: "One count per branch venue (key: the venue id)." },
+    THEME: { description: "One count per theme (key: the theme code)." },
+    COUNTRY: { description: "One count per entrant country (key: ISO 3166-1 alpha-2 code)." },
+    KIND: { description: "One count per kind of entry (key: PHOTO_SET, SINGLE_PHOTO or MICRO_VIDEO)." },
+    STATUS: { description: "One count per status (key: DRAFT, SUBMITTED, WITHDRAWN or DISQUALIFIED)." },
+  },
+});

@@ -15,6 +15,8 @@ import { Entry, EntryKind, EntryStatus } from "./entry.entity";
 import { CreateEntryInput, EntryFilter, EntryStatsGroup } from "./entry.inputs";
 import { EntryStat } from "./entry.types";
 import { isOwner, restrictToVisible } from "./entry.visibility";
+import { entryEvent } from "./entry-events";
+import { recordEvent } from "../../../lib/outbox";
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/;
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -171,17 +173,19 @@ export class EntryService {
       if (entry.kind === EntryKind.MICRO_VIDEO && videos !== 1) throw badInput("A micro-video entry needs its video; upload it with uploadVideo first.");
       entry.status = EntryStatus.SUBMITTED;
       entry.submittedAt = new Date();
+      await recordEvent(manager, "entries", entryEvent("entry.submitted", entry));
     });
   }
 
   async withdraw(id: string): Promise<Entry> {
     const competition = await this.competitions.current();
-    return this.change(id, async (entry) => {
+    return this.change(id, async (entry, manager) => {
       if (entry.status === EntryStatus.WITHDRAWN) return;
       if (entry.status === EntryStatus.DISQUALIFIED) throw conflict("A disqualified entry cannot be withdrawn.", { status: entry.status });
       this.competitions.assertWindowOpen(competition);
       entry.status = EntryStatus.WITHDRAWN;
       entry.withdrawnAt = new Date();
+      await recordEvent(manager, "entries", entryEvent("entry.withdrawn", entry));
     });
   }
 
@@ -189,12 +193,13 @@ export class EntryService {
     const text = requiredText(reason, "reason", 2000);
     return this.change(
       id,
-      async (entry) => {
+      async (entry, manager) => {
         if (entry.status === EntryStatus.DISQUALIFIED) return;
         if (entry.status === EntryStatus.WITHDRAWN) throw conflict("A withdrawn entry cannot be disqualified.", { status: entry.status });
         entry.status = EntryStatus.DISQUALIFIED;
         entry.disqualifiedAt = new Date();
         entry.disqualificationReason = text;
+        await recordEvent(manager, "entries", entryEvent("entry.disqualified", entry));
       },
       true,
     );

@@ -12,7 +12,7 @@ export class VenueEntriesResolver {
   })
   entries(
     @Root() venue: VenueReference,
-    @Arg("status", () => EntryStatus, { nullable: true }) status: EntryStatus | null,
+    @Arg("status", () => EntryStatus, { nullable: true, description: "Only entries in this status, e.g. SUBMITTED; omit for all." }) status: EntryStatus | null,
     @Args() page: PageArguments,
     @Ctx() context: EntriesContext,
   ) {

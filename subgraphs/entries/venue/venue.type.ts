@@ -4,6 +4,6 @@ import { Directive, Field, ID, ObjectType } from "type-graphql";
 @ObjectType("Venue")
 @Directive('@key(fields: "id")')
 export class VenueReference {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Stable id of the venue; pass it as venueId when creating entries or filtering lists." })
   id!: string;
 }

@@ -7,6 +7,7 @@ import { badInput, notFound, unauthenticated } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { generateSecret, hashSecret, verifySecret } from "../../../lib/secrets";
 import { requiredText } from "../../../lib/text";
+import { recordRevocations } from "../../../lib/revocation";
 import { VenuesLoaders } from "../loaders";
 import { ApiClient } from "./api-client.entity";
 import { CreateApiClientInput } from "./api-client.inputs";
@@ -66,14 +67,41 @@ export class ApiClientService {
     return { client: saved, clientSecret };
   }
 
-  async rotateSecret(id: string): Promise<ApiClientWithSecret> {
+  /** A new secret; the old one keeps working for `graceSeconds` so the partner can switch without downtime. */
+  async rotateSecret(id: string, graceSeconds: number): Promise<ApiClientWithSecret> {
     requireRole(this.context, Role.ORGANIZER);
+    if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > 30 * 86400) {
+      throw badInput("graceSeconds must be between 0 and 2592000 (30 days).", { argument: "graceSeconds" });
+    }
     const client = await this.repository.findOneBy({ id: parseId(id, "id") });
     if (!client) throw notFound("ApiClient", id);
     if (client.revokedAt) throw badInput("A revoked client cannot be given a new secret; create a new client.");
     const clientSecret = generateSecret("ics");
+    client.previousSecretHash = graceSeconds > 0 ? client.secretHash : null;
+    client.previousSecretExpiresAt = graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : null;
     client.secretHash = await hashSecret(clientSecret);
     return { client: await this.repository.save(client), clientSecret };
+  }
+
+  /** Sets (or with nulls, clears) a client's own rate limit; it applies to tokens issued from now on. */
+  async setRateLimit(id: string, perSecond: number | null, burst: number | null): Promise<ApiClient> {
+    requireRole(this.context, Role.ORGANIZER);
+    if ((perSecond === null) !== (burst === null)) throw badInput("Give both perSecond and burst, or neither to return to the default.");
+    for (const [name, value] of [["perSecond", perSecond], ["burst", burst]] as const) {
+      if (value !== null && (!Number.isInteger(value) || value < 1 || value > 100_000)) throw badInput(`${name} must be between 1 and 100000.`, { argument: name });
+    }
+    const client = await this.repository.findOneBy({ id: parseId(id, "id") });
+    if (!client) throw notFound("ApiClient", id);
+    client.rateLimitPerSecond = perSecond;
+    client.rateLimitBurst = burst;
+    return this.repository.save(client);
+  }
+
+  /** Internal: every revoked client, for the services' revocation lists. */
+  async revokedClients(): Promise<{ clientId: string; revokedAt: Date }[]> {
+    requireRole(this.context, Role.ORGANIZER);
+    const rows = await this.repository.createQueryBuilder("client").where("client.revoked_at IS NOT NULL").getMany();
+    return rows.map((client) => ({ clientId: client.clientId, revokedAt: client.revokedAt! }));
   }
 
   async revoke(id: string): Promise<ApiClient> {
@@ -84,13 +112,19 @@ export class ApiClientService {
       client.revokedAt = new Date();
       await this.repository.save(client);
     }
+    // This process refuses the client's tokens at once; the others within REVOCATION_POLL_SECONDS.
+    recordRevocations([{ clientId: client.clientId, revokedAt: client.revokedAt }]);
     return client;
   }
 
   /** Exchanges client credentials for a token carrying the client's scope. */
   async issueToken(clientId: string, clientSecret: string): Promise<TokenPayload> {
     const client = await this.repository.findOneBy({ clientId: String(clientId).slice(0, 200) });
-    const valid = await verifySecret(String(clientSecret).slice(0, 500), client?.secretHash ?? UNKNOWN_CLIENT_HASH);
+    const secret = String(clientSecret).slice(0, 500);
+    let valid = await verifySecret(secret, client?.secretHash ?? UNKNOWN_CLIENT_HASH);
+    if (!valid && client?.previousSecretHash && client.previousSecretExpiresAt && client.previousSecretExpiresAt > new Date()) {
+      valid = await verifySecret(secret, client.previousSecretHash);
+    }
     if (!client || !valid || client.revokedAt) throw unauthenticated("Unknown client, wrong secret or revoked client.");
     const claims: TokenClaims = { sub: `client:${client.id}`, role: client.role, cid: client.clientId };
     if (client.role === Role.PARTNER) {
@@ -102,6 +136,7 @@ export class ApiClientService {
     } else if (client.role === Role.JUDGE) {
       claims.judge = client.judgeId!;
     }
+    if (client.rateLimitPerSecond && client.rateLimitBurst) claims.rl = [client.rateLimitPerSecond, client.rateLimitBurst];
     await this.repository.update({ id: client.id }, { lastUsedAt: new Date() });
     const { token, expiresAt } = signToken(claims);
     return { accessToken: token, expiresAt, role: client.role, tokenType: "Bearer" };

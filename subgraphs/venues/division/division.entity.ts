@@ -6,7 +6,7 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeor
 @Directive('@key(fields: "id")')
 export class Division {
   @PrimaryGeneratedColumn("uuid")
-  @Field(() => ID)
+  @Field(() => ID, { description: "Stable id of the division; filter venues, awards and leaderboards by it." })
   id!: string;
 
   @Column("text", { unique: true })
@@ -14,7 +14,7 @@ export class Division {
   code!: string;
 
   @Column("text")
-  @Field()
+  @Field({ description: "The division's display name, e.g. \"Portugal Division\"." })
   name!: string;
 
   @Column("text", { nullable: true })
@@ -22,6 +22,6 @@ export class Division {
   country!: string | null;
 
   @CreateDateColumn({ type: "timestamptz" })
-  @Field()
+  @Field({ description: "When the division was created (ISO 8601, UTC)." })
   createdAt!: Date;
 }

@@ -5,7 +5,7 @@ export class CreateDivisionInput {
   @Field({ description: "Unique code, 2 to 32 upper-case letters, digits and dashes, e.g. \"PT\"." })
   code!: string;
 
-  @Field()
+  @Field({ description: "Display name, e.g. \"Portugal Division\", at most 200 characters." })
   name!: string;
 
   @Field(() => String, { nullable: true, description: "ISO 3166-1 alpha-2 country the division covers." })
@@ -14,12 +14,12 @@ export class CreateDivisionInput {
 
 @InputType({ description: "Changes to a division (organiser only)." })
 export class UpdateDivisionInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The division to change (Division.id). NOT_FOUND when unknown." })
   id!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "A new display name, at most 200 characters." })
   name?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "A new ISO 3166-1 alpha-2 country code, or null for a division spanning several countries." })
   country?: string | null;
 }

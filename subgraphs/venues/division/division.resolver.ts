@@ -12,12 +12,12 @@ export class DivisionResolver {
   }
 
   @Mutation(() => Division, { description: "Organiser only. Errors: BAD_USER_INPUT, CONFLICT (code taken), FORBIDDEN." })
-  createDivision(@Arg("input") input: CreateDivisionInput, @Ctx() context: VenuesContext) {
+  createDivision(@Arg("input", { description: "The new division's code, name and country." }) input: CreateDivisionInput, @Ctx() context: VenuesContext) {
     return context.divisions.create(input);
   }
 
   @Mutation(() => Division, { description: "Organiser only. Errors: BAD_USER_INPUT, NOT_FOUND, FORBIDDEN." })
-  updateDivision(@Arg("input") input: UpdateDivisionInput, @Ctx() context: VenuesContext) {
+  updateDivision(@Arg("input", { description: "The division's id and the fields to change." }) input: UpdateDivisionInput, @Ctx() context: VenuesContext) {
     return context.divisions.update(input);
   }
 

@@ -9,14 +9,23 @@ export enum OrganizationKind {
   CULTURAL_INSTITUTION = "CULTURAL_INSTITUTION",
   COMPANY = "COMPANY",
 }
-registerEnumType(OrganizationKind, { name: "OrganizationKind", description: "What kind of body a partner organisation is." });
+registerEnumType(OrganizationKind, { name: "OrganizationKind", description: "What kind of body a partner organisation is.",
+  valuesConfig: {
+    ORGANIZER: { description: "The competition's organisers." },
+    MEDIA_AGENCY: { description: "A news agency bureau, newspaper or broadcaster." },
+    UNIVERSITY: { description: "A university, school or Confucius Institute." },
+    ASSOCIATION: { description: "A photographers', journalists' or friendship association." },
+    CULTURAL_INSTITUTION: { description: "A museum, cultural centre or similar institution." },
+    COMPANY: { description: "A company, e.g. a sponsor running a venue." },
+  },
+});
 
 @Entity({ name: "organization" })
 @ObjectType({ description: "A partner organisation (media agency, university, association…) that runs branch venues, or the organiser itself." })
 @Directive('@key(fields: "id")')
 export class Organization {
   @PrimaryGeneratedColumn("uuid")
-  @Field(() => ID)
+  @Field(() => ID, { description: "Stable id of the organisation." })
   id!: string;
 
   @Column("text")
@@ -24,7 +33,7 @@ export class Organization {
   name!: string;
 
   @Column("text")
-  @Field(() => OrganizationKind)
+  @Field(() => OrganizationKind, { description: "What kind of body the organisation is (media agency, university, association, …)." })
   kind!: OrganizationKind;
 
   @Column("text")
@@ -36,7 +45,7 @@ export class Organization {
   website!: string | null;
 
   @CreateDateColumn({ type: "timestamptz" })
-  @Field()
+  @Field({ description: "When the organisation was created (ISO 8601, UTC)." })
   createdAt!: Date;
 
   @UpdateDateColumn({ type: "timestamptz" })

@@ -5,7 +5,14 @@ export enum Region {
   DOMESTIC = "DOMESTIC",
   OVERSEAS = "OVERSEAS",
 }
-registerEnumType(Region, { name: "Region", description: "Whether a venue is in China (DOMESTIC) or abroad (OVERSEAS)." });
+registerEnumType(Region, {
+  name: "Region",
+  description: "Whether a venue is in China (DOMESTIC) or abroad (OVERSEAS).",
+  valuesConfig: {
+    DOMESTIC: { description: "In mainland China (country CN)." },
+    OVERSEAS: { description: "Outside mainland China; overseas venues may belong to a regional division with its own awards." },
+  },
+});
 
 export enum VenueKind {
   BRANCH_VENUE = "BRANCH_VENUE",
@@ -14,6 +21,10 @@ export enum VenueKind {
 registerEnumType(VenueKind, {
   name: "VenueKind",
   description: "A branch venue collects entries for the competition; a station is a permanent venue such as the China-Portugal Eye in Lisbon.",
+  valuesConfig: {
+    BRANCH_VENUE: { description: "A venue that collects entries for this edition of the competition." },
+    STATION: { description: "A permanent venue that runs all year, such as the China-Portugal Eye station in Lisbon." },
+  },
 });
 
 @Entity({ name: "venue" })
@@ -21,7 +32,7 @@ registerEnumType(VenueKind, {
 @Directive('@key(fields: "id")')
 export class Venue {
   @PrimaryGeneratedColumn("uuid")
-  @Field(() => ID)
+  @Field(() => ID, { description: "Stable id of the venue; pass it as venueId when creating entries or filtering lists." })
   id!: string;
 
   @Column("text", { unique: true })
@@ -29,15 +40,15 @@ export class Venue {
   code!: string;
 
   @Column("text")
-  @Field()
+  @Field({ description: "The venue's display name, e.g. \"China-Portugal Eye Photography and Micro Video Station\"." })
   name!: string;
 
   @Column("text")
-  @Field(() => VenueKind)
+  @Field(() => VenueKind, { description: "Whether this is a branch venue or a permanent station." })
   kind!: VenueKind;
 
   @Column("text")
-  @Field(() => Region)
+  @Field(() => Region, { description: "DOMESTIC for venues in China, OVERSEAS for all others; derived from the country." })
   region!: Region;
 
   @Column("text")
@@ -45,7 +56,7 @@ export class Venue {
   country!: string;
 
   @Column("text", { nullable: true })
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The city the venue is in, e.g. \"Lisbon\"; null when not recorded." })
   city!: string | null;
 
   @Column("uuid")
@@ -55,7 +66,7 @@ export class Venue {
   divisionId!: string | null;
 
   @CreateDateColumn({ type: "timestamptz" })
-  @Field()
+  @Field({ description: "When the venue was created (ISO 8601, UTC)." })
   createdAt!: Date;
 
   @UpdateDateColumn({ type: "timestamptz" })

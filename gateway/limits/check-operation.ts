@@ -1,0 +1,62 @@
+// Checks one GraphQL request against the caller's operation limits: the variables and the lexer tokens before
+// anything is parsed, then depth, root fields, aliases, directives and estimated cost on the parsed document.
+import { GraphQLError, GraphQLSchema, parse } from "graphql";
+import { Role, Viewer } from "../../lib/auth";
+import { ErrorCode } from "../../lib/errors";
+import type { OperationLimitName, OperationLimits } from "../../lib/operation-limits";
+import { countTokens } from "./count-tokens";
+import { measureOperation } from "./measure-operation";
+
+const DESCRIPTIONS: Record<OperationLimitName, string> = {
+  depth: "is nested too deeply",
+  aliases: "has too many aliases",
+  rootFields: "asks for too many top-level fields",
+  tokens: "is too long",
+  directives: "has too many directives",
+  variables: "has too many variables",
+  cost: "could return too much data (estimated cost; lower `first` or split the operation)",
+};
+
+export function operationLimitExceeded(limit: OperationLimitName, actual: number, max: number): GraphQLError {
+  // Counting stops just past the limit for tokens and depth, so only "more than" is known.
+  const exact = limit !== "tokens" && limit !== "depth";
+  return new GraphQLError(`The operation ${DESCRIPTIONS[limit]}: ${exact ? actual : `more than ${max}`}, at most ${max} allowed.`, {
+    extensions: { code: ErrorCode.OPERATION_LIMIT_EXCEEDED, limit, max, ...(exact ? { actual } : {}) },
+  });
+}
+
+export interface OperationLimitSettings {
+  default: OperationLimits;
+  organizer: OperationLimits;
+}
+
+/** Organisers' admin tools get their own limits; everyone else (partners, venues, judges, the public) the default. */
+export function limitsFor(settings: OperationLimitSettings, viewer: Viewer | undefined): OperationLimits {
+  return viewer?.role === Role.ORGANIZER ? settings.organizer : settings.default;
+}
+
+export interface GraphQLRequestParts {
+  query: string;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
+/** The first limit the request passes, as a coded error; undefined when it stays within all of them (or does not parse). */
+export function checkOperation(request: GraphQLRequestParts, limits: OperationLimits, schema: GraphQLSchema): GraphQLError | undefined {
+  const variables = request.variables ? Object.keys(request.variables).length : 0;
+  if (variables > limits.variables) return operationLimitExceeded("variables", variables, limits.variables);
+  const tokens = countTokens(request.query, limits.tokens);
+  if (tokens > limits.tokens) return operationLimitExceeded("tokens", tokens, limits.tokens);
+  let document;
+  try {
+    document = parse(request.query, { noLocation: true, maxTokens: limits.tokens });
+  } catch {
+    // Syntax errors (and documents nested past the parser's stack) are Apollo's to report, with their code.
+    return undefined;
+  }
+  const measured = measureOperation(document, schema, { operationName: request.operationName, variables: request.variables, maxDepth: limits.depth });
+  for (const limit of ["depth", "rootFields", "aliases", "directives", "cost"] as const) {
+    if (measured[limit] > limits[limit]) return operationLimitExceeded(limit, measured[limit], limits[limit]);
+  }
+  return undefined;
+}

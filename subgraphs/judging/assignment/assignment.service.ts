@@ -1,0 +1,380 @@
+// Responsible for who judges what: automatic quorum assignment, manual adjustment, recusal with
+// reassignment, judges' and organisers' assignment lists, and keeping judges' entry grants in step.
+import { DataSource, EntityManager } from "typeorm";
+import { Role } from "../../../lib/auth";
+import { isOrganizer, RequestContext, requireRole } from "../../../lib/context";
+import { badInput, conflict, notFound } from "../../../lib/errors";
+import { parseId } from "../../../lib/ids";
+import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
+import { optionalText, requiredText } from "../../../lib/text";
+import { Judge } from "../judge/judge.entity";
+import { JudgingLoaders } from "../loaders";
+import { JudgingRound, RoundKind, RoundStatus } from "../round/round.entity";
+import { RoundService } from "../round/round.service";
+import { AssignmentSummary } from "../round/round.types";
+import { appendScoreEvent } from "../score/score-log";
+import { ScoreEventKind } from "../score/score.entity";
+import { syncJudgeGrants } from "./assignment-grants";
+import { Assignment, AssignmentOrigin, AssignmentStatus } from "./assignment.entity";
+import { AddAssignmentInput, AssignJudgesInput } from "./assignment.inputs";
+import { hasConflict, pickLeastLoaded, planAssignments } from "./assignment.planner";
+import { ReassignmentResult, RecusalResult } from "./assignment.types";
+
+const MAX_POOL = 500;
+// By round, then entry id: a fixed order that says nothing about the entry (timestamps would also lose
+// microseconds in a cursor, and bulk-inserted assignments share one).
+const ASSIGNMENT_ORDER = { columns: ["assignment.round_id", "assignment.entry_id", "assignment.id"], direction: "ASC" as const, cursorOf: (assignment: Assignment) => [assignment.roundId, assignment.entryId, assignment.id] };
+
+export class AssignmentService {
+  private readonly repository;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly loaders: JudgingLoaders,
+    private readonly context: RequestContext,
+    private readonly rounds: RoundService,
+  ) {
+    this.repository = dataSource.getRepository(Assignment);
+  }
+
+  /** Grants are kept only while judges can see the round (open or closed); a DRAFT round has none. */
+  private grantsApply(round: JudgingRound): boolean {
+    return round.status !== RoundStatus.DRAFT;
+  }
+
+  private seedOf(round: JudgingRound): string {
+    return round.assignmentSeed ?? round.id;
+  }
+
+  /** Replaces every assignment of a DRAFT round: snapshots its entries, then plans a balanced quorum. */
+  async assign(input: AssignJudgesInput): Promise<AssignmentSummary> {
+    const round = await this.rounds.require(input.roundId);
+    if (round.status !== RoundStatus.DRAFT) {
+      throw conflict(`Automatic assignment replaces every assignment and is only possible while the round is DRAFT; it is ${round.status}. Adjust by hand instead.`, { status: round.status });
+    }
+    const judgeIds = [...new Set((input.judgeIds ?? []).map((id) => parseId(id, "judgeIds")))];
+    if (judgeIds.length > MAX_POOL) throw badInput(`At most ${MAX_POOL} judges per round.`, { argument: "judgeIds" });
+    const judges = await this.loaders.judge.loadMany(judgeIds);
+    const missing = judgeIds.find((_id, index) => !(judges[index] instanceof Judge));
+    if (missing) throw notFound("Judge", missing);
+    const pool = judges as Judge[];
+    const quorum = input.quorum ?? round.quorum;
+    if (!Number.isInteger(quorum) || quorum < 1 || quorum > 25) throw badInput("quorum must be between 1 and 25.", { argument: "quorum" });
+    if (pool.length < quorum) throw badInput(`A quorum of ${quorum} needs at least ${quorum} judges; ${pool.length} given.`, { argument: "judgeIds" });
+    if (round.kind === RoundKind.SHORTLIST && (round.passVotes ?? 0) > quorum) {
+      throw badInput(`The round needs ${round.passVotes} yes votes to pass; lower passVotes (updateRound) before a quorum of ${quorum}.`, { argument: "quorum" });
+    }
+    const seed = optionalText(input.seed, "seed", 100) ?? round.id;
+
+    const entries = await this.rounds.snapshotEntries(round);
+    if (!entries.length) throw conflict("No SUBMITTED entry matches this round's theme, division and previous round; there is nothing to assign.");
+    const plan = planAssignments(entries, pool, quorum, seed);
+    if (plan.shortOfQuorum.length) {
+      throw badInput(
+        `${plan.shortOfQuorum.length} entries have fewer than ${quorum} judges without a conflict of interest among those given; add judges or lower the quorum.`,
+        { argument: "judgeIds", entriesShortOfQuorum: plan.shortOfQuorum.length, entryIds: plan.shortOfQuorum.slice(0, 20).map((item) => item.entryId) },
+      );
+    }
+
+    await this.dataSource.transaction(async (manager) => {
+      const locked = await this.rounds.lock(manager, round.id);
+      if (locked.status !== RoundStatus.DRAFT) throw conflict(`The round was opened meanwhile (${locked.status}); automatic assignment is no longer possible.`);
+      await manager.query(`DELETE FROM judging.assignment WHERE round_id = $1`, [round.id]);
+      await manager.query(`DELETE FROM judging.round_entry WHERE round_id = $1`, [round.id]);
+      await manager.query(`DELETE FROM judging.round_judge WHERE round_id = $1`, [round.id]);
+      await manager.query(
+        `INSERT INTO judging.round_entry (round_id, entry_id, theme, kind, venue_id, organization_id, division_id)
+         SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[])`,
+        [
+          round.id,
+          entries.map((entry) => entry.entryId),
+          entries.map((entry) => entry.theme),
+          entries.map((entry) => entry.kind),
+          entries.map((entry) => entry.venueId),
+          entries.map((entry) => entry.organizationId),
+          entries.map((entry) => entry.divisionId),
+        ],
+      );
+      await manager.query(`INSERT INTO judging.round_judge (round_id, judge_id) SELECT $1, unnest($2::uuid[])`, [round.id, pool.map((judge) => judge.id)]);
+      await manager.query(
+        `INSERT INTO judging.assignment (round_id, entry_id, judge_id, status, origin)
+         SELECT $1, assigned.entry_id, assigned.judge_id, '${AssignmentStatus.ASSIGNED}', '${AssignmentOrigin.AUTOMATIC}'
+           FROM unnest($2::uuid[], $3::uuid[]) AS assigned(entry_id, judge_id)`,
+        [round.id, plan.assignments.map((item) => item.entryId), plan.assignments.map((item) => item.judgeId)],
+      );
+      await manager.query(
+        `UPDATE judging.judging_round SET quorum = $2, assignment_seed = $3, entries_loaded_at = now(), updated_at = now() WHERE id = $1`,
+        [round.id, quorum, seed],
+      );
+    });
+    const updated = await this.dataSource.getRepository(JudgingRound).findOneByOrFail({ id: round.id });
+    return {
+      round: updated,
+      entries: entries.length,
+      assignments: plan.assignments.length,
+      seed,
+      judges: [...pool].sort((a, b) => (a.id < b.id ? -1 : 1)).map((judge) => ({ judge, assigned: plan.loads.get(judge.id) ?? 0 })),
+    };
+  }
+
+  /** Adds one assignment by hand; never one with a conflict of interest. */
+  async add(input: AddAssignmentInput): Promise<Assignment> {
+    const { id: roundId } = await this.rounds.require(input.roundId);
+    const entryId = parseId(input.entryId, "entryId");
+    const judgeId = parseId(input.judgeId, "judgeId");
+    const judge = await this.loaders.judge.load(judgeId);
+    if (!judge) throw notFound("Judge", judgeId);
+    const id = await this.dataSource.transaction(async (manager) => {
+      const round = await this.lockChangeable(manager, roundId);
+      await this.checkEligible(manager, round, entryId, judge);
+      const [{ id }] = await manager.query(
+        `INSERT INTO judging.assignment (round_id, entry_id, judge_id, status, origin) VALUES ($1, $2, $3, '${AssignmentStatus.ASSIGNED}', '${AssignmentOrigin.MANUAL}') RETURNING id`,
+        [round.id, entryId, judge.id],
+      );
+      await manager.query(`INSERT INTO judging.round_judge (round_id, judge_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [round.id, judge.id]);
+      if (this.grantsApply(round)) await syncJudgeGrants(manager, round.id, [judge.id]);
+      return id as string;
+    });
+    return this.repository.findOneByOrFail({ id });
+  }
+
+  /** Removes an unscored assignment by hand. */
+  async remove(id: string): Promise<boolean> {
+    requireRole(this.context, Role.ORGANIZER);
+    const assignment = await this.requireAssignment(id);
+    await this.dataSource.transaction(async (manager) => {
+      const round = await this.lockChangeable(manager, assignment.roundId);
+      const current = await this.lockAssignment(manager, assignment.id);
+      if (current.status !== AssignmentStatus.ASSIGNED) {
+        throw conflict(`Only an unscored assignment can be removed; this one is ${current.status}.`, { status: current.status });
+      }
+      await manager.query(`DELETE FROM judging.assignment WHERE id = $1`, [current.id]);
+      if (this.grantsApply(round)) await syncJudgeGrants(manager, round.id, [current.judgeId]);
+    });
+    return true;
+  }
+
+  /** Moves an unscored assignment to the given judge, or to the least-loaded eligible judge of the pool. */
+  async reassign(id: string, judgeId: string | null | undefined): Promise<Assignment> {
+    requireRole(this.context, Role.ORGANIZER);
+    const assignment = await this.requireAssignment(id);
+    const target = judgeId ? await this.loaders.judge.load(parseId(judgeId, "judgeId")) : undefined;
+    if (judgeId && !target) throw notFound("Judge", judgeId);
+    await this.dataSource.transaction(async (manager) => {
+      const round = await this.lockChangeable(manager, assignment.roundId);
+      const current = await this.lockAssignment(manager, assignment.id);
+      if (current.status !== AssignmentStatus.ASSIGNED) {
+        throw conflict(`Only an unscored assignment can be moved; this one is ${current.status}.`, { status: current.status });
+      }
+      let newJudgeId: string;
+      let origin: AssignmentOrigin;
+      if (target) {
+        await this.checkEligible(manager, round, current.entryId, target);
+        await manager.query(`INSERT INTO judging.round_judge (round_id, judge_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [round.id, target.id]);
+        newJudgeId = target.id;
+        origin = AssignmentOrigin.MANUAL;
+      } else {
+        const [replacement] = await this.planReplacements(manager, round, [current], [current.judgeId]);
+        if (!replacement) throw conflict("No other judge of the round's pool is free of a conflict of interest and not already on this entry; name a judge or add one with addAssignment.");
+        newJudgeId = replacement;
+        origin = AssignmentOrigin.REASSIGNED;
+      }
+      await manager.query(`UPDATE judging.assignment SET judge_id = $2, origin = $3, updated_at = now() WHERE id = $1`, [current.id, newJudgeId, origin]);
+      if (this.grantsApply(round)) await syncJudgeGrants(manager, round.id, [current.judgeId, newJudgeId]);
+    });
+    return this.repository.findOneByOrFail({ id: assignment.id });
+  }
+
+  /** Moves every unscored assignment of one judge (e.g. one who dropped out) to other eligible judges of the pool. */
+  async reassignUnscored(roundId: string, judgeId: string): Promise<ReassignmentResult> {
+    const { id } = await this.rounds.require(roundId);
+    const fromJudgeId = parseId(judgeId, "judgeId");
+    return this.dataSource.transaction(async (manager) => {
+      const round = await this.lockChangeable(manager, id);
+      const pending: Assignment[] = await manager
+        .getRepository(Assignment)
+        .find({ where: { roundId: round.id, judgeId: fromJudgeId, status: AssignmentStatus.ASSIGNED }, order: { entryId: "ASC" } });
+      const replacements = await this.planReplacements(manager, round, pending, [fromJudgeId]);
+      const moves = pending.map((assignment, index) => ({ id: assignment.id, judgeId: replacements[index] })).filter((move) => move.judgeId);
+      if (moves.length) {
+        await manager.query(
+          `UPDATE judging.assignment assignment SET judge_id = moved.judge_id, origin = '${AssignmentOrigin.REASSIGNED}', updated_at = now()
+             FROM unnest($1::uuid[], $2::uuid[]) AS moved(id, judge_id) WHERE assignment.id = moved.id`,
+          [moves.map((move) => move.id), moves.map((move) => move.judgeId)],
+        );
+        if (this.grantsApply(round)) await syncJudgeGrants(manager, round.id, [fromJudgeId, ...moves.map((move) => move.judgeId!)]);
+      }
+      return { moved: moves.length, unmoved: pending.length - moves.length };
+    });
+  }
+
+  /**
+   * A judge (or an organiser for them) steps aside from an entry, with a reason. A score already given is
+   * withdrawn (and the withdrawal logged); the entry goes to the least-loaded eligible judge of the pool.
+   */
+  async recuse(assignmentId: string, reason: string): Promise<RecusalResult> {
+    const viewer = requireRole(this.context, Role.JUDGE, Role.ORGANIZER);
+    const text = requiredText(reason, "reason", 1000);
+    const assignment = await this.loaders.assignment.load(parseId(assignmentId, "assignmentId"));
+    // A judge cannot learn about assignments that are not theirs.
+    if (!assignment || (viewer.role === Role.JUDGE && assignment.judgeId !== viewer.judgeId)) throw notFound("Assignment", assignmentId);
+    const reassigned = await this.dataSource.transaction(async (manager) => {
+      const round = await this.rounds.lock(manager, assignment.roundId);
+      if (viewer.role === Role.JUDGE && round.status !== RoundStatus.OPEN) throw conflict(`You can recuse only while the round is open; it is ${round.status}.`, { status: round.status });
+      if (round.status === RoundStatus.CLOSED) throw conflict("The round is closed.", { status: round.status });
+      const current = await this.lockAssignment(manager, assignment.id);
+      if (current.status === AssignmentStatus.RECUSED) throw conflict("This assignment is already recused.", { status: current.status });
+      if (current.status === AssignmentStatus.SCORED) {
+        await manager.query(`DELETE FROM judging.score WHERE assignment_id = $1`, [current.id]);
+        await appendScoreEvent(manager, round, {
+          assignmentId: current.id,
+          judgeId: current.judgeId,
+          entryId: current.entryId,
+          kind: ScoreEventKind.WITHDRAWN,
+          value: null,
+          pass: null,
+          criteria: {},
+          actor: viewer.subject,
+        });
+      }
+      await manager.query(
+        `UPDATE judging.assignment SET status = '${AssignmentStatus.RECUSED}', recusal_reason = $2, recused_at = now(), updated_at = now() WHERE id = $1`,
+        [current.id, text],
+      );
+      const [replacement] = await this.planReplacements(manager, round, [current], [current.judgeId]);
+      if (replacement) {
+        await manager.query(
+          `INSERT INTO judging.assignment (round_id, entry_id, judge_id, status, origin) VALUES ($1, $2, $3, '${AssignmentStatus.ASSIGNED}', '${AssignmentOrigin.REASSIGNED}')`,
+          [round.id, current.entryId, replacement],
+        );
+      }
+      if (this.grantsApply(round)) await syncJudgeGrants(manager, round.id, replacement ? [current.judgeId, replacement] : [current.judgeId]);
+      return Boolean(replacement);
+    });
+    return { assignment: await this.repository.findOneByOrFail({ id: assignment.id }), reassigned };
+  }
+
+  /** Re-sends every judge's grants for a round (after the entries subgraph was unreachable, or a failed commit). */
+  async syncGrants(roundId: string): Promise<number> {
+    const round = await this.rounds.require(roundId);
+    if (!this.grantsApply(round)) return 0;
+    return this.dataSource.transaction(async (manager) => {
+      const judges: { judgeId: string }[] = await manager.query(`SELECT DISTINCT judge_id AS "judgeId" FROM judging.assignment WHERE round_id = $1`, [round.id]);
+      return syncJudgeGrants(manager, round.id, judges.map((row) => row.judgeId));
+    });
+  }
+
+  /** A judge's own assignments in open and closed rounds, by round and entry id; recused ones are not listed (the entry is no longer theirs to see). */
+  myAssignments(roundId: string | null | undefined, status: AssignmentStatus | null | undefined, args: PageArgs): Promise<Page<Assignment>> {
+    const viewer = requireRole(this.context, Role.JUDGE);
+    if (status === AssignmentStatus.RECUSED) throw badInput("Recused assignments are not listed; filter by ASSIGNED or SCORED.", { argument: "status" });
+    const query = this.repository
+      .createQueryBuilder("assignment")
+      .innerJoin(JudgingRound, "round", `round.id = assignment.round_id AND round.status <> '${RoundStatus.DRAFT}'`)
+      .where("assignment.judge_id = :judgeId", { judgeId: viewer.judgeId })
+      .andWhere(`assignment.status <> '${AssignmentStatus.RECUSED}'`);
+    if (roundId) query.andWhere("assignment.round_id = :roundId", { roundId: parseId(roundId, "roundId") });
+    if (status) query.andWhere("assignment.status = :status", { status });
+    return keysetPage(query, ASSIGNMENT_ORDER, args);
+  }
+
+  /** Every assignment of a round, for organisers, with optional filters. */
+  async roundAssignments(
+    roundId: string,
+    filter: { judgeId?: string | null; entryId?: string | null; status?: AssignmentStatus | null },
+    args: PageArgs,
+  ): Promise<Page<Assignment>> {
+    const round = await this.rounds.require(roundId);
+    const query = this.repository.createQueryBuilder("assignment").where("assignment.round_id = :roundId", { roundId: round.id });
+    if (filter.judgeId) query.andWhere("assignment.judge_id = :judgeId", { judgeId: parseId(filter.judgeId, "judgeId") });
+    if (filter.entryId) query.andWhere("assignment.entry_id = :entryId", { entryId: parseId(filter.entryId, "entryId") });
+    if (filter.status) query.andWhere("assignment.status = :status", { status: filter.status });
+    return keysetPage(query, ASSIGNMENT_ORDER, args);
+  }
+
+  /** Organisers see every assignment; a judge their own in rounds they can see. */
+  mayView(assignment: Assignment): boolean {
+    return isOrganizer(this.context.viewer) || (this.context.viewer?.role === Role.JUDGE && this.context.viewer.judgeId === assignment.judgeId);
+  }
+
+  private async requireAssignment(id: string): Promise<Assignment> {
+    const assignment = await this.loaders.assignment.load(parseId(id, "id"));
+    if (!assignment) throw notFound("Assignment", id);
+    return assignment;
+  }
+
+  private async lockChangeable(manager: EntityManager, roundId: string): Promise<JudgingRound> {
+    const round = await this.rounds.lock(manager, roundId);
+    if (round.status === RoundStatus.CLOSED) throw conflict("The round is closed; its assignments can no longer change.", { status: round.status });
+    return round;
+  }
+
+  private async lockAssignment(manager: EntityManager, id: string): Promise<Assignment> {
+    const assignment = await manager.getRepository(Assignment).createQueryBuilder("assignment").setLock("pessimistic_write").where("assignment.id = :id", { id }).getOne();
+    if (!assignment) throw notFound("Assignment", id);
+    return assignment;
+  }
+
+  /** The entry must be in the round, the judge free of a conflict of interest with it and not already on it. */
+  private async checkEligible(manager: EntityManager, round: JudgingRound, entryId: string, judge: Judge): Promise<void> {
+    const [entry] = await manager.query(
+      `SELECT entry_id AS "entryId", venue_id AS "venueId", organization_id AS "organizationId",
+              EXISTS (SELECT 1 FROM judging.assignment WHERE round_id = $1 AND entry_id = $2 AND judge_id = $3) AS "alreadyAssigned"
+         FROM judging.round_entry WHERE round_id = $1 AND entry_id = $2`,
+      [round.id, entryId, judge.id],
+    );
+    if (!entry) throw badInput("This entry is not part of the round.", { argument: "entryId" });
+    if (hasConflict(judge, entry)) {
+      throw badInput("The judge is affiliated with the entry's venue or its organisation (conflict of interest) and cannot judge it.", {
+        argument: "judgeId",
+        reason: "CONFLICT_OF_INTEREST",
+      });
+    }
+    if (entry.alreadyAssigned) throw conflict("The judge already has (or recused from) this entry in this round.", { argument: "judgeId" });
+  }
+
+  /**
+   * For each assignment, the least-loaded judge of the round's pool who is free of a conflict of interest with
+   * its entry, has never held it in this round and is not excluded; null when there is none. Three statements
+   * whatever the number of assignments; later picks see the load of earlier ones.
+   */
+  private async planReplacements(manager: EntityManager, round: JudgingRound, assignments: Assignment[], excluded: string[]): Promise<(string | null)[]> {
+    if (!assignments.length) return [];
+    const entryIds = [...new Set(assignments.map((assignment) => assignment.entryId))];
+    // One after another: a transaction's statements share one connection.
+    const pool: { id: string; organizationIds: string[]; venueIds: string[]; load: number }[] = await manager.query(
+      `SELECT judge.id, judge.organization_ids AS "organizationIds", judge.venue_ids AS "venueIds",
+              (SELECT count(*) FROM judging.assignment WHERE round_id = $1 AND judge_id = judge.id AND status <> '${AssignmentStatus.RECUSED}')::int AS load
+         FROM judging.round_judge pool JOIN judging.judge judge ON judge.id = pool.judge_id
+        WHERE pool.round_id = $1 AND judge.id <> ALL($2::uuid[])
+        ORDER BY judge.id`,
+      [round.id, excluded],
+    );
+    const entries: { entryId: string; venueId: string; organizationId: string }[] = await manager.query(
+      `SELECT entry_id AS "entryId", venue_id AS "venueId", organization_id AS "organizationId" FROM judging.round_entry WHERE round_id = $1 AND entry_id = ANY($2::uuid[])`,
+      [round.id, entryIds],
+    );
+    const holders: { entryId: string; judgeId: string }[] = await manager.query(
+      `SELECT entry_id AS "entryId", judge_id AS "judgeId" FROM judging.assignment WHERE round_id = $1 AND entry_id = ANY($2::uuid[])`,
+      [round.id, entryIds],
+    );
+    const loads = new Map(pool.map((judge) => [judge.id, judge.load]));
+    const entryById = new Map(entries.map((entry) => [entry.entryId, entry]));
+    const heldBy = new Map<string, Set<string>>();
+    for (const holder of holders) {
+      if (!heldBy.has(holder.entryId)) heldBy.set(holder.entryId, new Set());
+      heldBy.get(holder.entryId)!.add(holder.judgeId);
+    }
+    return assignments.map((assignment) => {
+      const entry = entryById.get(assignment.entryId)!;
+      const held = heldBy.get(assignment.entryId) ?? new Set<string>();
+      const candidates = pool.filter((judge) => !held.has(judge.id) && !hasConflict(judge, entry)).map((judge) => judge.id);
+      const [chosen] = pickLeastLoaded(assignment.entryId, candidates, loads, this.seedOf(round));
+      if (!chosen) return null;
+      loads.set(chosen, (loads.get(chosen) ?? 0) + 1);
+      held.add(chosen);
+      heldBy.set(assignment.entryId, held);
+      return chosen;
+    });
+  }
+}

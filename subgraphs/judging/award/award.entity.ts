@@ -1,0 +1,70 @@
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
+import { ThemeCode } from "../../../lib/themes";
+
+export enum AwardTier {
+  GOLD = "GOLD",
+  SILVER = "SILVER",
+  BRONZE = "BRONZE",
+  HONOURABLE_MENTION = "HONOURABLE_MENTION",
+}
+registerEnumType(AwardTier, {
+  name: "AwardTier",
+  description: "Award tiers, highest first.",
+  valuesConfig: {
+    GOLD: { description: "First prize of the scope." },
+    SILVER: { description: "Second prize of the scope." },
+    BRONZE: { description: "Third prize of the scope." },
+    HONOURABLE_MENTION: { description: "A commended work, after the medals." },
+  },
+});
+
+export const TIER_ORDER: readonly AwardTier[] = [AwardTier.GOLD, AwardTier.SILVER, AwardTier.BRONZE, AwardTier.HONOURABLE_MENTION];
+
+/**
+ * An award in a scope: a theme (divisionId null) or a theme within one regional division.
+ * Seeding: propose and publish through AwardService (or the API) so the entries subgraph is told
+ * which entries became public.
+ */
+@Entity({ name: "award" })
+@ObjectType({ description: "An award to an entry in a theme, or in a theme within a regional division. Published awards are public; unpublished ones are visible to organisers only (null for others)." })
+@Directive('@key(fields: "id")')
+export class Award {
+  @PrimaryGeneratedColumn("uuid")
+  @Field(() => ID, { description: "The award's id." })
+  id!: string;
+
+  @Column("uuid")
+  roundId!: string;
+
+  @Column("uuid")
+  entryId!: string;
+
+  @Column("text")
+  @Field(() => ThemeCode, { description: "The theme (competition section) the award is given in." })
+  theme!: ThemeCode;
+
+  @Column("uuid", { nullable: true })
+  divisionId!: string | null;
+
+  @Column("uuid")
+  venueId!: string;
+
+  @Column("text")
+  @Field(() => AwardTier, { description: "Gold, silver, bronze or honourable mention." })
+  tier!: AwardTier;
+
+  @Column("int")
+  @Field(() => Int, { description: "Order within the tier in its scope, from 1 (the leaderboard order when proposed)." })
+  position!: number;
+
+  @Column("timestamptz", { nullable: true })
+  @Field(() => Date, { nullable: true, description: "When the award was published; null while it is a proposal." })
+  publishedAt!: Date | null;
+
+  @CreateDateColumn({ type: "timestamptz" })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: "timestamptz" })
+  updatedAt!: Date;
+}

@@ -1,0 +1,297 @@
+// Responsible for awards: proposing them from a closed round's leaderboard per theme and division, adjusting,
+// publishing and unpublishing them (one award per entry per scope), who may see them, and telling the
+// entries subgraph which entries published awards make public.
+import { DataSource, EntityManager } from "typeorm";
+import { Role } from "../../../lib/auth";
+import { isOrganizer, RequestContext, requireRole } from "../../../lib/context";
+import { badInput, conflict, forbidden, notFound } from "../../../lib/errors";
+import { parseId } from "../../../lib/ids";
+import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
+import { ThemeCode } from "../../../lib/themes";
+import { isUniqueViolation } from "../../../lib/database";
+import { recordEvent } from "../../../lib/outbox";
+import { grantEntries } from "../internal-api.client";
+import { rankedEntries, rankingOrder } from "../leaderboard/leaderboard.ranking";
+import { JudgingLoaders } from "../loaders";
+import { JudgingRound, RoundKind, RoundStatus } from "../round/round.entity";
+import { RoundService } from "../round/round.service";
+import { Award, AwardTier, TIER_ORDER } from "./award.entity";
+import { AddAwardInput, AwardTierCountInput, ProposeAwardsInput, UpdateAwardInput } from "./award.inputs";
+
+const DEFAULT_TIERS: AwardTierCountInput[] = [
+  { tier: AwardTier.GOLD, count: 1 },
+  { tier: AwardTier.SILVER, count: 1 },
+  { tier: AwardTier.BRONZE, count: 1 },
+  { tier: AwardTier.HONOURABLE_MENTION, count: 3 },
+];
+const TIER_RANK_SQL = "CASE award.tier WHEN 'GOLD' THEN 1 WHEN 'SILVER' THEN 2 WHEN 'BRONZE' THEN 3 ELSE 4 END";
+const tierRank = (tier: AwardTier) => TIER_ORDER.indexOf(tier) + 1;
+const DIVISION_KEY_SQL = "COALESCE(CAST(award.division_id AS text), '')";
+
+/** Published awards of a round make their entries public: source "awards:<roundId>", audience public. */
+export const awardGrantSource = (roundId: string) => `awards:${roundId}`;
+
+interface Scope {
+  theme: ThemeCode;
+  divisionId: string | null;
+}
+
+export interface AwardFilter {
+  theme?: ThemeCode | null;
+  divisionId?: string | null;
+  venueId?: string | null;
+  includeUnpublished?: boolean | null;
+}
+
+export class AwardService {
+  private readonly repository;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly loaders: JudgingLoaders,
+    private readonly context: RequestContext,
+    private readonly rounds: RoundService,
+  ) {
+    this.repository = dataSource.getRepository(Award);
+  }
+
+  /** An award by id: published ones for everyone, unpublished ones for organisers only (root field and _entities). */
+  async get(id: string): Promise<Award | null> {
+    return (await this.loaders.award.load(id)) ?? null;
+  }
+
+  /** The round an award came from: organisers only. */
+  async roundOf(award: Award): Promise<JudgingRound | null> {
+    return isOrganizer(this.context.viewer) ? ((await this.loaders.round.load(award.roundId)) ?? null) : null;
+  }
+
+  forEntry(entryId: string): Promise<Award[]> {
+    return this.loaders.awardsByEntry.load(entryId);
+  }
+
+  forVenue(venueId: string): Promise<Award[]> {
+    return this.loaders.awardsByVenue.load(venueId);
+  }
+
+  /** Published awards for everyone; organisers may include unpublished ones. By theme, scope, tier and position. */
+  list(filter: AwardFilter, args: PageArgs): Promise<Page<Award>> {
+    if (filter.includeUnpublished && !isOrganizer(this.context.viewer)) throw forbidden("Only organisers can see unpublished awards.");
+    const query = this.repository.createQueryBuilder("award");
+    if (!filter.includeUnpublished) query.andWhere("award.published_at IS NOT NULL");
+    if (filter.theme) query.andWhere("award.theme = :theme", { theme: filter.theme });
+    if (filter.divisionId) query.andWhere("award.division_id = :divisionId", { divisionId: parseId(filter.divisionId, "divisionId") });
+    if (filter.venueId) query.andWhere("award.venue_id = :venueId", { venueId: parseId(filter.venueId, "venueId") });
+    return keysetPage(
+      query,
+      {
+        columns: ["award.theme", DIVISION_KEY_SQL, TIER_RANK_SQL, "award.position", "award.id"],
+        direction: "ASC",
+        cursorOf: (award) => [award.theme, award.divisionId ?? "", tierRank(award.tier), award.position, award.id],
+      },
+      args,
+    );
+  }
+
+  /** Checks a round can give awards in a scope, and returns the scope. */
+  private async awardingRound(roundId: string, theme: ThemeCode, divisionId: string | null | undefined): Promise<{ round: JudgingRound; scope: Scope }> {
+    const round = await this.rounds.require(roundId);
+    if (round.kind !== RoundKind.SCORE) throw badInput("Awards come from a SCORE round's leaderboard; this is a SHORTLIST round.", { argument: "roundId" });
+    if (round.status !== RoundStatus.CLOSED) throw conflict(`Close the round before awarding; it is ${round.status}.`, { status: round.status });
+    if (round.theme && round.theme !== theme) throw badInput(`This round covers ${round.theme} only.`, { argument: "theme" });
+    const division = divisionId ? parseId(divisionId, "divisionId") : null;
+    if (round.divisionId && division !== round.divisionId) {
+      throw badInput("This round covers one division only: give its divisionId.", { argument: "divisionId", divisionId: round.divisionId });
+    }
+    return { round, scope: { theme, divisionId: division } };
+  }
+
+  /** Serialises changes to one scope and refuses them once it is published. */
+  private async lockScope(manager: EntityManager, scope: Scope, allowPublished = false): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`judging.award:${scope.theme}:${scope.divisionId ?? "*"}`]);
+    if (allowPublished) return;
+    const [{ published }] = await manager.query(
+      `SELECT count(*)::int AS published FROM judging.award WHERE theme = $1 AND division_id IS NOT DISTINCT FROM $2 AND published_at IS NOT NULL`,
+      [scope.theme, scope.divisionId],
+    );
+    if (published > 0) throw conflict("This scope's awards are published; unpublish them (unpublishAwards) before changing them.");
+  }
+
+  private scopeAwards(manager: EntityManager, scope: Scope): Promise<Award[]> {
+    return manager
+      .getRepository(Award)
+      .createQueryBuilder("award")
+      .where("award.theme = :theme", { theme: scope.theme })
+      .andWhere(scope.divisionId ? "award.division_id = :divisionId" : "award.division_id IS NULL", { divisionId: scope.divisionId })
+      .orderBy(TIER_RANK_SQL)
+      .addOrderBy("award.position")
+      .addOrderBy("award.id")
+      .getMany();
+  }
+
+  async propose(input: ProposeAwardsInput): Promise<Award[]> {
+    const { round, scope } = await this.awardingRound(input.roundId, input.theme, input.divisionId);
+    const tiers = input.tiers ?? DEFAULT_TIERS;
+    const counts = new Map<AwardTier, number>();
+    for (const { tier, count } of tiers) {
+      if (counts.has(tier)) throw badInput(`Tier ${tier} is listed twice.`, { argument: "tiers" });
+      if (!Number.isInteger(count) || count < 0 || count > 100) throw badInput(`The count for ${tier} must be between 0 and 100.`, { argument: "tiers" });
+      counts.set(tier, count);
+    }
+    const slots = TIER_ORDER.flatMap((tier) => Array.from({ length: counts.get(tier) ?? 0 }, (_unused, index) => ({ tier, position: index + 1 })));
+    return this.dataSource.transaction(async (manager) => {
+      await this.lockScope(manager, scope);
+      await manager.query(`DELETE FROM judging.award WHERE theme = $1 AND division_id IS NOT DISTINCT FROM $2 AND published_at IS NULL`, [scope.theme, scope.divisionId]);
+      const ranked = rankedEntries(round);
+      const best: { entryId: string; venueId: string }[] = slots.length
+        ? await manager.query(
+            `${ranked.sql}, scoped AS (
+               SELECT judged.*, row_number() OVER (ORDER BY ${rankingOrder(round.kind)}) AS scope_rank
+                 FROM judged WHERE accepted AND theme = $6 AND ($7::uuid IS NULL OR division_id = $7)
+             )
+             SELECT entry_id AS "entryId", venue_id AS "venueId" FROM scoped WHERE scope_rank <= $8 ORDER BY scope_rank`,
+            [...ranked.params, scope.theme, scope.divisionId, slots.length],
+          )
+        : [];
+      const awarded = best.map((entry, index) => ({ ...entry, ...slots[index] }));
+      if (awarded.length) {
+        try {
+          await manager.query(
+            `INSERT INTO judging.award (round_id, entry_id, theme, division_id, venue_id, tier, position)
+             SELECT $1, proposed.entry_id, $2, $3, proposed.venue_id, proposed.tier, proposed.position
+               FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::int[]) AS proposed(entry_id, venue_id, tier, position)`,
+            [
+              round.id,
+              scope.theme,
+              scope.divisionId,
+              awarded.map((award) => award.entryId),
+              awarded.map((award) => award.venueId),
+              awarded.map((award) => award.tier),
+              awarded.map((award) => award.position),
+            ],
+          );
+        } catch (error) {
+          if (isUniqueViolation(error)) throw conflict("An entry already holds an award in this scope from another round; remove it first.");
+          throw error;
+        }
+      }
+      return this.scopeAwards(manager, scope);
+    });
+  }
+
+  async add(input: AddAwardInput): Promise<Award> {
+    const entryId = parseId(input.entryId, "entryId");
+    const round = await this.rounds.require(input.roundId);
+    const [entry]: { theme: ThemeCode; divisionId: string | null; venueId: string }[] = await this.dataSource.query(
+      `SELECT theme, division_id AS "divisionId", venue_id AS "venueId" FROM judging.round_entry WHERE round_id = $1 AND entry_id = $2`,
+      [round.id, entryId],
+    );
+    if (!entry) throw badInput("This entry is not part of the round.", { argument: "entryId" });
+    const { scope } = await this.awardingRound(round.id, entry.theme, input.divisionId);
+    if (scope.divisionId && entry.divisionId !== scope.divisionId) throw badInput("The entry's venue is not in this division.", { argument: "divisionId" });
+    const accepted = (await this.rounds.rankedRows(this.dataSource.manager, round)).find((row) => row.entryId === entryId)?.accepted;
+    if (!accepted) throw badInput("Only entries accepted in the round (within the acceptance cap) can receive an award.", { argument: "entryId" });
+    const id = await this.dataSource.transaction(async (manager) => {
+      await this.lockScope(manager, scope);
+      try {
+        const [row] = await manager.query(
+          `INSERT INTO judging.award (round_id, entry_id, theme, division_id, venue_id, tier, position)
+           SELECT $1, $2, $3, $4, $5, $6, COALESCE(max(position), 0) + 1
+             FROM judging.award WHERE theme = $3 AND division_id IS NOT DISTINCT FROM $4 AND tier = $6
+           RETURNING id`,
+          [round.id, entryId, scope.theme, scope.divisionId, entry.venueId, input.tier],
+        );
+        return row.id as string;
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict("The entry already holds an award in this scope (one award per entry per scope).", { argument: "entryId" });
+        throw error;
+      }
+    });
+    return this.repository.findOneByOrFail({ id });
+  }
+
+  async update(input: UpdateAwardInput): Promise<Award> {
+    requireRole(this.context, Role.ORGANIZER);
+    const award = await this.repository.findOneBy({ id: parseId(input.id, "id") });
+    if (!award) throw notFound("Award", input.id);
+    if (input.position != null && (!Number.isInteger(input.position) || input.position < 1 || input.position > 1000)) {
+      throw badInput("position must be between 1 and 1000.", { argument: "position" });
+    }
+    await this.dataSource.transaction(async (manager) => {
+      await this.lockScope(manager, award);
+      await manager.query(`UPDATE judging.award SET tier = $2, position = $3, updated_at = now() WHERE id = $1`, [award.id, input.tier ?? award.tier, input.position ?? award.position]);
+    });
+    return this.repository.findOneByOrFail({ id: award.id });
+  }
+
+  async remove(id: string): Promise<boolean> {
+    requireRole(this.context, Role.ORGANIZER);
+    const award = await this.repository.findOneBy({ id: parseId(id, "id") });
+    if (!award) throw notFound("Award", id);
+    await this.dataSource.transaction(async (manager) => {
+      await this.lockScope(manager, award);
+      await manager.query(`DELETE FROM judging.award WHERE id = $1`, [award.id]);
+    });
+    return true;
+  }
+
+  /**
+   * Publishes every award of a scope. The entries subgraph is told before the commit, so either the awards
+   * are published and their entries public, or nothing changes (SERVICE_UNAVAILABLE: try again).
+   */
+  async publish(theme: ThemeCode, divisionId: string | null | undefined): Promise<Award[]> {
+    return this.setPublished({ theme, divisionId: divisionId ? parseId(divisionId, "divisionId") : null }, true);
+  }
+
+  async unpublish(theme: ThemeCode, divisionId: string | null | undefined): Promise<Award[]> {
+    return this.setPublished({ theme, divisionId: divisionId ? parseId(divisionId, "divisionId") : null }, false);
+  }
+
+  private async setPublished(scope: Scope, published: boolean): Promise<Award[]> {
+    requireRole(this.context, Role.ORGANIZER);
+    return this.dataSource.transaction(async (manager) => {
+      await this.lockScope(manager, scope, true);
+      const awards = await this.scopeAwards(manager, scope);
+      if (!awards.length) throw notFound(`Awards for ${scope.theme}${scope.divisionId ? ` in division ${scope.divisionId}` : ""}`);
+      await manager.query(
+        `UPDATE judging.award SET published_at = ${published ? "COALESCE(published_at, now())" : "NULL"}, updated_at = now()
+          WHERE theme = $1 AND division_id IS NOT DISTINCT FROM $2`,
+        [scope.theme, scope.divisionId],
+      );
+      await this.syncPublicGrants(manager, [...new Set(awards.map((award) => award.roundId))]);
+      const newlyPublished = awards.filter((award) => award.publishedAt === null);
+      if (published && newlyPublished.length) await this.recordPublished(manager, scope, newlyPublished);
+      return this.scopeAwards(manager, scope);
+    });
+  }
+
+  /** The awards.published partner event, to the organisations whose venues' entries won (no entrant identity). */
+  private async recordPublished(manager: EntityManager, scope: Scope, awards: Award[]): Promise<void> {
+    const rows: { organizationId: string }[] = await manager.query(
+      `SELECT DISTINCT round_entry.organization_id AS "organizationId" FROM judging.round_entry round_entry
+         JOIN unnest($1::uuid[], $2::uuid[]) AS awarded(round_id, entry_id) ON awarded.round_id = round_entry.round_id AND awarded.entry_id = round_entry.entry_id`,
+      [awards.map((award) => award.roundId), awards.map((award) => award.entryId)],
+    );
+    await recordEvent(manager, "judging", {
+      type: "awards.published",
+      organizationIds: rows.map((row) => row.organizationId),
+      payload: {
+        theme: scope.theme,
+        divisionId: scope.divisionId,
+        awards: awards.map((award) => ({ awardId: award.id, entryId: award.entryId, venueId: award.venueId, tier: award.tier, position: award.position })),
+      },
+    });
+  }
+
+  /** Makes exactly the entries holding a published award of each round public (replace-set per round). */
+  private async syncPublicGrants(manager: EntityManager, roundIds: string[]): Promise<void> {
+    const rows: { roundId: string; entryIds: string[] }[] = await manager.query(
+      `SELECT round.id AS "roundId",
+              COALESCE(array_agg(DISTINCT award.entry_id) FILTER (WHERE award.entry_id IS NOT NULL), '{}') AS "entryIds"
+         FROM unnest($1::uuid[]) AS round(id)
+         LEFT JOIN judging.award award ON award.round_id = round.id AND award.published_at IS NOT NULL
+        GROUP BY round.id`,
+      [roundIds],
+    );
+    for (const row of rows) await grantEntries({ source: awardGrantSource(row.roundId), public: true, entryIds: row.entryIds });
+  }
+}

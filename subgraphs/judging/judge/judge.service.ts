@@ -1,0 +1,121 @@
+// Responsible for judges: who may see them, creating and changing them with their affiliations, and their logins.
+import { DataSource } from "typeorm";
+import { Role } from "../../../lib/auth";
+import { isOrganizer, RequestContext, requireRole } from "../../../lib/context";
+import { badInput, conflict, notFound } from "../../../lib/errors";
+import { parseId } from "../../../lib/ids";
+import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
+import { optionalText, requiredText } from "../../../lib/text";
+import { createJudgeApiClient, existingVenueEntities } from "../internal-api.client";
+import { JudgingLoaders } from "../loaders";
+import { RoundStatus } from "../round/round.entity";
+import { Judge } from "./judge.entity";
+import { CreateJudgeInput, UpdateJudgeInput } from "./judge.inputs";
+import { JudgeLogin } from "./judge.types";
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/;
+
+export class JudgeService {
+  private readonly repository;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly loaders: JudgingLoaders,
+    private readonly context: RequestContext,
+  ) {
+    this.repository = dataSource.getRepository(Judge);
+  }
+
+  /** Organisers see every judge; a judge sees themself. */
+  mayView(judge: Judge): boolean {
+    return isOrganizer(this.context.viewer) || (this.context.viewer?.role === Role.JUDGE && this.context.viewer.judgeId === judge.id);
+  }
+
+  /** The judge's contact e-mail: organisers only. */
+  emailOf(judge: Judge): string | null {
+    return isOrganizer(this.context.viewer) ? judge.email : null;
+  }
+
+  /** A judge by id when the caller may see it (root field and _entities alike); null otherwise. */
+  async get(id: string): Promise<Judge | null> {
+    const judge = await this.loaders.judge.load(id);
+    return judge && this.mayView(judge) ? judge : null;
+  }
+
+  list(args: PageArgs): Promise<Page<Judge>> {
+    requireRole(this.context, Role.ORGANIZER);
+    return keysetPage(this.repository.createQueryBuilder("judge"), { columns: ["judge.name", "judge.id"], direction: "ASC", cursorOf: (j) => [j.name, j.id] }, args);
+  }
+
+  /** The caller's own judge record (judge tokens). */
+  async me(): Promise<Judge> {
+    const viewer = requireRole(this.context, Role.JUDGE);
+    const judge = await this.loaders.judge.load(viewer.judgeId!);
+    if (!judge) throw notFound("Judge", viewer.judgeId);
+    return judge;
+  }
+
+  private email(value: string | null | undefined): string | null {
+    const email = optionalText(value, "email", 320)?.toLowerCase() ?? null;
+    if (email !== null && !EMAIL.test(email)) throw badInput("email must be an e-mail address.", { argument: "email" });
+    return email;
+  }
+
+  /** Checks affiliation ids are well formed and exist in the venues subgraph (NOT_FOUND names the first missing one). */
+  private async affiliations(organizationIds: string[], venueIds: string[]): Promise<{ organizationIds: string[]; venueIds: string[] }> {
+    if (organizationIds.length > 50) throw badInput("At most 50 organizationIds.", { argument: "organizationIds" });
+    if (venueIds.length > 100) throw badInput("At most 100 venueIds.", { argument: "venueIds" });
+    const organizations = [...new Set(organizationIds.map((id) => parseId(id, "organizationIds")))].sort();
+    const venues = [...new Set(venueIds.map((id) => parseId(id, "venueIds")))].sort();
+    const [foundOrganizations, foundVenues] = await Promise.all([existingVenueEntities("Organization", organizations), existingVenueEntities("Venue", venues)]);
+    const missingOrganization = organizations.find((id) => !foundOrganizations.has(id));
+    if (missingOrganization) throw notFound("Organization", missingOrganization);
+    const missingVenue = venues.find((id) => !foundVenues.has(id));
+    if (missingVenue) throw notFound("Venue", missingVenue);
+    return { organizationIds: organizations, venueIds: venues };
+  }
+
+  async create(input: CreateJudgeInput): Promise<Judge> {
+    requireRole(this.context, Role.ORGANIZER);
+    const name = requiredText(input.name, "name");
+    const email = this.email(input.email);
+    const affiliations = await this.affiliations(input.organizationIds ?? [], input.venueIds ?? []);
+    return this.repository.save(this.repository.create({ name, email, ...affiliations }));
+  }
+
+  async update(input: UpdateJudgeInput): Promise<Judge> {
+    requireRole(this.context, Role.ORGANIZER);
+    const judge = await this.repository.findOneBy({ id: parseId(input.id, "id") });
+    if (!judge) throw notFound("Judge", input.id);
+    if (input.name != null) judge.name = requiredText(input.name, "name");
+    if (input.email !== undefined) judge.email = this.email(input.email);
+    if (input.organizationIds != null || input.venueIds != null) {
+      const affiliations = await this.affiliations(input.organizationIds ?? judge.organizationIds, input.venueIds ?? judge.venueIds);
+      // A new affiliation must not leave the judge holding entries they now have a conflict with.
+      const [{ count }] = await this.dataSource.query(
+        `SELECT count(*)::int AS count FROM judging.assignment assignment
+           JOIN judging.round_entry round_entry ON round_entry.round_id = assignment.round_id AND round_entry.entry_id = assignment.entry_id
+           JOIN judging.judging_round round ON round.id = assignment.round_id
+          WHERE assignment.judge_id = $1 AND assignment.status <> 'RECUSED' AND round.status <> '${RoundStatus.CLOSED}'
+            AND (round_entry.organization_id = ANY($2::uuid[]) OR round_entry.venue_id = ANY($3::uuid[]))`,
+        [judge.id, affiliations.organizationIds, affiliations.venueIds],
+      );
+      if (count > 0) {
+        throw conflict(`The judge holds ${count} assignments in rounds not yet closed that these affiliations would conflict with; remove or reassign them first.`, {
+          conflictingAssignments: count,
+        });
+      }
+      Object.assign(judge, affiliations);
+    }
+    return this.repository.save(judge);
+  }
+
+  /** Creates the judge's login as a JUDGE API client in the venues subgraph. */
+  async createLogin(judgeId: string, name: string | null | undefined): Promise<JudgeLogin> {
+    requireRole(this.context, Role.ORGANIZER);
+    const judge = await this.loaders.judge.load(parseId(judgeId, "judgeId"));
+    if (!judge) throw notFound("Judge", judgeId);
+    const client = await createJudgeApiClient(judge.id, optionalText(name, "name") ?? `Judge ${judge.name}`);
+    return { judge, apiClientId: client.id, clientId: client.clientId, clientSecret: client.clientSecret };
+  }
+}

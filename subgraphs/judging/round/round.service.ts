@@ -1,0 +1,269 @@
+// Responsible for judging rounds: their settings and validation, who may see them, opening and closing
+// them, their progress, and which entries a round covers (snapshotted from the entries and venues subgraphs).
+import { DataSource, EntityManager } from "typeorm";
+import { Role } from "../../../lib/auth";
+import { isOrganizer, RequestContext, requireRole } from "../../../lib/context";
+import { badInput, conflict, notFound } from "../../../lib/errors";
+import { parseId } from "../../../lib/ids";
+import { requiredText } from "../../../lib/text";
+import { syncJudgeGrants } from "../assignment/assignment-grants";
+import { existingVenueEntities, submittedEntryFacts, venueFacts } from "../internal-api.client";
+import { JudgingLoaders } from "../loaders";
+import { RANKED_COLUMNS, rankedEntries, RankedRow } from "../leaderboard/leaderboard.ranking";
+import { JudgingRound, RoundCriterion, RoundEntry, RoundKind, RoundStatus } from "./round.entity";
+import { CreateRoundInput, RoundCriterionInput, ScoreScaleInput, UpdateRoundInput } from "./round.inputs";
+import { JudgingProgress } from "./round.types";
+
+const DEFAULT_SCALE = { min: 1, max: 10, step: 0.5 };
+const DEFAULT_CRITERIA: RoundCriterion[] = [{ code: "overall", name: "Overall", weight: 1 }];
+const CRITERION_CODE = /^[a-z][a-z0-9_]{0,31}$/;
+
+/** True when x has at most three decimals (the precision scores are stored with). */
+const hasThreeDecimals = (x: number) => Number.isFinite(x) && Math.abs(Math.round(x * 1000) - x * 1000) < 1e-6;
+
+export function checkScale(scale: ScoreScaleInput): { min: number; max: number; step: number } {
+  const { min, max, step } = scale;
+  for (const [name, value] of Object.entries({ min, max, step })) {
+    if (!hasThreeDecimals(value) || Math.abs(value) > 1000) throw badInput(`scale.${name} must be between -1000 and 1000 with at most 3 decimals.`, { argument: `scale.${name}` });
+  }
+  if (step <= 0) throw badInput("scale.step must be greater than 0.", { argument: "scale.step" });
+  if (max <= min) throw badInput("scale.max must be greater than scale.min.", { argument: "scale.max" });
+  const steps = (max - min) / step;
+  if (Math.abs(steps - Math.round(steps)) > 1e-9 || Math.round(steps) > 1000) {
+    throw badInput("scale.max - scale.min must be a whole number of steps (at most 1000).", { argument: "scale.step" });
+  }
+  return { min, max, step };
+}
+
+export function checkCriteria(criteria: RoundCriterionInput[]): RoundCriterion[] {
+  if (criteria.length < 1 || criteria.length > 12) throw badInput("A SCORE round needs 1 to 12 criteria.", { argument: "criteria" });
+  const seen = new Set<string>();
+  return criteria.map((criterion, index) => {
+    const code = String(criterion.code).trim();
+    if (!CRITERION_CODE.test(code)) throw badInput(`criteria[${index}].code must be 1 to 32 lower-case letters, digits or underscores, starting with a letter.`, { argument: "criteria" });
+    if (seen.has(code)) throw badInput(`criteria code "${code}" is used twice.`, { argument: "criteria" });
+    seen.add(code);
+    const weight = criterion.weight ?? 1;
+    if (!(weight > 0) || weight > 1000 || !hasThreeDecimals(weight)) throw badInput(`criteria[${index}].weight must be > 0 and at most 1000, with at most 3 decimals.`, { argument: "criteria" });
+    return { code, name: requiredText(criterion.name, `criteria[${index}].name`, 100), weight };
+  });
+}
+
+function checkQuorum(quorum: number): number {
+  if (!Number.isInteger(quorum) || quorum < 1 || quorum > 25) throw badInput("quorum must be between 1 and 25.", { argument: "quorum" });
+  return quorum;
+}
+
+function checkPassVotes(passVotes: number, quorum: number): number {
+  if (!Number.isInteger(passVotes) || passVotes < 1 || passVotes > quorum) throw badInput(`passVotes must be between 1 and the quorum (${quorum}).`, { argument: "passVotes" });
+  return passVotes;
+}
+
+function checkCap(cap: number): number {
+  if (!(cap > 0) || cap > 100 || Math.abs(Math.round(cap * 100) - cap * 100) > 1e-6) {
+    throw badInput("acceptanceCapPercent must be > 0 and at most 100, with at most 2 decimals.", { argument: "acceptanceCapPercent" });
+  }
+  return cap;
+}
+
+export class RoundService {
+  private readonly repository;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly loaders: JudgingLoaders,
+    private readonly context: RequestContext,
+  ) {
+    this.repository = dataSource.getRepository(JudgingRound);
+  }
+
+  /** Organisers see every round; a judge sees open and closed rounds in which they have an assignment. */
+  async mayView(round: JudgingRound): Promise<boolean> {
+    if (isOrganizer(this.context.viewer)) return true;
+    return (await this.loaders.roundOfViewerJudge.load(round.id)) !== undefined;
+  }
+
+  /** A round detail only organisers see (quorum, cap, division, seed…): null for judges, so nothing hints at where entries come from. */
+  organizerDetail<T>(value: T | null | undefined): T | null {
+    return isOrganizer(this.context.viewer) && value !== undefined ? value : null;
+  }
+
+  /** A round by id when the caller may see it (root field and _entities alike); null otherwise. */
+  async get(id: string): Promise<JudgingRound | null> {
+    const round = await this.loaders.round.load(id);
+    return round && (await this.mayView(round)) ? round : null;
+  }
+
+  /** For organisers' operations: the round, or NOT_FOUND. */
+  async require(id: string, argument = "roundId"): Promise<JudgingRound> {
+    requireRole(this.context, Role.ORGANIZER);
+    const round = await this.loaders.round.load(parseId(id, argument));
+    if (!round) throw notFound("JudgingRound", id);
+    return round;
+  }
+
+  list(): Promise<JudgingRound[]> {
+    requireRole(this.context, Role.ORGANIZER);
+    return this.repository.find({ order: { createdAt: "ASC", id: "ASC" } });
+  }
+
+  async create(input: CreateRoundInput): Promise<JudgingRound> {
+    requireRole(this.context, Role.ORGANIZER);
+    const name = requiredText(input.name, "name");
+    const quorum = checkQuorum(input.quorum ?? 3);
+    const divisionId = input.divisionId ? parseId(input.divisionId, "divisionId") : null;
+    if (divisionId && !(await existingVenueEntities("Division", [divisionId])).has(divisionId)) throw notFound("Division", divisionId);
+    let previous: JudgingRound | null = null;
+    if (input.previousRoundId) {
+      previous = (await this.loaders.round.load(parseId(input.previousRoundId, "previousRoundId"))) ?? null;
+      if (!previous) throw notFound("JudgingRound", input.previousRoundId);
+      if (input.theme && previous.theme && input.theme !== previous.theme) {
+        throw badInput(`The previous round covers ${previous.theme} only; a later round cannot cover ${input.theme}.`, { argument: "theme" });
+      }
+    }
+    const round = this.repository.create({
+      name,
+      kind: input.kind,
+      status: RoundStatus.DRAFT,
+      theme: input.theme ?? previous?.theme ?? null,
+      divisionId: divisionId ?? previous?.divisionId ?? null,
+      previousRoundId: previous?.id ?? null,
+      quorum,
+      acceptanceCapPercent: checkCap(input.acceptanceCapPercent ?? 30),
+      logLength: 0,
+      logHeadHash: null,
+      criteria: [],
+      passVotes: null,
+      scaleMin: null,
+      scaleMax: null,
+      scaleStep: null,
+    });
+    if (input.kind === RoundKind.SHORTLIST) {
+      if (input.scale || input.criteria) throw badInput("A SHORTLIST round takes no scale or criteria: judges vote pass or fail.", { argument: input.scale ? "scale" : "criteria" });
+      round.passVotes = checkPassVotes(input.passVotes ?? Math.floor(quorum / 2) + 1, quorum);
+    } else {
+      if (input.passVotes != null) throw badInput("passVotes applies to SHORTLIST rounds only.", { argument: "passVotes" });
+      const scale = checkScale(input.scale ?? DEFAULT_SCALE);
+      Object.assign(round, { scaleMin: scale.min, scaleMax: scale.max, scaleStep: scale.step, criteria: input.criteria ? checkCriteria(input.criteria) : DEFAULT_CRITERIA });
+    }
+    return this.repository.save(round);
+  }
+
+  async update(input: UpdateRoundInput): Promise<JudgingRound> {
+    const round = await this.require(input.id, "id");
+    const draftOnly = [input.quorum, input.passVotes, input.scale, input.criteria].some((value) => value != null);
+    if (draftOnly && round.status !== RoundStatus.DRAFT) {
+      throw conflict(`The round is ${round.status}: its quorum, votes, scale and criteria can only change while DRAFT.`, { status: round.status });
+    }
+    if (input.name != null) round.name = requiredText(input.name, "name");
+    if (input.acceptanceCapPercent != null) {
+      const [{ published }] = await this.dataSource.query(`SELECT count(*)::int AS published FROM judging.award WHERE round_id = $1 AND published_at IS NOT NULL`, [round.id]);
+      if (published > 0) throw conflict("Awards from this round are published; unpublish them before changing the acceptance cap.");
+      round.acceptanceCapPercent = checkCap(input.acceptanceCapPercent);
+    }
+    if (input.quorum != null) round.quorum = checkQuorum(input.quorum);
+    if (round.kind === RoundKind.SHORTLIST) {
+      if (input.scale || input.criteria) throw badInput("A SHORTLIST round takes no scale or criteria.", { argument: input.scale ? "scale" : "criteria" });
+      if (input.passVotes != null || input.quorum != null) round.passVotes = checkPassVotes(input.passVotes ?? round.passVotes!, round.quorum);
+    } else {
+      if (input.passVotes != null) throw badInput("passVotes applies to SHORTLIST rounds only.", { argument: "passVotes" });
+      if (input.scale) {
+        const scale = checkScale(input.scale);
+        Object.assign(round, { scaleMin: scale.min, scaleMax: scale.max, scaleStep: scale.step });
+      }
+      if (input.criteria) round.criteria = checkCriteria(input.criteria);
+    }
+    return this.repository.save(round);
+  }
+
+  /** Opens a DRAFT round to its judges: from now on they see (and can score) their assigned entries. */
+  async open(id: string): Promise<JudgingRound> {
+    const { id: roundId } = await this.require(id, "id");
+    await this.dataSource.transaction(async (manager) => {
+      const round = await this.lock(manager, roundId);
+      if (round.status !== RoundStatus.DRAFT) throw conflict(`Only a DRAFT round can be opened; this one is ${round.status}.`, { status: round.status });
+      const judges: { judgeId: string }[] = await manager.query(
+        `SELECT DISTINCT judge_id AS "judgeId" FROM judging.assignment WHERE round_id = $1 AND status <> 'RECUSED'`,
+        [round.id],
+      );
+      if (!judges.length) throw conflict("The round has no assignments yet; run assignJudges first.");
+      await manager.query(`UPDATE judging.judging_round SET status = $2, opened_at = now(), updated_at = now() WHERE id = $1`, [round.id, RoundStatus.OPEN]);
+      await syncJudgeGrants(manager, round.id, judges.map((row) => row.judgeId));
+    });
+    return this.repository.findOneByOrFail({ id: roundId });
+  }
+
+  /**
+   * Closes an OPEN round; scores are final from then on. Unscored assignments need an explicit decision:
+   * reassign them first (reassignUnscoredAssignments), or pass closeAnyway: true (they stay unscored and
+   * the leaderboard's judgeCount shows it). Otherwise CONFLICT with extensions.unscoredAssignments.
+   */
+  async close(id: string, closeAnyway: boolean): Promise<JudgingRound> {
+    const { id: roundId } = await this.require(id, "id");
+    await this.dataSource.transaction(async (manager) => {
+      const round = await this.lock(manager, roundId);
+      if (round.status !== RoundStatus.OPEN) throw conflict(`Only an OPEN round can be closed; this one is ${round.status}.`, { status: round.status });
+      const [{ unscored }] = await manager.query(`SELECT count(*)::int AS unscored FROM judging.assignment WHERE round_id = $1 AND status = 'ASSIGNED'`, [round.id]);
+      if (unscored > 0 && !closeAnyway) {
+        throw conflict(
+          `${unscored} assignments are not scored yet. Reassign them (reassignUnscoredAssignments) or close anyway (closeAnyway: true); the leaderboard then shows how many scores each entry has.`,
+          { unscoredAssignments: unscored },
+        );
+      }
+      await manager.query(
+        `UPDATE judging.judging_round SET status = $2, closed_at = now(), closed_with_unscored = $3, updated_at = now() WHERE id = $1`,
+        [round.id, RoundStatus.CLOSED, unscored],
+      );
+    });
+    return this.repository.findOneByOrFail({ id: roundId });
+  }
+
+  /** Locks the round's row for the rest of the transaction (score appends, status changes, assignment changes). */
+  async lock(manager: EntityManager, roundId: string): Promise<JudgingRound> {
+    const round = await manager.getRepository(JudgingRound).createQueryBuilder("round").setLock("pessimistic_write").where("round.id = :roundId", { roundId }).getOne();
+    if (!round) throw notFound("JudgingRound", roundId);
+    return round;
+  }
+
+  /** Progress of one round, or of every round (organisers). */
+  async progress(roundId: string | null | undefined): Promise<JudgingProgress[]> {
+    requireRole(this.context, Role.ORGANIZER);
+    const rounds = roundId ? [await this.require(roundId)] : await this.list();
+    return Promise.all(rounds.map((round) => this.progressOf(round)));
+  }
+
+  async progressOf(round: JudgingRound): Promise<JudgingProgress> {
+    requireRole(this.context, Role.ORGANIZER);
+    const counts = await this.loaders.roundCounts.load(round.id);
+    const judges = await Promise.all(counts.judges.map(async (row) => ({ ...row, judge: (await this.loaders.judge.load(row.judgeId))! })));
+    return { round, ...counts, judges };
+  }
+
+  /**
+   * The entries a round covers now: SUBMITTED entries of its theme and division or, for a later round,
+   * those of them that passed the previous (closed) round. Read from the entries and venues subgraphs.
+   */
+  async snapshotEntries(round: JudgingRound): Promise<RoundEntry[]> {
+    let candidateIds: string[] | undefined;
+    if (round.previousRoundId) {
+      const previous = await this.loaders.round.load(round.previousRoundId);
+      if (!previous || previous.status !== RoundStatus.CLOSED) throw conflict("The previous round must be CLOSED before this round's entries can be set.");
+      candidateIds = (await this.rankedRows(this.dataSource.manager, previous)).filter((row) => row.accepted).map((row) => row.entryId);
+    }
+    const [facts, venues] = await Promise.all([submittedEntryFacts({ theme: round.theme, ids: candidateIds }), venueFacts()]);
+    const entries: RoundEntry[] = [];
+    for (const fact of facts) {
+      if (round.theme && fact.theme !== round.theme) continue;
+      const divisionId = venues.get(fact.venueId)?.divisionId ?? null;
+      if (round.divisionId && divisionId !== round.divisionId) continue;
+      entries.push({ roundId: round.id, entryId: fact.id, theme: fact.theme, kind: fact.kind, venueId: fact.venueId, organizationId: fact.organizationId, divisionId });
+    }
+    return entries.sort((a, b) => (a.entryId < b.entryId ? -1 : 1));
+  }
+
+  /** Every entry of a round with its scores, normalisation, rank and acceptance (one statement). */
+  async rankedRows(manager: EntityManager, round: JudgingRound): Promise<RankedRow[]> {
+    const ranked = rankedEntries(round);
+    return manager.query(`${ranked.sql} SELECT ${RANKED_COLUMNS} FROM judged ORDER BY theme, theme_rank`, ranked.params);
+  }
+}

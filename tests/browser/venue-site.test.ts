@@ -1,0 +1,160 @@
+// Browser tests: Debian's Chromium, driven by playwright-core, against the real system with the demo data:
+// the example venue site end to end (log in, create, upload two photos, submit, see it listed) and the explorer.
+// Screenshots of each step go to tests/browser/screenshots/ (git-ignored). Code run in the page is passed as strings:
+// the project's TypeScript settings have no DOM types.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium, BrowserContext, Page } from "playwright-core";
+import { startVenueSite, RunningVenueSite } from "../../examples/venue-site/server";
+import { loadDemoDataIfEmpty } from "../../scripts/demo-data";
+import { makeJpeg } from "../../subgraphs/entries/media/fixtures";
+import { startSystem, TestSystem } from "../kit/system";
+
+const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((candidate) => fs.existsSync(candidate));
+const SCREENSHOTS = path.join(__dirname, "screenshots");
+if (!CHROMIUM) {
+  // Only a machine without Chromium skips; .ci/run installs it (apt-get install -y chromium).
+  console.warn("Browser tests skipped: no Chromium at /usr/bin/chromium. Install it with `apt-get install -y chromium`.");
+}
+const describeWithChromium = CHROMIUM ? describe : describe.skip;
+
+describeWithChromium("in a browser", () => {
+  let system: TestSystem;
+  let site: RunningVenueSite;
+  let browser: BrowserContext;
+  let userDataDir: string;
+  let page: Page;
+  const pageErrors: string[] = [];
+  let foreignRequests: string[] = [];
+
+  beforeAll(async () => {
+    system = await startSystem();
+    await loadDemoDataIfEmpty(system.dataSources);
+    site = await startVenueSite({ gatewayUrl: system.gatewayUrl, port: 0 });
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "image-china-chromium-"));
+    // A fresh profile each run (playwright passes it as --user-data-dir).
+    browser = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 900 },
+      args: [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync",
+      ],
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await site?.stop();
+    await system?.stop();
+    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    page = await browser.newPage();
+    pageErrors.length = 0;
+    foreignRequests = [];
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+  });
+  afterEach(async () => {
+    await page?.close();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+  it("submits an entry with two photos through the example venue site", async () => {
+    const photos = [
+      await makeJpeg({ width: 2400, height: 1600, hue: 140 }),
+      await makeJpeg({ width: 2000, height: 1600, hue: 300 }),
+    ];
+    await page.goto(site.url);
+    await page.waitForSelector("#login:not([hidden])");
+    await page.fill("[name=clientId]", "demo-venue");
+    await page.fill("[name=clientSecret]", "demo-venue-secret");
+    await shot("venue-site-1-login");
+    await page.click("#login button[type=submit]");
+    await page.waitForSelector("#app:not([hidden])");
+    await page.waitForSelector("[name=theme] option", { state: "attached" });
+    await page.waitForSelector("#entries tbody tr");
+    expect(await page.textContent("#who")).toContain("PT-LIS-EYE");
+    // The token and the secret stay on the site's server: the page holds only an HttpOnly session cookie.
+    const cookies = await page.context().cookies(site.url);
+    expect(cookies.map((cookie) => [cookie.name, cookie.httpOnly])).toEqual([["venue_site_session", true]]);
+    expect(await page.evaluate("document.cookie")).toBe("");
+    await shot("venue-site-2-logged-in");
+
+    const title = `Fado night in Mouraria ${Date.now()}`;
+    await page.fill("[name=entrantName]", "Inês Costa");
+    await page.fill("[name=entrantEmail]", `ines.costa.${Date.now()}@example.org`);
+    await page.fill("[name=entrantCountry]", "PT");
+    await page.fill("[name=title]", title);
+    await page.fill("[name=description]", "Musicians from Lisbon and Guangzhou share a stage.");
+    await page.selectOption("[name=theme]", "EXCHANGES");
+    await page.selectOption("[name=kind]", "PHOTO_SET");
+    await page.setInputFiles("[name=files]", photos);
+    await page.check("[name=consentToRules]");
+    await page.check("[name=declaresNoGenerativeAi]");
+    await page.check("[name=consentToPublication]");
+    await shot("venue-site-3-filled-in");
+
+    await page.click("#entry button[type=submit]");
+    await page.waitForFunction(`/is SUBMITTED/.test(document.querySelector("#message").textContent)`, undefined, { timeout: 60_000 });
+    // The progress bar reached the end of the upload.
+    expect(await page.evaluate(`document.querySelector("#upload-progress").value`)).toBe(100);
+    const row = page.locator("#entries tbody tr", { hasText: title });
+    await row.waitFor();
+    expect(await row.locator("td.status").textContent()).toBe("SUBMITTED");
+    await shot("venue-site-4-submitted");
+
+    // The entry really is in the API, submitted, with both photos.
+    const entryId = await row.getAttribute("data-entry-id");
+    const [{ status, photos: photoCount }] = await system.dataSources.entries.query(
+      `SELECT status, (SELECT count(*)::int FROM entries.photo WHERE entry_id = e.id) AS photos FROM entries.entry e WHERE id = $1`,
+      [entryId],
+    );
+    expect({ status, photoCount }).toEqual({ status: "SUBMITTED", photoCount: 2 });
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it("opens the explorer from the API URL and runs an example query with a pasted token", async () => {
+    const origin = new URL(system.gatewayUrl).origin;
+    page.on("request", (request) => {
+      if (!request.url().startsWith(origin) && !request.url().startsWith("data:")) foreignRequests.push(request.url());
+    });
+    const token = (
+      (await (await fetch(system.gatewayUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: `mutation { issueToken(clientId: "demo-venue", clientSecret: "demo-venue-secret") { accessToken } }` }),
+      })).json()) as any
+    ).data.issueToken.accessToken as string;
+
+    // A browser opening /graphql lands on the explorer.
+    await page.goto(system.gatewayUrl);
+    expect(page.url()).toBe(`${origin}/explorer`);
+    await page.waitForSelector(".graphiql-container");
+    await page.fill("#token", token);
+    await shot("explorer-1-loaded");
+
+    // Pick the venue's entries example and run it.
+    const option = page.locator("#examples option", { hasText: "List your venue's entries" });
+    await page.selectOption("#examples", (await option.getAttribute("value"))!);
+    await page.waitForFunction(`document.querySelector(".graphiql-query-editor").textContent.includes("VenueEntries")`);
+    await page.click(".graphiql-execute-button");
+    await page.waitForFunction(`/"totalCount"/.test(document.querySelector(".graphiql-response")?.textContent ?? "")`, undefined, { timeout: 30_000 });
+    const response = (await page.textContent(".graphiql-response")) ?? "";
+    expect(response).toContain("China-Portugal Eye");
+    expect(response).toContain('"entrant"'); // the pasted venue token was sent: entrants are visible to the venue only
+    expect(response).not.toContain('"errors"');
+    await shot("explorer-2-query-run");
+
+    // The docs pane shows the schema descriptions.
+    await page.click('[aria-label="Show Documentation Explorer"]');
+    await page.waitForSelector(".graphiql-doc-explorer");
+    await shot("explorer-3-docs");
+    expect(foreignRequests).toEqual([]); // nothing from a CDN
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+});

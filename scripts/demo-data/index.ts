@@ -4,6 +4,7 @@ import type { SubgraphName } from "../../lib/config";
 import { logger } from "../../lib/logger";
 import { loadDemoEntries } from "./entries";
 import { loadDemoExhibitions } from "./exhibitions";
+import { loadDemoJudging } from "./judging";
 import { generateDemoMedia } from "./media";
 import { loadDemoVenues } from "./venues";
 
@@ -17,6 +18,7 @@ export async function loadDemoDataIfEmpty(dataSources: Record<SubgraphName, Data
   const venues = await loadDemoVenues(dataSources.venues);
   const entries = await loadDemoEntries(dataSources.entries, venues, await generateDemoMedia());
   const exhibited = await loadDemoExhibitions(dataSources.exhibitions, dataSources.entries, entries, venues);
-  logger.info("demo data loaded", { venues: venues.length, entries: entries.length, exhibited: exhibited.length, ms: Date.now() - started });
+  const judging = await loadDemoJudging(dataSources.judging, venues);
+  logger.info("demo data loaded", { venues: venues.length, entries: entries.length, exhibited: exhibited.length, ...judging, ms: Date.now() - started });
   return true;
 }

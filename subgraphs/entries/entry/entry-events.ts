@@ -1,5 +1,5 @@
 // What happens after an entry's status changes, driven by the entries outbox: partners' webhooks are queued,
-// and a withdrawn or disqualified entry leaves every exhibition at once.
+// and a withdrawn or disqualified entry leaves every exhibition and every judge's list at once.
 import { callSubgraph } from "../../../lib/internal-client";
 import { forwardToPartners, OutboxEvent, StoredOutboxEvent } from "../../../lib/outbox";
 import { Entry } from "./entry.entity";
@@ -18,7 +18,9 @@ export async function dispatchEntryEvents(events: StoredOutboxEvent[]): Promise<
   await forwardToPartners("entries", events);
   for (const event of events) {
     if (event.type === "entry.withdrawn" || event.type === "entry.disqualified") {
+      const reason = event.type === "entry.withdrawn" ? "withdrawn" : "disqualified";
       await callSubgraph("entries", "exhibitions", `mutation($id: ID!) { removeEntryFromExhibitions(entryId: $id) }`, { id: event.payload.entryId });
+      await callSubgraph("entries", "judging", `mutation($id: ID!, $reason: String!) { entryLeftCompetition(entryId: $id, reason: $reason) }`, { id: event.payload.entryId, reason });
     }
   }
 }

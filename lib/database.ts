@@ -7,6 +7,25 @@ import { currentRequestScope } from "./request-context";
 /** Every SQL statement this process has sent while serving requests, for the batching tests and the benchmark. */
 export const sqlStatementCounter = { total: 0 };
 
+/** Request ids whose statements are counted in every service of this process (the request id travels with the request). */
+const trackedRequests = new Map<string, number>();
+
+/**
+ * Counts the SQL statements one request costs across the services of this process: start tracking a request
+ * id, send the request with it (x-request-id), then read the count. Background work never adds to it.
+ */
+export function trackStatements(requestId: string): { count: () => number; stop: () => number } {
+  trackedRequests.set(requestId, 0);
+  return {
+    count: () => trackedRequests.get(requestId) ?? 0,
+    stop: () => {
+      const count = trackedRequests.get(requestId) ?? 0;
+      trackedRequests.delete(requestId);
+      return count;
+    },
+  };
+}
+
 class CountingLogger implements TypeOrmLogger {
   logQuery(query: string): void {
     // Only statements made for a request count: background workers (outbox, webhooks) would make counts drift.
@@ -14,6 +33,8 @@ class CountingLogger implements TypeOrmLogger {
     if (scope) {
       scope.sqlStatements += 1;
       sqlStatementCounter.total += 1;
+      const tracked = trackedRequests.get(scope.requestId);
+      if (tracked !== undefined) trackedRequests.set(scope.requestId, tracked + 1);
     }
     logger.debug("sql", { query });
   }

@@ -1,5 +1,4 @@
-import { sqlStatementCounter } from "../../lib/database";
-import { entities, errorCodes, graphql, tokenFor } from "../kit/http";
+import { entities, errorCodes, graphql, statementsOf, tokenFor } from "../kit/http";
 import { makePublic, seedCompetition, seedEntry, seedVenue, unique } from "../kit/factories";
 import { startSystem, TestSystem } from "../kit/system";
 import { Competition } from "../../subgraphs/entries/competition/competition.entity";
@@ -240,23 +239,22 @@ describe("entries subgraph", () => {
   it("batches Venue.entries: the statement count does not grow with the number of venues", async () => {
     const organizer = tokenFor({ role: "ORGANIZER" });
     async function statementsFor(venueCount: number): Promise<number> {
-      const venues = [];
+      const venues: Awaited<ReturnType<typeof seedVenue>>[] = [];
       for (let i = 0; i < venueCount; i++) {
         const venue = await seedVenue(system.dataSources.venues);
         for (let j = 0; j < 3; j++) await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId });
         venues.push(venue);
       }
-      const before = sqlStatementCounter.total;
-      const response = await entities(
-        url,
-        venues.map((venue) => ({ __typename: "Venue", id: venue.id })),
-        `... on Venue { entries(first: 2) { totalCount edges { node { id title photos { id } theme { code } } } } }`,
-        organizer,
-      );
-      expect(response.errors).toBeUndefined();
-      expect(response.data!._entities).toHaveLength(venueCount);
-      for (const venue of response.data!._entities) expect(venue.entries.edges).toHaveLength(2);
-      return sqlStatementCounter.total - before;
+      return statementsOf(async (headers) => {
+        const response = await graphql(url, `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Venue { entries(first: 2) { totalCount edges { node { id title photos { id } theme { code } } } } } } }`, {
+          variables: { representations: venues.map((venue) => ({ __typename: "Venue", id: venue.id })) },
+          token: organizer,
+          headers,
+        });
+        expect(response.errors).toBeUndefined();
+        expect(response.data!._entities).toHaveLength(venueCount);
+        for (const venue of response.data!._entities) expect(venue.entries.edges).toHaveLength(2);
+      });
     }
     const few = await statementsFor(2);
     const many = await statementsFor(12);

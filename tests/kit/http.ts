@@ -1,5 +1,8 @@
 // GraphQL over HTTP as a client sends it, and tokens for each role.
+import { randomUUID } from "node:crypto";
 import { Role, signToken } from "../../lib/auth";
+import { trackStatements } from "../../lib/database";
+import { REQUEST_ID_HEADER } from "../../lib/request-context";
 import { subgraphSecretHeaders } from "../../lib/subgraph-secret";
 
 export interface GraphqlResponse<T = Record<string, any>> {
@@ -61,4 +64,20 @@ export function entities(url: string, representations: Record<string, unknown>[]
     variables: { representations },
     token,
   });
+}
+
+/**
+ * The SQL statements one request costs in every service it reaches: `run` sends the request with the given
+ * headers, whose request id travels from the gateway to each subgraph (background work never counts).
+ */
+export async function statementsOf(run: (headers: Record<string, string>) => Promise<unknown>): Promise<number> {
+  const requestId = `statements-${randomUUID()}`;
+  const tracking = trackStatements(requestId);
+  try {
+    await run({ [REQUEST_ID_HEADER]: requestId });
+  } catch (error) {
+    tracking.stop();
+    throw error;
+  }
+  return tracking.stop();
 }

@@ -2,8 +2,6 @@
 // (so entry grants and the score log are built as in production), and generated competitions with many venues.
 import type { DataSource } from "typeorm";
 import { randomUUID } from "node:crypto";
-import { logger } from "../../lib/logger";
-import { currentRequestScope, REQUEST_ID_HEADER } from "../../lib/request-context";
 import { ThemeCode } from "../../lib/themes";
 import { Judge } from "../../subgraphs/judging/judge/judge.entity";
 import type { Division } from "../../subgraphs/venues/division/division.entity";
@@ -105,23 +103,4 @@ export async function generateCompetition(
   return { organizations, venues, division, entries };
 }
 
-/**
- * The SQL statements one request costs in every service it reaches. `run` sends the request with the given
- * headers: its request id travels from the gateway to each subgraph, so statements are counted by request id
- * (sqlStatementCounter counts everything, and background workers and their internal calls would add noise).
- */
-export async function statementsOf(run: (headers: Record<string, string>) => Promise<unknown>): Promise<number> {
-  const requestId = `statements-${randomUUID()}`;
-  let count = 0;
-  const debug = logger.debug;
-  logger.debug = (message: string, fields?: Record<string, unknown>) => {
-    if (message === "sql" && currentRequestScope()?.requestId === requestId) count += 1;
-    return debug.call(logger, message, fields);
-  };
-  try {
-    await run({ [REQUEST_ID_HEADER]: requestId });
-  } finally {
-    logger.debug = debug;
-  }
-  return count;
-}
+export { statementsOf } from "./http";

@@ -1,6 +1,7 @@
 // A GraphQL multipart request (the spec apollo-upload-client follows), sent as a browser's FormData would be.
 import fs from "node:fs";
 import path from "node:path";
+import { subgraphSecretHeaders } from "../../lib/subgraph-secret";
 import type { GraphqlResponse } from "./http";
 
 export interface UploadFile {
@@ -36,6 +37,8 @@ export async function multipartGraphql(
     method: "POST",
     body: form,
     headers: {
+      // Sent to every URL like the JSON client does: subgraphs require it, the gateway ignores it.
+      ...subgraphSecretHeaders(),
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       ...(options.preflight === false ? {} : { "apollo-require-preflight": "true" }),
     },

@@ -27,7 +27,7 @@ describe("config", () => {
 
   it("turns demo data off with an external database or in production", () => {
     expect(loadConfig({ DATABASE_URL: "postgres://localhost/x" }).demoData).toBe(false);
-    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(40) }).demoData).toBe(false);
+    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(40), SUBGRAPH_SECRET: "y".repeat(40) }).demoData).toBe(false);
   });
 
   it("names the variable of a bad value", () => {

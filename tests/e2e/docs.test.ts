@@ -111,6 +111,9 @@ describe("the guides in docs/", () => {
         failures.push(`${operation.id}: ${JSON.stringify(response.errors ?? response.status)}`);
         continue;
       }
+      // A null root field (say, an exhibition slug the demo data lacks) would leave the reader with nothing to see.
+      const empty = Object.entries(response.data).filter(([, value]) => value === null).map(([field]) => field);
+      if (empty.length) failures.push(`${operation.id}: ${empty.join(", ")} is null with the demo data`);
       Object.assign(kept[operation.role], KEEPS[operation.id]?.(response.data) ?? {});
     }
     expect(failures).toEqual([]);

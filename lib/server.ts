@@ -5,7 +5,7 @@ import express, { RequestHandler } from "express";
 import { ApolloServer, ApolloServerOptions, BaseContext } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { GraphQLError } from "graphql";
 import { config } from "./config";
 import { formatError } from "./errors";
@@ -75,9 +75,13 @@ export async function startService<TContext extends BaseContext>(options: Servic
     hideSchemaDetailsFromClientErrors: config().nodeEnv === "production",
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // stopOnSignals does it: Apollo's own handler would race it and leave the process hanging on SIGTERM.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      // No cache hints are used: the default cache-control plugin would only wrap every field resolver (a few % of CPU).
+      ApolloServerPluginCacheControlDisabled(),
       ...(options.apollo.schema ? [ApolloServerPluginInlineTraceDisabled()] : []),
       ...(options.apollo.plugins ?? []),
     ],

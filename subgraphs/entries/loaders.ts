@@ -51,20 +51,21 @@ export function createEntriesLoaders(dataSource: DataSource, viewer: Viewer | un
         if (args.status) query.andWhere("entry.status = :status", { status: args.status });
         const counts = new Map<string, number>();
         const totals = query.clone().select("entry.venue_id", "venueId").addSelect("count(*)::int", "count").groupBy("entry.venue_id");
-        if (after) query.andWhere("(entry.created_at, entry.id) < (:afterCreatedAt, :afterId)", { afterCreatedAt: after[0], afterId: after[1] });
-        // One statement for all venues: number each venue's rows and keep the first `first + 1`.
-        const ranked = query
-          .clone()
-          .select("entry.id", "id")
-          .addSelect("row_number() OVER (PARTITION BY entry.venue_id ORDER BY entry.created_at DESC, entry.id DESC)", "rank");
+        // One statement for all venues: each venue's newest `first + 1` visible entries, read from the
+        // (venue_id, created_at DESC, id DESC) index and stopped there (LATERAL … LIMIT), not every entry of the venue ranked.
+        const newest = restrictToVisible(entries.createQueryBuilder("candidate"), "candidate", viewer)
+          .select("candidate.id", "id")
+          .andWhere("candidate.venue_id = venue_ids.id");
+        if (args.status) newest.andWhere("candidate.status = :status", { status: args.status });
+        if (after) newest.andWhere("(candidate.created_at, candidate.id) < (:afterCreatedAt, :afterId)", { afterCreatedAt: after[0], afterId: after[1] });
+        newest.orderBy("candidate.created_at", "DESC").addOrderBy("candidate.id", "DESC").limit(first + 1);
         const rows =
           first === 0
             ? []
             : await entries
                 .createQueryBuilder("entry")
-                .innerJoin(`(${ranked.getQuery()})`, "ranked", "ranked.id = entry.id")
-                .setParameters(ranked.getParameters())
-                .where("ranked.rank <= :limit", { limit: first + 1 })
+                .where(`entry.id IN (SELECT picked.id FROM unnest(CAST(:venueIds AS uuid[])) AS venue_ids(id) CROSS JOIN LATERAL (${newest.getQuery()}) picked)`)
+                .setParameters({ ...newest.getParameters(), venueIds: wellFormedIds(venueIds) })
                 .orderBy("entry.created_at", "DESC")
                 .addOrderBy("entry.id", "DESC")
                 .getMany();

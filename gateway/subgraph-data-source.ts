@@ -10,6 +10,7 @@ import { FoundUpload, findUploads, multipartBody, postMultipart } from "./upload
 import { subgraphSecretHeaders } from "../lib/subgraph-secret";
 import { subgraphFailure } from "./subgraph-failure";
 import { subgraphFetch } from "./subgraph-fetcher";
+import { withDistinctRepresentations } from "./dedupe-representations";
 
 /** The headers every subgraph request carries. Each subgraph verifies the token again. */
 function forwardedHeaders(context: Partial<GatewayContext>): Record<string, string> {
@@ -70,7 +71,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // Only a multipart request can carry files: other requests skip the walk through every variable (representations).
     const incoming = "incomingRequestContext" in options ? options.incomingRequestContext.request.http : undefined;
     const uploads = !incoming || incoming.headers.get("content-type")?.startsWith("multipart/") ? findUploads(options.request.variables) : [];
-    if (uploads.length === 0) return super.process(options);
+    if (uploads.length === 0) return withDistinctRepresentations(options, (distinct) => super.process(distinct));
     await awaitUploads(uploads);
     const multipart = multipartBody(
       { query: options.request.query!, operationName: options.request.operationName, variables: options.request.variables },

@@ -44,9 +44,12 @@ export async function receiveUpload(stream: Readable, options: ReceiveOptions): 
     },
   });
 
+  const file = createWriteStream(tempPath, { flags: "wx" });
   try {
-    await pipeline(stream, meter, createWriteStream(tempPath, { flags: "wx" }));
+    await pipeline(stream, meter, file);
   } catch (error) {
+    // The file stream opens asynchronously: wait until it is closed, or the file could appear after the removal.
+    if (!file.closed) await new Promise<void>((resolve) => file.once("close", () => resolve()));
     await cleanup();
     if (error instanceof UploadTooLargeError || httpStatusOf(error) === 413) {
       throw codedError(ErrorCode.PAYLOAD_TOO_LARGE, `The file is larger than the limit of ${formatBytes(maxBytes)}.`, { maxBytes });

@@ -20,8 +20,7 @@ registerEnumType(WebhookEvent, {
   },
 });
 
-/** "ENTRY_SUBMITTED" ⇄ "entry.submitted": the enum partners pick, and the type in the delivered body. */
-export const eventType = (event: WebhookEvent) => event.toLowerCase().replace("_", ".");
+/** "entry.submitted" → "ENTRY_SUBMITTED": the type in the delivered body, as the enum partners subscribe with. */
 export const webhookEventOf = (type: string) => type.toUpperCase().replace(".", "_") as WebhookEvent;
 
 export enum DeliveryStatus {

@@ -9,7 +9,7 @@ import { badInput, conflict, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
 import { optionalText } from "../../../lib/text";
-import { DeliveryStatus, PartnerEvent, Webhook, WebhookDelivery, WebhookEvent } from "./webhook.entity";
+import { DeliveryStatus, PartnerEvent, Webhook, WebhookDelivery, WebhookEvent, webhookEventOf } from "./webhook.entity";
 import { assertPublicTarget, parseWebhookUrl } from "./webhook-target";
 
 const MAX_WEBHOOKS_PER_ORGANIZATION = 10;
@@ -134,7 +134,7 @@ export class WebhookService {
            SELECT webhook.id, $1 FROM venues.webhook webhook
             WHERE webhook.disabled_at IS NULL AND webhook.organization_id = ANY($2::uuid[]) AND $3 = ANY(webhook.events)
            ON CONFLICT DO NOTHING RETURNING id`,
-          [event.id, event.organizationIds, event.type.toUpperCase().replace(".", "_")],
+          [event.id, event.organizationIds, webhookEventOf(event.type)],
         );
         queued += deliveries.length;
       }

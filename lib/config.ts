@@ -71,6 +71,17 @@ export interface Config {
   };
   /** How often the gateway reports per-client usage to the venues subgraph. */
   usageFlushMilliseconds: number;
+  /** The background job that makes micro-videos' streaming renditions (entries service). */
+  videoRenditions: {
+    /** How often an idle worker looks for a due job. */
+    pollMilliseconds: number;
+    /** Attempts before a video is reported FAILED. */
+    maxAttempts: number;
+    /** Delay before the second attempt; each further one doubles (at most an hour). */
+    retryBaseMilliseconds: number;
+    /** One ffmpeg run is killed after this long. */
+    timeoutSeconds: number;
+  };
   webhooks: {
     /** Allow webhook URLs on loopback, private or link-local addresses (and plain http to them). Development only. */
     allowPrivateTargets: boolean;
@@ -282,6 +293,12 @@ export function loadConfig(env: Env = process.env): Config {
       redisUrl: readUrl(env, "REDIS_URL", undefined, ["redis:", "rediss:"]),
     },
     usageFlushMilliseconds: readInt(env, "USAGE_FLUSH_MS", 10_000, 10, 600_000),
+    videoRenditions: {
+      pollMilliseconds: readInt(env, "VIDEO_RENDITION_POLL_MS", 2000, 10, 600_000),
+      maxAttempts: readInt(env, "VIDEO_RENDITION_MAX_ATTEMPTS", 3, 1, 20),
+      retryBaseMilliseconds: readInt(env, "VIDEO_RENDITION_RETRY_BASE_MS", 30_000, 10, 3_600_000),
+      timeoutSeconds: readInt(env, "VIDEO_RENDITION_TIMEOUT_SECONDS", 1800, 5, 86_400),
+    },
     webhooks: {
       allowPrivateTargets: readBoolean(env, "WEBHOOK_ALLOW_PRIVATE_TARGETS", nodeEnv !== "production"),
       retryHours: readInt(env, "WEBHOOK_RETRY_HOURS", 26, 1, 24 * 14),

@@ -9,7 +9,7 @@ import { Competition, Theme } from "./competition/competition.entity";
 import { CompetitionResolver, ThemeResolver } from "./competition/competition.resolver";
 import { createEntriesContext, EntriesContext } from "./context";
 import { EntryGrantResolver } from "./entry-grant/entry-grant.resolver";
-import { Entrant, Entry, EntryGrant, MicroVideo, Photo } from "./entry/entry.entity";
+import { Entrant, Entry, EntryGrant, MicroVideo, Photo, VideoRenditionFile } from "./entry/entry.entity";
 import { EntryResolver } from "./entry/entry.resolver";
 import { EntryMediaResolver, MicroVideoResolver, PhotoResolver } from "./entry/entry-media.resolver";
 import { serveMedia } from "./media/media-route";
@@ -19,10 +19,11 @@ import { exportEntriesRoute } from "./entry/entry-export.route";
 import { EntryFactResolver } from "./entry/entry-fact.resolver";
 import { entriesReferenceResolvers } from "./references";
 import { VenueEntriesResolver } from "./venue/venue.resolver";
+import { startVideoRenditionWorker } from "./video-rendition/video-rendition.worker";
 
 export const entriesSubgraph: SubgraphDefinition<EntriesContext> = {
   name: "entries",
-  entities: [Competition, Theme, Entrant, Entry, Photo, MicroVideo, EntryGrant],
+  entities: [Competition, Theme, Entrant, Entry, Photo, MicroVideo, VideoRenditionFile, EntryGrant],
   migrations: migrationsBySubgraph.entries,
   buildSchema: () =>
     buildTypeGraphqlSubgraph({
@@ -32,7 +33,7 @@ export const entriesSubgraph: SubgraphDefinition<EntriesContext> = {
   createContext: createEntriesContext,
   // Multipart requests (GraphQL multipart request spec): files are streamed to disk, limits apply while they arrive.
   before: () => [multipartRequests()],
-  background: (dataSource) => [startOutboxDispatcher(dataSource, "entries", dispatchEntryEvents)],
+  background: (dataSource) => [startOutboxDispatcher(dataSource, "entries", dispatchEntryEvents), startVideoRenditionWorker(dataSource)],
   routes: (app, dataSource) => {
     app.get("/media/*path", (request, response, next) => serveMedia(request, response).catch(next));
     app.get("/exports/entries.csv", exportEntriesRoute(() => dataSource));

@@ -5,8 +5,8 @@ import { Role } from "../../../lib/auth";
 import { forbidden } from "../../../lib/errors";
 import type { EntriesContext } from "../context";
 import { signedMediaUrl } from "../media/media-store";
-import { MicroVideo, Photo } from "./entry.entity";
-import { maySeeIdentity } from "./entry.visibility";
+import { MicroVideo, Photo, VideoRendition, VideoRenditionFile } from "./entry.entity";
+import { mayFetchOriginalMedia } from "./entry.visibility";
 
 export enum ImageSize {
   THUMBNAIL = "THUMBNAIL",
@@ -55,7 +55,7 @@ export class PhotoResolver {
   async url(@Root() photo: Photo, @Arg("size", () => ImageSize, { defaultValue: ImageSize.DISPLAY, description: "THUMBNAIL (long side 400 px), DISPLAY (long side 1920 px, the default) or ORIGINAL (as uploaded; organisers and the submitting venue's organisation only, else FORBIDDEN)." }) size: ImageSize, @Ctx() context: EntriesContext) {
     if (size === ImageSize.ORIGINAL) {
       const entry = await context.loaders.entry.load(photo.entryId);
-      if (!entry || !maySeeIdentity(context.viewer, entry)) throw forbidden("Originals can be downloaded by organisers and the submitting venue or its organisation only.");
+      if (!entry || !mayFetchOriginalMedia(context.viewer, entry)) throw forbidden("Originals can be downloaded by organisers and the submitting venue or its organisation only.");
       return signedMediaUrl(photo.originalKey);
     }
     return signedMediaUrl(size === ImageSize.THUMBNAIL ? photo.thumbnailKey : photo.displayKey);
@@ -74,17 +74,31 @@ export class PhotoResolver {
 
 @Resolver(() => MicroVideo)
 export class MicroVideoResolver {
-  @FieldResolver(() => String, { description: "A signed link to the video (supports HTTP Range), valid until the end of the next UTC day." })
-  url(@Root() video: MicroVideo) {
-    return signedMediaUrl(video.videoKey);
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "A signed link to one file of the video (supports HTTP Range), valid until the end of the next UTC day. STREAM (default) and STREAM_1080P: metadata-free H.264/AAC MP4, null until status is READY. ORIGINAL: the file as uploaded, organisers and the owner only (FORBIDDEN otherwise).",
+  })
+  url(
+    @Root() video: MicroVideo,
+    @Arg("rendition", () => VideoRendition, { defaultValue: VideoRendition.STREAM, description: "STREAM (720p, the default), STREAM_1080P (1080p where the source has it, else the STREAM file) or ORIGINAL (organisers and the owner only)." })
+    rendition: VideoRendition,
+    @Ctx() context: EntriesContext,
+  ) {
+    return context.entryMedia.videoUrl(video, rendition);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "A signed link to a poster frame (JPEG), when one could be made." })
-  posterUrl(@Root() video: MicroVideo) {
-    return video.posterKey ? signedMediaUrl(video.posterKey) : null;
+  @FieldResolver(() => String, { nullable: true, description: "A signed link to a poster frame (JPEG without metadata), taken from the STREAM file; null until status is READY." })
+  posterUrl(@Root() video: MicroVideo, @Ctx() context: EntriesContext) {
+    return context.entryMedia.videoPosterUrl(video);
   }
 
-  @FieldResolver(() => Float, { description: "Size of the file in bytes." })
+  @FieldResolver(() => [VideoRenditionFile], { description: "The streaming files made from the video, with their sizes; empty until status is READY." })
+  renditions(@Root() video: MicroVideo, @Ctx() context: EntriesContext) {
+    return context.entryMedia.videoRenditions(video);
+  }
+
+  @FieldResolver(() => Float, { description: "Size of the original file in bytes." })
   byteSize(@Root() video: MicroVideo) {
     return video.byteSize;
   }

@@ -12,12 +12,13 @@ import type { CompetitionService } from "../competition/competition.service";
 import type { EntriesLoaders } from "../loaders";
 import { deriveImageSizes } from "../media/derive-image";
 import { inspectImage } from "../media/inspect-image";
-import { inspectVideo, makePoster } from "../media/inspect-video";
-import { mediaStorage, uploadTempDir } from "../media/media-store";
+import { inspectVideo } from "../media/inspect-video";
+import { mediaStorage, signedMediaUrl, uploadTempDir } from "../media/media-store";
 import { receiveUpload, ReceivedUpload } from "../media/receive";
 import { newMediaKey } from "../media/storage";
-import { Entry, EntryKind, EntryStatus, MicroVideo, Photo } from "./entry.entity";
-import { isOwner } from "./entry.visibility";
+import { enqueueVideoRenditions } from "../video-rendition/video-rendition.store";
+import { Entry, EntryKind, EntryStatus, MediaStatus, MicroVideo, Photo, VideoRendition, VideoRenditionFile } from "./entry.entity";
+import { isOwner, mayFetchOriginalMedia } from "./entry.visibility";
 
 /** Keys written so far by one request, deleted again if the request does not commit. */
 class StoredKeys {
@@ -55,6 +56,35 @@ export class EntryMediaService {
     const competition = await this.competitions.current();
     this.competitions.assertWindowOpen(competition);
     return { entry, competition, viewer };
+  }
+
+  /**
+   * The signed URL of one file of a video, or null while there is none to give. ORIGINAL (metadata intact) only
+   * for those mayFetchOriginalMedia allows, FORBIDDEN otherwise; the streaming renditions only once READY, so a
+   * judge or the public never receives the original, not even while the renditions are being made.
+   */
+  async videoUrl(video: MicroVideo, rendition: VideoRendition): Promise<string | null> {
+    if (rendition === VideoRendition.ORIGINAL) {
+      const entry = await this.loaders.entry.load(video.entryId);
+      if (!entry || !mayFetchOriginalMedia(this.context.viewer, entry)) {
+        throw forbidden("The original video can be downloaded by organisers and the submitting venue or its organisation only; ask for rendition STREAM.");
+      }
+      return signedMediaUrl(video.videoKey);
+    }
+    const files = await this.videoRenditions(video);
+    // STREAM_1080P falls back to the largest file there is when the source had no 1080 lines.
+    const file = files.find((candidate) => candidate.rendition === rendition) ?? (rendition === VideoRendition.STREAM_1080P ? files.find((candidate) => candidate.rendition === VideoRendition.STREAM) : undefined);
+    return file ? signedMediaUrl(file.key) : null;
+  }
+
+  /** The poster frame, made by the rendition job from the stripped STREAM file: null until the video is READY. */
+  videoPosterUrl(video: MicroVideo): string | null {
+    return video.status === MediaStatus.READY && video.posterKey ? signedMediaUrl(video.posterKey) : null;
+  }
+
+  /** The streaming files made so far; none until the video is READY. */
+  async videoRenditions(video: MicroVideo): Promise<VideoRenditionFile[]> {
+    return video.status === MediaStatus.READY ? this.loaders.renditionsByVideo.load(video.id) : [];
   }
 
   /** Refuses a file whose exact content is already in the competition (or twice in this request). */
@@ -137,7 +167,6 @@ export class EntryMediaService {
       upload = await receiveUpload((await file).createReadStream({ highWaterMark: 1 << 20 }), { maxBytes: competition.maxVideoBytes, tempDir: uploadTempDir() });
       const received = Date.now();
       const video = await inspectVideo(upload.path, { maxSeconds: competition.maxVideoSeconds });
-      const poster = await makePoster(upload.path, { durationSeconds: video.durationSeconds });
       const checked = Date.now();
       const row = {
         entryId: entry.id,
@@ -148,7 +177,9 @@ export class EntryMediaService {
         byteSize: upload.bytes,
         sha256: upload.sha256,
         videoKey: await stored.put(newMediaKey("videos", video.mimeType === "video/quicktime" ? "mov" : "mp4"), upload.path),
-        posterKey: poster ? await stored.put(newMediaKey("posters", "jpg"), poster) : null,
+        // The poster and the streaming renditions are made by the background job, from a metadata-free copy.
+        posterKey: null,
+        status: MediaStatus.PROCESSING,
       };
       logger.debug("video received", { bytes: upload.bytes, receiveMs: received - started, checkMs: checked - received, storeMs: Date.now() - checked });
       return await this.dataSource.transaction(async (manager) => {
@@ -156,7 +187,9 @@ export class EntryMediaService {
         await this.assertNotDuplicate(manager, [row.sha256]);
         const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM entries.micro_video WHERE entry_id = $1`, [entry.id]);
         if (count > 0) throw conflict("This entry already has its video; a micro-video entry holds one.");
-        return manager.getRepository(MicroVideo).save(manager.getRepository(MicroVideo).create(row));
+        const saved = await manager.getRepository(MicroVideo).save(manager.getRepository(MicroVideo).create(row));
+        await enqueueVideoRenditions(manager, saved.id);
+        return saved;
       });
     } catch (error) {
       await stored.removeAll();

@@ -53,3 +53,12 @@ export function maySeePublishedIdentity(viewer: Viewer | undefined, entry: Entry
   if (viewer?.role === Role.JUDGE) return false;
   return maySeeIdentity(viewer, entry) || entry.consentToPublication;
 }
+
+/**
+ * Media files as uploaded (photo and video ORIGINAL, metadata intact: author, GPS, device, creation time): organisers
+ * and owners only. Everyone else — judges, other tenants, the public — gets derived files that carry no metadata
+ * (photo THUMBNAIL/DISPLAY, video STREAM renditions and posters), and no video at all until its renditions are READY.
+ */
+export function mayFetchOriginalMedia(viewer: Viewer | undefined, entry: Entry): boolean {
+  return maySeeIdentity(viewer, entry);
+}

@@ -234,15 +234,27 @@ async function loadEntries(dataSource: DataSource, entries: ScaleEntry[], entran
       })(),
     );
     counts.microVideos = await copyInto(client, "entries.micro_video",
-      ["entry_id", "duration_seconds", "width", "height", "content_type", "byte_size", "sha256", "video_key", "poster_key", "created_at"],
+      ["entry_id", "duration_seconds", "width", "height", "content_type", "byte_size", "sha256", "video_key", "poster_key", "status", "created_at"],
       (function* () {
         for (const [index, entry] of entries.entries()) {
           if (entry.kind !== "MICRO_VIDEO") continue;
           const video = media.video(index);
-          yield [entry.id, video.durationSeconds, video.width, video.height, video.contentType, video.byteSize, video.sha256, video.videoKey, video.posterKey, entry.createdAt];
+          yield [entry.id, video.durationSeconds, video.width, video.height, video.contentType, video.byteSize, video.sha256, video.videoKey, video.posterKey, video.status, entry.createdAt];
         }
       })(),
     );
+    // The demo videos are READY: each row gets the streaming files of the demo video it points at.
+    const renditionsByKey = new Map<string, ReturnType<DemoMedia["videoRenditions"]>>();
+    entries.forEach((entry, index) => entry.kind === "MICRO_VIDEO" && renditionsByKey.set(media.video(index).videoKey, media.videoRenditions(index)));
+    for (const [videoKey, renditions] of renditionsByKey) {
+      for (const rendition of renditions) {
+        await client.query(
+          `INSERT INTO entries.video_rendition (video_id, rendition, key, width, height, byte_size)
+           SELECT id, $2, $3, $4, $5, $6 FROM entries.micro_video WHERE video_key = $1`,
+          [videoKey, rendition.rendition, rendition.key, rendition.width, rendition.height, rendition.byteSize],
+        );
+      }
+    }
     return counts;
   } finally {
     await release();

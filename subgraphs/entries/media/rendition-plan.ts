@@ -24,12 +24,14 @@ export function planRenditions(source: { width: number; height: number }): Rendi
   const landscape = width >= height;
   return LADDER.filter((step) => !step.onlyWhenSourceHasIt || sourceShort >= step.shortSide).map((step) => {
     const short = even(Math.min(step.shortSide, sourceShort));
-    const long = Math.max(2, even((Math.max(width, height) * short) / sourceShort));
+    const sourceLong = Math.max(width, height);
+    // The nearest even width keeps the aspect ratio best; it may not pass the source's own (even) size.
+    const long = Math.min(even(sourceLong), Math.max(2, Math.round((sourceLong * short) / sourceShort / 2) * 2));
     return { rendition: step.rendition, width: landscape ? long : short, height: landscape ? short : long, maxVideoKbps: step.maxVideoKbps };
   });
 }
 
-/** The nearest even number, never below 2. */
+/** The even number at or just below value (so nothing is enlarged), never below 2. */
 function even(value: number): number {
-  return Math.max(2, Math.round(value / 2) * 2);
+  return Math.max(2, Math.floor(value / 2) * 2);
 }

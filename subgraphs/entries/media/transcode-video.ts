@@ -3,7 +3,8 @@
 // location, creation times, encoder strings), because these files go to judges and the public (blind judging).
 import { execFile } from "node:child_process";
 import { blankMp4MetadataInFile } from "./mp4-metadata";
-import type { RenditionTarget } from "./rendition-plan";
+import path from "node:path";
+import { planRenditions, RenditionTarget } from "./rendition-plan";
 
 export type TranscodeFailure = "timeout" | "decode" | "unavailable" | "aborted";
 
@@ -26,6 +27,23 @@ export interface TranscodeOptions {
 
 export interface RenditionOutput extends RenditionTarget {
   path: string;
+}
+
+/**
+ * Everything the rendition job makes of one video, written into dir: the planned renditions (STREAM, and
+ * STREAM_1080P where the source has it) and a poster frame taken from the STREAM file.
+ */
+export async function makeVideoRenditions(
+  sourcePath: string,
+  source: { width: number; height: number; durationSeconds: number },
+  dir: string,
+  options: TranscodeOptions,
+): Promise<{ renditions: RenditionOutput[]; posterPath: string }> {
+  const renditions = planRenditions(source).map((target) => ({ ...target, path: path.join(dir, `${target.rendition}.mp4`) }));
+  await transcodeRenditions(sourcePath, renditions, options);
+  const posterPath = path.join(dir, "poster.jpg");
+  await makePosterFrame(renditions[0].path, posterPath, Math.min(1, source.durationSeconds / 2), options);
+  return { renditions, posterPath };
 }
 
 /** ffmpeg's output options that strip metadata; repeated for each output file (ffmpeg options apply per output). */

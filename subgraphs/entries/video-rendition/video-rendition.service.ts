@@ -6,9 +6,8 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { logger } from "../../../lib/logger";
-import { planRenditions } from "../media/rendition-plan";
 import { newMediaKey, MediaStorage } from "../media/storage";
-import { makePosterFrame, TranscodeError, transcodeRenditions } from "../media/transcode-video";
+import { makeVideoRenditions, TranscodeError } from "../media/transcode-video";
 import { LeasedRenditionJob, MadeRendition, VideoRenditionStore } from "./video-rendition.store";
 
 export interface VideoRenditionSettings {
@@ -104,12 +103,7 @@ export class VideoRenditionService {
     const options = { timeoutMs: this.settings.timeoutMilliseconds, signal };
     const source = path.join(dir, "source");
     await pipeline(await storage.createReadStream(job.videoKey), createWriteStream(source));
-    const outputs = planRenditions(job).map((target) => ({ ...target, path: path.join(dir, `${target.rendition}.mp4`) }));
-    await transcodeRenditions(source, outputs, options);
-    await fs.rm(source, { force: true });
-    const poster = path.join(dir, "poster.jpg");
-    await makePosterFrame(outputs[0].path, poster, Math.min(1, job.durationSeconds / 2), options);
-
+    const { renditions: outputs, posterPath } = await makeVideoRenditions(source, job, dir, options);
     const renditions: MadeRendition[] = [];
     for (const output of outputs) {
       const key = newMediaKey("renditions", "mp4");
@@ -118,7 +112,7 @@ export class VideoRenditionService {
       renditions.push({ rendition: output.rendition, key, width: output.width, height: output.height, byteSize: stat.bytes });
     }
     const posterKey = newMediaKey("posters", "jpg");
-    await storage.moveFile(posterKey, poster);
+    await storage.moveFile(posterKey, posterPath);
     stored.push(posterKey);
     return { renditions, posterKey };
   }

@@ -214,7 +214,7 @@ export type MyAssignmentsQueryVariables = Exact<{
 }>;
 
 
-export type MyAssignmentsQuery = { myAssignments: { totalCount: number, edges: Array<{ node: { id: string, status: AssignmentStatus, round: { id: string, name: string, kind: RoundKind, status: RoundStatus }, entry: { id: string, title: string, kind: EntryKind, description: string | null, photos: Array<{ position: number, url: string }>, video: { url: string } | null }, score: { value: number | null, pass: boolean | null } | null } }> } };
+export type MyAssignmentsQuery = { myAssignments: { totalCount: number, edges: Array<{ node: { id: string, status: AssignmentStatus, round: { id: string, name: string, kind: RoundKind, status: RoundStatus }, entry: { id: string, title: string, kind: EntryKind, description: string | null, photos: Array<{ position: number, url: string }>, video: { url: string | null } | null }, score: { value: number | null, pass: boolean | null } | null } }> } };
 
 export type SubmitScoreMutationVariables = Exact<{
   input: SubmitScoreInput;

@@ -5,7 +5,7 @@ import { Role } from "../../../lib/auth";
 import { forbidden } from "../../../lib/errors";
 import type { EntriesContext } from "../context";
 import { signedMediaUrl } from "../media/media-store";
-import { MicroVideo, Photo, VideoRendition, VideoRenditionFile } from "./entry.entity";
+import { Entry, MicroVideo, Photo, VideoRendition, VideoRenditionFile } from "./entry.entity";
 import { mayFetchOriginalMedia } from "./entry.visibility";
 
 export enum ImageSize {
@@ -112,6 +112,26 @@ export class EntryMediaResolver {
   })
   uploadPhotos(@Arg("entryId", () => ID, { description: "The DRAFT PHOTO_SET or SINGLE_PHOTO entry to add the photos to (Entry.id)." }) entryId: string, @Arg("files", () => [GraphQLUpload], { description: "The image files, as multipart file parts (GraphQL multipart request spec), in the order they should appear." }) files: Promise<FileUpload>[], @Ctx() context: EntriesContext) {
     return context.entryMedia.uploadPhotos(entryId, files);
+  }
+
+  @Mutation(() => Entry, {
+    description:
+      "Removes a photo from a DRAFT photo entry and closes the gap in the order; its files are deleted once the change is committed. Errors: NOT_FOUND (no such photo you can see), FORBIDDEN (not your entry), CONFLICT (not a draft), DEADLINE_PASSED.",
+  })
+  removePhoto(@Arg("photoId", () => ID, { description: "The photo to remove (Photo.id)." }) photoId: string, @Ctx() context: EntriesContext) {
+    return context.entryMedia.removePhoto(photoId);
+  }
+
+  @Mutation(() => Entry, {
+    description:
+      "Puts the photos of a DRAFT photo entry in a new order (positions 1..n). Errors: BAD_USER_INPUT (photoIds is not exactly the entry's photos, each once), NOT_FOUND, FORBIDDEN, CONFLICT (not a draft), DEADLINE_PASSED.",
+  })
+  reorderPhotos(
+    @Arg("entryId", () => ID, { description: "The DRAFT PHOTO_SET or SINGLE_PHOTO entry (Entry.id)." }) entryId: string,
+    @Arg("photoIds", () => [ID], { description: "Every photo of the entry (Photo.id), each once, in the new order." }) photoIds: string[],
+    @Ctx() context: EntriesContext,
+  ) {
+    return context.entryMedia.reorderPhotos(entryId, photoIds);
   }
 
   @Mutation(() => MicroVideo, {

@@ -22,7 +22,7 @@ import { isOwner, mayFetchOriginalMedia } from "./entry.visibility";
 
 /** Keys written so far by one request, deleted again if the request does not commit. */
 class StoredKeys {
-  readonly keys: string[] = [];
+  constructor(readonly keys: string[] = []) {}
 
   /** Stores a buffer, or takes over a received temp file (moved, not copied). */
   async put(key: string, body: Buffer | string): Promise<string> {
@@ -37,6 +37,14 @@ class StoredKeys {
   }
 }
 
+/** Far more than any photo set holds; a longer list is refused before it reaches SQL. */
+const MAX_PHOTO_IDS = 100;
+
+function rows<T>(result: unknown): T[] {
+  const list = result as unknown[];
+  return (Array.isArray(list[0]) ? list[0] : list) as T[];
+}
+
 export class EntryMediaService {
   constructor(
     private readonly dataSource: DataSource,
@@ -46,10 +54,14 @@ export class EntryMediaService {
   ) {}
 
   /** Checks the caller may add media to the entry now; returns the entry and the competition. */
-  private async editableEntry(entryId: string, kinds: EntryKind[]): Promise<{ entry: Entry; competition: Competition; viewer: Viewer }> {
+  private async editableEntry(
+    entryId: string,
+    kinds: EntryKind[],
+    missing = () => notFound("Entry", entryId),
+  ): Promise<{ entry: Entry; competition: Competition; viewer: Viewer }> {
     const viewer = requireRole(this.context, Role.VENUE, Role.PARTNER, Role.ORGANIZER);
     const entry = await this.loaders.entry.load(parseId(entryId, "entryId"));
-    if (!entry) throw notFound("Entry", entryId);
+    if (!entry) throw missing();
     if (viewer.role !== Role.ORGANIZER && !isOwner(viewer, entry)) throw forbidden("Only the submitting venue, its organisation or an organiser can upload to this entry.");
     if (entry.status !== EntryStatus.DRAFT) throw conflict(`Media can only be added to a DRAFT entry; this one is ${entry.status}.`, { status: entry.status });
     if (!kinds.includes(entry.kind)) throw badInput(`A ${entry.kind} entry does not take this kind of media.`, { kind: entry.kind });
@@ -107,6 +119,74 @@ export class EntryMediaService {
   private async lockDraft(manager: EntityManager, entryId: string): Promise<void> {
     const [row] = await manager.query(`SELECT status FROM entries.entry WHERE id = $1 FOR UPDATE`, [entryId]);
     if (row?.status !== EntryStatus.DRAFT) throw conflict("The entry is no longer a draft.", { status: row?.status });
+  }
+
+  /**
+   * Removes one photo from a DRAFT photo entry (owner or organiser, submission window open) and closes the gap in
+   * the order. Its three files are deleted only after the change has committed: a rollback leaves them in place.
+   */
+  async removePhoto(photoId: string): Promise<Entry> {
+    const id = parseId(photoId, "photoId");
+    // A photo of an entry the caller cannot see is NOT_FOUND as a photo, naming nothing about its entry.
+    const [photo] = await this.dataSource.query(`SELECT entry_id FROM entries.photo WHERE id = $1`, [id]);
+    if (!photo) throw notFound("Photo", photoId);
+    const { entry } = await this.editableEntry(photo.entry_id, [EntryKind.PHOTO_SET, EntryKind.SINGLE_PHOTO], () => notFound("Photo", photoId));
+    const { keys, saved } = await this.dataSource.transaction(async (manager) => {
+      await this.lockDraft(manager, entry.id);
+      const [removed] = rows<{ original_key: string; display_key: string; thumbnail_key: string }>(
+        await manager.query(`DELETE FROM entries.photo WHERE id = $1 AND entry_id = $2 RETURNING original_key, display_key, thumbnail_key`, [id, entry.id]),
+      );
+      if (!removed) throw notFound("Photo", photoId);
+      const remaining: { id: string }[] = await manager.query(`SELECT id FROM entries.photo WHERE entry_id = $1 ORDER BY position`, [entry.id]);
+      await this.writeOrder(manager, entry.id, remaining.map((row) => row.id));
+      // A file another row still uses stays (keys are generated per upload; only loaded data such as the demo's share files).
+      const keys: { key: string }[] = await manager.query(
+        `SELECT key FROM unnest($1::text[]) AS removed(key)
+          WHERE NOT EXISTS (SELECT 1 FROM entries.photo WHERE original_key = removed.key OR display_key = removed.key OR thumbnail_key = removed.key)`,
+        [[removed.original_key, removed.display_key, removed.thumbnail_key]],
+      );
+      return { keys: keys.map((row) => row.key), saved: await this.touch(manager, entry.id) };
+    });
+    await new StoredKeys(keys).removeAll();
+    return saved;
+  }
+
+  /** Puts a DRAFT photo entry's photos in the given order; photoIds must name each of its photos exactly once. */
+  async reorderPhotos(entryId: string, photoIds: string[]): Promise<Entry> {
+    const { entry } = await this.editableEntry(entryId, [EntryKind.PHOTO_SET, EntryKind.SINGLE_PHOTO]);
+    if (photoIds.length > MAX_PHOTO_IDS) throw badInput(`photoIds lists at most ${MAX_PHOTO_IDS} ids.`, { argument: "photoIds" });
+    const wanted = photoIds.map((photoId) => parseId(photoId, "photoIds"));
+    if (new Set(wanted).size !== wanted.length) throw badInput("photoIds names the same photo twice; list each of the entry's photos once.", { argument: "photoIds" });
+    return this.dataSource.transaction(async (manager) => {
+      await this.lockDraft(manager, entry.id);
+      const current: { id: string }[] = await manager.query(`SELECT id FROM entries.photo WHERE entry_id = $1`, [entry.id]);
+      const currentIds = new Set(current.map((row) => row.id));
+      if (wanted.length !== currentIds.size || !wanted.every((photoId) => currentIds.has(photoId))) {
+        throw badInput(`photoIds must list each of the entry's ${currentIds.size} photos exactly once, in the new order.`, {
+          argument: "photoIds",
+          expectedCount: currentIds.size,
+        });
+      }
+      await this.writeOrder(manager, entry.id, wanted);
+      return this.touch(manager, entry.id);
+    });
+  }
+
+  /** Numbers the photos 1..n in the given order. Positions are unique per entry, so they move out of the way first. */
+  private async writeOrder(manager: EntityManager, entryId: string, orderedIds: string[]): Promise<void> {
+    await manager.query(`UPDATE entries.photo SET position = position + 1000000 WHERE entry_id = $1`, [entryId]);
+    await manager.query(
+      `UPDATE entries.photo photo SET position = ordered.position
+         FROM unnest($2::uuid[]) WITH ORDINALITY AS ordered(id, position)
+        WHERE photo.entry_id = $1 AND photo.id = ordered.id`,
+      [entryId, orderedIds],
+    );
+  }
+
+  /** Marks the entry changed and returns it as it is now. */
+  private async touch(manager: EntityManager, entryId: string): Promise<Entry> {
+    await manager.query(`UPDATE entries.entry SET updated_at = now() WHERE id = $1`, [entryId]);
+    return manager.getRepository(Entry).findOneByOrFail({ id: entryId });
   }
 
   async uploadPhotos(entryId: string, files: Promise<FileUpload>[]): Promise<Photo[]> {

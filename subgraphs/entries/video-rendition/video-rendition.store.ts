@@ -96,9 +96,16 @@ export class VideoRenditionStore {
       }
       await manager.query(`UPDATE ${SCHEMA}.micro_video SET status = $2, failure_reason = NULL, poster_key = $3 WHERE id = $1`, [job.videoId, MediaStatus.READY, posterKey]);
       await manager.query(`DELETE FROM ${SCHEMA}.video_rendition_job WHERE video_id = $1`, [job.videoId]);
-      const replacedKeys = previous.map((row) => row.key);
-      if (video?.poster_key && video.poster_key !== posterKey) replacedKeys.push(video.poster_key);
-      return { replacedKeys };
+      const replaced = previous.map((row) => row.key);
+      if (video?.poster_key && video.poster_key !== posterKey) replaced.push(video.poster_key);
+      // A file another row still uses stays (keys are generated per file; only loaded data such as the demo's share files).
+      const unused: { key: string }[] = await manager.query(
+        `SELECT key FROM unnest($1::text[]) AS replaced(key)
+          WHERE NOT EXISTS (SELECT 1 FROM ${SCHEMA}.video_rendition WHERE key = replaced.key)
+            AND NOT EXISTS (SELECT 1 FROM ${SCHEMA}.micro_video WHERE poster_key = replaced.key OR video_key = replaced.key)`,
+        [replaced],
+      );
+      return { replacedKeys: unused.map((row) => row.key) };
     });
   }
 

@@ -9,6 +9,7 @@ import { mediaStorage } from "../../subgraphs/entries/media/media-store";
 import { newMediaKey } from "../../subgraphs/entries/media/storage";
 import { retryDelay, VideoRenditionService, VideoRenditionSettings } from "../../subgraphs/entries/video-rendition/video-rendition.service";
 import { enqueueVideoRenditions, VideoRenditionStore } from "../../subgraphs/entries/video-rendition/video-rendition.store";
+import { EntriesVideoRenditions1764637300000 } from "../../migrations/entries/1764637300000-entries-video-renditions";
 import { seedCompetition, seedEntry } from "../kit/factories";
 import { startSystem, TestSystem } from "../kit/system";
 
@@ -141,6 +142,26 @@ describe("video rendition jobs", () => {
     expect(after.keys).not.toEqual(before.keys);
     for (const key of [...before.keys, before.poster]) expect(await mediaStorage().exists(key)).toBe(false);
     for (const key of [...after.keys, after.poster]) expect(await mediaStorage().exists(key)).toBe(true);
+  });
+
+  it("the migration goes down and up again, queueing every stored video on the way up", async () => {
+    const id = await queuedVideo();
+    await service().runDue();
+    const migration = new EntriesVideoRenditions1764637300000();
+    const runner = db().createQueryRunner();
+    try {
+      await migration.down(runner);
+      const columns = await runner.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'entries' AND table_name = 'micro_video' AND column_name IN ('status', 'failure_reason')`);
+      expect(columns).toEqual([]);
+      expect((await runner.query(`SELECT to_regclass('entries.video_rendition_job') AS job, to_regclass('entries.video_rendition') AS rendition`))[0]).toEqual({ job: null, rendition: null });
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await video(id)).toMatchObject({ status: MediaStatus.PROCESSING });
+    expect(await job(id)).toMatchObject({ attempts: 0 });
+    const [{ videos, jobs }] = await db().query(`SELECT (SELECT count(*)::int FROM entries.micro_video) AS videos, (SELECT count(*)::int FROM entries.video_rendition_job) AS jobs`);
+    expect(jobs).toBe(videos);
   });
 
   it("doubles the delay for each attempt, up to an hour", () => {

@@ -206,6 +206,29 @@ describe("video renditions: what judges and the public can fetch carries no meta
     }
   });
 
+  it("every path to a video and every media URL field in the API is one these tests check", async () => {
+    // Generated from the composed schema: a new field returning MicroVideo, or a new URL field anywhere, fails here
+    // until it is covered above (video paths) or by the photo tests (Photo.url), so no new path can hand out an original.
+    const answer = await graphql(
+      system.gatewayUrl,
+      `{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }`,
+      { token: tokenFor({ role: "ORGANIZER" }) },
+    );
+    type TypeRef = { name: string | null; ofType?: TypeRef | null };
+    const named = (type: TypeRef): string | null => type.name ?? (type.ofType ? named(type.ofType) : null);
+    const toVideo: string[] = [];
+    const urlFields: string[] = [];
+    for (const type of answer.data!.__schema.types as { name: string; fields: { name: string; type: TypeRef }[] | null }[]) {
+      if (type.name.startsWith("__")) continue;
+      for (const field of type.fields ?? []) {
+        if (["MicroVideo", "VideoRenditionFile"].includes(named(field.type)!)) toVideo.push(`${type.name}.${field.name}`);
+        if (/url$/i.test(field.name) && named(field.type) === "String") urlFields.push(`${type.name}.${field.name}`);
+      }
+    }
+    expect(toVideo.sort()).toEqual(["Entry.video", "MicroVideo.renditions", "Mutation.uploadVideo"]);
+    expect(urlFields.sort()).toEqual(["MicroVideo.posterUrl", "MicroVideo.url", "Photo.url", "Webhook.url"]);
+  });
+
   it("a signed stream URL cannot be re-targeted at the original", async () => {
     const { entryId, owner } = await submittedVideoEntry();
     const judge = await grantJudge(entryId);

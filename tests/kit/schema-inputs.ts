@@ -96,10 +96,19 @@ function canSendOtherArguments(field: GraphQLField<unknown, unknown>): boolean {
  * filled from validValue as a variable of its own. `value` is what to send for the input type at the position.
  */
 export function operationAt(position: InputPosition, value: unknown): { query: string; variables: Record<string, unknown> } {
-  const { field, argument } = position;
   let wrapped = value;
   for (const step of [...position.steps].reverse()) wrapped = { [step.name]: wrapped };
-  const variables: Record<string, unknown> = { value: wrapped };
+  return operationWith(position.operation, position.field, position.argument, wrapped);
+}
+
+/** An operation calling the root field with `$value` as the whole argument and the other required arguments filled. */
+export function operationWith(
+  operation: "query" | "mutation",
+  field: GraphQLField<unknown, unknown>,
+  argument: GraphQLArgument,
+  value: unknown,
+): { query: string; variables: Record<string, unknown> } {
+  const variables: Record<string, unknown> = { value };
   const definitions = [`$value: ${argument.type}`];
   const passed = [`${argument.name}: $value`];
   for (const other of field.args) {
@@ -109,7 +118,7 @@ export function operationAt(position: InputPosition, value: unknown): { query: s
     passed.push(`${other.name}: $${other.name}`);
   }
   const selection = isLeafType(getNamedType(field.type)) ? "" : " { __typename }";
-  return { query: `${position.operation}(${definitions.join(", ")}) { ${field.name}(${passed.join(", ")})${selection} }`, variables };
+  return { query: `${operation}(${definitions.join(", ")}) { ${field.name}(${passed.join(", ")})${selection} }`, variables };
 }
 
 /** Names a caller learns from a schema: types, fields, arguments, input fields and enum values (introspection types aside). */

@@ -63,7 +63,8 @@ describe("inspectVideo", () => {
     const spy = jest.spyOn(childProcess, "execFile").mockImplementation(((...args: Parameters<typeof realExecFile>) => {
       const child = (realExecFile as (...a: unknown[]) => ChildProcess)(...args);
       spawned.push(child);
-      holdUntilExited(child.pid!);
+      // After the caller has armed its time limit (in the same synchronous step as the spawn), before any I/O.
+      process.nextTick(() => holdUntilExited(child.pid!));
       return child;
     }) as typeof realExecFile);
     try {

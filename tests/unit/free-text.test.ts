@@ -1,6 +1,7 @@
-import { buildSchema, graphql } from "graphql";
+import { buildSchema, graphql, GraphQLInputType, GraphQLString, isInputObjectType, isListType, isNonNullType, isObjectType } from "graphql";
 import { guardFreeText } from "../../lib/free-text-guard";
 import { forbiddenCharacterIn } from "../../lib/text";
+import { subgraphDefinitions } from "../../subgraphs";
 
 const codePoint = (character: string) => `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
 
@@ -73,5 +74,42 @@ describe("guardFreeText", () => {
     });
     expect(result.errors).toBeUndefined();
     expect(received).toEqual([{ wrapper: { people: [{ name: "José", description: "first line\nsecond line" }] }, label: "Zoë", count: 2 }]);
+  });
+});
+
+describe("every subgraph's schema", () => {
+  /** A value for the type with the override in every String position (input objects followed to any depth). */
+  function overridden(type: GraphQLInputType, seen: Set<string> = new Set()): unknown {
+    if (isNonNullType(type)) return overridden(type.ofType, seen);
+    if (isListType(type)) return [overridden(type.ofType, seen)];
+    if (type === GraphQLString) return "x\u202E";
+    if (isInputObjectType(type) && !seen.has(type.name)) {
+      const inner = new Set([...seen, type.name]);
+      return Object.fromEntries(Object.values(type.getFields()).map((field) => [field.name, overridden(field.type, inner)]).filter(([, value]) => value !== undefined));
+    }
+    return undefined;
+  }
+
+  it.each(Object.keys(subgraphDefinitions))("%s: every field taking text, nested ones included, refuses an override before its resolver", async (name) => {
+    const schema = await subgraphDefinitions[name as keyof typeof subgraphDefinitions]!.buildSchema();
+    const unguarded: string[] = [];
+    let checked = 0;
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith("__")) continue;
+      for (const field of Object.values(type.getFields())) {
+        const args = Object.fromEntries(field.args.map((argument) => [argument.name, overridden(argument.type)]).filter(([, value]) => value !== undefined && JSON.stringify(value).includes("\u202E")));
+        if (Object.keys(args).length === 0) continue;
+        checked += 1;
+        try {
+          const result = (field.resolve ?? (() => undefined))({}, args, {}, {} as never);
+          if (result && typeof (result as Promise<unknown>).then === "function") (result as Promise<unknown>).catch(() => undefined);
+          unguarded.push(`${type.name}.${field.name}`);
+        } catch (error) {
+          if (!/must not contain invisible/.test((error as Error).message)) unguarded.push(`${type.name}.${field.name}: ${(error as Error).message}`);
+        }
+      }
+    }
+    expect(unguarded).toEqual([]);
+    expect(checked).toBeGreaterThan(0);
   });
 });

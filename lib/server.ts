@@ -8,7 +8,7 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { GraphQLError } from "graphql";
 import { config } from "./config";
-import { formatError } from "./errors";
+import { formatError, identicalErrorsOncePlugin } from "./errors";
 import { logger } from "./logger";
 import { REQUEST_ID_HEADER, requestIdFrom, runInRequestScope } from "./request-context";
 import { subgraphSecretGuard } from "./subgraph-secret";
@@ -83,6 +83,7 @@ export async function startService<TContext extends BaseContext>(options: Servic
       // No cache hints are used: the default cache-control plugin would only wrap every field resolver (a few % of CPU).
       ApolloServerPluginCacheControlDisabled(),
       ...(options.apollo.schema ? [ApolloServerPluginInlineTraceDisabled()] : []),
+      identicalErrorsOncePlugin,
       ...(options.apollo.plugins ?? []),
     ],
   } as ApolloServerOptions<TContext>);

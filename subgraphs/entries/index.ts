@@ -19,6 +19,7 @@ import { exportEntriesRoute } from "./entry/entry-export.route";
 import { EntryFactResolver } from "./entry/entry-fact.resolver";
 import { entriesReferenceResolvers } from "./references";
 import { VenueEntriesResolver } from "./venue/venue.resolver";
+import { EntrantCollisionResolver } from "./entrant/entrant-collision.resolver";
 
 export const entriesSubgraph: SubgraphDefinition<EntriesContext> = {
   name: "entries",
@@ -26,7 +27,7 @@ export const entriesSubgraph: SubgraphDefinition<EntriesContext> = {
   migrations: migrationsBySubgraph.entries,
   buildSchema: () =>
     buildTypeGraphqlSubgraph({
-      resolvers: [CompetitionResolver, ThemeResolver, EntryResolver, EntryMediaResolver, PhotoResolver, MicroVideoResolver, EntryFactResolver, VenueEntriesResolver, EntryGrantResolver],
+      resolvers: [CompetitionResolver, ThemeResolver, EntryResolver, EntryMediaResolver, PhotoResolver, MicroVideoResolver, EntryFactResolver, VenueEntriesResolver, EntryGrantResolver, EntrantCollisionResolver],
       referenceResolvers: entriesReferenceResolvers,
     }),
   createContext: createEntriesContext,

@@ -1,12 +1,11 @@
 import GraphQLUpload from "graphql-upload/GraphQLUpload.mjs";
 import type { FileUpload } from "graphql-upload/processRequest.mjs";
 import { Arg, Ctx, Field, Float, ID, Int, Mutation, ObjectType, registerEnumType, Resolver, FieldResolver, Root } from "type-graphql";
-import { Role } from "../../../lib/auth";
 import { forbidden } from "../../../lib/errors";
 import type { EntriesContext } from "../context";
 import { signedMediaUrl } from "../media/media-store";
 import { MicroVideo, Photo } from "./entry.entity";
-import { maySeeIdentity } from "./entry.visibility";
+import { maySeeCameraData, maySeeOriginal } from "../entries.visibility";
 
 export enum ImageSize {
   THUMBNAIL = "THUMBNAIL",
@@ -55,7 +54,7 @@ export class PhotoResolver {
   async url(@Root() photo: Photo, @Arg("size", () => ImageSize, { defaultValue: ImageSize.DISPLAY, description: "THUMBNAIL (long side 400 px), DISPLAY (long side 1920 px, the default) or ORIGINAL (as uploaded; organisers and the submitting venue's organisation only, else FORBIDDEN)." }) size: ImageSize, @Ctx() context: EntriesContext) {
     if (size === ImageSize.ORIGINAL) {
       const entry = await context.loaders.entry.load(photo.entryId);
-      if (!entry || !maySeeIdentity(context.viewer, entry)) throw forbidden("Originals can be downloaded by organisers and the submitting venue or its organisation only.");
+      if (!entry || !maySeeOriginal(context.viewer, entry)) throw forbidden("Originals can be downloaded by organisers and the submitting venue or its organisation only.");
       return signedMediaUrl(photo.originalKey);
     }
     return signedMediaUrl(size === ImageSize.THUMBNAIL ? photo.thumbnailKey : photo.displayKey);
@@ -63,7 +62,7 @@ export class PhotoResolver {
 
   @FieldResolver(() => PhotoExif, { nullable: true, description: "Camera data of the original; null when it had none. Hidden from judges (blind judging)." })
   exif(@Root() photo: Photo, @Ctx() context: EntriesContext) {
-    return context.viewer?.role === Role.JUDGE ? null : photo.exif;
+    return maySeeCameraData(context.viewer) ? photo.exif : null;
   }
 
   @FieldResolver(() => Float, { description: "Size of the original in bytes." })

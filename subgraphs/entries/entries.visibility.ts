@@ -21,7 +21,7 @@ import { Role, Viewer } from "../../lib/auth";
 import { forbidden } from "../../lib/errors";
 import { wellFormedIds } from "../../lib/ids";
 import { definePolicy, isJudgeViewer, isOrganizerViewer, isPartnerViewer, isVenueViewer } from "../../lib/policy";
-import type { Entry } from "./entry/entry.entity";
+import { Entry, EntryStatus } from "./entry/entry.entity";
 
 const { ORGANIZER, PARTNER, VENUE } = Role;
 
@@ -56,7 +56,7 @@ export const judgeAudience = (judgeId: string) => `judge:${judgeId}`;
  */
 export function restrictToVisible<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, alias: string, viewer: Viewer | undefined): SelectQueryBuilder<T> {
   const granted = (audiences: string) =>
-    `(${alias}.status = 'SUBMITTED' AND EXISTS (SELECT 1 FROM entries.entry_grant visible_grant ` +
+    `(${alias}.status = '${EntryStatus.SUBMITTED}' AND EXISTS (SELECT 1 FROM entries.entry_grant visible_grant ` +
     `WHERE visible_grant.entry_id = ${alias}.id AND visible_grant.audience IN (${audiences})))`;
   const isPublic = granted(":publicAudience");
   query.setParameter("publicAudience", PUBLIC_AUDIENCE);

@@ -50,15 +50,17 @@ export class EntriesEntrantPerTenant1764500000000 implements MigrationInterface 
       )`);
   }
 
-  /** Back to one entrant per e-mail: the oldest record of each e-mail is kept and the other organisations' copies are dropped. */
+  /** Back to one entrant per e-mail: the record whose entry came first is kept (as `up` chose it) and the other organisations' copies are dropped. */
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TABLE entries.entrant_collision`);
     await queryRunner.query(`
       CREATE TEMPORARY TABLE entrant_merge ON COMMIT DROP AS
       SELECT entrant.id AS old_id, kept.id AS kept_id
         FROM entries.entrant entrant
-        JOIN LATERAL (SELECT other.id FROM entries.entrant other WHERE other.competition_id = entrant.competition_id AND other.email = entrant.email
-                       ORDER BY other.created_at, other.id LIMIT 1) kept ON true
+        JOIN LATERAL (SELECT other.id FROM entries.entrant other
+                        LEFT JOIN LATERAL (SELECT min(entry.created_at) AS first_at FROM entries.entry entry WHERE entry.entrant_id = other.id) used ON true
+                       WHERE other.competition_id = entrant.competition_id AND other.email = entrant.email
+                       ORDER BY used.first_at NULLS LAST, other.created_at, other.id LIMIT 1) kept ON true
        WHERE kept.id <> entrant.id`);
     await queryRunner.query(`UPDATE entries.entry entry SET entrant_id = merge.kept_id FROM entrant_merge merge WHERE entry.entrant_id = merge.old_id`);
     await queryRunner.query(`DELETE FROM entries.entrant entrant USING entrant_merge merge WHERE entrant.id = merge.old_id`);

@@ -21,14 +21,15 @@ describe("migration: entrant records per organisation", () => {
     // Before: one record per e-mail, used by entries of two organisations.
     const [orgA, orgB, entrantId] = [randomUUID(), randomUUID(), randomUUID()];
     await entries.query(`INSERT INTO entries.entrant (id, competition_id, name, email, country, phone) VALUES ($1, $2, 'Ana', 'ana@example.org', 'PT', '+351 1')`, [entrantId, competition.id]);
-    const entry = (organizationId: string, title: string) =>
+    const entry = (organizationId: string, title: string, createdAt: Date) =>
       entries.query(
         `INSERT INTO entries.entry (competition_id, venue_id, organization_id, entrant_id, theme_code, kind, status, title, credit_name, country,
-           consent_to_publication, consent_to_rules, declares_no_generative_ai)
-         VALUES ($1, $2, $3, $4, 'NATURE', 'SINGLE_PHOTO', 'SUBMITTED', $5, 'Ana', 'PT', true, true, true) RETURNING id`,
-        [competition.id, randomUUID(), organizationId, entrantId, title],
+           consent_to_publication, consent_to_rules, declares_no_generative_ai, created_at)
+         VALUES ($1, $2, $3, $4, 'NATURE', 'SINGLE_PHOTO', 'SUBMITTED', $5, 'Ana', 'PT', true, true, true, $6) RETURNING id`,
+        [competition.id, randomUUID(), organizationId, entrantId, title, createdAt],
       );
-    const [[{ id: entryA }], [{ id: entryB }]] = [await entry(orgA, "A"), await entry(orgB, "B")];
+    // A entered the address first: its organisation keeps the existing record.
+    const [[{ id: entryA }], [{ id: entryB }]] = [await entry(orgA, "A", new Date(Date.now() - 3_600_000)), await entry(orgB, "B", new Date())];
 
     await entries.runMigrations({ transaction: "each" });
     const after: { id: string; organization_id: string; phone: string }[] = await entries.query(

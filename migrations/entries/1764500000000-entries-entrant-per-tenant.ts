@@ -43,6 +43,8 @@ export class EntriesEntrantPerTenant1764500000000 implements MigrationInterface 
         competition_id uuid NOT NULL REFERENCES entries.competition(id),
         email text NOT NULL,
         resolution text NOT NULL CHECK (resolution IN ('SAME_PERSON', 'DIFFERENT_PEOPLE')),
+        -- The organisations the resolution was made for; another one entering the address reopens it.
+        organization_ids uuid[] NOT NULL,
         note text,
         resolved_by text NOT NULL,
         resolved_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),

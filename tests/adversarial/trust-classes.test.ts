@@ -131,8 +131,17 @@ describe("trust classes 1, 3 and 5", () => {
       expect(resolved.resolveEntrantCollision).toMatchObject({ email, resolution: "DIFFERENT_PEOPLE", note: "school address" });
       // Different people: each organisation's entrant has the cap on its own, so B may enter a second work.
       ok(await as(tokens.venueB, CREATE, { input: input(ids.venueB, { name: "A. S.", email, country: "CN" }, "Second of B") }));
-      const unresolved = ok(await as(tokens.organizer, `{ entrantCollisions(unresolvedOnly: true) { edges { node { email } } } }`));
-      expect(unresolved.entrantCollisions.edges.map((edge: any) => edge.node.email)).not.toContain(email);
+      const unresolved = `{ entrantCollisions(unresolvedOnly: true) { edges { node { email resolution } } } }`;
+      const unresolvedEmails = async () => ok(await as(tokens.organizer, unresolved)).entrantCollisions.edges.map((edge: any) => edge.node.email);
+      expect(await unresolvedEmails()).not.toContain(email);
+
+      // A third organisation is not covered by that resolution: the cap counts the address competition-wide for it,
+      // and once it has entered the address the collision is open again.
+      const venueC = await seedVenue(system.dataSources.venues);
+      const tokenC = tokenFor({ role: "VENUE", org: venueC.organizationId, venues: [venueC.id] });
+      expect(errorCodes(await as(tokenC, CREATE, { input: input(venueC.id, { name: "Ana S.", email, country: "PT" }, "Third organisation") }))).toEqual(["BAD_USER_INPUT"]);
+      ok(await as(tokenC, CREATE, { input: input(venueC.id, { name: "Ana S.", email, country: "PT" }, "Other theme", "TECHNOLOGY") }));
+      expect(await unresolvedEmails()).toContain(email);
     });
   });
 

@@ -61,31 +61,43 @@ export async function entriesTowardsCap(manager: EntityManager, competitionId: s
       WHERE entrant.competition_id = $1 AND entrant.email = $2 AND entry.theme_code = $3 AND entry.status <> 'WITHDRAWN'
         AND (entrant.organization_id = $4 OR NOT EXISTS (
               SELECT 1 FROM ${SCHEMA}.entrant_collision resolved
-               WHERE resolved.competition_id = $1 AND resolved.email = $2 AND resolved.resolution = 'DIFFERENT_PEOPLE'))`,
+               WHERE resolved.competition_id = $1 AND resolved.email = $2 AND resolved.resolution = 'DIFFERENT_PEOPLE'
+                 AND $4 = ANY(resolved.organization_ids)))`,
     [competitionId, email, theme, organizationId],
   );
   return count;
 }
 
-const COLLIDING = `SELECT entrant.email FROM ${SCHEMA}.entrant entrant
-   LEFT JOIN ${SCHEMA}.entrant_collision resolved ON resolved.competition_id = entrant.competition_id AND resolved.email = entrant.email
-  WHERE entrant.competition_id = $1 AND ($2::boolean IS NOT TRUE OR resolved.email IS NULL)
+/**
+ * E-mails entered by more than one organisation, with the organisations that entered them. A resolution covers the
+ * organisations it was recorded for: once another one enters the address, it is unresolved again.
+ */
+const COLLIDING = `SELECT entrant.email, array_agg(DISTINCT entrant.organization_id) AS organizations FROM ${SCHEMA}.entrant entrant
+  WHERE entrant.competition_id = $1
   GROUP BY entrant.email HAVING count(DISTINCT entrant.organization_id) > 1`;
+const COLLISION_COLUMNS = `colliding.email,
+  CASE WHEN colliding.organizations <@ resolved.organization_ids THEN resolved.resolution END AS resolution,
+  CASE WHEN colliding.organizations <@ resolved.organization_ids THEN resolved.note END AS note,
+  CASE WHEN colliding.organizations <@ resolved.organization_ids THEN resolved.resolved_at END AS "resolvedAt"`;
+const RESOLVED_JOIN = `LEFT JOIN ${SCHEMA}.entrant_collision resolved ON resolved.competition_id = $1 AND resolved.email = colliding.email`;
+const UNRESOLVED_ONLY = `($2::boolean IS NOT TRUE OR resolved.email IS NULL OR NOT (colliding.organizations <@ resolved.organization_ids))`;
 
 /** E-mails entered by more than one organisation, by e-mail, from `after`; `limit` of them. */
 export async function collisions(manager: EntityManager, competitionId: string, unresolvedOnly: boolean, after: string | null, limit: number): Promise<CollisionRow[]> {
   return manager.query(
-    `SELECT colliding.email, resolved.resolution, resolved.note, resolved.resolved_at AS "resolvedAt"
-       FROM (${COLLIDING}) colliding
-       LEFT JOIN ${SCHEMA}.entrant_collision resolved ON resolved.competition_id = $1 AND resolved.email = colliding.email
-      WHERE ($3::text IS NULL OR colliding.email > $3)
+    `SELECT ${COLLISION_COLUMNS}
+       FROM (${COLLIDING}) colliding ${RESOLVED_JOIN}
+      WHERE ${UNRESOLVED_ONLY} AND ($3::text IS NULL OR colliding.email > $3)
       ORDER BY colliding.email LIMIT $4`,
     [competitionId, unresolvedOnly, after, limit],
   );
 }
 
 export async function countCollisions(manager: EntityManager, competitionId: string, unresolvedOnly: boolean): Promise<number> {
-  const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM (${COLLIDING}) colliding`, [competitionId, unresolvedOnly]);
+  const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM (${COLLIDING}) colliding ${RESOLVED_JOIN} WHERE ${UNRESOLVED_ONLY}`, [
+    competitionId,
+    unresolvedOnly,
+  ]);
   return count;
 }
 
@@ -110,9 +122,10 @@ export async function recordResolution(
   resolvedBy: string,
 ): Promise<void> {
   await manager.query(
-    `INSERT INTO ${SCHEMA}.entrant_collision (competition_id, email, resolution, note, resolved_by) VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO ${SCHEMA}.entrant_collision (competition_id, email, resolution, note, resolved_by, organization_ids)
+     SELECT $1, $2, $3, $4, $5, array_agg(DISTINCT entrant.organization_id) FROM ${SCHEMA}.entrant entrant WHERE entrant.competition_id = $1 AND entrant.email = $2
      ON CONFLICT (competition_id, email) DO UPDATE SET resolution = EXCLUDED.resolution, note = EXCLUDED.note,
-       resolved_by = EXCLUDED.resolved_by, resolved_at = date_trunc('milliseconds', now())`,
+       resolved_by = EXCLUDED.resolved_by, organization_ids = EXCLUDED.organization_ids, resolved_at = date_trunc('milliseconds', now())`,
     [competitionId, email, resolution, note, resolvedBy],
   );
 }
@@ -120,12 +133,7 @@ export async function recordResolution(
 /** One e-mail's collision (with its resolution), or undefined when a single organisation entered it. */
 export async function collisionOf(manager: EntityManager, competitionId: string, email: string): Promise<CollisionRow | undefined> {
   const rows: CollisionRow[] = await manager.query(
-    `SELECT entrant.email, resolved.resolution, resolved.note, resolved.resolved_at AS "resolvedAt"
-       FROM ${SCHEMA}.entrant entrant
-       LEFT JOIN ${SCHEMA}.entrant_collision resolved ON resolved.competition_id = entrant.competition_id AND resolved.email = entrant.email
-      WHERE entrant.competition_id = $1 AND entrant.email = $2
-      GROUP BY entrant.email, resolved.resolution, resolved.note, resolved.resolved_at
-     HAVING count(DISTINCT entrant.organization_id) > 1`,
+    `SELECT ${COLLISION_COLUMNS} FROM (${COLLIDING}) colliding ${RESOLVED_JOIN} WHERE colliding.email = $2`,
     [competitionId, email],
   );
   return rows[0];

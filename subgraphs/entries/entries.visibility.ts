@@ -91,8 +91,13 @@ export function maySeeIdentity(viewer: Viewer | undefined, entry: Pick<Entry, "v
   return isOrganizerViewer(viewer) || isOwner(viewer, entry);
 }
 
-/** Original files (photo ORIGINAL, and the untouched video): the same people as the identity. */
+/**
+ * Media files as uploaded (photo and video ORIGINAL, metadata intact: author, GPS, device, creation time): organisers
+ * and owners only, the same people as the identity. Everyone else gets derived files without metadata.
+ */
 export const maySeeOriginal = maySeeIdentity;
+/** The name the renditions work uses for the same rule. */
+export const mayFetchOriginalMedia = maySeeOriginal;
 
 /**
  * Published fields (credit name, country): hidden from judges always (blind judging);

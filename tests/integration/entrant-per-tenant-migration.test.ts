@@ -15,7 +15,7 @@ describe("migration: entrant records per organisation", () => {
     const entries = system.dataSources.entries;
     const competition = await seedCompetition(entries);
     const undone = await entries.query(`SELECT name FROM entries.migrations ORDER BY id DESC LIMIT 1`);
-    expect(undone[0].name).toBe("EntriesEntrantPerTenant1764500000000");
+    expect(undone[0].name).toBe("EntriesEntrantPerTenant1764700000000");
     await entries.undoLastMigration();
 
     // Before: one record per e-mail, used by entries of two organisations.

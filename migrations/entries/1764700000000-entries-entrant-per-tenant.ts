@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * organisation gets its own copy (what was stored last, which is all there is) and its entries point at it.
  * Organisers record how they resolved an e-mail entered by several organisations in entrant_collision.
  */
-export class EntriesEntrantPerTenant1764500000000 implements MigrationInterface {
-  name = "EntriesEntrantPerTenant1764500000000";
+export class EntriesEntrantPerTenant1764700000000 implements MigrationInterface {
+  name = "EntriesEntrantPerTenant1764700000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE entries.entrant ADD COLUMN organization_id uuid`);

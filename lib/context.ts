@@ -60,7 +60,11 @@ export function requireViewer(context: RequestContext): Viewer {
   return context.viewer;
 }
 
-/** The caller, when it holds one of `roles`; UNAUTHENTICATED without a token, FORBIDDEN with another role. */
+/**
+ * The caller, when it holds one of `roles`; UNAUTHENTICATED without a token, FORBIDDEN with another role.
+ * @deprecated In subgraphs, name the action in the subgraph's policy table and call `policy.assertCan(context, action)`
+ * (lib/policy.ts); tests/unit/role-gates.test.ts refuses role checks outside the visibility modules.
+ */
 export function requireRole(context: RequestContext, ...roles: Role[]): Viewer {
   const viewer = requireViewer(context);
   if (!roles.includes(viewer.role)) {
@@ -69,4 +73,5 @@ export function requireRole(context: RequestContext, ...roles: Role[]): Viewer {
   return viewer;
 }
 
+/** @deprecated Use the subgraph visibility module's predicates (they build on lib/policy.ts). */
 export const isOrganizer = (viewer: Viewer | undefined): boolean => viewer?.role === Role.ORGANIZER;

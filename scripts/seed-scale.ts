@@ -139,7 +139,7 @@ function buildEntries(venues: DemoVenue[]) {
   const setEvery = PHOTO_SETS ? (ENTRIES - VIDEOS) / PHOTO_SETS : Infinity;
   let photoEntries = 0;
   let sets = 0;
-  const entrants: { id: string; name: string; email: string; country: string; createdAt: Date }[] = [];
+  const entrants: { id: string; organizationId: string; name: string; email: string; country: string; createdAt: Date }[] = [];
   const lastEntrantOfVenue = new Map<string, { id: string; name: string; country: string }>();
   const entries: ScaleEntry[] = [];
   const span = SUBMISSIONS_CLOSE - SUBMISSIONS_OPEN - 86_400_000;
@@ -152,7 +152,7 @@ function buildEntries(venues: DemoVenue[]) {
       const name = pick(random, NAMES[country] ?? NAMES.CN);
       const email = `${name.toLowerCase().replace(/[^a-z]+/g, ".").replace(/^\.|\.$/g, "") || "entrant"}.${entrants.length}@example.org`;
       entrant = { id: demoId(`scale:entrant:${entrants.length}`), name, country };
-      entrants.push({ ...entrant, email, createdAt: new Date(SUBMISSIONS_OPEN + (index / ENTRIES) * span) });
+      entrants.push({ ...entrant, organizationId: venue.organizationId, email, createdAt: new Date(SUBMISSIONS_OPEN + (index / ENTRIES) * span) });
       lastEntrantOfVenue.set(venue.id, entrant);
     }
     const isVideo = Math.floor((index + 1) / videoEvery) > Math.floor(index / videoEvery);
@@ -202,9 +202,9 @@ async function loadEntries(dataSource: DataSource, entries: ScaleEntry[], entran
   const random = seededRandom(66_000);
   try {
     const counts: Record<string, number> = {};
-    counts.entrants = await copyInto(client, "entries.entrant", ["id", "competition_id", "name", "email", "country", "phone", "created_at"],
+    counts.entrants = await copyInto(client, "entries.entrant", ["id", "competition_id", "organization_id", "name", "email", "country", "phone", "created_at"],
       (function* () {
-        for (const entrant of entrants) yield [entrant.id, COMPETITION_ID, entrant.name, entrant.email, entrant.country, null, entrant.createdAt];
+        for (const entrant of entrants) yield [entrant.id, COMPETITION_ID, entrant.organizationId, entrant.name, entrant.email, entrant.country, null, entrant.createdAt];
       })(),
     );
     counts.entries = await copyInto(client, "entries.entry",

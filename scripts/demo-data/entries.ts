@@ -97,10 +97,12 @@ export async function loadDemoEntries(dataSource: DataSource, venues: DemoVenue[
     const country = venue.country === "CN" && random() < 0.1 ? pick(random, ["PT", "ES", "DE", "US", "JP"]) : venue.country;
     const name = pick(random, NAMES[country] ?? NAMES.CN);
     const email = `${name.toLowerCase().replace(/[^a-z]+/g, ".").replace(/^\.|\.$/g, "")}.${country.toLowerCase()}@example.org`;
-    let entrant = entrants.get(email);
+    // Entrant records belong to the organisation that entered them: the same address through another organisation is another record.
+    const tenantEmail = `${venue.organizationId}:${email}`;
+    let entrant = entrants.get(tenantEmail);
     if (!entrant) {
-      entrant = { id: demoId(`entrant:${email}`), competitionId: DEMO_COMPETITION_ID, name, email, country, phone: null, createdAt: new Date(start) };
-      entrants.set(email, entrant);
+      entrant = { id: demoId(`entrant:${tenantEmail}`), competitionId: DEMO_COMPETITION_ID, organizationId: venue.organizationId, name, email, country, phone: null, createdAt: new Date(start) };
+      entrants.set(tenantEmail, entrant);
     }
     const theme = THEMES[index % THEMES.length].code;
     const kind = index % 40 === 7 ? EntryKind.MICRO_VIDEO : random() < 0.6 ? EntryKind.PHOTO_SET : EntryKind.SINGLE_PHOTO;

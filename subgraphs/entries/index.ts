@@ -20,6 +20,7 @@ import { EntryFactResolver } from "./entry/entry-fact.resolver";
 import { entriesReferenceResolvers } from "./references";
 import { VenueEntriesResolver } from "./venue/venue.resolver";
 import { startVideoRenditionWorker } from "./video-rendition/video-rendition.worker";
+import { EntrantCollisionResolver } from "./entrant/entrant-collision.resolver";
 
 export const entriesSubgraph: SubgraphDefinition<EntriesContext> = {
   name: "entries",
@@ -27,7 +28,7 @@ export const entriesSubgraph: SubgraphDefinition<EntriesContext> = {
   migrations: migrationsBySubgraph.entries,
   buildSchema: () =>
     buildTypeGraphqlSubgraph({
-      resolvers: [CompetitionResolver, ThemeResolver, EntryResolver, EntryMediaResolver, PhotoResolver, MicroVideoResolver, EntryFactResolver, VenueEntriesResolver, EntryGrantResolver],
+      resolvers: [CompetitionResolver, ThemeResolver, EntryResolver, EntryMediaResolver, PhotoResolver, MicroVideoResolver, EntryFactResolver, VenueEntriesResolver, EntryGrantResolver, EntrantCollisionResolver],
       referenceResolvers: entriesReferenceResolvers,
     }),
   createContext: createEntriesContext,

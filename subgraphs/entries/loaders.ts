@@ -7,7 +7,7 @@ import { groupLoader, loaderPerArguments, rowLoader } from "../../lib/loaders";
 import { decodeCursor, Page, pageFromRows, pageSize } from "../../lib/pagination";
 import { Competition, Theme } from "./competition/competition.entity";
 import { Entrant, Entry, EntryStatus, MicroVideo, Photo, VideoRenditionFile } from "./entry/entry.entity";
-import { restrictToVisible } from "./entry/entry.visibility";
+import { restrictToVisible } from "./entries.visibility";
 
 export interface VenueEntriesArgs {
   status: EntryStatus | null;

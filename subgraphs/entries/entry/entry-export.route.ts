@@ -2,7 +2,8 @@
 // streamed in batches so the export of 39,000 entries never sits in memory.
 import type { Request, Response } from "express";
 import type { DataSource } from "typeorm";
-import { Role, Viewer } from "../../../lib/auth";
+import { Viewer } from "../../../lib/auth";
+import { entriesPolicy, organizationScope } from "../entries.visibility";
 import { requestContextFrom } from "../../../lib/context";
 import { logger } from "../../../lib/logger";
 import { CSV_DELIMITERS, csvChunk, csvDelimiterNamed } from "./entry-export.format";
@@ -22,7 +23,7 @@ export function exportEntriesRoute(dataSource: () => DataSource) {
     } catch {
       viewer = undefined;
     }
-    if (!viewer || (viewer.role !== Role.ORGANIZER && viewer.role !== Role.PARTNER)) {
+    if (!entriesPolicy.can(viewer, "entry:export")) {
       response.status(viewer ? 403 : 401).json({
         errors: [{ message: "Exports need an organiser or partner token.", extensions: { code: viewer ? "FORBIDDEN" : "UNAUTHENTICATED" } }],
       });
@@ -38,7 +39,7 @@ export function exportEntriesRoute(dataSource: () => DataSource) {
       });
       return;
     }
-    const scope = viewer.role === Role.PARTNER ? viewer.organizationId! : null;
+    const scope = organizationScope(viewer!);
     response.setHeader("content-type", "text/csv; charset=utf-8");
     response.setHeader("content-disposition", `attachment; filename="entries-${new Date().toISOString().slice(0, 10)}.csv"`);
     let first = true;

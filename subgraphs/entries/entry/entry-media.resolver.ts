@@ -1,12 +1,11 @@
 import GraphQLUpload from "graphql-upload/GraphQLUpload.mjs";
 import type { FileUpload } from "graphql-upload/processRequest.mjs";
 import { Arg, Ctx, Field, Float, ID, Int, Mutation, ObjectType, registerEnumType, Resolver, FieldResolver, Root } from "type-graphql";
-import { Role } from "../../../lib/auth";
 import { forbidden } from "../../../lib/errors";
 import type { EntriesContext } from "../context";
 import { signedMediaUrl } from "../media/media-store";
 import { Entry, MicroVideo, Photo, VideoRendition, VideoRenditionFile } from "./entry.entity";
-import { mayFetchOriginalMedia } from "./entry.visibility";
+import { maySeeCameraData, mayFetchOriginalMedia } from "../entries.visibility";
 
 export enum ImageSize {
   THUMBNAIL = "THUMBNAIL",
@@ -63,7 +62,7 @@ export class PhotoResolver {
 
   @FieldResolver(() => PhotoExif, { nullable: true, description: "Camera data of the original; null when it had none. Hidden from judges (blind judging)." })
   exif(@Root() photo: Photo, @Ctx() context: EntriesContext) {
-    return context.viewer?.role === Role.JUDGE ? null : photo.exif;
+    return maySeeCameraData(context.viewer) ? photo.exif : null;
   }
 
   @FieldResolver(() => Float, { description: "Size of the original in bytes." })

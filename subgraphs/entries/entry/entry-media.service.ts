@@ -2,8 +2,8 @@
 // original and its derived sizes, and recording them — all or nothing, with no file or row left behind on failure.
 import type { FileUpload } from "graphql-upload/processRequest.mjs";
 import { DataSource, EntityManager } from "typeorm";
-import { Role, Viewer } from "../../../lib/auth";
-import { RequestContext, requireRole } from "../../../lib/context";
+import { Viewer } from "../../../lib/auth";
+import { RequestContext } from "../../../lib/context";
 import { badInput, conflict, forbidden, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { logger } from "../../../lib/logger";
@@ -18,7 +18,7 @@ import { receiveUpload, ReceivedUpload } from "../media/receive";
 import { newMediaKey } from "../media/storage";
 import { enqueueVideoRenditions } from "../video-rendition/video-rendition.store";
 import { Entry, EntryKind, EntryStatus, MediaStatus, MicroVideo, Photo, VideoRendition, VideoRenditionFile } from "./entry.entity";
-import { isOwner, mayFetchOriginalMedia } from "./entry.visibility";
+import { entriesPolicy, mayEdit, mayFetchOriginalMedia } from "../entries.visibility";
 
 /** Keys written so far by one request, deleted again if the request does not commit. */
 class StoredKeys {
@@ -59,10 +59,10 @@ export class EntryMediaService {
     kinds: EntryKind[],
     missing = () => notFound("Entry", entryId),
   ): Promise<{ entry: Entry; competition: Competition; viewer: Viewer }> {
-    const viewer = requireRole(this.context, Role.VENUE, Role.PARTNER, Role.ORGANIZER);
+    const viewer = entriesPolicy.assertCan(this.context, "entry:upload-media");
     const entry = await this.loaders.entry.load(parseId(entryId, "entryId"));
     if (!entry) throw missing();
-    if (viewer.role !== Role.ORGANIZER && !isOwner(viewer, entry)) throw forbidden("Only the submitting venue, its organisation or an organiser can upload to this entry.");
+    if (!mayEdit(viewer, entry)) throw forbidden("Only the submitting venue, its organisation or an organiser can upload to this entry.");
     if (entry.status !== EntryStatus.DRAFT) throw conflict(`Media can only be added to a DRAFT entry; this one is ${entry.status}.`, { status: entry.status });
     if (!kinds.includes(entry.kind)) throw badInput(`A ${entry.kind} entry does not take this kind of media.`, { kind: entry.kind });
     const competition = await this.competitions.current();

@@ -114,21 +114,28 @@ export class Entry {
 }
 
 @Entity({ name: "entrant" })
-@ObjectType({ description: "The photographer behind an entry. Identity and contact: organisers and the submitting venue's organisation only." })
+@ObjectType({
+  description:
+    "The photographer behind an entry, as the organisation that entered them recorded them. Identity and contact: organisers and that organisation (its partner and venue tokens) only; another organisation entering the same e-mail keeps its own record.",
+})
 export class Entrant {
   @PrimaryGeneratedColumn("uuid")
-  @Field(() => ID, { description: "Stable id of the entrant (one per e-mail address in the competition)." })
+  @Field(() => ID, { description: "Stable id of the entrant (one per e-mail address and organisation in the competition)." })
   id!: string;
 
   @Column("uuid")
   competitionId!: string;
+
+  /** The tenant that entered (and alone may read and change) this record. */
+  @Column("uuid")
+  organizationId!: string;
 
   @Column("text")
   @Field({ description: "The photographer's full name." })
   name!: string;
 
   @Column("text")
-  @Field({ description: "Contact e-mail; identifies the entrant across entries (the per-theme entry limit counts by it)." })
+  @Field({ description: "Contact e-mail; identifies the entrant across the organisation's entries (the per-theme entry limit counts it competition-wide)." })
   email!: string;
 
   @Column("char", { length: 2 })

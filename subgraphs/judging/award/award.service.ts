@@ -2,9 +2,9 @@
 // publishing and unpublishing them (one award per entry per scope), who may see them, and telling the
 // entries subgraph which entries published awards make public.
 import { DataSource, EntityManager } from "typeorm";
-import { Role } from "../../../lib/auth";
-import { isOrganizer, RequestContext, requireRole } from "../../../lib/context";
-import { badInput, conflict, forbidden, notFound } from "../../../lib/errors";
+import { RequestContext } from "../../../lib/context";
+import { judgingPolicy } from "../judging.visibility";
+import { badInput, conflict, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
 import { ThemeCode } from "../../../lib/themes";
@@ -62,7 +62,7 @@ export class AwardService {
 
   /** The round an award came from: organisers only. */
   async roundOf(award: Award): Promise<JudgingRound | null> {
-    return isOrganizer(this.context.viewer) ? ((await this.loaders.round.load(award.roundId)) ?? null) : null;
+    return judgingPolicy.can(this.context.viewer, "award:read-unpublished") ? ((await this.loaders.round.load(award.roundId)) ?? null) : null;
   }
 
   forEntry(entryId: string): Promise<Award[]> {
@@ -75,7 +75,7 @@ export class AwardService {
 
   /** Published awards for everyone; organisers may include unpublished ones. By theme, scope, tier and position. */
   list(filter: AwardFilter, args: PageArgs): Promise<Page<Award>> {
-    if (filter.includeUnpublished && !isOrganizer(this.context.viewer)) throw forbidden("Only organisers can see unpublished awards.");
+    if (filter.includeUnpublished) judgingPolicy.assertCan(this.context, "award:read-unpublished");
     const query = this.repository.createQueryBuilder("award");
     if (!filter.includeUnpublished) query.andWhere("award.published_at IS NOT NULL");
     if (filter.theme) query.andWhere("award.theme = :theme", { theme: filter.theme });
@@ -210,7 +210,7 @@ export class AwardService {
   }
 
   async update(input: UpdateAwardInput): Promise<Award> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "award:manage");
     const award = await this.repository.findOneBy({ id: parseId(input.id, "id") });
     if (!award) throw notFound("Award", input.id);
     if (input.position != null && (!Number.isInteger(input.position) || input.position < 1 || input.position > 1000)) {
@@ -224,7 +224,7 @@ export class AwardService {
   }
 
   async remove(id: string): Promise<boolean> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "award:manage");
     const award = await this.repository.findOneBy({ id: parseId(id, "id") });
     if (!award) throw notFound("Award", id);
     await this.dataSource.transaction(async (manager) => {
@@ -247,7 +247,7 @@ export class AwardService {
   }
 
   private async setPublished(scope: Scope, published: boolean): Promise<Award[]> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "award:manage");
     return this.dataSource.transaction(async (manager) => {
       await this.lockScope(manager, scope, true);
       const awards = await this.scopeAwards(manager, scope);

@@ -1,8 +1,8 @@
 // Responsible for judging rounds: their settings and validation, who may see them, opening and closing
 // them, their progress, and which entries a round covers (snapshotted from the entries and venues subgraphs).
 import { DataSource, EntityManager } from "typeorm";
-import { Role } from "../../../lib/auth";
-import { isOrganizer, RequestContext, requireRole } from "../../../lib/context";
+import { RequestContext } from "../../../lib/context";
+import { judgingPolicy, maySeeRoundDetail, seesEverything } from "../judging.visibility";
 import { badInput, conflict, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { requiredText } from "../../../lib/text";
@@ -79,13 +79,13 @@ export class RoundService {
 
   /** Organisers see every round; a judge sees open and closed rounds in which they have an assignment. */
   async mayView(round: JudgingRound): Promise<boolean> {
-    if (isOrganizer(this.context.viewer)) return true;
+    if (seesEverything(this.context.viewer)) return true;
     return (await this.loaders.roundOfViewerJudge.load(round.id)) !== undefined;
   }
 
   /** A round detail only organisers see (quorum, cap, division, seed…): null for judges, so nothing hints at where entries come from. */
   organizerDetail<T>(value: T | null | undefined): T | null {
-    return isOrganizer(this.context.viewer) && value !== undefined ? value : null;
+    return maySeeRoundDetail(this.context.viewer) && value !== undefined ? value : null;
   }
 
   /** A round by id when the caller may see it (root field and _entities alike); null otherwise. */
@@ -96,19 +96,19 @@ export class RoundService {
 
   /** For organisers' operations: the round, or NOT_FOUND. */
   async require(id: string, argument = "roundId"): Promise<JudgingRound> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "round:manage");
     const round = await this.loaders.round.load(parseId(id, argument));
     if (!round) throw notFound("JudgingRound", id);
     return round;
   }
 
   list(): Promise<JudgingRound[]> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "round:manage");
     return this.repository.find({ order: { createdAt: "ASC", id: "ASC" } });
   }
 
   async create(input: CreateRoundInput): Promise<JudgingRound> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "round:manage");
     const name = requiredText(input.name, "name");
     const quorum = checkQuorum(input.quorum ?? 3);
     const divisionId = input.divisionId ? parseId(input.divisionId, "divisionId") : null;
@@ -227,13 +227,13 @@ export class RoundService {
 
   /** Progress of one round, or of every round (organisers). */
   async progress(roundId: string | null | undefined): Promise<JudgingProgress[]> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "round:manage");
     const rounds = roundId ? [await this.require(roundId)] : await this.list();
     return Promise.all(rounds.map((round) => this.progressOf(round)));
   }
 
   async progressOf(round: JudgingRound): Promise<JudgingProgress> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "round:manage");
     const counts = await this.loaders.roundCounts.load(round.id);
     const judges = await Promise.all(counts.judges.map(async (row) => ({ ...row, judge: (await this.loaders.judge.load(row.judgeId))! })));
     return { round, ...counts, judges };

@@ -1,8 +1,8 @@
 // Responsible for scores and votes: the scoring rules (assigned, open round, on the scale and step, weighted
 // criteria), the log every change is appended to, judges' own progress, and the organisers' history and check.
 import { DataSource } from "typeorm";
-import { Role } from "../../../lib/auth";
-import { RequestContext, requireRole } from "../../../lib/context";
+import { RequestContext } from "../../../lib/context";
+import { judgingPolicy, maySeeAssignment } from "../judging.visibility";
 import { badInput, forbidden, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { Assignment, AssignmentStatus } from "../assignment/assignment.entity";
@@ -78,7 +78,7 @@ export class ScoreService {
    * when a rule fails: FORBIDDEN (not assigned, recused, round not open), BAD_USER_INPUT (off scale or step).
    */
   async submit(input: SubmitScoreInput): Promise<Score> {
-    const viewer = requireRole(this.context, Role.JUDGE);
+    const viewer = judgingPolicy.assertCan(this.context, "score:submit");
     const roundId = parseId(input.roundId, "roundId");
     const entryId = parseId(input.entryId, "entryId");
     const scoreId = await this.dataSource.transaction(async (manager) => {
@@ -128,7 +128,7 @@ export class ScoreService {
 
   /** The caller's own progress and score distribution in a round they judge. */
   async myProgress(roundId: string): Promise<MyJudgingProgress> {
-    const viewer = requireRole(this.context, Role.JUDGE);
+    const viewer = judgingPolicy.assertCan(this.context, "score:read-own-progress");
     const round = await this.rounds.get(parseId(roundId, "roundId"));
     if (!round) throw notFound("JudgingRound", roundId);
     const [counts, buckets] = await Promise.all([
@@ -183,8 +183,7 @@ export class ScoreService {
 
   /** A judge's score on an assignment is theirs to see; organisers see all. */
   async ofAssignment(assignment: Assignment): Promise<Score | null> {
-    const viewer = this.context.viewer;
-    if (viewer?.role !== Role.ORGANIZER && !(viewer?.role === Role.JUDGE && viewer.judgeId === assignment.judgeId)) return null;
+    if (!maySeeAssignment(this.context.viewer, assignment)) return null;
     return (await this.loaders.scoreByAssignment.load(assignment.id)) ?? null;
   }
 }

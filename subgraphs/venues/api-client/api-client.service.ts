@@ -2,7 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { DataSource } from "typeorm";
 import { Role, signToken, TokenClaims } from "../../../lib/auth";
-import { RequestContext, requireRole } from "../../../lib/context";
+import { RequestContext } from "../../../lib/context";
+import { venuesPolicy } from "../venues.visibility";
 import { badInput, notFound, unauthenticated } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { generateSecret, hashSecret, verifySecret } from "../../../lib/secrets";
@@ -28,12 +29,12 @@ export class ApiClientService {
   }
 
   list(): Promise<ApiClient[]> {
-    requireRole(this.context, Role.ORGANIZER);
+    venuesPolicy.assertCan(this.context, "api-client:manage");
     return this.repository.find({ order: { createdAt: "ASC" } });
   }
 
   async create(input: CreateApiClientInput): Promise<ApiClientWithSecret> {
-    requireRole(this.context, Role.ORGANIZER);
+    venuesPolicy.assertCan(this.context, "api-client:manage");
     const client = this.repository.create({ name: requiredText(input.name, "name"), role: input.role });
     const given = [input.organizationId, input.venueId, input.judgeId].filter((value) => value != null).length;
     switch (input.role) {
@@ -69,7 +70,7 @@ export class ApiClientService {
 
   /** A new secret; the old one keeps working for `graceSeconds` so the partner can switch without downtime. */
   async rotateSecret(id: string, graceSeconds: number): Promise<ApiClientWithSecret> {
-    requireRole(this.context, Role.ORGANIZER);
+    venuesPolicy.assertCan(this.context, "api-client:manage");
     if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > 30 * 86400) {
       throw badInput("graceSeconds must be between 0 and 2592000 (30 days).", { argument: "graceSeconds" });
     }
@@ -85,7 +86,7 @@ export class ApiClientService {
 
   /** Sets (or with nulls, clears) a client's own rate limit; it applies to tokens issued from now on. */
   async setRateLimit(id: string, perSecond: number | null, burst: number | null): Promise<ApiClient> {
-    requireRole(this.context, Role.ORGANIZER);
+    venuesPolicy.assertCan(this.context, "api-client:manage");
     if ((perSecond === null) !== (burst === null)) throw badInput("Give both perSecond and burst, or neither to return to the default.");
     for (const [name, value] of [["perSecond", perSecond], ["burst", burst]] as const) {
       if (value !== null && (!Number.isInteger(value) || value < 1 || value > 100_000)) throw badInput(`${name} must be between 1 and 100000.`, { argument: name });
@@ -99,13 +100,13 @@ export class ApiClientService {
 
   /** Internal: every revoked client, for the services' revocation lists. */
   async revokedClients(): Promise<{ clientId: string; revokedAt: Date }[]> {
-    requireRole(this.context, Role.ORGANIZER);
+    venuesPolicy.assertCan(this.context, "api-client:manage");
     const rows = await this.repository.createQueryBuilder("client").where("client.revoked_at IS NOT NULL").getMany();
     return rows.map((client) => ({ clientId: client.clientId, revokedAt: client.revokedAt! }));
   }
 
   async revoke(id: string): Promise<ApiClient> {
-    requireRole(this.context, Role.ORGANIZER);
+    venuesPolicy.assertCan(this.context, "api-client:manage");
     const client = await this.repository.findOneBy({ id: parseId(id, "id") });
     if (!client) throw notFound("ApiClient", id);
     if (!client.revokedAt) {

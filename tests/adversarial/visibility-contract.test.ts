@@ -41,7 +41,7 @@ import { makePublic, seedCompetition, seedDivision, seedEntry, seedVenue, unique
 import { seedExhibition } from "../kit/exhibitions-factories";
 import { judgeToken, judgingApi, ok, organizerToken, seedJudge } from "../kit/judging-factories";
 import { startSystem, TestSystem } from "../kit/system";
-import { EntryStatus } from "../../subgraphs/entries/entry/entry.entity";
+import { EntryStatus, MediaStatus, MicroVideo } from "../../subgraphs/entries/entry/entry.entity";
 import { ExhibitionStatus } from "../../subgraphs/exhibitions/exhibition/exhibition.entity";
 
 const ROLES = ["public", "judge", "venueA", "venueB", "partnerA", "partnerB", "organizer"] as const;
@@ -310,6 +310,19 @@ const READS: ReadRule[] = [
     expect: { ...only(OWNERS_A, { sees: ["aAssigned"] }, "NONE"), judge: "DENIED" },
   },
   {
+    // Originals carry the author's metadata (#12 class 2): organisers and the owner only; a judge is refused.
+    covers: ["MicroVideo.url(rendition:)"],
+    query: `query($id: ID!) { entry(id: $id) { video { original: url(rendition: ORIGINAL) } } }`,
+    variables: (d) => ({ id: d.aAssigned }),
+    expect: { ...only(OWNERS_A, {}, "NONE"), judge: "DENIED" },
+  },
+  {
+    covers: ["MicroVideo.renditions"],
+    query: `query($id: ID!) { entry(id: $id) { id video { status renditions { rendition } } } }`,
+    variables: (d) => ({ id: d.aAssigned }),
+    expect: { ...only({ ...OWNERS_A, judge: 1 }, { sees: ["aAssigned"] }, "NONE") },
+  },
+  {
     covers: ["Entry.exhibitions", "Entry.awards"],
     query: `query($id: ID!) { entry(id: $id) { id exhibitions { id } awards { id } } }`,
     variables: (d) => ({ id: d.aAssigned }),
@@ -387,7 +400,7 @@ const OWNERS: Gate = ["organizer", "venueA", "venueB", "partnerA", "partnerB"];
 const EDITORS: Gate = ["organizer", "partnerA", "partnerB"];
 const WRITES: Record<string, Gate> = {
   createEntry: ["venueA", "venueB", "partnerA", "partnerB"], submitEntry: OWNERS, withdrawEntry: OWNERS, disqualifyEntry: ORGANIZER,
-  uploadPhotos: OWNERS, uploadVideo: OWNERS, resolveEntrantCollision: ORGANIZER,
+  uploadPhotos: OWNERS, uploadVideo: OWNERS, removePhoto: OWNERS, reorderPhotos: OWNERS, resolveEntrantCollision: ORGANIZER,
   addExhibitedWorks: EDITORS, updateExhibitedWork: EDITORS, moveExhibitedWork: EDITORS, reorderExhibitedWorks: EDITORS, removeExhibitedWork: EDITORS,
   addExhibitionSection: EDITORS, updateExhibitionSection: EDITORS, removeExhibitionSection: EDITORS, createExhibition: EDITORS, updateExhibition: EDITORS,
   publishExhibition: EDITORS, archiveExhibition: EDITORS,
@@ -625,6 +638,11 @@ describe("visibility contract (generated from the composed schema)", () => {
       const aPublicRefusing = await seedEntry(entries, { ...a, country: "ES", consentToPublication: false, themeCode: "TECHNOLOGY" as never });
       const bPublic = await seedEntry(entries, { ...b, country: "PT", themeCode: "TECHNOLOGY" as never });
       await makePublic(entries, [aPublicRefusing.id]);
+      // A READY video on the judge's assigned entry (no file behind it: the rules are about who gets a URL).
+      await entries.getRepository(MicroVideo).save({
+        entryId: aAssigned.id, durationSeconds: 1, width: 320, height: 240, contentType: "video/mp4", byteSize: 1000,
+        sha256: randomUUID().replace(/-/g, "").padEnd(64, "0"), videoKey: `videos/test/${randomUUID()}.mp4`, posterKey: null, status: MediaStatus.READY,
+      });
 
       const judgeEmail = `${unique("judge-").toLowerCase()}@example.org`;
       const judge = await seedJudge(judging, { email: judgeEmail });

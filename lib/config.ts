@@ -71,6 +71,12 @@ export interface Config {
   };
   /** How often the gateway reports per-client usage to the venues subgraph. */
   usageFlushMilliseconds: number;
+  registeredOperations: {
+    /** Roles (and PUBLIC for callers without a token) refused operations they did not register, unless their client says otherwise. */
+    onlyRoles: ReadonlySet<RegisteredOperationsRole>;
+    /** How often each gateway asks the venues subgraph whether registered operations or settings changed. */
+    pollSeconds: number;
+  };
   webhooks: {
     /** Allow webhook URLs on loopback, private or link-local addresses (and plain http to them). Development only. */
     allowPrivateTargets: boolean;
@@ -81,6 +87,23 @@ export interface Config {
     /** First retry delay; each further one doubles, up to two hours. */
     retryBaseMilliseconds: number;
   };
+}
+
+/** A token's role, or PUBLIC for requests without a token. */
+export type RegisteredOperationsRole = "PUBLIC" | "ORGANIZER" | "PARTNER" | "VENUE" | "JUDGE";
+const REGISTERED_OPERATIONS_ROLES: readonly RegisteredOperationsRole[] = ["PUBLIC", "ORGANIZER", "PARTNER", "VENUE", "JUDGE"];
+
+/** A comma-separated list of roles; the production default refuses unregistered operations from the public and venues. */
+function readRegisteredOnlyRoles(env: Env, nodeEnv: Config["nodeEnv"]): Set<RegisteredOperationsRole> {
+  const raw = env.REGISTERED_OPERATIONS_ONLY_ROLES;
+  if (raw === undefined) return new Set(nodeEnv === "production" ? ["PUBLIC", "VENUE"] : []);
+  const roles = raw.split(",").map((role) => role.trim()).filter(Boolean);
+  for (const role of roles) {
+    if (!(REGISTERED_OPERATIONS_ROLES as readonly string[]).includes(role)) {
+      throw new ConfigError("REGISTERED_OPERATIONS_ONLY_ROLES", `must list roles among ${REGISTERED_OPERATIONS_ROLES.join(", ")}, got "${role}"`);
+    }
+  }
+  return new Set(roles as RegisteredOperationsRole[]);
 }
 
 export interface JwtKey {
@@ -282,6 +305,10 @@ export function loadConfig(env: Env = process.env): Config {
       redisUrl: readUrl(env, "REDIS_URL", undefined, ["redis:", "rediss:"]),
     },
     usageFlushMilliseconds: readInt(env, "USAGE_FLUSH_MS", 10_000, 10, 600_000),
+    registeredOperations: {
+      onlyRoles: readRegisteredOnlyRoles(env, nodeEnv),
+      pollSeconds: readInt(env, "REGISTERED_OPERATIONS_POLL_SECONDS", 10, 1, 300),
+    },
     webhooks: {
       allowPrivateTargets: readBoolean(env, "WEBHOOK_ALLOW_PRIVATE_TARGETS", nodeEnv !== "production"),
       retryHours: readInt(env, "WEBHOOK_RETRY_HOURS", 26, 1, 24 * 14),

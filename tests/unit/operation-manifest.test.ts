@@ -1,5 +1,6 @@
 import { buildSchema, GraphQLError } from "graphql";
-import { documentHash, readOperationManifest } from "../../subgraphs/venues/registered-operation/operation-manifest";
+import { documentHash } from "../../lib/document-hash";
+import { readOperationManifest } from "../../subgraphs/venues/registered-operation/operation-manifest";
 
 const schema = buildSchema(`type Query { venue(id: ID!): Venue } type Venue { id: ID! code: String! }`);
 const good = `query Venue($id: ID!) { venue(id: $id) { id code } }`;

@@ -1,8 +1,8 @@
 // Reads a persisted-documents manifest as GraphQL Code Generator's client preset writes it
 // (`{ "<sha256 of the document text>": "<document text>" }`): every hash must match its text and every document must
 // be valid against the API schema, or nothing is registered.
-import { createHash } from "node:crypto";
 import { DocumentNode, GraphQLError, GraphQLSchema, Kind, parse, validate } from "graphql";
+import { documentHash } from "../../../lib/document-hash";
 import { badInput } from "../../../lib/errors";
 
 export const MAX_OPERATIONS_PER_MANIFEST = 1000;
@@ -23,9 +23,6 @@ export interface ManifestProblem {
   message: string;
 }
 
-export function documentHash(document: string): string {
-  return createHash("sha256").update(document, "utf8").digest("hex");
-}
 
 function operationNamesOf(document: DocumentNode): string[] {
   return document.definitions.flatMap((definition) => (definition.kind === Kind.OPERATION_DEFINITION ? [definition.name?.value ?? "(anonymous)"] : []));

@@ -54,6 +54,14 @@ export interface CompatibilityReport {
   passed: boolean;
 }
 
+/**
+ * The changes worth telling partners about: graphql-inspector also reports each @deprecated as a directive usage
+ * (and its reason argument) added or removed, which repeats the deprecation change itself.
+ */
+export async function schemaChanges(before: GraphQLSchema, after: GraphQLSchema): Promise<Change[]> {
+  return (await diff(before, after)).filter((change) => !change.type.startsWith("DIRECTIVE_USAGE_"));
+}
+
 /** "Type.field.argument" (inspector's path) → "Type.field(argument:)" (lib/operation-coordinates' form). */
 function coordinateOf(path: string): string {
   const parts = path.split(".");
@@ -152,7 +160,7 @@ export async function checkCompatibility(input: {
   const noticeDays = input.noticeDays ?? DEPRECATION_NOTICE_DAYS;
   if (input.releases.length === 0) return { baseline: undefined, breaking: [], dangerous: [], safe: [], invalidated: [], passed: true };
   const released = input.releases[input.releases.length - 1];
-  const changes = await diff(released.schema, input.current);
+  const changes = await schemaChanges(released.schema, input.current);
   const operations = input.operations.map((operation) => prepare(operation, released.schema, input.current));
   const ref = ({ source, client, name }: PreparedOperation): OperationRef => ({ source, client, name });
 

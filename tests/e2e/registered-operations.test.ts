@@ -6,6 +6,7 @@ import { subgraphSecretHeaders } from "../../lib/subgraph-secret";
 import { seedVenue } from "../kit/factories";
 import { errorCodes, graphql, GraphqlResponse, tokenFor } from "../kit/http";
 import { startSystem, TestSystem } from "../kit/system";
+import { startGateway } from "../../gateway";
 
 const organizer = () => tokenFor({ role: "ORGANIZER" });
 
@@ -117,6 +118,24 @@ describe("registered operations through the gateway", () => {
     // The exact registered text is accepted too; any other text is not.
     expect((await graphql(system.gatewayUrl, VENUE_BY_CODE, { token: venue.token, variables })).data).toEqual(expected);
     expect(errorCodes(await graphql(system.gatewayUrl, VENUE_COUNT, { token: venue.token }))).toEqual(["OPERATION_NOT_REGISTERED"]);
+  });
+
+  it("reaches every gateway replica, and serves mutations by id over POST only", async () => {
+    const venue = await client("VENUE");
+    const ping = `mutation Ping { __typename }`;
+    // A second gateway, as another replica behind the load balancer would run.
+    const replica = await startGateway({ port: 0, subgraphUrls: system.urls });
+    try {
+      expect((await register(venue.token, [ping, VENUE_COUNT])).data!.registerOperations.added).toBe(2);
+      const byPost = await waitFor(async () => (await post(replica.url, { documentId: documentHash(ping) }, venue.token)).data);
+      expect(byPost).toEqual({ __typename: "Mutation" });
+      expect((await get(replica.url, { documentId: documentHash(VENUE_COUNT) }, venue.token)).data!.venues.totalCount).toBeGreaterThan(0);
+      const byGet = await get(replica.url, { documentId: documentHash(ping) }, venue.token);
+      expect(byGet.status).toBe(405);
+      expect(byGet.data).toBeUndefined();
+    } finally {
+      await replica.stop();
+    }
   });
 
   it("applies the operation limits to documents sent by id", async () => {

@@ -24,6 +24,7 @@ export async function schemaChangelog(releases: Release[]): Promise<string> {
     }
     const changes = await schemaChanges(releases[index - 1].schema, release.schema);
     if (changes.length === 0) lines.push("No change to the schema.", "");
+    if (release.acceptedBreaking) lines.push(`**Breaking changes accepted before the end of their notice period:** ${release.acceptedBreaking}`, "");
     const deprecations = changes.filter((change) => /DEPRECATION/.test(change.type));
     const rest = changes.filter((change) => !deprecations.includes(change));
     lines.push(

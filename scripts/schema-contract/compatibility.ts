@@ -25,6 +25,8 @@ export interface Release {
   version: string;
   date: Date;
   schema: GraphQLSchema;
+  /** Set when the release was recorded with breaking changes the check refused, and why they were accepted. */
+  acceptedBreaking?: string;
 }
 
 export interface OperationRef {

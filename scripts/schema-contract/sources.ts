@@ -16,6 +16,8 @@ export const SCHEMA_CHANGELOG_PATH = path.join(PROJECT_ROOT, "docs", "CHANGELOG-
 /** Where `npm run operations:export` writes, and where schema:check looks by default. */
 export const REGISTERED_OPERATIONS_EXPORT_PATH = path.join(PROJECT_ROOT, "schema", "registered-operations.json");
 const RELEASE_FILE = /^(\d{4}-\d{2}-\d{2})(?:-(\d+))?\.graphql$/;
+/** Beside a release recorded although its breaking changes failed the check: why they were accepted. */
+export const ACCEPTED_BREAKING_SUFFIX = ".accepted-breaking.txt";
 
 /** The API schema partners see, as printed SDL (descriptions and @deprecated included). */
 export function currentApiSchemaSdl(supergraphSdl = fs.readFileSync(SUPERGRAPH_PATH, "utf8")): string {
@@ -30,11 +32,15 @@ export function readReleases(directory = RELEASED_DIR): Release[] {
     .map((file) => ({ file, match: RELEASE_FILE.exec(file) }))
     .filter((item): item is { file: string; match: RegExpExecArray } => item.match !== null)
     .sort((a, b) => a.match[1].localeCompare(b.match[1]) || Number(a.match[2] ?? 1) - Number(b.match[2] ?? 1))
-    .map(({ file, match }) => ({
-      version: file.replace(/\.graphql$/, ""),
-      date: new Date(`${match[1]}T00:00:00Z`),
-      schema: buildSchema(fs.readFileSync(path.join(directory, file), "utf8")),
-    }));
+    .map(({ file, match }) => {
+      const accepted = path.join(directory, file.replace(/\.graphql$/, ACCEPTED_BREAKING_SUFFIX));
+      return {
+        version: file.replace(/\.graphql$/, ""),
+        date: new Date(`${match[1]}T00:00:00Z`),
+        schema: buildSchema(fs.readFileSync(path.join(directory, file), "utf8")),
+        acceptedBreaking: fs.existsSync(accepted) ? fs.readFileSync(accepted, "utf8").trim() : undefined,
+      };
+    });
 }
 
 function graphqlFiles(directory: string): string[] {

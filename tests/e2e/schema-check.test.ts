@@ -121,7 +121,10 @@ describe("schema change check against registered and documented operations", () 
     expect(recordRelease(`${printSchema(current)}\n`, directory, new Date("2026-05-02T10:00:00Z"))).toBeUndefined();
     expect(recordRelease(`${printSchema(deprecated)}\n`, directory, new Date("2026-05-01T12:00:00Z"))).toBe("2026-05-01-2.graphql");
     expect(recordRelease(`${printSchema(withField(current, "Organization.createdAt", null))}\n`, directory, new Date("2026-10-02T10:00:00Z"))).toBe("2026-10-02.graphql");
+    const withoutWebsite = withField(withField(current, "Organization.createdAt", null), "Organization.website", null);
+    expect(recordRelease(`${printSchema(withoutWebsite)}\n`, directory, new Date("2026-10-03T10:00:00Z"), "Security fix: the field exposed private addresses.")).toBe("2026-10-03.graphql");
     const changelog = await schemaChangelog(readReleases(directory));
+    expect(changelog).toMatch(/## 2026-10-03\n\n\*\*Breaking changes accepted before the end of their notice period:\*\* Security fix: the field exposed private addresses\.\n\n### Breaking\n\n- Field 'website' was removed/);
     expect(changelog.indexOf("## 2026-10-02")).toBeLessThan(changelog.indexOf("## 2026-05-01-2"));
     expect(changelog).toMatch(/## 2026-10-02\n\n### Breaking\n\n- Field 'createdAt' \(deprecated\) was removed from object type 'Organization' \(`Organization.createdAt`\)/);
     expect(changelog).toMatch(/## 2026-05-01-2\n\n### Deprecated\n\n- Field 'Organization.createdAt' is deprecated \(`Organization.createdAt.@deprecated`\)\n\n## 2026-05-01\n/);

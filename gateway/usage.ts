@@ -82,9 +82,14 @@ export class UsageRecorder {
       return { clientId, minute, coordinate, requests };
     });
     try {
-      await callSubgraph("gateway", "venues", `mutation($counts: [DeprecatedFieldUsageInput!]!) { recordDeprecatedFieldUsage(counts: $counts) }`, { counts });
+      // The venues subgraph takes at most 10000 rows per call.
+      for (let start = 0; start < counts.length; start += 5000) {
+        const chunk = counts.slice(start, start + 5000);
+        await callSubgraph("gateway", "venues", `mutation($counts: [DeprecatedFieldUsageInput!]!) { recordDeprecatedFieldUsage(counts: $counts) }`, { counts: chunk });
+        for (const row of chunk) batch.delete(`${row.clientId}\u0000${row.minute}\u0000${row.coordinate}`);
+      }
     } catch (error) {
-      logger.warn("could not report deprecated-field usage; keeping it for the next flush", { error });
+      logger.warn("could not report deprecated-field usage; keeping what was not reported for the next flush", { error });
       for (const [key, requests] of batch) {
         const current = this.deprecatedRows.get(key);
         if (current !== undefined) this.deprecatedRows.set(key, current + requests);

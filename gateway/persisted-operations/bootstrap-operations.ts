@@ -1,9 +1,9 @@
 // What a registered-only caller may always send as text: exchanging credentials for a token (issueToken), and
-// registering and reading its own operations. Without them no client could obtain the token that names it, nor
+// registering, unregistering and reading its own operations. Without them no client could obtain the token that names it, nor
 // register the operations it will then be held to. Operation limits and the subgraphs' role checks still apply.
 import { Kind, parse } from "graphql";
 
-const BOOTSTRAP_ROOT_FIELDS = new Set(["issueToken", "registerOperations", "registeredOperationSet", "__typename"]);
+const BOOTSTRAP_ROOT_FIELDS = new Set(["issueToken", "registerOperations", "unregisterOperations", "registeredOperationSet", "__typename"]);
 
 /** True when every operation in the document selects only bootstrap root fields, without fragments or directives. */
 export function isBootstrapOperation(query: string): boolean {

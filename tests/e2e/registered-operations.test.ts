@@ -118,6 +118,14 @@ describe("registered operations through the gateway", () => {
     // The exact registered text is accepted too; any other text is not.
     expect((await graphql(system.gatewayUrl, VENUE_BY_CODE, { token: venue.token, variables })).data).toEqual(expected);
     expect(errorCodes(await graphql(system.gatewayUrl, VENUE_COUNT, { token: venue.token }))).toEqual(["OPERATION_NOT_REGISTERED"]);
+
+    // Unregistered again (a site version that is gone): refused again once the gateway learns it.
+    const removed = await graphql(system.gatewayUrl, `mutation($hashes: [String!]!) { unregisterOperations(hashes: $hashes) { removed operations { totalCount } } }`, {
+      token: venue.token,
+      variables: { hashes: [documentHash(VENUE_BY_CODE)] },
+    });
+    expect(removed.data!.unregisterOperations).toEqual({ removed: 1, operations: { totalCount: 0 } });
+    await waitFor(async () => errorCodes(await post(system.gatewayUrl, { documentId: documentHash(VENUE_BY_CODE), variables }, venue.token))[0] === "PERSISTED_QUERY_NOT_FOUND");
   });
 
   it("reaches every gateway replica, and serves mutations by id over POST only", async () => {

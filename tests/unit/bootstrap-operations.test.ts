@@ -5,6 +5,7 @@ describe("the operations registered-only callers may always send", () => {
     expect(isBootstrapOperation(`mutation($id: String!, $secret: String!) { issueToken(clientId: $id, clientSecret: $secret) { accessToken expiresAt } }`)).toBe(true);
     expect(isBootstrapOperation(`mutation Login { issueToken(clientId: "a", clientSecret: "b") { accessToken } __typename }`)).toBe(true);
     expect(isBootstrapOperation(`mutation($m: JSON!) { registerOperations(manifest: $m) { added } }`)).toBe(true);
+    expect(isBootstrapOperation(`mutation($h: [String!]!) { unregisterOperations(hashes: $h) { removed } }`)).toBe(true);
     expect(isBootstrapOperation(`{ registeredOperationSet { operations(first: 100) { edges { node { hash } } } } }`)).toBe(true);
   });
 

@@ -20,6 +20,18 @@ export class RegisteredOperationResolver {
     return context.registeredOperations.register(clientId, manifest, publicSafelist);
   }
 
+  @Mutation(() => RegisteredOperationSet, {
+    description: "Removes documents from a set, e.g. those of a site version no longer deployed, so schema changes are no longer held to them. Same rights as registerOperations. Errors: BAD_USER_INPUT, FORBIDDEN, NOT_FOUND.",
+  })
+  unregisterOperations(
+    @Arg("clientId", () => ID, { nullable: true, description: "The API client (ApiClient.id); partners and venues may omit it (their own client)." }) clientId: string | null,
+    @Arg("hashes", () => [String], { description: "The documents' SHA-256 hashes (RegisteredOperation.hash), 1 to 1000." }) hashes: string[],
+    @Arg("publicSafelist", { defaultValue: false, description: "Organisers only: remove from the public safelist." }) publicSafelist: boolean,
+    @Ctx() context: VenuesContext,
+  ) {
+    return context.registeredOperations.unregister(clientId, hashes, publicSafelist);
+  }
+
   @Query(() => RegisteredOperationSet, { description: "The operations registered for a client: partners and venues their own (omit clientId); organisers any client's, or the public safelist. Errors: FORBIDDEN, NOT_FOUND." })
   registeredOperationSet(
     @Arg("clientId", () => ID, { nullable: true, description: "The API client (ApiClient.id); omit for your own client." }) clientId: string | null,

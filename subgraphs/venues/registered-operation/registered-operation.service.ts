@@ -33,7 +33,17 @@ export class RegisteredOperationService {
     const operations = readOperationManifest(manifest, checkedInApiSchema());
     const registeredBy = viewer.clientId ?? viewer.subject;
     const added = await this.dataSource.transaction((manager) => this.store.add(manager, client?.id ?? null, operations, registeredBy));
-    return { ...this.setOf(client), added };
+    return { ...this.setOf(client), added, removed: null };
+  }
+
+  /** Removes documents from a set (a site version that is gone), with the same rights as registering. */
+  async unregister(clientId: string | null | undefined, hashes: string[], publicSafelist: boolean): Promise<RegisteredOperationSet> {
+    const viewer = requireRole(this.context, Role.ORGANIZER, Role.PARTNER, Role.VENUE);
+    const client = await this.targetClient(viewer, clientId, publicSafelist);
+    if (hashes.length === 0 || hashes.length > 1000) throw badInput("Give 1 to 1000 hashes.", { argument: "hashes" });
+    const wanted = hashes.map((hash) => String(hash).toLowerCase());
+    const removed = await this.dataSource.transaction((manager) => this.store.remove(manager, client?.id ?? null, wanted));
+    return { ...this.setOf(client), removed };
   }
 
   /** A client's set: partners and venues their own (clientId omitted), organisers any client's or the public safelist. */
@@ -102,6 +112,6 @@ export class RegisteredOperationService {
   private setOf(client: ApiClient | null): RegisteredOperationSet {
     const defaultRole = client ? client.role : "PUBLIC";
     const registeredOperationsOnly = client?.registeredOperationsOnly ?? config().registeredOperations.onlyRoles.has(defaultRole);
-    return { apiClientId: client?.id ?? null, client, publicSafelist: client === null, registeredOperationsOnly, added: null };
+    return { apiClientId: client?.id ?? null, client, publicSafelist: client === null, registeredOperationsOnly, added: null, removed: null };
   }
 }

@@ -45,6 +45,18 @@ export class RegisteredOperationStore {
     return inserted.length;
   }
 
+  /** Removes the owner's operations with these hashes; returns how many there were. Bumps the revision when any. */
+  async remove(manager: EntityManager, apiClientId: string | null, hashes: string[]): Promise<number> {
+    // Counted by a SELECT over the deleted rows: TypeORM answers a bare DELETE with [rows, count].
+    const [{ count }]: { count: number }[] = await manager.query(
+      `WITH removed AS (DELETE FROM ${SCHEMA}.registered_operation WHERE ${OWNER} = $1::uuid AND hash = ANY($2::text[]) RETURNING hash)
+       SELECT count(*)::int AS count FROM removed`,
+      [ownerOf(apiClientId), hashes],
+    );
+    if (count) await this.bumpRevision(manager);
+    return count;
+  }
+
   async bumpRevision(manager: EntityManager): Promise<void> {
     await manager.query(`UPDATE ${SCHEMA}.registered_operation_revision SET revision = revision + 1`);
   }

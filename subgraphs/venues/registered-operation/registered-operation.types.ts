@@ -38,6 +38,9 @@ export class RegisteredOperationSet {
 
   @Field(() => Int, { nullable: true, description: "Set by registerOperations: how many of the manifest's operations were new (the others were registered already)." })
   added!: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Set by unregisterOperations: how many of the given hashes were registered and are now removed." })
+  removed!: number | null;
 }
 
 @ObjectType({ description: "Internal: a client whose registered-only setting is set." })

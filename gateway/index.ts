@@ -16,22 +16,29 @@ import { SubgraphDataSource } from "./subgraph-data-source";
 import { createRateLimitStore, enforceRateLimit } from "./rate-limit";
 import { usageClientId, usagePlugin, UsageRecorder } from "./usage";
 import { pollRevokedClients } from "../lib/revocation-client";
+import { RegisteredOperationsCache } from "./persisted-operations/registered-operations.cache";
+import { persistedOperationsMiddleware } from "./persisted-operations/persisted-operations.middleware";
+import { deprecatedFieldUsagePlugin } from "./persisted-operations/deprecated-field-usage.plugin";
 
 export interface GatewayOptions {
   port: number;
   /** Where each subgraph answers; defaults to the configured URLs. */
   subgraphUrls?: Record<SubgraphName, string>;
+  /** The supergraph to serve; defaults to the checked-in schema/supergraph.graphql (tests serve variants of it). */
+  supergraphSdl?: string;
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningService> {
   const urls = options.subgraphUrls ?? config().subgraphUrls;
   const gateway = new ApolloGateway({
-    supergraphSdl: fs.readFileSync(SUPERGRAPH_PATH, "utf8"),
+    supergraphSdl: options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, "utf8"),
     buildService: ({ name }) => new SubgraphDataSource({ name, url: urls[name as SubgraphName], timeoutMs: config().subgraphTimeoutMs }),
   });
   const rateLimits = createRateLimitStore();
   const usage = new UsageRecorder(config().usageFlushMilliseconds);
   const revocations = pollRevokedClients("gateway");
+  const registeredOperations = new RegisteredOperationsCache(config().registeredOperations);
+  void registeredOperations.refresh();
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
     apiSchema = loaded;
@@ -39,7 +46,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   return startService<GatewayContext>({
     name: "gateway",
     port: options.port,
-    apollo: { gateway, plugins: [usagePlugin(usage)] },
+    apollo: { gateway, plugins: [usagePlugin(usage), deprecatedFieldUsagePlugin(usage)] },
     context: async (request) => {
       const context = createGatewayContext(request);
       try {
@@ -52,11 +59,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     },
     onStop: async () => {
       revocations.stop();
+      registeredOperations.stop();
       await usage.stop();
       await rateLimits.close();
     },
     // Multipart uploads are parsed here (files buffered on disk, not in memory) and streamed on by SubgraphDataSource.
-    beforeOperation: [operationLimitsMiddleware(config().operationLimits, () => apiSchema)],
+    beforeOperation: [persistedOperationsMiddleware(registeredOperations), operationLimitsMiddleware(config().operationLimits, () => apiSchema)],
     before: [multipartRequests()],
     routes: (app) => {
       const proxy = entriesProxy(urls.entries);

@@ -82,6 +82,12 @@ export interface Config {
     /** One ffmpeg run is killed after this long. */
     timeoutSeconds: number;
   };
+  registeredOperations: {
+    /** Roles (and PUBLIC for callers without a token) refused operations they did not register, unless their client says otherwise. */
+    onlyRoles: ReadonlySet<RegisteredOperationsRole>;
+    /** How often each gateway asks the venues subgraph whether registered operations or settings changed. */
+    pollSeconds: number;
+  };
   webhooks: {
     /** Allow webhook URLs on loopback, private or link-local addresses (and plain http to them). Development only. */
     allowPrivateTargets: boolean;
@@ -92,6 +98,23 @@ export interface Config {
     /** First retry delay; each further one doubles, up to two hours. */
     retryBaseMilliseconds: number;
   };
+}
+
+/** A token's role, or PUBLIC for requests without a token. */
+export type RegisteredOperationsRole = "PUBLIC" | "ORGANIZER" | "PARTNER" | "VENUE" | "JUDGE";
+const REGISTERED_OPERATIONS_ROLES: readonly RegisteredOperationsRole[] = ["PUBLIC", "ORGANIZER", "PARTNER", "VENUE", "JUDGE"];
+
+/** A comma-separated list of roles; the production default refuses unregistered operations from the public and venues. */
+function readRegisteredOnlyRoles(env: Env, nodeEnv: Config["nodeEnv"]): Set<RegisteredOperationsRole> {
+  const raw = env.REGISTERED_OPERATIONS_ONLY_ROLES;
+  if (raw === undefined) return new Set(nodeEnv === "production" ? ["PUBLIC", "VENUE"] : []);
+  const roles = raw.split(",").map((role) => role.trim()).filter(Boolean);
+  for (const role of roles) {
+    if (!(REGISTERED_OPERATIONS_ROLES as readonly string[]).includes(role)) {
+      throw new ConfigError("REGISTERED_OPERATIONS_ONLY_ROLES", `must list roles among ${REGISTERED_OPERATIONS_ROLES.join(", ")}, got "${role}"`);
+    }
+  }
+  return new Set(roles as RegisteredOperationsRole[]);
 }
 
 export interface JwtKey {
@@ -298,6 +321,10 @@ export function loadConfig(env: Env = process.env): Config {
       maxAttempts: readInt(env, "VIDEO_RENDITION_MAX_ATTEMPTS", 3, 1, 20),
       retryBaseMilliseconds: readInt(env, "VIDEO_RENDITION_RETRY_BASE_MS", 30_000, 10, 3_600_000),
       timeoutSeconds: readInt(env, "VIDEO_RENDITION_TIMEOUT_SECONDS", 1800, 5, 86_400),
+    },
+    registeredOperations: {
+      onlyRoles: readRegisteredOnlyRoles(env, nodeEnv),
+      pollSeconds: readInt(env, "REGISTERED_OPERATIONS_POLL_SECONDS", 10, 1, 300),
     },
     webhooks: {
       allowPrivateTargets: readBoolean(env, "WEBHOOK_ALLOW_PRIVATE_TARGETS", nodeEnv !== "production"),

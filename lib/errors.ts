@@ -21,6 +21,8 @@ export const ErrorCode = {
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
   /** The operation is deeper, wider or costlier than the gateway's limits (extensions: limit, max, actual). */
   OPERATION_LIMIT_EXCEEDED: "OPERATION_LIMIT_EXCEEDED",
+  /** A registered-only client sent an operation's text that is not among its registered operations. */
+  OPERATION_NOT_REGISTERED: "OPERATION_NOT_REGISTERED",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

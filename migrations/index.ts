@@ -10,9 +10,10 @@ import { ExhibitionsInitial1764374400000 } from "./exhibitions/1764374400000-exh
 import { ExhibitionsOutbox1764400000000 } from "./exhibitions/1764400000000-exhibitions-outbox";
 import { VenuesInitial1764288000000 } from "./venues/1764288000000-venues-initial";
 import { VenuesPartnerIntegration1764400000000 } from "./venues/1764400000000-venues-partner-integration";
+import { VenuesRegisteredOperations1764700000000 } from "./venues/1764700000000-venues-registered-operations";
 
 export const migrationsBySubgraph: Record<SubgraphName, Function[]> = {
-  venues: [VenuesInitial1764288000000, VenuesPartnerIntegration1764400000000],
+  venues: [VenuesInitial1764288000000, VenuesPartnerIntegration1764400000000, VenuesRegisteredOperations1764700000000],
   entries: [EntriesInitial1764288000000, EntriesMediaRules1764300000000, EntriesOutbox1764400000000, EntriesVideoRenditions1764637300000, EntriesEntrantPerTenant1764700000000],
   judging: [JudgingInitial1764460800000],
   exhibitions: [ExhibitionsInitial1764374400000, ExhibitionsOutbox1764400000000],

@@ -1,4 +1,5 @@
 // One TypeORM DataSource per subgraph schema: creates the schema if missing and runs that subgraph's migrations.
+import { Client } from "pg";
 import { DataSource, DefaultNamingStrategy, QueryFailedError, EntitySchema, Logger as TypeOrmLogger, MixedList } from "typeorm";
 import { config } from "./config";
 import { logger } from "./logger";
@@ -103,13 +104,38 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   const dataSource = createDataSource(options);
   await dataSource.initialize();
   try {
-    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+    await withMigrationLock(options.url, options.schema, async () => {
+      try {
+        await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+      } catch (error) {
+        // Two services starting at once may race to create the same schema.
+        if (!/already exists/.test(String(error))) throw error;
+      }
+      await dataSource.runMigrations({ transaction: "each" });
+    });
   } catch (error) {
-    // Two services starting at once may race to create the same schema.
-    if (!/already exists/.test(String(error))) throw error;
+    await dataSource.destroy().catch(() => undefined);
+    throw error;
   }
-  await dataSource.runMigrations({ transaction: "each" });
   return dataSource;
+}
+
+/**
+ * Runs `migrate` while holding a PostgreSQL advisory lock named after the schema, so replicas (and the migrations Job)
+ * that start at once migrate one after the other: the later ones find the work done. TypeORM's runMigrations would
+ * otherwise race to create the migrations table and to apply the same migration twice. The lock is held on a
+ * connection of its own, outside the pool, so a pool of one connection still has it for the migrations.
+ */
+export async function withMigrationLock<T>(url: string, schema: string, migrate: () => Promise<T>): Promise<T> {
+  const lock = new Client({ connectionString: url, application_name: `image-china-${schema}-migrations` });
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock(hashtext($1))", [`image-china:migrations:${schema}`]);
+    return await migrate();
+  } finally {
+    // Closing the session releases the lock even if the unlock was never sent.
+    await lock.end().catch(() => undefined);
+  }
 }
 
 /** True when the database answers a trivial query. */

@@ -4,6 +4,7 @@ import { DataSource, DefaultNamingStrategy, QueryFailedError, EntitySchema, Logg
 import { config } from "./config";
 import { logger } from "./logger";
 import { currentRequestScope } from "./request-context";
+import { metrics } from "./metrics";
 
 /** Every SQL statement this process has sent while serving requests, for the batching tests and the benchmark. */
 export const sqlStatementCounter = { total: 0 };
@@ -34,6 +35,7 @@ class CountingLogger implements TypeOrmLogger {
     if (scope) {
       scope.sqlStatements += 1;
       sqlStatementCounter.total += 1;
+      metrics.sqlStatements.inc({ service: scope.service });
       const tracked = trackedRequests.get(scope.requestId);
       if (tracked !== undefined) trackedRequests.set(scope.requestId, tracked + 1);
     }

@@ -64,18 +64,12 @@ export function uploadBytesMiddleware(service: string): RequestHandler {
 }
 
 const pools = new Map<string, DataSource>();
-const outboxes = new Map<string, DataSource>();
-let webhookSource: DataSource | undefined;
 
-/** The database pool of a subgraph (connections in use, idle, waiting), read when metrics are scraped. */
-export function watchDatabase(service: string, dataSource: DataSource, options: { outbox?: boolean; webhooks?: boolean } = {}): () => void {
+/** A subgraph's database, read when metrics are scraped: its pool, its outbox (if any), the webhook queue (venues). */
+export function watchDatabase(service: string, dataSource: DataSource): () => void {
   pools.set(service, dataSource);
-  if (options.outbox) outboxes.set(service, dataSource);
-  if (options.webhooks) webhookSource = dataSource;
   return () => {
     if (pools.get(service) === dataSource) pools.delete(service);
-    if (outboxes.get(service) === dataSource) outboxes.delete(service);
-    if (webhookSource === dataSource) webhookSource = undefined;
   };
 }
 
@@ -98,7 +92,32 @@ new Gauge({
   },
 });
 
-const outboxBacklog = new Gauge({ name: "image_china_outbox_backlog_events", help: "Outbox events not yet dispatched.", labelNames: ["service"], registers: [metricsRegistry] });
+/** Each subgraph's undispatched outbox events: how many, and the oldest one's age. Venues has no outbox table. */
+async function readOutboxes(): Promise<{ service: string; backlog: number; lag: number }[]> {
+  const results: { service: string; backlog: number; lag: number }[] = [];
+  for (const [service, dataSource] of pools) {
+    if (service === "venues") continue;
+    try {
+      const [row] = await dataSource.query(`SELECT count(*)::int AS backlog, coalesce(extract(epoch FROM now() - min(occurred_at)), 0)::float AS lag FROM "${service}".outbox WHERE dispatched_at IS NULL`);
+      results.push({ service, backlog: row.backlog, lag: row.lag });
+    } catch (error) {
+      logger.warn("could not read the outbox backlog", { service, error });
+    }
+  }
+  return results;
+}
+
+// prom-client collects gauges in parallel, so each reads the table itself (one small indexed query per outbox).
+new Gauge({
+  name: "image_china_outbox_backlog_events",
+  help: "Outbox events not yet dispatched.",
+  labelNames: ["service"],
+  registers: [metricsRegistry],
+  async collect() {
+    this.reset();
+    for (const { service, backlog } of await readOutboxes()) this.set({ service }, backlog);
+  },
+});
 new Gauge({
   name: "image_china_outbox_lag_seconds",
   help: "Age of the oldest outbox event not yet dispatched (0 when none).",
@@ -106,16 +125,7 @@ new Gauge({
   registers: [metricsRegistry],
   async collect() {
     this.reset();
-    outboxBacklog.reset();
-    for (const [service, dataSource] of outboxes) {
-      try {
-        const [row] = await dataSource.query(`SELECT count(*)::int AS backlog, coalesce(extract(epoch FROM now() - min(occurred_at)), 0)::float AS lag FROM "${service}".outbox WHERE dispatched_at IS NULL`);
-        outboxBacklog.set({ service }, row.backlog);
-        this.set({ service }, row.lag);
-      } catch (error) {
-        logger.warn("could not read the outbox backlog", { service, error });
-      }
-    }
+    for (const { service, lag } of await readOutboxes()) this.set({ service }, lag);
   },
 });
 
@@ -126,6 +136,7 @@ new Gauge({
   registers: [metricsRegistry],
   async collect() {
     this.reset();
+    const webhookSource = pools.get("venues");
     if (!webhookSource) return;
     try {
       const [row] = await webhookSource.query(`SELECT count(*)::int AS pending, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS oldest FROM venues.webhook_delivery WHERE status = 'PENDING'`);

@@ -12,10 +12,12 @@ import type { AddressInfo } from "node:net";
 import { signToken } from "../../lib/auth";
 import { config } from "../../lib/config";
 import { PROJECT_ROOT } from "../../lib/paths";
+import { ThemeCode } from "../../lib/themes";
 import { makeJpeg } from "../../subgraphs/entries/media/fixtures";
 import { ExhibitionStatus } from "../../subgraphs/exhibitions/exhibition/exhibition.entity";
 import { seedExhibition, seedTenant } from "../kit/exhibitions-factories";
-import { seedCompetition, seedVenue, unique } from "../kit/factories";
+import { seedCompetition, seedDivision, seedEntry, seedVenue, unique } from "../kit/factories";
+import { judgingApi, ok, seedJudge } from "../kit/judging-factories";
 import { errorCodes, graphql, tokenFor } from "../kit/http";
 import { multipartGraphql } from "../kit/multipart";
 import { startSystem, TestSystem } from "../kit/system";
@@ -174,6 +176,25 @@ describe("two copies of every service", () => {
     expect(onA.data!.exhibition.works.edges.map((edge: { node: { entry: { id: string } | null } }) => edge.node.entry?.id).sort()).toEqual(tenant.entries.map((entry) => entry.id).sort());
     const events = await a.dataSources.exhibitions.query(`SELECT count(*)::int AS count FROM exhibitions.outbox WHERE type = 'exhibition.published' AND payload::text LIKE $1`, [`%${exhibition.id}%`]);
     expect(events[0].count).toBe(1);
+  });
+
+  it("judges score through both gateways and the round closes through either", async () => {
+    const division = await seedDivision(a.dataSources.venues, { code: unique("D") });
+    const venue = await seedVenue(a.dataSources.venues, { divisionId: division.id });
+    const entryIds: string[] = [];
+    for (let index = 0; index < 4; index += 1) {
+      entryIds.push((await seedEntry(a.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, themeCode: ThemeCode.OVERSEAS })).id);
+    }
+    const judge = await seedJudge(a.dataSources.judging);
+    const [onA, onB] = gateways().map((url) => judgingApi(url));
+    const round = await onA.createRound({ name: `Two copies ${unique()}`, kind: "SCORE", theme: "OVERSEAS", divisionId: division.id, quorum: 1 });
+    ok(await onB.assignJudges({ roundId: round.id, judgeIds: [judge.id] }));
+    await onA.openRound(round.id);
+    for (const [index, entryId] of entryIds.entries()) ok(await (index % 2 ? onB : onA).submitScore(judge.id, { roundId: round.id, entryId, value: 2 + index }));
+    const closed = ok(await onB.closeRound(round.id));
+    expect(closed.closeRound.status).toBe("CLOSED");
+    const [scores] = await a.dataSources.judging.query(`SELECT count(*)::int AS count FROM judging.score WHERE round_id = $1`, [round.id]);
+    expect(scores.count).toBe(entryIds.length);
   });
 
   it("a revoked API client is refused by both gateways", async () => {

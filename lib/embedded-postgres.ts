@@ -101,11 +101,12 @@ export async function startEmbeddedPostgres(directory: string, port: number, dat
   }
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   if (isRoot) {
-    // The cluster folder itself is the postgres user's own (0700); the folders above it must let that user through.
-    const blocking = folderBlockingOthers(path.dirname(clusterDir));
+    // The cluster folder is the postgres user's own (0700) and its parent is opened below (0755); the folders above
+    // those must let that user through.
+    const blocking = folderBlockingOthers(path.dirname(path.dirname(clusterDir)));
     if (blocking) {
       const fallback = reachableClusterDir(clusterDir);
-      if (folderBlockingOthers(path.dirname(fallback))) {
+      if (folderBlockingOthers(path.dirname(path.dirname(fallback)))) {
         throw new Error(
           `The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${blocking}: run from a folder it can reach, set DATA_DIR to one, or set DATABASE_URL to a PostgreSQL server.`,
         );

@@ -84,7 +84,8 @@ describe("the embedded PostgreSQL folder", () => {
     const parent = fs.mkdtempSync(path.join(os.tmpdir(), "image-china-private-"));
     folders.push(parent);
     fs.chmodSync(parent, 0o700);
-    const asked = path.join(parent, "postgres");
+    // The cluster's own parent (.data) is opened by the launcher; the private folder above it is the checkout's.
+    const asked = path.join(parent, "checkout", ".data", "postgres");
     await withEmbeddedPostgres(asked, await freePortRange(1), "private_folder", async (database) => {
       folders.push(database.directory);
       expect(database.directory).toBe(reachableClusterDir(asked));

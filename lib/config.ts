@@ -88,6 +88,17 @@ export interface Config {
     /** How often each gateway asks the venues subgraph whether registered operations or settings changed. */
     pollSeconds: number;
   };
+  /** Port of the process's Prometheus listener (GET /metrics), cluster-internal; unset: /metrics only behind the subgraph secret. */
+  metricsPort: number | undefined;
+  /** OpenTelemetry traces, exported over OTLP/HTTP when an endpoint is set (the standard OTEL_* variables); off otherwise. */
+  telemetry: {
+    /** Where spans are sent (…/v1/traces); undefined: tracing is off and costs nothing. */
+    tracesEndpoint: string | undefined;
+    /** OTEL_SERVICE_NAME: the resource's service.name; default: the service's own name. */
+    serviceName: string | undefined;
+    /** OTEL_EXPORTER_OTLP_(TRACES_)HEADERS: extra headers for the OTLP endpoint (e.g. an API key), key=value,key=value. */
+    headers: Record<string, string>;
+  };
   webhooks: {
     /** Allow webhook URLs on loopback, private or link-local addresses (and plain http to them). Development only. */
     allowPrivateTargets: boolean;
@@ -326,6 +337,8 @@ export function loadConfig(env: Env = process.env): Config {
       onlyRoles: readRegisteredOnlyRoles(env, nodeEnv),
       pollSeconds: readInt(env, "REGISTERED_OPERATIONS_POLL_SECONDS", 10, 1, 300),
     },
+    metricsPort: env.METRICS_PORT ? readInt(env, "METRICS_PORT", 0, 0) : undefined,
+    telemetry: readTelemetry(env),
     webhooks: {
       allowPrivateTargets: readBoolean(env, "WEBHOOK_ALLOW_PRIVATE_TARGETS", nodeEnv !== "production"),
       retryHours: readInt(env, "WEBHOOK_RETRY_HOURS", 26, 1, 24 * 14),
@@ -333,6 +346,25 @@ export function loadConfig(env: Env = process.env): Config {
       retryBaseMilliseconds: readInt(env, "WEBHOOK_RETRY_BASE_MS", 30_000, 10, 3_600_000),
     },
   };
+}
+
+/** The standard OpenTelemetry variables: OTEL_SDK_DISABLED, OTEL_TRACES_EXPORTER, OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, OTEL_SERVICE_NAME. */
+function readTelemetry(env: Env): Config["telemetry"] {
+  const serviceName = env.OTEL_SERVICE_NAME || undefined;
+  const headers: Record<string, string> = {};
+  for (const pair of (env.OTEL_EXPORTER_OTLP_TRACES_HEADERS || env.OTEL_EXPORTER_OTLP_HEADERS || "").split(",").filter(Boolean)) {
+    const at = pair.indexOf("=");
+    if (at <= 0) throw new ConfigError("OTEL_EXPORTER_OTLP_HEADERS", "must be key=value pairs separated by commas");
+    headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+  }
+  if (readBoolean(env, "OTEL_SDK_DISABLED", false) || env.OTEL_TRACES_EXPORTER === "none") return { tracesEndpoint: undefined, serviceName, headers };
+  if (env.OTEL_TRACES_EXPORTER && env.OTEL_TRACES_EXPORTER !== "otlp") throw new ConfigError("OTEL_TRACES_EXPORTER", `must be otlp or none, got "${env.OTEL_TRACES_EXPORTER}"`);
+  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL;
+  if (protocol && protocol !== "http/json") throw new ConfigError("OTEL_EXPORTER_OTLP_PROTOCOL", `must be http/json (the exporter this build ships), got "${protocol}"`);
+  // The signal-specific variable is the full URL; the general one is a base to which /v1/traces is added (the spec's rule).
+  const specific = readUrl(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", undefined, ["http:", "https:"]);
+  const base = readUrl(env, "OTEL_EXPORTER_OTLP_ENDPOINT", undefined, ["http:", "https:"]);
+  return { tracesEndpoint: specific ?? (base ? `${base.replace(/\/+$/, "")}/v1/traces` : undefined), serviceName, headers };
 }
 
 /** The media URL secret: given, or derived from the token secret or key so it needs no setting of its own. */

@@ -9,6 +9,7 @@ import { logger } from "./logger";
 import { RunningService, startService, stopOnSignals } from "./server";
 import { pollRevokedClients } from "./revocation-client";
 import type { Worker } from "./worker";
+import { watchDatabase } from "./metrics";
 
 export interface SubgraphDefinition<TContext extends RequestContext> {
   name: SubgraphName;
@@ -65,11 +66,13 @@ export async function startSubgraph<TContext extends RequestContext>(
     onStop: async () => {
       for (const worker of workers) await worker.stop();
       revocations.stop();
+      unwatchDatabase();
       await dataSource.destroy();
     },
   });
   const workers = definition.background?.(dataSource) ?? [];
   const revocations = pollRevokedClients(definition.name);
+  const unwatchDatabase = watchDatabase(definition.name, dataSource);
   return { ...service, dataSource };
 }
 

@@ -336,7 +336,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     connections: {
       headersTimeoutMs: readInt(env, "HTTP_HEADERS_TIMEOUT_MS", 10_000, 100, 600_000),
-      keepAliveTimeoutMs: readInt(env, "HTTP_KEEP_ALIVE_TIMEOUT_MS", 5_000, 100, 600_000),
+      keepAliveTimeoutMs: readInt(env, "HTTP_KEEP_ALIVE_TIMEOUT_MS", 15_000, 100, 600_000),
       maxRequestsPerSocket: readInt(env, "HTTP_MAX_REQUESTS_PER_SOCKET", 1000, 0, 1_000_000),
       maxTotal: readInt(env, "HTTP_MAX_CONNECTIONS", 4096, 1, 1_000_000),
       maxPerAddress: readInt(env, "HTTP_MAX_CONNECTIONS_PER_ADDRESS", 256, 1, 1_000_000),

@@ -12,6 +12,7 @@ import { formatError } from "./errors";
 import { logger } from "./logger";
 import { REQUEST_ID_HEADER, requestIdFrom, runInRequestScope } from "./request-context";
 import { subgraphSecretGuard } from "./subgraph-secret";
+import { boundConnections, boundedServerOptions } from "./connection-limits";
 
 export interface RunningService {
   name: string;
@@ -30,6 +31,8 @@ export interface ServiceOptions<TContext extends BaseContext> {
   context: (request: express.Request) => Promise<TContext>;
   /** True when the service can serve (its database answers). */
   ready: () => Promise<boolean>;
+  /** Admission: the first middleware on /graphql, before any body is read (budgets, shares, token check). */
+  admission?: RequestHandler[];
   /** Middleware that must run before the GraphQL handler (multipart uploads, limits). */
   before?: RequestHandler[];
   /** Middleware after the body is read, before Apollo parses the operation (the gateway's operation limits). */
@@ -60,11 +63,10 @@ export async function startService<TContext extends BaseContext>(options: Servic
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config().trustProxy);
-  const httpServer = http.createServer(app);
-  // Slow clients must not hold sockets forever.
-  httpServer.headersTimeout = 20_000;
+  // Slow clients must not hold sockets forever: header deadline from accept, keep-alive limits, connection caps.
+  const httpServer = http.createServer(boundedServerOptions(), app);
   httpServer.requestTimeout = 10 * 60_000;
-  httpServer.keepAliveTimeout = 65_000;
+  boundConnections(httpServer);
 
   const apollo = new ApolloServer<TContext>({
     ...options.apollo,
@@ -118,6 +120,7 @@ export async function startService<TContext extends BaseContext>(options: Servic
   });
   app.use(
     "/graphql",
+    ...(options.admission ?? []),
     ...(options.before ?? []),
     express.json({ limit: options.jsonLimit ?? "1mb" }),
     ...(options.beforeOperation ?? []),

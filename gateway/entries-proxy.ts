@@ -3,7 +3,7 @@
 // encoded slashes or backslashes and control characters are refused by the gateway, so a crafted path can never
 // reach another route of the entries service with the subgraph secret. Answers name no service.
 import { Readable } from "node:stream";
-import type { Request, Response } from "express";
+import type { NextFunction, Request, Response } from "express";
 import { logger } from "../lib/logger";
 import { subgraphSecretHeaders } from "../lib/subgraph-secret";
 
@@ -36,14 +36,15 @@ export function forwardablePath(originalUrl: string): string | undefined {
   return `${rawPath}${query}`;
 }
 
+function notFound(response: Response): void {
+  response.status(404).json({ errors: [{ message: "No such media file or export.", extensions: { code: "NOT_FOUND" } }] });
+}
+
 export function entriesProxy(entriesUrl: string) {
   const origin = new URL(entriesUrl).origin;
-  return async (request: Request, response: Response): Promise<void> => {
+  const proxy = async (request: Request, response: Response): Promise<void> => {
     const path = forwardablePath(request.originalUrl);
-    if (!path) {
-      response.status(404).json({ errors: [{ message: "No such media file or export.", extensions: { code: "NOT_FOUND" } }] });
-      return;
-    }
+    if (!path) return notFound(response);
     try {
       const upstream = await fetch(`${origin}${path}`, {
         method: request.method === "HEAD" ? "HEAD" : "GET",
@@ -79,4 +80,7 @@ export function entriesProxy(entriesUrl: string) {
       response.status(502).json({ errors: [{ message: "Media are unavailable right now; try again shortly.", extensions: { code: "SERVICE_UNAVAILABLE" } }] });
     }
   };
+  /** Refuses, before any other work, a path that is not plainly under /media/ or /exports/. */
+  const checkPath = (request: Request, response: Response, next: NextFunction): void => (forwardablePath(request.originalUrl) ? next() : notFound(response));
+  return Object.assign(proxy, { checkPath });
 }

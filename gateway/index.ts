@@ -62,8 +62,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     before: [multipartRequests()],
     routes: (app) => {
       const proxy = entriesProxy(urls.entries);
-      app.get("/media/*path", ...admission.handlers, (request, response) => void proxy(request, response));
-      app.get("/exports/*path", ...admission.handlers, (request, response) => void proxy(request, response));
+      // The path check is the cheapest refusal, so it comes before admission.
+      app.get("/media/*path", proxy.checkPath, ...admission.handlers, (request, response) => void proxy(request, response));
+      app.get("/exports/*path", proxy.checkPath, ...admission.handlers, (request, response) => void proxy(request, response));
       registerExplorer(app);
     },
     ready: async () => {

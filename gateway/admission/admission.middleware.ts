@@ -99,7 +99,8 @@ export function createAdmission(options: AdmissionOptions): Admission {
     }
     const policy = ratePolicyOf(viewer);
     const budgetKey = rateLimitKey(viewer, request.ip);
-    const points = Math.max(0.01, options.points?.(request) ?? 1);
+    // Never more than a full bucket, or a small budget could never pay for it.
+    const points = Math.min(policy.burst, Math.max(0.01, options.points?.(request) ?? 1));
     const decision = await options.rateLimits.take(budgetKey, policy.perSecond, policy.burst, points);
     const state: AdmissionState = { viewer, budgetKey, policy, decision, points: decision.allowed ? points : 0 };
     states.set(request, state);
@@ -142,8 +143,8 @@ export async function chargeOperationCost(rateLimits: RateLimitStore, request: R
   const state = admissionOf(request);
   if (!state) return true;
   state.cost = cost;
-  const extra = Math.floor(cost / config().admission.costPerPoint);
-  if (extra === 0) return true;
+  const extra = Math.min(state.policy.burst - state.points, Math.floor(cost / config().admission.costPerPoint));
+  if (extra <= 0) return true;
   const decision = await rateLimits.take(state.budgetKey, state.policy.perSecond, state.policy.burst, extra);
   state.decision = decision;
   setRateLimitHeaders(response, state);

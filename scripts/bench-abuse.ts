@@ -132,14 +132,15 @@ interface PhaseResult {
 async function main(): Promise<void> {
   const benchDir = path.join(config().dataDir, "bench-abuse");
   fs.mkdirSync(benchDir, { recursive: true });
-  setConfig(loadConfig({ ...process.env, DATA_DIR: benchDir, PORT: "0", LOG_LEVEL: "error", DEMO_DATA: "true" }));
+  // The demo data loader calls across subgraphs, so the in-process subgraphs listen on their real ports.
+  setConfig(loadConfig({ ...process.env, DATA_DIR: benchDir, PORT: String(BASE_PORT), LOG_LEVEL: "error", DEMO_DATA: "true" }));
   const database = await startEmbeddedPostgres(path.join(benchDir, "postgres"), PG_PORT);
   try {
     // Migrations and demo data in this process, then the services as separate processes.
     const prepared = [];
     const dataSources = {} as Parameters<typeof loadDemoDataIfEmpty>[0];
     for (const name of SUBGRAPH_NAMES) {
-      const running = await startSubgraph(subgraphDefinitions[name]!, { port: 0, databaseUrl: database.url });
+      const running = await startSubgraph(subgraphDefinitions[name]!, { port: portOf(name), databaseUrl: database.url });
       prepared.push(running);
       dataSources[name] = running.dataSource;
     }

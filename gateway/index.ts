@@ -13,7 +13,10 @@ import { entriesProxy } from "./entries-proxy";
 import { operationLimitsMiddleware } from "./limits/operation-limits.middleware";
 import { registerExplorer } from "./explorer/explorer.routes";
 import { SubgraphDataSource } from "./subgraph-data-source";
-import { createRateLimitStore, enforceRateLimit } from "./rate-limit";
+import { createRateLimitStore } from "./rate-limit";
+import { chargeOperationCost, createAdmission } from "./admission/admission.middleware";
+import { admissionPlugin } from "./admission/admission.plugin";
+import { EXPORT_POINTS, MEDIA_POINTS } from "./limits/field-weights";
 import { usageClientId, usagePlugin, UsageRecorder } from "./usage";
 import { pollRevokedClients } from "../lib/revocation-client";
 import { RegisteredOperationsCache } from "./persisted-operations/registered-operations.cache";
@@ -39,6 +42,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const revocations = pollRevokedClients("gateway");
   const registeredOperations = new RegisteredOperationsCache(config().registeredOperations);
   void registeredOperations.refresh();
+  // Admission comes first on every route that does work: budget, token, uploads, capacity shares.
+  const admission = createAdmission({
+    rateLimits,
+    onRateLimited: (viewer) => usage.record(usageClientId(viewer), { rateLimited: true }),
+    points: (request) => (request.path.startsWith("/exports/") ? EXPORT_POINTS : request.path.startsWith("/media/") ? MEDIA_POINTS : 1),
+  });
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
     apiSchema = loaded;
@@ -46,17 +55,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   return startService<GatewayContext>({
     name: "gateway",
     port: options.port,
-    apollo: { gateway, plugins: [usagePlugin(usage), deprecatedFieldUsagePlugin(usage)] },
-    context: async (request) => {
-      const context = createGatewayContext(request);
-      try {
-        await enforceRateLimit(rateLimits, context.viewer, context.clientIp);
-      } catch (error) {
-        usage.record(usageClientId(context.viewer), { rateLimited: true });
-        throw error;
-      }
-      return context;
-    },
+    apollo: { gateway, plugins: [usagePlugin(usage), deprecatedFieldUsagePlugin(usage), admissionPlugin()] },
+    // The rate budget was charged by admission, before the body was read.
+    context: async (request) => createGatewayContext(request),
     onStop: async () => {
       revocations.stop();
       registeredOperations.stop();
@@ -64,12 +65,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       await rateLimits.close();
     },
     // Multipart uploads are parsed here (files buffered on disk, not in memory) and streamed on by SubgraphDataSource.
-    beforeOperation: [persistedOperationsMiddleware(registeredOperations), operationLimitsMiddleware(config().operationLimits, () => apiSchema)],
+    beforeOperation: [
+      persistedOperationsMiddleware(registeredOperations),
+      operationLimitsMiddleware(config().operationLimits, () => apiSchema, (request, response, cost) => chargeOperationCost(rateLimits, request, response, cost)),
+    ],
+    admission: admission.handlers,
     before: [multipartRequests()],
     routes: (app) => {
       const proxy = entriesProxy(urls.entries);
-      app.get("/media/*path", (request, response) => void proxy(request, response));
-      app.get("/exports/*path", (request, response) => void proxy(request, response));
+      // The path check is the cheapest refusal, so it comes before admission.
+      app.get("/media/*path", proxy.checkPath, ...admission.handlers, (request, response) => void proxy(request, response));
+      app.get("/exports/*path", proxy.checkPath, ...admission.handlers, (request, response) => void proxy(request, response));
       registerExplorer(app);
     },
     ready: async () => {

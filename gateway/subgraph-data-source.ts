@@ -3,7 +3,7 @@
 import { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { VISITOR_ID_HEADER } from "../lib/context";
-import { REQUEST_ID_HEADER } from "../lib/request-context";
+import { currentRequestScope, REQUEST_ID_HEADER } from "../lib/request-context";
 import type { GatewayContext } from "./context";
 import { badInput, codedError, ErrorCode } from "../lib/errors";
 import { FoundUpload, findUploads, multipartBody, postMultipart } from "./upload-forwarding";
@@ -57,10 +57,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     super({ url: options.url, fetcher: subgraphFetch as unknown as RemoteGraphQLDataSource["fetcher"] });
     this.name = options.name;
     this.timeoutMs = options.timeoutMs;
-    // subgraphFetch keeps connections alive and aborts the call on the signal.
+    // subgraphFetch keeps connections alive and aborts the call on the signal: at the deadline, or as soon as the
+    // caller has gone (the subgraph then drops the work if it has not started it).
     const fetcher = this.fetcher;
-    this.fetcher = ((url: string, init: Record<string, unknown>) =>
-      fetcher(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) })) as unknown as typeof this.fetcher;
+    this.fetcher = ((url: string, init: Record<string, unknown>) => {
+      const callerGone = currentRequestScope()?.signal;
+      const deadline = AbortSignal.timeout(this.timeoutMs);
+      return fetcher(url, { ...init, signal: callerGone ? AbortSignal.any([deadline, callerGone]) : deadline });
+    }) as unknown as typeof this.fetcher;
   }
 
   /** Network failures, timeouts and non-2xx answers become coded errors without the subgraph's name, URL or body. */

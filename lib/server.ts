@@ -14,6 +14,7 @@ import { REQUEST_ID_HEADER, requestIdFrom, runInRequestScope } from "./request-c
 import { subgraphSecretGuard } from "./subgraph-secret";
 import { metrics, metricsRoute, operationMetricsPlugin, startMetricsServer, uploadBytesMiddleware } from "./metrics";
 import { startTelemetry, stopTelemetry, traceRequests } from "./telemetry";
+import { boundConnections, boundedServerOptions } from "./connection-limits";
 
 export interface RunningService {
   name: string;
@@ -32,6 +33,8 @@ export interface ServiceOptions<TContext extends BaseContext> {
   context: (request: express.Request) => Promise<TContext>;
   /** True when the service can serve (its database answers). */
   ready: () => Promise<boolean>;
+  /** Admission: the first middleware on /graphql, before any body is read (budgets, shares, token check). */
+  admission?: RequestHandler[];
   /** Middleware that must run before the GraphQL handler (multipart uploads, limits). */
   before?: RequestHandler[];
   /** Middleware after the body is read, before Apollo parses the operation (the gateway's operation limits). */
@@ -63,11 +66,10 @@ export async function startService<TContext extends BaseContext>(options: Servic
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config().trustProxy);
-  const httpServer = http.createServer(app);
-  // Slow clients must not hold sockets forever.
-  httpServer.headersTimeout = 20_000;
+  // Slow clients must not hold sockets forever: header deadline from accept, keep-alive limits, connection caps.
+  const httpServer = http.createServer(boundedServerOptions(), app);
   httpServer.requestTimeout = 10 * 60_000;
-  httpServer.keepAliveTimeout = 65_000;
+  boundConnections(httpServer);
 
   const apollo = new ApolloServer<TContext>({
     ...options.apollo,
@@ -119,6 +121,7 @@ export async function startService<TContext extends BaseContext>(options: Servic
   });
   app.use(
     "/graphql",
+    ...(options.admission ?? []),
     uploadBytesMiddleware(options.name),
     ...(options.before ?? []),
     express.json({ limit: options.jsonLimit ?? "1mb" }),

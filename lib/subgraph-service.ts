@@ -8,6 +8,7 @@ import { databaseIsReady, openDatabase } from "./database";
 import { logger } from "./logger";
 import { RunningService, startService, stopOnSignals } from "./server";
 import { pollRevokedClients } from "./revocation-client";
+import { subgraphAdmission } from "./subgraph-admission";
 import type { Worker } from "./worker";
 import { watchDatabase } from "./metrics";
 
@@ -60,6 +61,7 @@ export async function startSubgraph<TContext extends RequestContext>(
     apollo: { schema },
     context: async (req) => definition.createContext(requestContextFrom(req), dataSource),
     ready: () => databaseIsReady(dataSource),
+    admission: subgraphAdmission(),
     before: definition.before?.(),
     routes: definition.routes && ((app) => definition.routes!(app, dataSource)),
     requireSubgraphSecret: true,

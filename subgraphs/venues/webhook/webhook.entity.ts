@@ -128,7 +128,7 @@ export class WebhookDelivery {
   lastResponseCode!: number | null;
 
   @Column("text", { nullable: true })
-  @Field(() => String, { nullable: true, description: "Why the last attempt failed, when it did." })
+  @Field(() => String, { nullable: true, description: "Why the last attempt failed, as a coarse cause: `refused target`, `timeout`, `TLS failure`, `could not connect` or `HTTP <status>`." })
   lastError!: string | null;
 
   @Column("timestamptz", { nullable: true })

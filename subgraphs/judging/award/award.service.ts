@@ -11,7 +11,6 @@ import { ThemeCode } from "../../../lib/themes";
 import { isUniqueViolation } from "../../../lib/database";
 import { recordEvent } from "../../../lib/outbox";
 import { grantEntries } from "../internal-api.client";
-import { rankedEntries, rankingOrder } from "../leaderboard/leaderboard.ranking";
 import { JudgingLoaders } from "../loaders";
 import { JudgingRound, RoundKind, RoundStatus } from "../round/round.entity";
 import { RoundService } from "../round/round.service";
@@ -141,16 +140,8 @@ export class AwardService {
     return this.dataSource.transaction(async (manager) => {
       await this.lockScope(manager, scope);
       await manager.query(`DELETE FROM judging.award WHERE theme = $1 AND division_id IS NOT DISTINCT FROM $2 AND published_at IS NULL`, [scope.theme, scope.divisionId]);
-      const ranked = rankedEntries(round);
-      const best: { entryId: string; venueId: string }[] = slots.length
-        ? await manager.query(
-            `${ranked.sql}, scoped AS (
-               SELECT judged.*, row_number() OVER (ORDER BY ${rankingOrder(round.kind)}) AS scope_rank
-                 FROM judged WHERE accepted AND theme = $6 AND ($7::uuid IS NULL OR division_id = $7)
-             )
-             SELECT entry_id AS "entryId", venue_id AS "venueId" FROM scoped WHERE scope_rank <= $8 ORDER BY scope_rank`,
-            [...ranked.params, scope.theme, scope.divisionId, slots.length],
-          )
+      const best = slots.length
+        ? (await this.rounds.rankedRows(manager, round)).filter((row) => row.accepted && row.theme === scope.theme && (!scope.divisionId || row.divisionId === scope.divisionId)).slice(0, slots.length)
         : [];
       const awarded = best.map((entry, index) => ({ ...entry, ...slots[index] }));
       if (awarded.length) {

@@ -9,7 +9,8 @@ import { requiredText } from "../../../lib/text";
 import { syncJudgeGrants } from "../assignment/assignment-grants";
 import { existingVenueEntities, submittedEntryFacts, venueFacts } from "../internal-api.client";
 import { JudgingLoaders } from "../loaders";
-import { RANKED_COLUMNS, rankedEntries, RankedRow } from "../leaderboard/leaderboard.ranking";
+import type { RankedRow } from "../leaderboard/leaderboard.ranking";
+import { rankedRowsOf } from "../leaderboard/leaderboard.store";
 import { JudgingRound, RoundCriterion, RoundEntry, RoundKind, RoundStatus } from "./round.entity";
 import { CreateRoundInput, RoundCriterionInput, ScoreScaleInput, UpdateRoundInput } from "./round.inputs";
 import { JudgingProgress } from "./round.types";
@@ -261,9 +262,8 @@ export class RoundService {
     return entries.sort((a, b) => (a.entryId < b.entryId ? -1 : 1));
   }
 
-  /** Every entry of a round with its scores, normalisation, rank and acceptance (one statement). */
-  async rankedRows(manager: EntityManager, round: JudgingRound): Promise<RankedRow[]> {
-    const ranked = rankedEntries(round);
-    return manager.query(`${ranked.sql} SELECT ${RANKED_COLUMNS} FROM judged ORDER BY theme, theme_rank`, ranked.params);
+  /** Every entry of a round with its scores, normalisation, rank and acceptance, in ranking order. */
+  rankedRows(manager: EntityManager, round: JudgingRound): Promise<RankedRow[]> {
+    return rankedRowsOf(manager, round);
   }
 }

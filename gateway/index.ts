@@ -16,6 +16,7 @@ import { SubgraphDataSource } from "./subgraph-data-source";
 import { createRateLimitStore, enforceRateLimit } from "./rate-limit";
 import { usageClientId, usagePlugin, UsageRecorder } from "./usage";
 import { pollRevokedClients } from "../lib/revocation-client";
+import { publicJwks } from "../lib/auth";
 
 export interface GatewayOptions {
   port: number;
@@ -63,6 +64,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       app.get("/media/*path", (request, response) => void proxy(request, response));
       app.get("/exports/*path", (request, response) => void proxy(request, response));
       registerExplorer(app);
+      // The public keys of the token signing key, to verify signed documents such as published score-log heads.
+      app.get("/.well-known/jwks.json", (_request, response) => void response.json(publicJwks()));
     },
     ready: async () => {
       const checks = await Promise.all(

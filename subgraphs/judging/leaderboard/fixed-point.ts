@@ -1,8 +1,7 @@
 // Exact rounding for the ranking. Floating point makes a sum depend on the order of its terms, so two entries
 // with identical scores could differ in the last digit by the order in which judges scored (issue #18). Every
 // quantity the ranking orders by is therefore an integer count of fixed units, rounded exactly (half away
-// from zero) from integer inputs with BigInt; floating point is used only for a first guess that is then
-// checked exactly.
+// from zero) from integer inputs with BigInt; floating point only seeds the integer square root.
 
 /** |x| for a bigint. */
 const abs = (x: bigint) => (x < 0n ? -x : x);
@@ -17,21 +16,28 @@ export function roundQuotient(num: bigint, den: bigint): bigint {
   return negative ? -rounded : rounded;
 }
 
+/** ⌊√n⌋ for n ≥ 0: Newton's method from above, started at the float estimate so it takes a step or two. */
+export function integerSqrt(n: bigint): bigint {
+  if (n < 0n) throw new RangeError("integerSqrt: negative");
+  if (n < 2n) return n;
+  const estimate = BigInt(Math.floor(Math.sqrt(Number(n))));
+  // Start above the root: the estimate is within a relative 2⁻⁵⁰ of it.
+  let x = estimate + (estimate >> 40n) + 2n;
+  for (let y = (x + n / x) >> 1n; y < x; y = (x + n / x) >> 1n) x = y;
+  while (x * x > n) x -= 1n;
+  while ((x + 1n) * (x + 1n) <= n) x += 1n;
+  return x;
+}
+
 /**
- * p × √d / r rounded to the nearest integer, halves away from zero (d ≥ 0, r > 0). Exact: the float estimate
- * is moved until (2q − 1)·r ≤ 2·|p|·√d < (2q + 1)·r, checked by squaring both sides in integers.
+ * p × √d / r rounded to the nearest integer, halves away from zero (d ≥ 0, r > 0), exactly: with v = |p|·√d/r,
+ * ⌊v + ½⌋ = ⌊(⌊2v⌋ + 1) / 2⌋ and ⌊2v⌋ = ⌊√⌊4p²d / r²⌋⌋.
  */
 export function roundSqrtQuotient(p: bigint, d: bigint, r: bigint): bigint {
   if (d < 0n || r <= 0n) throw new RangeError("roundSqrtQuotient: needs d ≥ 0 and r > 0");
   if (p === 0n || d === 0n) return 0n;
-  const a = abs(p);
-  const target = 4n * a * a * d; // (2·a·√d)²
-  const r2 = r * r;
-  const lowHolds = (q: bigint) => 2n * q - 1n <= 0n || (2n * q - 1n) * (2n * q - 1n) * r2 <= target;
-  const highHolds = (q: bigint) => target < (2n * q + 1n) * (2n * q + 1n) * r2;
-  let q = BigInt(Math.max(0, Math.round((Number(a) * Math.sqrt(Number(d))) / Number(r))));
-  while (!lowHolds(q)) q -= 1n;
-  while (!highHolds(q)) q += 1n;
+  const twice = integerSqrt((4n * p * p * d) / (r * r));
+  const q = (twice + 1n) / 2n;
   return p < 0n ? -q : q;
 }
 

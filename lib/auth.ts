@@ -132,6 +132,21 @@ export function signDocument(payload: Record<string, unknown>): string {
     : jwt.sign(payload, secret!, { ...options, algorithm: "HS256" });
 }
 
+/** The claims of a document signed by signDocument, or undefined when its signature or issuer does not verify. */
+export function verifyDocument(jws: string): Record<string, unknown> | undefined {
+  const { secret, verificationKeys, issuer } = config().jwt;
+  try {
+    const kid = jwt.decode(jws, { complete: true })?.header.kid;
+    const key = kid === undefined ? undefined : verificationKeys.get(kid);
+    if (kid !== undefined && !key) return undefined;
+    if (kid === undefined && !secret) return undefined;
+    const claims = key ? jwt.verify(jws, key.key, { algorithms: [key.algorithm], issuer }) : jwt.verify(jws, secret!, { algorithms: ["HS256"], issuer });
+    return typeof claims === "string" ? undefined : claims;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The public keys that verify this API's signatures, as a JSON Web Key Set (RFC 7517); empty with only an HS256 secret. */
 export function publicJwks(): { keys: Record<string, unknown>[] } {
   const keys = [...config().jwt.verificationKeys.values()].map((key) => ({

@@ -150,7 +150,7 @@ export function verifyDocument(jws: string): Record<string, unknown> | undefined
 /** The public keys that verify this API's signatures, as a JSON Web Key Set (RFC 7517); empty with only an HS256 secret. */
 export function publicJwks(): { keys: Record<string, unknown>[] } {
   const keys = [...config().jwt.verificationKeys.values()].map((key) => ({
-    ...createPublicKey(key.key).export({ format: "jwk" }),
+    ...(key.key.type === "public" ? key.key : createPublicKey(key.key)).export({ format: "jwk" }),
     kid: key.kid,
     alg: key.algorithm,
     use: "sig",

@@ -22,6 +22,7 @@ import { pollRevokedClients } from "../lib/revocation-client";
 import { RegisteredOperationsCache } from "./persisted-operations/registered-operations.cache";
 import { persistedOperationsMiddleware } from "./persisted-operations/persisted-operations.middleware";
 import { deprecatedFieldUsagePlugin } from "./persisted-operations/deprecated-field-usage.plugin";
+import { publicJwks } from "../lib/auth";
 
 export interface GatewayOptions {
   port: number;
@@ -77,6 +78,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       app.get("/media/*path", proxy.checkPath, ...admission.handlers, (request, response) => void proxy(request, response));
       app.get("/exports/*path", proxy.checkPath, ...admission.handlers, (request, response) => void proxy(request, response));
       registerExplorer(app);
+      // The public keys of the token signing key, to verify signed documents such as published score-log heads.
+      app.get("/.well-known/jwks.json", (_request, response) => void response.json(publicJwks()));
     },
     ready: async () => {
       const checks = await Promise.all(

@@ -6,6 +6,7 @@ import { EntriesOutbox1764400000000 } from "./entries/1764400000000-entries-outb
 import { EntriesVideoRenditions1764637300000 } from "./entries/1764637300000-entries-video-renditions";
 import { EntriesEntrantPerTenant1764700000000 } from "./entries/1764700000000-entries-entrant-per-tenant";
 import { JudgingInitial1764460800000 } from "./judging/1764460800000-judging-initial";
+import { JudgingScoreLogHeads1764633600000 } from "./judging/1764633600000-judging-score-log-heads";
 import { ExhibitionsInitial1764374400000 } from "./exhibitions/1764374400000-exhibitions-initial";
 import { ExhibitionsOutbox1764400000000 } from "./exhibitions/1764400000000-exhibitions-outbox";
 import { EntriesOutboxTraceContext1764900000000 } from "./entries/1764900000000-entries-outbox-trace-context";
@@ -25,6 +26,6 @@ export const migrationsBySubgraph: Record<SubgraphName, Function[]> = {
     EntriesEntrantPerTenant1764700000000,
     EntriesOutboxTraceContext1764900000000,
   ],
-  judging: [JudgingInitial1764460800000, JudgingOutboxTraceContext1764900000000],
+  judging: [JudgingInitial1764460800000, JudgingScoreLogHeads1764633600000, JudgingOutboxTraceContext1764900000000],
   exhibitions: [ExhibitionsInitial1764374400000, ExhibitionsOutbox1764400000000, ExhibitionsOutboxTraceContext1764900000000],
 };

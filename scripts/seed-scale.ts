@@ -22,7 +22,8 @@ import { ThemeCode } from "../lib/themes";
 import { migrationsBySubgraph } from "../migrations";
 import { subgraphDefinitions } from "../subgraphs";
 import { eventHash, GENESIS_HASH } from "../subgraphs/judging/score/score-log";
-import { RANKED_COLUMNS, rankedEntries, RankedRow } from "../subgraphs/judging/leaderboard/leaderboard.ranking";
+import type { RankedRow } from "../subgraphs/judging/leaderboard/leaderboard.ranking";
+import { rankedRowsOf } from "../subgraphs/judging/leaderboard/leaderboard.store";
 import { JudgingRound } from "../subgraphs/judging/round/round.entity";
 import { ScoreEventKind } from "../subgraphs/judging/score/score.entity";
 import { NAMES, THEMES, TITLES } from "./demo-data/entries";
@@ -343,8 +344,7 @@ async function loadJudging(dataSource: DataSource, entries: ScaleEntry[]): Promi
 /** Awards from the leaderboard, as proposeAwards would pick them: per theme, and per theme within each division. */
 async function loadAwards(dataSource: DataSource): Promise<{ entryId: string; venueId: string; theme: string; divisionId: string | null }[]> {
   const round = (await dataSource.getRepository(JudgingRound).findOneByOrFail({ id: SCALE.roundId }))!;
-  const ranked = rankedEntries(round);
-  const rows: RankedRow[] = await dataSource.query(`${ranked.sql} SELECT ${RANKED_COLUMNS} FROM judged WHERE accepted ORDER BY theme, theme_rank`, ranked.params);
+  const rows: RankedRow[] = (await rankedRowsOf(dataSource, round)).filter((row) => row.accepted).sort((a, b) => (a.theme < b.theme ? -1 : a.theme > b.theme ? 1 : a.themeRank - b.themeRank));
   const awards: { entryId: string; venueId: string; theme: string; divisionId: string | null; tier: string; position: number }[] = [];
   const scopes = new Map<string, RankedRow[]>();
   for (const row of rows) {

@@ -10,6 +10,7 @@ import { Assignment } from "./assignment/assignment.entity";
 import { Award } from "./award/award.entity";
 import { Judge } from "./judge/judge.entity";
 import { JudgingRound, RoundStatus } from "./round/round.entity";
+import type { PublishedScoreLogHead } from "./score/score-log";
 import { Score } from "./score/score.entity";
 
 /** Counts of a round's assignments, overall and per judge. */
@@ -70,6 +71,24 @@ export function createJudgingLoaders(dataSource: DataSource, viewer: Viewer | un
       );
       return rows.map((row) => row.roundId);
     }, (roundId) => roundId),
+    /** Rounds among the keys with at least one published award: their score-log heads are public. */
+    roundWithPublishedAwards: rowLoader<string, string>(async (ids) => {
+      const rows: { roundId: string }[] = await dataSource.query(
+        `SELECT DISTINCT round_id AS "roundId" FROM judging.award WHERE round_id = ANY($1::uuid[]) AND published_at IS NOT NULL`,
+        [wellFormedIds(ids)],
+      );
+      return rows.map((row) => row.roundId);
+    }, (roundId) => roundId),
+    /** The latest score-log head fixed for each round (see score-log.ts); visibility is the caller's (RoundService). */
+    scoreLogHead: rowLoader<string, PublishedScoreLogHead>(
+      (ids) =>
+        dataSource.query(
+          `SELECT DISTINCT ON (round_id) round_id AS "roundId", reason, hash, record_count AS "recordCount", fixed_at AS "fixedAt", jws
+             FROM judging.score_log_head WHERE round_id = ANY($1::uuid[]) ORDER BY round_id, id DESC`,
+          [wellFormedIds(ids)],
+        ),
+      (row) => row.roundId,
+    ),
     /** Progress counts for many rounds in two statements. */
     roundCounts: new DataLoader<string, RoundCounts>(async (roundIds) => {
       const ids = wellFormedIds(roundIds);

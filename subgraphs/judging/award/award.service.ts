@@ -11,10 +11,10 @@ import { ThemeCode } from "../../../lib/themes";
 import { isUniqueViolation } from "../../../lib/database";
 import { recordEvent } from "../../../lib/outbox";
 import { grantEntries } from "../internal-api.client";
-import { rankedEntries, rankingOrder } from "../leaderboard/leaderboard.ranking";
 import { JudgingLoaders } from "../loaders";
 import { JudgingRound, RoundKind, RoundStatus } from "../round/round.entity";
 import { RoundService } from "../round/round.service";
+import { fixScoreLogHead, ScoreLogHeadReason } from "../score/score-log";
 import { Award, AwardTier, TIER_ORDER } from "./award.entity";
 import { AddAwardInput, AwardTierCountInput, ProposeAwardsInput, UpdateAwardInput } from "./award.inputs";
 
@@ -141,16 +141,8 @@ export class AwardService {
     return this.dataSource.transaction(async (manager) => {
       await this.lockScope(manager, scope);
       await manager.query(`DELETE FROM judging.award WHERE theme = $1 AND division_id IS NOT DISTINCT FROM $2 AND published_at IS NULL`, [scope.theme, scope.divisionId]);
-      const ranked = rankedEntries(round);
-      const best: { entryId: string; venueId: string }[] = slots.length
-        ? await manager.query(
-            `${ranked.sql}, scoped AS (
-               SELECT judged.*, row_number() OVER (ORDER BY ${rankingOrder(round.kind)}) AS scope_rank
-                 FROM judged WHERE accepted AND theme = $6 AND ($7::uuid IS NULL OR division_id = $7)
-             )
-             SELECT entry_id AS "entryId", venue_id AS "venueId" FROM scoped WHERE scope_rank <= $8 ORDER BY scope_rank`,
-            [...ranked.params, scope.theme, scope.divisionId, slots.length],
-          )
+      const best = slots.length
+        ? (await this.rounds.rankedRows(manager, round)).filter((row) => row.accepted && row.theme === scope.theme && (!scope.divisionId || row.divisionId === scope.divisionId)).slice(0, slots.length)
         : [];
       const awarded = best.map((entry, index) => ({ ...entry, ...slots[index] }));
       if (awarded.length) {
@@ -264,8 +256,17 @@ export class AwardService {
     });
   }
 
-  /** The awards.published partner event, to the organisations whose venues' entries won (no entrant identity). */
+  /**
+   * The awards.published partner event, to the organisations whose venues' entries won (no entrant identity),
+   * with each round's score-log head fixed and signed now, so every partner keeps a copy to check against.
+   */
   private async recordPublished(manager: EntityManager, scope: Scope, awards: Award[]): Promise<void> {
+    const heads = [];
+    for (const roundId of [...new Set(awards.map((award) => award.roundId))]) {
+      const round = await manager.getRepository(JudgingRound).findOneByOrFail({ id: roundId });
+      const head = await fixScoreLogHead(manager, round, ScoreLogHeadReason.AWARDS_PUBLISHED);
+      heads.push({ roundId, hash: head.hash, recordCount: head.recordCount, fixedAt: head.fixedAt.toISOString(), jws: head.jws });
+    }
     const rows: { organizationId: string }[] = await manager.query(
       `SELECT DISTINCT round_entry.organization_id AS "organizationId" FROM judging.round_entry round_entry
          JOIN unnest($1::uuid[], $2::uuid[]) AS awarded(round_id, entry_id) ON awarded.round_id = round_entry.round_id AND awarded.entry_id = round_entry.entry_id`,
@@ -277,7 +278,8 @@ export class AwardService {
       payload: {
         theme: scope.theme,
         divisionId: scope.divisionId,
-        awards: awards.map((award) => ({ awardId: award.id, entryId: award.entryId, venueId: award.venueId, tier: award.tier, position: award.position })),
+        awards: awards.map((award) => ({ awardId: award.id, roundId: award.roundId, entryId: award.entryId, venueId: award.venueId, tier: award.tier, position: award.position })),
+        scoreLogHeads: heads,
       },
     });
   }

@@ -7,9 +7,9 @@
 // organisation's. Nothing here is hidden from judges, because nothing here says which entry came from where:
 // the lists that would (Venue.entries, Organization.venues → entries) are guarded by the entries subgraph.
 import { Role, Viewer } from "../../lib/auth";
-import { definePolicy, isPartnerViewer } from "../../lib/policy";
+import { definePolicy, isOrganizerViewer, isPartnerViewer } from "../../lib/policy";
 
-const { ORGANIZER, PARTNER } = Role;
+const { ORGANIZER, PARTNER, VENUE } = Role;
 
 export const venuesPolicy = definePolicy({
   "organization:manage": [ORGANIZER],
@@ -23,7 +23,19 @@ export const venuesPolicy = definePolicy({
   "webhook:manage": [PARTNER, ORGANIZER],
   /** Partner events recorded by other subgraphs (service tokens). */
   "webhook:record-events": [ORGANIZER],
+  /** registerOperations, unregisterOperations, registeredOperationSet: partners and venues for their own API client. */
+  "registered-operations:register": [ORGANIZER, PARTNER, VENUE],
+  /** registeredOperationSets, setApiClientRegisteredOperationsOnly, the gateways' snapshot (service tokens). */
+  "registered-operations:manage": [ORGANIZER],
+  /** deprecatedFieldUsage, and the gateways' usage reports (service tokens). */
+  "deprecated-usage:manage": [ORGANIZER],
 });
+
+/**
+ * Whose registered operations a caller acts on: organisers any client's and the public safelist; partners and
+ * venues only the API client their token was issued to.
+ */
+export const actsForAnyApiClient = (viewer: Viewer): boolean => isOrganizerViewer(viewer);
 
 /** The organisation a webhook caller is limited to: a partner its own; organisers the one they name (or any). */
 export function webhookOrganizationScope(viewer: Viewer, named: string | undefined): string | undefined {

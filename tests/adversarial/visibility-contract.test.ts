@@ -383,6 +383,40 @@ const READS: ReadRule[] = [
     expect: only({ organizer: 1 }, {}),
   },
   {
+    // Issue #18: how a rank was made names each judge and their raw score: organisers only, like the leaderboard.
+    covers: ["RankExplanation.contributions"],
+    query: `query($r: ID!) { leaderboard(roundId: $r, theme: NATURE, first: 10) { edges { node { explanation { contributions { score judge { id } } } } } } }`,
+    variables: (d) => ({ r: d.round }),
+    expect: only({ organizer: 1 }, { sees: ["judge"] }),
+  },
+  {
+    // A held head is checked against the round's chain: before awards are published, organisers only.
+    covers: ["Query.verifyScoreLog(expectedHead:)"],
+    query: `query($r: ID!) { verifyScoreLog(roundId: $r, expectedHead: "${"0".repeat(64)}") { valid extendsExpectedHead } }`,
+    variables: (d) => ({ r: d.round }),
+    expect: only({ organizer: 1 }, {}),
+  },
+  {
+    // Issue #17: registered operations. The public safelist is the organisers' to read and change.
+    covers: ["Query.registeredOperationSet", "Query.registeredOperationSet(publicSafelist:)", "RegisteredOperationSet.operations", "RegisteredOperationSet.operations(first:)", "RegisteredOperationSet.operations(after:)", "RegisteredOperation.operationNames"],
+    query: `{ registeredOperationSet(publicSafelist: true) { operations(first: 5) { totalCount edges { node { operationNames } } } } }`,
+    expect: only({ organizer: 1 }, {}),
+  },
+  {
+    // Partners and venues read only their own API client's set (a token from issueToken); a named client is organisers'.
+    covers: ["Query.registeredOperationSet(clientId:)"],
+    query: `query($c: ID) { registeredOperationSet(clientId: $c) { operations(first: 1) { totalCount } } }`,
+    variables: () => ({ c: randomUUID() }),
+    expect: { organizer: "NONE", others: "DENIED" },
+  },
+  { covers: ["Query.registeredOperationSets"], query: `{ registeredOperationSets { operations(first: 1) { totalCount } } }`, expect: only({ organizer: 1 }, {}) },
+  {
+    covers: ["Query.deprecatedFieldUsage", "Query.deprecatedFieldUsage(from:)", "Query.deprecatedFieldUsage(to:)", "Query.deprecatedFieldUsage(coordinate:)"],
+    query: `query($from: DateTime!, $to: DateTime!) { deprecatedFieldUsage(from: $from, to: $to, coordinate: "Venue.city") { clientId } }`,
+    variables: () => ({ from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date().toISOString() }),
+    expect: only({ organizer: 1 }, {}),
+  },
+  {
     covers: ["Query.webhooks", "Webhook.events", "Webhook.deliveries", "Webhook.deliveries(first:)", "Webhook.deliveries(after:)"],
     query: `{ webhooks { id events deliveries(first: 5) { totalCount } } }`,
     expect: only({ partnerA: 1, partnerB: 1, organizer: 1 }, {}),
@@ -392,6 +426,8 @@ const READS: ReadRule[] = [
 /** Arguments that change how an answer is presented, never what it holds. */
 const PRESENTATION_ONLY: Record<string, string> = {
   "AssignmentSummary.judges": "returned only by assignJudges, an organisers' mutation (see WRITES)",
+  "RegisteredOperationsSnapshot.operations": "returned only by registeredOperationsSnapshot, internal (@inaccessible: gateways ask the venues subgraph with the subgraph secret)",
+  "RegisteredOperationsSnapshot.settings": "returned only by registeredOperationsSnapshot, internal (@inaccessible)",
 };
 
 type Gate = readonly RoleName[] | "everyone";
@@ -413,6 +449,7 @@ const WRITES: Record<string, Gate> = {
   createApiClient: ORGANIZER, rotateApiClientSecret: ORGANIZER, setApiClientRateLimit: ORGANIZER, revokeApiClient: ORGANIZER,
   createDivision: ORGANIZER, updateDivision: ORGANIZER, createOrganization: ORGANIZER, updateOrganization: ORGANIZER, createVenue: ORGANIZER, updateVenue: ORGANIZER,
   createWebhook: EDITORS, updateWebhook: EDITORS, pingWebhook: EDITORS, replayWebhookDelivery: EDITORS,
+  registerOperations: OWNERS, unregisterOperations: OWNERS, setApiClientRegisteredOperationsOnly: ORGANIZER,
 };
 
 interface EntityRule {

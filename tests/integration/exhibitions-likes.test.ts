@@ -103,6 +103,22 @@ describe("exhibitions subgraph: likes, views and removal of entries", () => {
     expect(await likeCount(works[0].id)).toBe(LIKES_PER_CLIENT_PER_HOUR + 1);
   });
 
+  it("counts the addresses of one IPv6 /64 as one client, and another /64 apart", async () => {
+    const tenant = await seedTenant(system, 1);
+    const { works } = await seedExhibition(system, { entryIds: [tenant.entries[0].id] });
+    const prefix = `2001:db8:${(addressCounter++).toString(16)}:1`;
+    for (let start = 0; start < LIKES_PER_CLIENT_PER_HOUR; start += 50) {
+      const batch = Array.from({ length: Math.min(50, LIKES_PER_CLIENT_PER_HOUR - start) }, (_, index) =>
+        like(works[0].id, `visitor-${randomUUID()}`, `${prefix}::${(start + index + 1).toString(16)}`),
+      );
+      expectNoErrors(await Promise.all(batch));
+    }
+    const sameBlock = await like(works[0].id, `visitor-${randomUUID()}`, `${prefix}:ffff:ffff:ffff:fffe`);
+    expect(errorCodes(sameBlock)).toEqual(["RATE_LIMITED"]);
+    const otherBlock = await like(works[0].id, `visitor-${randomUUID()}`, `${prefix.replace(/:1$/, ":2")}::1`);
+    expect(otherBlock.errors).toBeUndefined();
+  });
+
   it("counts views per work, on public show only", async () => {
     const tenant = await seedTenant(system, 2);
     const { works } = await seedExhibition(system, { entryIds: tenant.entries.map((entry) => entry.id) });

@@ -1,7 +1,9 @@
 // Per-client hourly limits on public interactions, counted in PostgreSQL so every copy of the service shares them.
 import { createHash } from "node:crypto";
 import { DataSource } from "typeorm";
+import { config } from "../../../lib/config";
 import { codedError, ErrorCode } from "../../../lib/errors";
+import { addressGroup } from "../../../lib/network-address";
 
 export enum VisitorAction {
   LIKE = "LIKE",
@@ -20,9 +22,12 @@ const LIMITS: Record<VisitorAction, number> = {
   [VisitorAction.VIEW]: VIEWS_PER_CLIENT_PER_HOUR,
 };
 
-/** Addresses are stored hashed and only for a day: enough to count, not to keep a log of visitors. */
+/**
+ * Counted per address group, as the gateway's public budgets are: an IPv6 caller by its /64 (IPV6_PREFIX_LENGTH),
+ * since one subscriber holds the whole block. Stored hashed and only for a day: enough to count, not a visitor log.
+ */
 function clientKey(clientIp: string | undefined): string {
-  return createHash("sha256").update(`image-china-visitor:${clientIp ?? "unknown"}`).digest("hex");
+  return createHash("sha256").update(`image-china-visitor:${addressGroup(clientIp, config().ipv6PrefixLength)}`).digest("hex");
 }
 
 /** Counts one attempt by the client in the current hour; over the limit is RATE_LIMITED, with the seconds to wait. */

@@ -15,7 +15,8 @@ const SCALAR_EXPECTATIONS: Record<string, string> = {
   Boolean: "expected true or false",
   ID: "expected an identifier (a string)",
   DateTime: "expected a date-time string such as 2026-05-01T10:00:00Z",
-  JSONObject: "expected a JSON object",
+  // Not "a JSON object": JSON is also the name of a scalar of the schema (registerOperations' manifest).
+  JSONObject: "expected an object of keys and values",
   Upload: "expected a file sent as a multipart upload",
 };
 const GENERIC_VALUE_PROBLEM = "the value does not fit here";

@@ -22,7 +22,8 @@ describe("trust classes 1, 3 and 5", () => {
   const as = (token: string | undefined, query: string, variables: Record<string, unknown> = {}) => graphql(system.gatewayUrl, query, { variables, token });
 
   beforeAll(async () => {
-    system = await startSystem();
+    // Nested lists of every division's venues cost more than a judge's default budget; the limit is not what is tested here.
+    system = await startSystem({ env: { OPERATION_LIMITS: "cost=100000" } });
     await seedCompetition(system.dataSources.entries, { maxEntriesPerEntrantPerTheme: 2 });
     const division = await seedDivision(system.dataSources.venues);
     venueA = await seedVenue(system.dataSources.venues, { divisionId: division.id, country: "PT" });

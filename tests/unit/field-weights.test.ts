@@ -24,6 +24,8 @@ const CREDENTIAL_MUTATION = /(issueToken|Secret|Login|^createApiClient$)/;
  */
 const NOT_A_QUERY = new Set([
   "ExhibitedWork.likeCount", "ExhibitedWork.viewCount", "LeaderboardRow.judgeCount", "LeaderboardRow.assignedJudgeCount", "EntryStat.count", "ScoreBucket.count",
+  // A rank explanation's figures come with the (weighted) leaderboard; a head's record count is stored with the head.
+  "ScoreContribution.judgeScoreCount", "ScoreLogHead.recordCount",
 ]);
 
 describe("field weights", () => {

@@ -2,17 +2,19 @@
 import path from "node:path";
 import { config } from "../../../lib/config";
 import { signMediaPath } from "./signed-url";
+import { S3Storage } from "./s3-storage";
 import { LocalDiskStorage, MediaStorage } from "./storage";
 
 const stores = new Map<string, MediaStorage>();
 
-/** The storage for the configured media root (one instance per root). An object-store driver would be chosen here. */
+/** The configured storage (one instance per configuration): the disk under the media root, or an S3 bucket. */
 export function mediaStorage(): MediaStorage {
-  const root = config().mediaRoot;
-  let store = stores.get(root);
+  const { mediaRoot, mediaStorage: settings } = config();
+  const identity = settings.driver === "disk" ? `disk:${mediaRoot}` : `s3:${settings.endpoint ?? "aws"}:${settings.bucket}:${settings.keyPrefix}`;
+  let store = stores.get(identity);
   if (!store) {
-    store = new LocalDiskStorage(root);
-    stores.set(root, store);
+    store = settings.driver === "disk" ? new LocalDiskStorage(mediaRoot) : new S3Storage({ ...settings, tempDir: uploadTempDir() });
+    stores.set(identity, store);
   }
   return store;
 }

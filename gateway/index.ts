@@ -10,6 +10,7 @@ import { SUPERGRAPH_PATH } from "../lib/paths";
 import { RunningService, startService, stopOnSignals } from "../lib/server";
 import { createGatewayContext, GatewayContext } from "./context";
 import { entriesProxy } from "./entries-proxy";
+import { uploadProxy } from "./upload-proxy";
 import { operationLimitsMiddleware } from "./limits/operation-limits.middleware";
 import { registerExplorer } from "./explorer/explorer.routes";
 import { SubgraphDataSource } from "./subgraph-data-source";
@@ -62,6 +63,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       const proxy = entriesProxy(urls.entries);
       app.get("/media/*path", (request, response) => void proxy(request, response));
       app.get("/exports/*path", (request, response) => void proxy(request, response));
+      app.put("/uploads/*path", uploadProxy(urls.entries));
       registerExplorer(app);
     },
     ready: async () => {

@@ -3,6 +3,7 @@ import type { SubgraphName } from "../lib/config";
 import { EntriesInitial1764288000000 } from "./entries/1764288000000-entries-initial";
 import { EntriesMediaRules1764300000000 } from "./entries/1764300000000-entries-media-rules";
 import { EntriesOutbox1764400000000 } from "./entries/1764400000000-entries-outbox";
+import { EntriesMediaUploads1764650000000 } from "./entries/1764650000000-entries-media-uploads";
 import { JudgingInitial1764460800000 } from "./judging/1764460800000-judging-initial";
 import { ExhibitionsInitial1764374400000 } from "./exhibitions/1764374400000-exhibitions-initial";
 import { ExhibitionsOutbox1764400000000 } from "./exhibitions/1764400000000-exhibitions-outbox";
@@ -11,7 +12,7 @@ import { VenuesPartnerIntegration1764400000000 } from "./venues/1764400000000-ve
 
 export const migrationsBySubgraph: Record<SubgraphName, Function[]> = {
   venues: [VenuesInitial1764288000000, VenuesPartnerIntegration1764400000000],
-  entries: [EntriesInitial1764288000000, EntriesMediaRules1764300000000, EntriesOutbox1764400000000],
+  entries: [EntriesInitial1764288000000, EntriesMediaRules1764300000000, EntriesOutbox1764400000000, EntriesMediaUploads1764650000000],
   judging: [JudgingInitial1764460800000],
   exhibitions: [ExhibitionsInitial1764374400000, ExhibitionsOutbox1764400000000],
 };

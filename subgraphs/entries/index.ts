@@ -13,6 +13,8 @@ import { Entrant, Entry, EntryGrant, MicroVideo, Photo } from "./entry/entry.ent
 import { EntryResolver } from "./entry/entry.resolver";
 import { EntryMediaResolver, MicroVideoResolver, PhotoResolver } from "./entry/entry-media.resolver";
 import { serveMedia } from "./media/media-route";
+import { MediaUploadResolver } from "./media-upload/media-upload.resolver";
+import { uploadPartRoute } from "./media-upload/upload-part.route";
 import { dispatchEntryEvents } from "./entry/entry-events";
 import { startOutboxDispatcher } from "../../lib/outbox";
 import { exportEntriesRoute } from "./entry/entry-export.route";
@@ -26,7 +28,7 @@ export const entriesSubgraph: SubgraphDefinition<EntriesContext> = {
   migrations: migrationsBySubgraph.entries,
   buildSchema: () =>
     buildTypeGraphqlSubgraph({
-      resolvers: [CompetitionResolver, ThemeResolver, EntryResolver, EntryMediaResolver, PhotoResolver, MicroVideoResolver, EntryFactResolver, VenueEntriesResolver, EntryGrantResolver],
+      resolvers: [CompetitionResolver, ThemeResolver, EntryResolver, EntryMediaResolver, PhotoResolver, MicroVideoResolver, EntryFactResolver, VenueEntriesResolver, EntryGrantResolver, MediaUploadResolver],
       referenceResolvers: entriesReferenceResolvers,
     }),
   createContext: createEntriesContext,
@@ -36,6 +38,7 @@ export const entriesSubgraph: SubgraphDefinition<EntriesContext> = {
   routes: (app, dataSource) => {
     app.get("/media/*path", (request, response, next) => serveMedia(request, response).catch(next));
     app.get("/exports/entries.csv", exportEntriesRoute(() => dataSource));
+    app.put("/uploads/:uploadId/parts/:partNumber", (request, response, next) => uploadPartRoute(() => dataSource)(request, response).catch(next));
   },
 };
 

@@ -35,3 +35,16 @@ export function signedMediaUrl(key: string, now = Date.now()): string {
   const expiresAt = new Date((Math.floor(now / DAY) + 2) * DAY);
   return `${config().publicUrl}/media/${key}${signMediaPath(key, "media", expiresAt, config().mediaUrlSecret)}`;
 }
+
+/**
+ * The signed URL one part of a resumable upload is PUT to, on the public URL (the gateway forwards /uploads to
+ * this service). It names the upload and the part, so it grants nothing else, and expires with the upload.
+ */
+export function signedUploadPartUrl(uploadId: string, partNumber: number, expiresAt: Date): string {
+  return `${config().publicUrl}/uploads/${uploadId}/parts/${partNumber}${signMediaPath(uploadPartSubject(uploadId, partNumber), "upload-part", expiresAt, config().mediaUrlSecret)}`;
+}
+
+/** What a part URL's signature covers. */
+export function uploadPartSubject(uploadId: string, partNumber: number): string {
+  return `uploads/${uploadId}/parts/${partNumber}`;
+}

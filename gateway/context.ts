@@ -2,6 +2,7 @@
 import type { Request } from "express";
 import { Viewer } from "../lib/auth";
 import { requestContextFrom } from "../lib/context";
+import { AdmissionState, admissionOf } from "./admission/admission.middleware";
 
 export interface GatewayContext {
   viewer: Viewer | undefined;
@@ -10,6 +11,8 @@ export interface GatewayContext {
   acceptLanguage: string | undefined;
   clientIp: string | undefined;
   visitorId: string | undefined;
+  /** The caller's budget and the operation's cost, as admission charged them. */
+  admission?: AdmissionState;
 }
 
 /** Verifies the token at the edge so a bad one costs no subgraph request. */
@@ -23,5 +26,6 @@ export function createGatewayContext(request: Request): GatewayContext {
     acceptLanguage: typeof acceptLanguage === "string" ? acceptLanguage.slice(0, 200) : undefined,
     clientIp,
     visitorId,
+    admission: admissionOf(request),
   };
 }

@@ -14,25 +14,42 @@ import { uploadProxy } from "./upload-proxy";
 import { operationLimitsMiddleware } from "./limits/operation-limits.middleware";
 import { registerExplorer } from "./explorer/explorer.routes";
 import { SubgraphDataSource } from "./subgraph-data-source";
-import { createRateLimitStore, enforceRateLimit } from "./rate-limit";
+import { createRateLimitStore } from "./rate-limit";
+import { chargeOperationCost, createAdmission } from "./admission/admission.middleware";
+import { admissionPlugin } from "./admission/admission.plugin";
+import { EXPORT_POINTS, MEDIA_POINTS } from "./limits/field-weights";
 import { usageClientId, usagePlugin, UsageRecorder } from "./usage";
 import { pollRevokedClients } from "../lib/revocation-client";
+import { RegisteredOperationsCache } from "./persisted-operations/registered-operations.cache";
+import { persistedOperationsMiddleware } from "./persisted-operations/persisted-operations.middleware";
+import { deprecatedFieldUsagePlugin } from "./persisted-operations/deprecated-field-usage.plugin";
+import { publicJwks } from "../lib/auth";
 
 export interface GatewayOptions {
   port: number;
   /** Where each subgraph answers; defaults to the configured URLs. */
   subgraphUrls?: Record<SubgraphName, string>;
+  /** The supergraph to serve; defaults to the checked-in schema/supergraph.graphql (tests serve variants of it). */
+  supergraphSdl?: string;
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningService> {
   const urls = options.subgraphUrls ?? config().subgraphUrls;
   const gateway = new ApolloGateway({
-    supergraphSdl: fs.readFileSync(SUPERGRAPH_PATH, "utf8"),
+    supergraphSdl: options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, "utf8"),
     buildService: ({ name }) => new SubgraphDataSource({ name, url: urls[name as SubgraphName], timeoutMs: config().subgraphTimeoutMs }),
   });
   const rateLimits = createRateLimitStore();
   const usage = new UsageRecorder(config().usageFlushMilliseconds);
   const revocations = pollRevokedClients("gateway");
+  const registeredOperations = new RegisteredOperationsCache(config().registeredOperations);
+  void registeredOperations.refresh();
+  // Admission comes first on every route that does work: budget, token, uploads, capacity shares.
+  const admission = createAdmission({
+    rateLimits,
+    onRateLimited: (viewer) => usage.record(usageClientId(viewer), { rateLimited: true }),
+    points: (request) => (request.path.startsWith("/exports/") ? EXPORT_POINTS : request.path.startsWith("/media/") ? MEDIA_POINTS : 1),
+  });
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
     apiSchema = loaded;
@@ -40,31 +57,32 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   return startService<GatewayContext>({
     name: "gateway",
     port: options.port,
-    apollo: { gateway, plugins: [usagePlugin(usage)] },
-    context: async (request) => {
-      const context = createGatewayContext(request);
-      try {
-        await enforceRateLimit(rateLimits, context.viewer, context.clientIp);
-      } catch (error) {
-        usage.record(usageClientId(context.viewer), { rateLimited: true });
-        throw error;
-      }
-      return context;
-    },
+    apollo: { gateway, plugins: [usagePlugin(usage), deprecatedFieldUsagePlugin(usage), admissionPlugin()] },
+    // The rate budget was charged by admission, before the body was read.
+    context: async (request) => createGatewayContext(request),
     onStop: async () => {
       revocations.stop();
+      registeredOperations.stop();
       await usage.stop();
       await rateLimits.close();
     },
     // Multipart uploads are parsed here (files buffered on disk, not in memory) and streamed on by SubgraphDataSource.
-    beforeOperation: [operationLimitsMiddleware(config().operationLimits, () => apiSchema)],
+    beforeOperation: [
+      persistedOperationsMiddleware(registeredOperations),
+      operationLimitsMiddleware(config().operationLimits, () => apiSchema, (request, response, cost) => chargeOperationCost(rateLimits, request, response, cost)),
+    ],
+    admission: admission.handlers,
     before: [multipartRequests()],
     routes: (app) => {
       const proxy = entriesProxy(urls.entries);
-      app.get("/media/*path", (request, response) => void proxy(request, response));
-      app.get("/exports/*path", (request, response) => void proxy(request, response));
-      app.put("/uploads/*path", uploadProxy(urls.entries));
+      // The path check is the cheapest refusal, so it comes before admission.
+      app.get("/media/*path", proxy.checkPath, ...admission.handlers, (request, response) => void proxy(request, response));
+      app.get("/exports/*path", proxy.checkPath, ...admission.handlers, (request, response) => void proxy(request, response));
+      // Parts of resumable uploads: admitted like the other media routes, before their bytes are read.
+      app.put("/uploads/*path", ...admission.handlers, uploadProxy(urls.entries));
       registerExplorer(app);
+      // The public keys of the token signing key, to verify signed documents such as published score-log heads.
+      app.get("/.well-known/jwks.json", (_request, response) => void response.json(publicJwks()));
     },
     ready: async () => {
       const checks = await Promise.all(

@@ -1,21 +1,37 @@
-// Per-client rate limits at the gateway: a token bucket per client (per address for the public), refilled at
-// RATE_LIMIT_PER_SECOND up to RATE_LIMIT_BURST, or the client's own limit carried in its token. Buckets live in
+// Per-client rate budgets at the gateway: a token bucket per client (per address group for the public: an IPv4
+// address, an IPv6 /64), refilled at RATE_LIMIT_PER_SECOND points up to RATE_LIMIT_BURST, or the client's own limit
+// carried in its token. A request is charged points by its estimated cost (gateway/admission). Buckets live in
 // memory, or in Redis when REDIS_URL is set so several gateways share them.
 import Redis from "ioredis";
 import type { Viewer } from "../lib/auth";
 import { config } from "../lib/config";
 import { codedError, ErrorCode } from "../lib/errors";
 import { logger } from "../lib/logger";
+import { addressGroup } from "../lib/network-address";
 
 export interface Decision {
   allowed: boolean;
-  /** Seconds until a request would be allowed again (when refused). */
+  /** Seconds until the points asked for would be available (when refused). */
   retryAfterSeconds: number;
+  /** Whole points left in the bucket after this decision. */
+  remaining: number;
+  /** Seconds until the bucket is full again. */
+  resetSeconds: number;
 }
 
 export interface RateLimitStore {
-  take(key: string, perSecond: number, burst: number): Promise<Decision>;
+  /** Takes `points` from the bucket if it holds them all; otherwise takes nothing. */
+  take(key: string, perSecond: number, burst: number, points?: number): Promise<Decision>;
   close(): Promise<void>;
+}
+
+function decision(allowed: boolean, tokens: number, perSecond: number, burst: number, points: number): Decision {
+  return {
+    allowed,
+    retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((Math.min(points, burst) - tokens) / perSecond)),
+    remaining: Math.max(0, Math.floor(tokens)),
+    resetSeconds: Math.max(0, Math.ceil((burst - tokens) / perSecond)),
+  };
 }
 
 /** One process's buckets; idle ones are forgotten so memory stays bounded. */
@@ -27,17 +43,15 @@ export class MemoryRateLimitStore implements RateLimitStore {
     this.sweeper.unref();
   }
 
-  async take(key: string, perSecond: number, burst: number): Promise<Decision> {
+  async take(key: string, perSecond: number, burst: number, points = 1): Promise<Decision> {
     const now = Date.now();
     const bucket = this.buckets.get(key) ?? { tokens: burst, at: now };
     bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
     bucket.at = now;
     this.buckets.set(key, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return { allowed: true, retryAfterSeconds: 0 };
-    }
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond)) };
+    const allowed = bucket.tokens >= points;
+    if (allowed) bucket.tokens -= points;
+    return decision(allowed, bucket.tokens, perSecond, burst, points);
   }
 
   private sweep(): void {
@@ -56,13 +70,14 @@ local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
+local points = tonumber(ARGV[3])
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens = tonumber(state[1]) or burst
 local at = tonumber(state[2]) or now
 tokens = math.min(burst, tokens + (now - at) / 1000 * rate)
 local allowed = 0
-if tokens >= 1 then
-  tokens = tokens - 1
+if tokens >= points then
+  tokens = tokens - points
   allowed = 1
 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
@@ -80,18 +95,19 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.redis.defineCommand("takeToken", { numberOfKeys: 1, lua: TAKE_SCRIPT });
   }
 
-  async take(key: string, perSecond: number, burst: number): Promise<Decision> {
+  async take(key: string, perSecond: number, burst: number, points = 1): Promise<Decision> {
     try {
       const [allowed, tokens] = (await (this.redis as unknown as { takeToken: (...args: unknown[]) => Promise<[number, string]> }).takeToken(
         `ratelimit:${key}`,
         perSecond,
         burst,
+        points,
       )) as [number, string];
-      return allowed === 1 ? { allowed: true, retryAfterSeconds: 0 } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - Number(tokens)) / perSecond)) };
+      return decision(allowed === 1, Number(tokens), perSecond, burst, points);
     } catch (error) {
       // Redis down: serve rather than lock every partner out; the outage is logged.
       logger.warn("rate limit store unavailable; request allowed", { error });
-      return { allowed: true, retryAfterSeconds: 0 };
+      return { allowed: true, retryAfterSeconds: 0, remaining: burst, resetSeconds: 0 };
     }
   }
 
@@ -105,20 +121,23 @@ export function createRateLimitStore(): RateLimitStore {
   return url ? new RedisRateLimitStore(url) : new MemoryRateLimitStore();
 }
 
-/** The bucket a request counts against: the API client, else the token's subject, else the caller's address. */
+/** The bucket a request counts against: the API client, else the token's subject, else the caller's address group. */
 export function rateLimitKey(viewer: Viewer | undefined, clientIp: string | undefined): string {
   if (viewer) return viewer.clientId ? `client:${viewer.clientId}` : `subject:${viewer.subject}`;
-  return `ip:${clientIp ?? "unknown"}`;
+  return `ip:${addressGroup(clientIp, config().ipv6PrefixLength)}`;
 }
 
-/** Takes one request from the caller's bucket, or throws RATE_LIMITED (HTTP 429 with Retry-After). */
-export async function enforceRateLimit(store: RateLimitStore, viewer: Viewer | undefined, clientIp: string | undefined): Promise<void> {
+/** The caller's budget: its own (carried in its token) or the default. */
+export function ratePolicyOf(viewer: Viewer | undefined): { perSecond: number; burst: number } {
   const { perSecond, burst } = viewer?.rateLimit ?? config().rateLimit;
-  const decision = await store.take(rateLimitKey(viewer, clientIp), perSecond, burst);
-  if (!decision.allowed) {
-    throw codedError(ErrorCode.RATE_LIMITED, `Too many requests: the limit is ${perSecond} per second (bursts of ${burst}). Retry after ${decision.retryAfterSeconds} s.`, {
-      retryAfterSeconds: decision.retryAfterSeconds,
-      http: { status: 429, headers: new Map([["retry-after", String(decision.retryAfterSeconds)]]) },
-    });
-  }
+  return { perSecond, burst };
+}
+
+/** The RATE_LIMITED error a refused request gets (HTTP 429 with Retry-After). */
+export function rateLimited(policy: { perSecond: number; burst: number }, retryAfterSeconds: number) {
+  return codedError(
+    ErrorCode.RATE_LIMITED,
+    `Too many requests: your budget is ${policy.perSecond} points per second (bursts of ${policy.burst}); each request costs 1 point plus 1 per ${config().admission.costPerPoint} of estimated cost. Retry after ${retryAfterSeconds} s.`,
+    { retryAfterSeconds },
+  );
 }

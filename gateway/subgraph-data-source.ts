@@ -3,7 +3,7 @@
 import { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { VISITOR_ID_HEADER } from "../lib/context";
-import { REQUEST_ID_HEADER } from "../lib/request-context";
+import { currentRequestScope, REQUEST_ID_HEADER } from "../lib/request-context";
 import type { GatewayContext } from "./context";
 import { badInput, codedError, ErrorCode } from "../lib/errors";
 import { FoundUpload, findUploads, multipartBody, postMultipart } from "./upload-forwarding";
@@ -11,6 +11,9 @@ import { subgraphSecretHeaders } from "../lib/subgraph-secret";
 import { subgraphFailure } from "./subgraph-failure";
 import { subgraphFetch } from "./subgraph-fetcher";
 import { withDistinctRepresentations } from "./dedupe-representations";
+import { SpanKind } from "@opentelemetry/api";
+import { metrics } from "../lib/metrics";
+import { traceHeaders, withSpan } from "../lib/telemetry";
 
 /** The headers every subgraph request carries. Each subgraph verifies the token again. */
 function forwardedHeaders(context: Partial<GatewayContext>): Record<string, string> {
@@ -21,6 +24,8 @@ function forwardedHeaders(context: Partial<GatewayContext>): Record<string, stri
   // The subgraphs trust X-Forwarded-For from the gateway only (TRUST_PROXY), for per-address limits.
   if (context.clientIp) headers["x-forwarded-for"] = context.clientIp;
   if (context.visitorId) headers[VISITOR_ID_HEADER] = context.visitorId;
+  // W3C traceparent of the current fetch span, so the subgraph's spans join the gateway's trace.
+  Object.assign(headers, traceHeaders());
   return headers;
 }
 
@@ -52,10 +57,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     super({ url: options.url, fetcher: subgraphFetch as unknown as RemoteGraphQLDataSource["fetcher"] });
     this.name = options.name;
     this.timeoutMs = options.timeoutMs;
-    // subgraphFetch keeps connections alive and aborts the call on the signal.
+    // subgraphFetch keeps connections alive and aborts the call on the signal: at the deadline, or as soon as the
+    // caller has gone (the subgraph then drops the work if it has not started it).
     const fetcher = this.fetcher;
-    this.fetcher = ((url: string, init: Record<string, unknown>) =>
-      fetcher(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) })) as unknown as typeof this.fetcher;
+    this.fetcher = ((url: string, init: Record<string, unknown>) => {
+      const callerGone = currentRequestScope()?.signal;
+      const deadline = AbortSignal.timeout(this.timeoutMs);
+      return fetcher(url, { ...init, signal: callerGone ? AbortSignal.any([deadline, callerGone]) : deadline });
+    }) as unknown as typeof this.fetcher;
   }
 
   /** Network failures, timeouts and non-2xx answers become coded errors without the subgraph's name, URL or body. */
@@ -67,7 +76,20 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     for (const [name, value] of Object.entries(forwardedHeaders(context))) request.http!.headers.set(name, value);
   }
 
+  /** Times every subgraph call (metrics) in a CLIENT span whose context travels in the request's traceparent. */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const done = metrics.subgraphFetchDuration.startTimer({ subgraph: this.name });
+    try {
+      const response = await withSpan(`subgraph ${this.name}`, { kind: SpanKind.CLIENT, attributes: { "image_china.subgraph": this.name } }, () => this.processUntimed(options));
+      done({ outcome: response.errors?.length ? "errors" : "ok" });
+      return response;
+    } catch (error) {
+      done({ outcome: "failed" });
+      throw error;
+    }
+  }
+
+  private async processUntimed(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     // Only a multipart request can carry files: other requests skip the walk through every variable (representations).
     const incoming = "incomingRequestContext" in options ? options.incomingRequestContext.request.http : undefined;
     const uploads = !incoming || incoming.headers.get("content-type")?.startsWith("multipart/") ? findUploads(options.request.variables) : [];

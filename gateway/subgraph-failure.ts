@@ -25,6 +25,13 @@ function unavailable(subgraph: FailedSubgraph, why: string): GraphQLError {
   });
 }
 
+/** A subgraph shed the call for overload: the whole answer becomes a 503 (admission.plugin), never partial data. */
+function overloaded(subgraph: FailedSubgraph, retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError("The service is at capacity; retry shortly.", {
+    extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, reason: "OVERLOADED", retryAfterSeconds, ...(subgraph.requestId ? { requestId: subgraph.requestId } : {}) },
+  });
+}
+
 function isTimeout(error: { name?: string; type?: string; code?: string; message?: string }): boolean {
   return error.name === "AbortError" || error.name === "TimeoutError" || error.type === "aborted" || /timed out/i.test(error.message ?? "");
 }
@@ -39,8 +46,12 @@ export function subgraphFailure(error: Error, subgraph: FailedSubgraph): Error {
   const http = error instanceof GraphQLError ? (error.extensions?.response as HttpFailure | undefined) : undefined;
   const log = (message: string) => logger.warn(message, { subgraph: subgraph.name, url: subgraph.url, error, status: http?.status, body: http?.body });
   if (http) {
-    const first = (http.body as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | undefined)?.errors?.[0];
+    const first = (http.body as { errors?: { message?: unknown; extensions?: { code?: unknown; reason?: unknown; retryAfterSeconds?: unknown } }[] } | undefined)?.errors?.[0];
     const code = first?.extensions?.code;
+    if (http.status === 503 && first?.extensions?.reason === "OVERLOADED") {
+      log("subgraph shed the call for overload");
+      return overloaded(subgraph, Number(first.extensions.retryAfterSeconds) || 1);
+    }
     if (typeof code === "string" && PASSED_CODES.has(code) && typeof first?.message === "string" && (http.status ?? 500) < 500) {
       return new GraphQLError(first.message, { extensions: { code } });
     }

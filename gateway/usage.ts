@@ -15,6 +15,8 @@ const MAX_ROWS = 50_000;
 
 export class UsageRecorder {
   private rows = new Map<string, Counts>();
+  /** client, minute and deprecated coordinate → operations that used it. */
+  private deprecatedRows = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(flushMilliseconds = 10_000) {
@@ -37,6 +39,7 @@ export class UsageRecorder {
   }
 
   async flush(): Promise<void> {
+    await this.flushDeprecatedFields();
     if (this.rows.size === 0) return;
     const batch = this.rows;
     this.rows = new Map();
@@ -55,6 +58,42 @@ export class UsageRecorder {
           current.errors += value.errors;
           current.rateLimited += value.rateLimited;
         } else if (this.rows.size < MAX_ROWS) this.rows.set(key, value);
+      }
+    }
+  }
+
+  /** Deprecated schema coordinates one operation of the client used (counted per client, minute and coordinate). */
+  recordDeprecatedFields(clientId: string, coordinates: readonly string[]): void {
+    const minute = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
+    for (const coordinate of coordinates) {
+      const key = `${clientId}\u0000${minute}\u0000${coordinate}`;
+      const count = this.deprecatedRows.get(key);
+      if (count !== undefined) this.deprecatedRows.set(key, count + 1);
+      else if (this.deprecatedRows.size < MAX_ROWS) this.deprecatedRows.set(key, 1);
+    }
+  }
+
+  private async flushDeprecatedFields(): Promise<void> {
+    if (this.deprecatedRows.size === 0) return;
+    const batch = this.deprecatedRows;
+    this.deprecatedRows = new Map();
+    const counts = [...batch].map(([key, requests]) => {
+      const [clientId, minute, coordinate] = key.split("\u0000");
+      return { clientId, minute, coordinate, requests };
+    });
+    try {
+      // The venues subgraph takes at most 10000 rows per call.
+      for (let start = 0; start < counts.length; start += 5000) {
+        const chunk = counts.slice(start, start + 5000);
+        await callSubgraph("gateway", "venues", `mutation($counts: [DeprecatedFieldUsageInput!]!) { recordDeprecatedFieldUsage(counts: $counts) }`, { counts: chunk });
+        for (const row of chunk) batch.delete(`${row.clientId}\u0000${row.minute}\u0000${row.coordinate}`);
+      }
+    } catch (error) {
+      logger.warn("could not report deprecated-field usage; keeping what was not reported for the next flush", { error });
+      for (const [key, requests] of batch) {
+        const current = this.deprecatedRows.get(key);
+        if (current !== undefined) this.deprecatedRows.set(key, current + requests);
+        else if (this.deprecatedRows.size < MAX_ROWS) this.deprecatedRows.set(key, requests);
       }
     }
   }

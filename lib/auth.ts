@@ -1,4 +1,5 @@
 // Signs and verifies the API's JWTs and turns a verified token into the caller (Viewer) every service scopes by.
+import { createPublicKey } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { config } from "./config";
 import { GraphQLError } from "graphql";
@@ -116,6 +117,45 @@ export function viewerFromAuthorization(header: string | undefined): Viewer | un
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
   if (!match) throw unauthenticated("The Authorization header must be `Bearer <token>`.");
   return verifyToken(match[1]);
+}
+
+/**
+ * Signs a document (not a bearer token: no audience, expiry, subject or role, so verifyToken refuses it) as a
+ * compact JWS with the token signing key. With JWT_PRIVATE_KEY (RS256/ES256, header kid) anyone can verify it
+ * with the public key from publicJwks(); with only the HS256 secret (development) just this API can.
+ */
+export function signDocument(payload: Record<string, unknown>): string {
+  const { secret, signingKey, issuer } = config().jwt;
+  const options = { issuer, noTimestamp: true };
+  return signingKey
+    ? jwt.sign(payload, signingKey.key, { ...options, algorithm: signingKey.algorithm, keyid: signingKey.kid })
+    : jwt.sign(payload, secret!, { ...options, algorithm: "HS256" });
+}
+
+/** The claims of a document signed by signDocument, or undefined when its signature or issuer does not verify. */
+export function verifyDocument(jws: string): Record<string, unknown> | undefined {
+  const { secret, verificationKeys, issuer } = config().jwt;
+  try {
+    const kid = jwt.decode(jws, { complete: true })?.header.kid;
+    const key = kid === undefined ? undefined : verificationKeys.get(kid);
+    if (kid !== undefined && !key) return undefined;
+    if (kid === undefined && !secret) return undefined;
+    const claims = key ? jwt.verify(jws, key.key, { algorithms: [key.algorithm], issuer }) : jwt.verify(jws, secret!, { algorithms: ["HS256"], issuer });
+    return typeof claims === "string" ? undefined : claims;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The public keys that verify this API's signatures, as a JSON Web Key Set (RFC 7517); empty with only an HS256 secret. */
+export function publicJwks(): { keys: Record<string, unknown>[] } {
+  const keys = [...config().jwt.verificationKeys.values()].map((key) => ({
+    ...(key.key.type === "public" ? key.key : createPublicKey(key.key)).export({ format: "jwk" }),
+    kid: key.kid,
+    alg: key.algorithm,
+    use: "sig",
+  }));
+  return { keys };
 }
 
 /** A short-lived organiser token a service uses to call another service's internal API. */

@@ -84,6 +84,68 @@ export interface Config {
   };
   /** How often the gateway reports per-client usage to the venues subgraph. */
   usageFlushMilliseconds: number;
+  /** The background job that makes micro-videos' streaming renditions (entries service). */
+  videoRenditions: {
+    /** How often an idle worker looks for a due job. */
+    pollMilliseconds: number;
+    /** Attempts before a video is reported FAILED. */
+    maxAttempts: number;
+    /** Delay before the second attempt; each further one doubles (at most an hour). */
+    retryBaseMilliseconds: number;
+    /** One ffmpeg run is killed after this long. */
+    timeoutSeconds: number;
+  };
+  registeredOperations: {
+    /** Roles (and PUBLIC for callers without a token) refused operations they did not register, unless their client says otherwise. */
+    onlyRoles: ReadonlySet<RegisteredOperationsRole>;
+    /** How often each gateway asks the venues subgraph whether registered operations or settings changed. */
+    pollSeconds: number;
+  };
+  /** Port of the process's Prometheus listener (GET /metrics), cluster-internal; unset: /metrics only behind the subgraph secret. */
+  metricsPort: number | undefined;
+  /** OpenTelemetry traces, exported over OTLP/HTTP when an endpoint is set (the standard OTEL_* variables); off otherwise. */
+  telemetry: {
+    /** Where spans are sent (…/v1/traces); undefined: tracing is off and costs nothing. */
+    tracesEndpoint: string | undefined;
+    /** OTEL_SERVICE_NAME: the resource's service.name; default: the service's own name. */
+    serviceName: string | undefined;
+    /** OTEL_EXPORTER_OTLP_(TRACES_)HEADERS: extra headers for the OTLP endpoint (e.g. an API key), key=value,key=value. */
+    headers: Record<string, string>;
+  };
+  /** Public budgets (rate limits, likes, views) count an IPv6 caller by this prefix: one /64 is one subscriber. */
+  ipv6PrefixLength: number;
+  /** Admission at the gateway and every service: concurrency shares with bounded queues, budgets charged by cost. */
+  admission: {
+    /** Requests with a valid token served at once by this process (partners, venues, judges, organisers). */
+    authenticatedConcurrency: number;
+    /** Requests without a token served at once by this process, all addresses together. */
+    publicConcurrency: number;
+    /** Requests that may wait for a slot, per share; past it they are shed with 503 and Retry-After. */
+    queueLength: number;
+    /** How long a request may wait in a queue before it is shed. */
+    queueTimeoutMs: number;
+    /** Estimated cost units one rate-budget point buys: a request is charged 1 + floor(cost / this). */
+    costPerPoint: number;
+    /** Uploads (multipart requests) one client may send at once. */
+    uploadsPerClient: number;
+    /** Bytes all uploads in flight may hold in temporary files at once, counted by their declared length. */
+    uploadTempBudgetBytes: number;
+  };
+  /** Connection bounds on every HTTP server. */
+  connections: {
+    /** A connection must deliver complete request headers this long after it is accepted (and per request). */
+    headersTimeoutMs: number;
+    /** An idle keep-alive connection is closed after this long. */
+    keepAliveTimeoutMs: number;
+    /** Requests one keep-alive connection may carry before it is closed. */
+    maxRequestsPerSocket: number;
+    /** Open connections per process; past it new ones are closed at once. */
+    maxTotal: number;
+    /** Open connections per address group (IPv6 by prefix); past it new ones are closed at once. */
+    maxPerAddress: number;
+  };
+  /** Failed issueToken calls allowed per client id and per address group in a window, before RATE_LIMITED. */
+  loginThrottle: { failuresPerClient: number; failuresPerAddress: number; windowSeconds: number };
   webhooks: {
     /** Allow webhook URLs on loopback, private or link-local addresses (and plain http to them). Development only. */
     allowPrivateTargets: boolean;
@@ -93,6 +155,14 @@ export interface Config {
     pollMilliseconds: number;
     /** First retry delay; each further one doubles, up to two hours. */
     retryBaseMilliseconds: number;
+    /** Absolute deadline of one delivery attempt (connect, send, response headers), however slowly the target trickles. */
+    attemptDeadlineMilliseconds: number;
+    /** Deliveries in flight at once, each to a different endpoint. */
+    concurrency: number;
+    /** Consecutive failed attempts after which an endpoint's circuit opens. */
+    circuitFailures: number;
+    /** How long an open circuit holds an endpoint's deliveries back before one trial attempt. */
+    circuitOpenMilliseconds: number;
   };
 }
 
@@ -110,6 +180,23 @@ export type MediaStorageConfig =
       /** Prepended to every key, so one bucket can serve several deployments. */
       keyPrefix: string;
     };
+
+/** A token's role, or PUBLIC for requests without a token. */
+export type RegisteredOperationsRole = "PUBLIC" | "ORGANIZER" | "PARTNER" | "VENUE" | "JUDGE";
+const REGISTERED_OPERATIONS_ROLES: readonly RegisteredOperationsRole[] = ["PUBLIC", "ORGANIZER", "PARTNER", "VENUE", "JUDGE"];
+
+/** A comma-separated list of roles; the production default refuses unregistered operations from the public and venues. */
+function readRegisteredOnlyRoles(env: Env, nodeEnv: Config["nodeEnv"]): Set<RegisteredOperationsRole> {
+  const raw = env.REGISTERED_OPERATIONS_ONLY_ROLES;
+  if (raw === undefined) return new Set(nodeEnv === "production" ? ["PUBLIC", "VENUE"] : []);
+  const roles = raw.split(",").map((role) => role.trim()).filter(Boolean);
+  for (const role of roles) {
+    if (!(REGISTERED_OPERATIONS_ROLES as readonly string[]).includes(role)) {
+      throw new ConfigError("REGISTERED_OPERATIONS_ONLY_ROLES", `must list roles among ${REGISTERED_OPERATIONS_ROLES.join(", ")}, got "${role}"`);
+    }
+  }
+  return new Set(roles as RegisteredOperationsRole[]);
+}
 
 export interface JwtKey {
   kid: string;
@@ -317,11 +404,49 @@ export function loadConfig(env: Env = process.env): Config {
       redisUrl: readUrl(env, "REDIS_URL", undefined, ["redis:", "rediss:"]),
     },
     usageFlushMilliseconds: readInt(env, "USAGE_FLUSH_MS", 10_000, 10, 600_000),
+    videoRenditions: {
+      pollMilliseconds: readInt(env, "VIDEO_RENDITION_POLL_MS", 2000, 10, 600_000),
+      maxAttempts: readInt(env, "VIDEO_RENDITION_MAX_ATTEMPTS", 3, 1, 20),
+      retryBaseMilliseconds: readInt(env, "VIDEO_RENDITION_RETRY_BASE_MS", 30_000, 10, 3_600_000),
+      timeoutSeconds: readInt(env, "VIDEO_RENDITION_TIMEOUT_SECONDS", 1800, 5, 86_400),
+    },
+    registeredOperations: {
+      onlyRoles: readRegisteredOnlyRoles(env, nodeEnv),
+      pollSeconds: readInt(env, "REGISTERED_OPERATIONS_POLL_SECONDS", 10, 1, 300),
+    },
+    metricsPort: env.METRICS_PORT ? readInt(env, "METRICS_PORT", 0, 0) : undefined,
+    telemetry: readTelemetry(env),
+    ipv6PrefixLength: readInt(env, "IPV6_PREFIX_LENGTH", 64, 16, 128),
+    admission: {
+      authenticatedConcurrency: readInt(env, "ADMISSION_AUTHENTICATED_CONCURRENCY", 32, 1, 10_000),
+      publicConcurrency: readInt(env, "ADMISSION_PUBLIC_CONCURRENCY", 8, 1, 10_000),
+      queueLength: readInt(env, "ADMISSION_QUEUE_LENGTH", 64, 0, 100_000),
+      queueTimeoutMs: readInt(env, "ADMISSION_QUEUE_TIMEOUT_MS", 2000, 1, 600_000),
+      costPerPoint: readInt(env, "RATE_LIMIT_COST_PER_POINT", 1000, 1, 10_000_000),
+      uploadsPerClient: readInt(env, "UPLOAD_MAX_CONCURRENT_PER_CLIENT", 4, 1, 1000),
+      uploadTempBudgetBytes: readInt(env, "UPLOAD_TEMP_BUDGET_BYTES", 4 * 1024 * 1024 * 1024, 1024, Number.MAX_SAFE_INTEGER),
+    },
+    connections: {
+      headersTimeoutMs: readInt(env, "HTTP_HEADERS_TIMEOUT_MS", 10_000, 100, 600_000),
+      keepAliveTimeoutMs: readInt(env, "HTTP_KEEP_ALIVE_TIMEOUT_MS", 15_000, 100, 600_000),
+      maxRequestsPerSocket: readInt(env, "HTTP_MAX_REQUESTS_PER_SOCKET", 1000, 0, 1_000_000),
+      maxTotal: readInt(env, "HTTP_MAX_CONNECTIONS", 4096, 1, 1_000_000),
+      maxPerAddress: readInt(env, "HTTP_MAX_CONNECTIONS_PER_ADDRESS", 256, 1, 1_000_000),
+    },
+    loginThrottle: {
+      failuresPerClient: readInt(env, "LOGIN_FAILURES_PER_CLIENT", 10, 1, 1_000_000),
+      failuresPerAddress: readInt(env, "LOGIN_FAILURES_PER_ADDRESS", 30, 1, 1_000_000),
+      windowSeconds: readInt(env, "LOGIN_FAILURE_WINDOW_SECONDS", 900, 1, 86_400),
+    },
     webhooks: {
       allowPrivateTargets: readBoolean(env, "WEBHOOK_ALLOW_PRIVATE_TARGETS", nodeEnv !== "production"),
       retryHours: readInt(env, "WEBHOOK_RETRY_HOURS", 26, 1, 24 * 14),
       pollMilliseconds: readInt(env, "WEBHOOK_POLL_MS", 1000, 10, 60_000),
       retryBaseMilliseconds: readInt(env, "WEBHOOK_RETRY_BASE_MS", 30_000, 10, 3_600_000),
+      attemptDeadlineMilliseconds: readInt(env, "WEBHOOK_ATTEMPT_DEADLINE_MS", 10_000, 100, 120_000),
+      concurrency: readInt(env, "WEBHOOK_CONCURRENCY", 16, 1, 1000),
+      circuitFailures: readInt(env, "WEBHOOK_CIRCUIT_FAILURES", 5, 1, 1000),
+      circuitOpenMilliseconds: readInt(env, "WEBHOOK_CIRCUIT_OPEN_MS", 60_000, 10, 86_400_000),
     },
   };
 }
@@ -346,6 +471,25 @@ function readMediaStorage(env: Env): MediaStorageConfig {
     forcePathStyle: readBoolean(env, "S3_FORCE_PATH_STYLE", endpoint !== undefined),
     keyPrefix,
   };
+}
+
+/** The standard OpenTelemetry variables: OTEL_SDK_DISABLED, OTEL_TRACES_EXPORTER, OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, OTEL_SERVICE_NAME. */
+function readTelemetry(env: Env): Config["telemetry"] {
+  const serviceName = env.OTEL_SERVICE_NAME || undefined;
+  const headers: Record<string, string> = {};
+  for (const pair of (env.OTEL_EXPORTER_OTLP_TRACES_HEADERS || env.OTEL_EXPORTER_OTLP_HEADERS || "").split(",").filter(Boolean)) {
+    const at = pair.indexOf("=");
+    if (at <= 0) throw new ConfigError("OTEL_EXPORTER_OTLP_HEADERS", "must be key=value pairs separated by commas");
+    headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+  }
+  if (readBoolean(env, "OTEL_SDK_DISABLED", false) || env.OTEL_TRACES_EXPORTER === "none") return { tracesEndpoint: undefined, serviceName, headers };
+  if (env.OTEL_TRACES_EXPORTER && env.OTEL_TRACES_EXPORTER !== "otlp") throw new ConfigError("OTEL_TRACES_EXPORTER", `must be otlp or none, got "${env.OTEL_TRACES_EXPORTER}"`);
+  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL;
+  if (protocol && protocol !== "http/json") throw new ConfigError("OTEL_EXPORTER_OTLP_PROTOCOL", `must be http/json (the exporter this build ships), got "${protocol}"`);
+  // The signal-specific variable is the full URL; the general one is a base to which /v1/traces is added (the spec's rule).
+  const specific = readUrl(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", undefined, ["http:", "https:"]);
+  const base = readUrl(env, "OTEL_EXPORTER_OTLP_ENDPOINT", undefined, ["http:", "https:"]);
+  return { tracesEndpoint: specific ?? (base ? `${base.replace(/\/+$/, "")}/v1/traces` : undefined), serviceName, headers };
 }
 
 /** The media URL secret: given, or derived from the token secret or key so it needs no setting of its own. */

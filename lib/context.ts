@@ -39,11 +39,29 @@ export function parseAcceptLanguage(header: string | undefined): string[] {
     .slice(0, 10);
 }
 
+/** The outcome of verifying a request's token, kept so it is verified once however many steps ask (admission, limits, context). */
+const verifiedTokens = new WeakMap<IncomingRequest, { viewer: Viewer | undefined } | { error: unknown }>();
+
+/** The request's caller: its token verified once per request; a bad token throws UNAUTHENTICATED every time it is asked. */
+export function verifiedViewer(request: IncomingRequest): Viewer | undefined {
+  let outcome = verifiedTokens.get(request);
+  if (!outcome) {
+    const authorization = request.headers.authorization;
+    try {
+      outcome = { viewer: viewerFromAuthorization(typeof authorization === "string" ? authorization : undefined) };
+    } catch (error) {
+      outcome = { error };
+    }
+    verifiedTokens.set(request, outcome);
+  }
+  if ("error" in outcome) throw outcome.error;
+  return outcome.viewer;
+}
+
 /** Builds the request context from an HTTP request; a bad token is an UNAUTHENTICATED error, never the public. */
 export function requestContextFrom(request: IncomingRequest): RequestContext {
   const { headers } = request;
-  const authorization = headers.authorization;
-  const viewer = viewerFromAuthorization(typeof authorization === "string" ? authorization : undefined);
+  const viewer = verifiedViewer(request);
   const acceptLanguage = headers["accept-language"];
   return {
     viewer,
@@ -60,7 +78,11 @@ export function requireViewer(context: RequestContext): Viewer {
   return context.viewer;
 }
 
-/** The caller, when it holds one of `roles`; UNAUTHENTICATED without a token, FORBIDDEN with another role. */
+/**
+ * The caller, when it holds one of `roles`; UNAUTHENTICATED without a token, FORBIDDEN with another role.
+ * @deprecated In subgraphs, name the action in the subgraph's policy table and call `policy.assertCan(context, action)`
+ * (lib/policy.ts); tests/unit/role-gates.test.ts refuses role checks outside the visibility modules.
+ */
 export function requireRole(context: RequestContext, ...roles: Role[]): Viewer {
   const viewer = requireViewer(context);
   if (!roles.includes(viewer.role)) {
@@ -69,4 +91,5 @@ export function requireRole(context: RequestContext, ...roles: Role[]): Viewer {
   return viewer;
 }
 
+/** @deprecated Use the subgraph visibility module's predicates (they build on lib/policy.ts). */
 export const isOrganizer = (viewer: Viewer | undefined): boolean => viewer?.role === Role.ORGANIZER;

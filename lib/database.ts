@@ -1,8 +1,10 @@
 // One TypeORM DataSource per subgraph schema: creates the schema if missing and runs that subgraph's migrations.
+import { Client } from "pg";
 import { DataSource, DefaultNamingStrategy, QueryFailedError, EntitySchema, Logger as TypeOrmLogger, MixedList } from "typeorm";
 import { config } from "./config";
 import { logger } from "./logger";
 import { currentRequestScope } from "./request-context";
+import { metrics } from "./metrics";
 
 /** Every SQL statement this process has sent while serving requests, for the batching tests and the benchmark. */
 export const sqlStatementCounter = { total: 0 };
@@ -33,6 +35,7 @@ class CountingLogger implements TypeOrmLogger {
     if (scope) {
       scope.sqlStatements += 1;
       sqlStatementCounter.total += 1;
+      metrics.sqlStatements.inc({ service: scope.service });
       const tracked = trackedRequests.get(scope.requestId);
       if (tracked !== undefined) trackedRequests.set(scope.requestId, tracked + 1);
     }
@@ -103,13 +106,38 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   const dataSource = createDataSource(options);
   await dataSource.initialize();
   try {
-    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+    await withMigrationLock(options.url, options.schema, async () => {
+      try {
+        await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+      } catch (error) {
+        // Two services starting at once may race to create the same schema.
+        if (!/already exists/.test(String(error))) throw error;
+      }
+      await dataSource.runMigrations({ transaction: "each" });
+    });
   } catch (error) {
-    // Two services starting at once may race to create the same schema.
-    if (!/already exists/.test(String(error))) throw error;
+    await dataSource.destroy().catch(() => undefined);
+    throw error;
   }
-  await dataSource.runMigrations({ transaction: "each" });
   return dataSource;
+}
+
+/**
+ * Runs `migrate` while holding a PostgreSQL advisory lock named after the schema, so replicas (and the migrations Job)
+ * that start at once migrate one after the other: the later ones find the work done. TypeORM's runMigrations would
+ * otherwise race to create the migrations table and to apply the same migration twice. The lock is held on a
+ * connection of its own, outside the pool, so a pool of one connection still has it for the migrations.
+ */
+export async function withMigrationLock<T>(url: string, schema: string, migrate: () => Promise<T>): Promise<T> {
+  const lock = new Client({ connectionString: url, application_name: `image-china-${schema}-migrations` });
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock(hashtext($1))", [`image-china:migrations:${schema}`]);
+    return await migrate();
+  } finally {
+    // Closing the session releases the lock even if the unlock was never sent.
+    await lock.end().catch(() => undefined);
+  }
 }
 
 /** True when the database answers a trivial query. */

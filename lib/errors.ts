@@ -1,10 +1,12 @@
 // Coded GraphQL errors for every expected failure, and masking for everything else.
 import { GraphQLError, GraphQLFormattedError } from "graphql";
+import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { config } from "./config";
 import { isDatabaseUnavailable } from "./database-availability";
 import { logger } from "./logger";
 import { currentRequestScope } from "./request-context";
+import { operationValueMessage, variableValueMessage } from "./schema-hiding-messages";
 
 export const ErrorCode = {
   BAD_USER_INPUT: "BAD_USER_INPUT",
@@ -19,6 +21,8 @@ export const ErrorCode = {
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
   /** The operation is deeper, wider or costlier than the gateway's limits (extensions: limit, max, actual). */
   OPERATION_LIMIT_EXCEEDED: "OPERATION_LIMIT_EXCEEDED",
+  /** A registered-only client sent an operation's text that is not among its registered operations. */
+  OPERATION_NOT_REGISTERED: "OPERATION_NOT_REGISTERED",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -57,14 +61,44 @@ export function isExpectedCode(code: unknown): boolean {
  * Apollo's formatError: expected errors pass with their code (never a stack trace);
  * anything else is logged with the request id and reaches the client masked.
  */
+/**
+ * A refused request's message as production answers it: variable values and literals are judged in the caller's
+ * terms (lib/schema-hiding-messages.ts), and no "Did you mean …?" hints, which Apollo hides only at validation
+ * while variable coercion suggests enum values and fields at run time too.
+ */
+function withoutSchemaDetails(message: string, error: unknown): string {
+  const original = (error as { originalError?: unknown } | undefined)?.originalError;
+  const reason = original instanceof Error ? original.message : undefined;
+  const withoutHints = message.replace(/ ?Did you mean(.+?)\?$/s, "");
+  return variableValueMessage(message, reason) ?? operationValueMessage(withoutHints) ?? withoutHints;
+}
+
+/**
+ * A variable of the wrong shape gets one error per missing field; reworded, they are identical lines whose count
+ * would still tell how many required fields the input has. Identical errors are sent once.
+ */
+export const identicalErrorsOncePlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
+        const seen = new Set<string>();
+        response.body.singleResult.errors = response.body.singleResult.errors.filter((item) => {
+          const key = JSON.stringify([item.message, item.path, item.extensions?.code]);
+          return seen.has(key) ? false : (seen.add(key), true);
+        });
+      },
+    };
+  },
+};
+
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (isExpectedCode(code)) {
     // The gateway adds the subgraph's name (serviceName) and, for HTTP failures, its URL and body (response).
     const { stacktrace: _stacktrace, exception: _exception, serviceName: _serviceName, response: _response, ...extensions } =
       (formatted.extensions ?? {}) as Record<string, unknown>;
-    // Variable coercion errors suggest enum values at run time too, past Apollo's validation-only hiding.
-    const message = config().nodeEnv === "production" ? formatted.message.replace(/ ?Did you mean(.+?)\?$/, "") : formatted.message;
+    const message = config().nodeEnv === "production" ? withoutSchemaDetails(formatted.message, error) : formatted.message;
     return { ...formatted, message, extensions };
   }
   // Apollo's own refusals of a request (e.g. a persisted-query hash that does not match) carry a 4xx status but no code.

@@ -5,6 +5,7 @@ import { config, SubgraphName } from "./config";
 import { logger } from "./logger";
 import { subgraphSecretHeaders } from "./subgraph-secret";
 import { currentRequestScope, REQUEST_ID_HEADER } from "./request-context";
+import { traceHeaders } from "./telemetry";
 
 export class InternalCallError extends Error {}
 
@@ -20,6 +21,7 @@ export async function callSubgraph<T>(caller: string, target: SubgraphName, quer
         ...subgraphSecretHeaders(),
         authorization: `Bearer ${serviceToken(caller)}`,
         ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
+        ...traceHeaders(),
       },
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(15_000),

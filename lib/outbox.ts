@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from "typeorm";
 import { logger } from "./logger";
 import { callSubgraph } from "./internal-client";
 import { startWorker, Worker } from "./worker";
+import { currentTraceContext, storedTraceContext, withSpan } from "./telemetry";
 
 export type PartnerEventType = "entry.submitted" | "entry.withdrawn" | "entry.disqualified" | "awards.published" | "exhibition.published";
 
@@ -18,6 +19,8 @@ export interface OutboxEvent {
 export interface StoredOutboxEvent extends OutboxEvent {
   id: string;
   occurredAt: Date;
+  /** traceparent/tracestate of the request that recorded it (null when untraced). */
+  traceContext?: Record<string, string> | null;
 }
 
 /** SQL for a subgraph's migration: its outbox table. */
@@ -40,10 +43,13 @@ export function outboxTableSql(schema: string): string[] {
 
 /** Records an event inside the caller's transaction. */
 export async function recordEvent(manager: EntityManager, schema: string, event: OutboxEvent): Promise<void> {
-  await manager.query(`INSERT INTO ${schema}.outbox (type, organization_ids, payload) VALUES ($1, $2::uuid[], $3)`, [
+  // The trace context travels with the event (column added by each outbox's trace-context migration).
+  const traceContext = currentTraceContext();
+  await manager.query(`INSERT INTO ${schema}.outbox (type, organization_ids, payload, trace_context) VALUES ($1, $2::uuid[], $3, $4)`, [
     event.type,
     event.organizationIds,
     JSON.stringify(event.payload),
+    traceContext === null ? null : JSON.stringify(traceContext),
   ]);
 }
 
@@ -58,18 +64,22 @@ export function startOutboxDispatcher(
   pollMilliseconds = 1000,
 ): Worker {
   const runOnce = async (): Promise<number> => {
-    const rows: { id: string; type: PartnerEventType; organization_ids: string[]; payload: Record<string, unknown>; occurred_at: Date; attempts: number }[] =
+    const rows: { id: string; type: PartnerEventType; organization_ids: string[]; payload: Record<string, unknown>; occurred_at: Date; attempts: number; trace_context: Record<string, string> | null }[] =
       await dataSource.query(
         `UPDATE ${schema}.outbox SET next_attempt_at = now() + interval '60 seconds'
           WHERE id IN (SELECT id FROM ${schema}.outbox WHERE dispatched_at IS NULL AND next_attempt_at <= now()
                         ORDER BY occurred_at LIMIT 100 FOR UPDATE SKIP LOCKED)
-          RETURNING id, type, organization_ids, payload, occurred_at, attempts`,
+          RETURNING id, type, organization_ids, payload, occurred_at, attempts, trace_context`,
       ).then((result: unknown[]) => (Array.isArray(result[0]) ? result[0] : result) as never);
     if (rows.length === 0) return 0;
     rows.sort((a, b) => a.occurred_at.getTime() - b.occurred_at.getTime());
     const ids = rows.map((row) => row.id);
     try {
-      await handle(rows.map((row) => ({ id: row.id, type: row.type, organizationIds: row.organization_ids, payload: row.payload, occurredAt: row.occurred_at })));
+      // The dispatch continues the trace of the (first) request that recorded the batch, linked to every other one.
+      const traced = rows.map((row) => storedTraceContext(row.trace_context)).filter((context) => context !== undefined);
+      await withSpan(`${schema} outbox dispatch`, { parent: traced[0]?.parent, links: traced.map((context) => context.link), attributes: { "image_china.outbox.events": rows.length } }, () =>
+        handle(rows.map((row) => ({ id: row.id, type: row.type, organizationIds: row.organization_ids, payload: row.payload, occurredAt: row.occurred_at, traceContext: row.trace_context }))),
+      );
       await dataSource.query(`UPDATE ${schema}.outbox SET dispatched_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::uuid[])`, [ids]);
     } catch (error) {
       logger.warn("outbox dispatch failed; will retry", { schema, events: ids.length, error });

@@ -8,6 +8,8 @@ export interface RequestScope {
   service: string;
   /** SQL statements issued while serving this request, in this process. */
   sqlStatements: number;
+  /** Aborted when the caller goes away before the answer is complete (the work it started is cancelled downstream). */
+  signal?: AbortSignal;
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();

@@ -8,10 +8,13 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { GraphQLError } from "graphql";
 import { config } from "./config";
-import { formatError } from "./errors";
+import { formatError, identicalErrorsOncePlugin } from "./errors";
 import { logger } from "./logger";
 import { REQUEST_ID_HEADER, requestIdFrom, runInRequestScope } from "./request-context";
 import { subgraphSecretGuard } from "./subgraph-secret";
+import { metrics, metricsRoute, operationMetricsPlugin, startMetricsServer, uploadBytesMiddleware } from "./metrics";
+import { startTelemetry, stopTelemetry, traceRequests } from "./telemetry";
+import { boundConnections, boundedServerOptions } from "./connection-limits";
 
 export interface RunningService {
   name: string;
@@ -30,6 +33,8 @@ export interface ServiceOptions<TContext extends BaseContext> {
   context: (request: express.Request) => Promise<TContext>;
   /** True when the service can serve (its database answers). */
   ready: () => Promise<boolean>;
+  /** Admission: the first middleware on /graphql, before any body is read (budgets, shares, token check). */
+  admission?: RequestHandler[];
   /** Middleware that must run before the GraphQL handler (multipart uploads, limits). */
   before?: RequestHandler[];
   /** Middleware after the body is read, before Apollo parses the operation (the gateway's operation limits). */
@@ -57,14 +62,14 @@ export const graphqlRequestObserver: { onRequest?: (service: string, requestId: 
 export const graphqlRequestCounts: Record<string, number> = {};
 
 export async function startService<TContext extends BaseContext>(options: ServiceOptions<TContext>): Promise<RunningService> {
+  startTelemetry(options.name);
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config().trustProxy);
-  const httpServer = http.createServer(app);
-  // Slow clients must not hold sockets forever.
-  httpServer.headersTimeout = 20_000;
+  // Slow clients must not hold sockets forever: header deadline from accept, keep-alive limits, connection caps.
+  const httpServer = http.createServer(boundedServerOptions(), app);
   httpServer.requestTimeout = 10 * 60_000;
-  httpServer.keepAliveTimeout = 65_000;
+  boundConnections(httpServer);
 
   const apollo = new ApolloServer<TContext>({
     ...options.apollo,
@@ -83,7 +88,9 @@ export async function startService<TContext extends BaseContext>(options: Servic
       // No cache hints are used: the default cache-control plugin would only wrap every field resolver (a few % of CPU).
       ApolloServerPluginCacheControlDisabled(),
       ...(options.apollo.schema ? [ApolloServerPluginInlineTraceDisabled()] : []),
+      identicalErrorsOncePlugin,
       ...(options.apollo.plugins ?? []),
+      operationMetricsPlugin<TContext>(options.name, (context) => clientLabel((context as { viewer?: { clientId?: string; role?: string } }).viewer)),
     ],
   } as ApolloServerOptions<TContext>);
   await apollo.start();
@@ -94,6 +101,7 @@ export async function startService<TContext extends BaseContext>(options: Servic
     res.setHeader(REQUEST_ID_HEADER, requestId);
     runInRequestScope(requestId, options.name, next);
   });
+  app.use(traceRequests(options.name));
   app.get("/health", (_req, res) => {
     res.json({ status: "ok", service: options.name });
   });
@@ -101,23 +109,20 @@ export async function startService<TContext extends BaseContext>(options: Servic
     const ready = await options.ready();
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", service: options.name });
   });
-  if (config().benchMetrics) {
-    app.get("/metrics", (_req, res) => {
-      // Required here: the gateway has no database and should not load TypeORM for a counter.
-      const { sqlStatementCounter } = require("./database") as typeof import("./database");
-      const cpu = process.cpuUsage();
-      res.json({ service: options.name, graphqlRequests: graphqlRequestCounts[options.name] ?? 0, sqlStatements: sqlStatementCounter.total, cpuUserMicros: cpu.user, cpuSystemMicros: cpu.system, rssBytes: process.memoryUsage.rss() });
-    });
-  }
+  // Prometheus metrics: behind the subgraph secret here (open only with BENCH_METRICS for the benchmark), or on METRICS_PORT.
+  app.get("/metrics", metricsRoute);
   if (options.requireSubgraphSecret) app.use(subgraphSecretGuard());
   options.routes?.(app);
   app.use("/graphql", (req, _res, next) => {
     graphqlRequestCounts[options.name] = (graphqlRequestCounts[options.name] ?? 0) + 1;
+    metrics.httpGraphqlRequests.inc({ service: options.name });
     graphqlRequestObserver.onRequest?.(options.name, String(req.headers[REQUEST_ID_HEADER]));
     next();
   });
   app.use(
     "/graphql",
+    ...(options.admission ?? []),
+    uploadBytesMiddleware(options.name),
     ...(options.before ?? []),
     express.json({ limit: options.jsonLimit ?? "1mb" }),
     ...(options.beforeOperation ?? []),
@@ -148,6 +153,7 @@ export async function startService<TContext extends BaseContext>(options: Servic
     httpServer.once("error", reject);
     httpServer.listen(options.port, options.host ?? config().host, () => resolve());
   });
+  const metricsListener = await startMetricsServer();
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${options.host ?? config().host}:${port}/graphql`;
   logger.info("service listening", { service: options.name, url });
@@ -161,9 +167,15 @@ export async function startService<TContext extends BaseContext>(options: Servic
       (stopping ??= (async () => {
         await apollo.stop();
         await options.onStop?.();
+        await metricsListener?.release();
         logger.info("service stopped", { service: options.name });
       })()),
   };
+}
+
+/** The client label of request metrics: the API client, else the caller's role (user subjects would be unbounded). */
+function clientLabel(viewer: { clientId?: string; role?: string } | undefined): string {
+  return viewer?.clientId ?? (viewer?.role ? `role:${viewer.role}` : "anonymous");
 }
 
 /** Stops the given services on SIGTERM/SIGINT, finishing requests in flight, then exits. */
@@ -174,6 +186,7 @@ export function stopOnSignals(stop: () => Promise<void>): void {
     received = true;
     logger.info("shutting down", { signal });
     stop()
+      .then(() => stopTelemetry())
       .then(() => process.exit(0))
       .catch((error) => {
         logger.error("shutdown failed", { error });

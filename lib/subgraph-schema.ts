@@ -5,6 +5,7 @@ import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { buildSchema, createResolversMap, NonEmptyArray } from "type-graphql";
 import { DateTimeResolver } from "graphql-scalars";
+import { guardFreeText } from "./free-text-guard";
 
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@inaccessible", "@external", "@requires"])';
@@ -30,5 +31,5 @@ export async function buildTypeGraphqlSubgraph(options: SubgraphSchemaOptions): 
   for (const [typeName, typeResolvers] of Object.entries(options.referenceResolvers ?? {})) {
     resolvers[typeName] = { ...(resolvers[typeName] as object), ...(typeResolvers as object) } as never;
   }
-  return buildSubgraphSchema([{ typeDefs, resolvers }]);
+  return guardFreeText(buildSubgraphSchema([{ typeDefs, resolvers }]));
 }

@@ -8,7 +8,9 @@ import { databaseIsReady, openDatabase } from "./database";
 import { logger } from "./logger";
 import { RunningService, startService, stopOnSignals } from "./server";
 import { pollRevokedClients } from "./revocation-client";
+import { subgraphAdmission } from "./subgraph-admission";
 import type { Worker } from "./worker";
+import { watchDatabase } from "./metrics";
 
 export interface SubgraphDefinition<TContext extends RequestContext> {
   name: SubgraphName;
@@ -59,17 +61,20 @@ export async function startSubgraph<TContext extends RequestContext>(
     apollo: { schema },
     context: async (req) => definition.createContext(requestContextFrom(req), dataSource),
     ready: () => databaseIsReady(dataSource),
+    admission: subgraphAdmission(),
     before: definition.before?.(),
     routes: definition.routes && ((app) => definition.routes!(app, dataSource)),
     requireSubgraphSecret: true,
     onStop: async () => {
       for (const worker of workers) await worker.stop();
       revocations.stop();
+      unwatchDatabase();
       await dataSource.destroy();
     },
   });
   const workers = definition.background?.(dataSource) ?? [];
   const revocations = pollRevokedClients(definition.name);
+  const unwatchDatabase = watchDatabase(definition.name, dataSource);
   return { ...service, dataSource };
 }
 

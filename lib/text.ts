@@ -19,3 +19,29 @@ export function optionalText(value: string | null | undefined, argument: string,
   if (CONTROL.test(text)) throw badInput(`${argument} must not contain control characters.`, { argument });
   return text === "" ? null : text;
 }
+
+/**
+ * Characters no free text may hold: controls (Cc), invisible format characters (Cf: bidirectional overrides and
+ * isolates U+202A–202E and U+2066–2069, zero-width U+200B–200D, word joiner U+2060, byte-order mark U+FEFF, …),
+ * unpaired surrogates, and the Unicode line and paragraph separators. A name with a right-to-left override reads
+ * differently from what it holds in every list and export organisers use; zero-width characters make two names
+ * that look the same differ. Line feed, carriage return and tab are allowed only in multi-line fields.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+const LINE_BREAKS_AND_TABS = new Set(["\n", "\r", "\t"]);
+
+/** Input fields and arguments, by name, whose text may span several lines (descriptions, reasons, translated texts). */
+export const MULTILINE_TEXT_NAMES: ReadonlySet<string> = new Set(["description", "reason", "text"]);
+
+/** The first character of `text` that free text may not hold, as "U+202E at position 3" (1-based), or null. */
+export function forbiddenCharacterIn(text: string, multiline: boolean): string | null {
+  if (!INVISIBLE.test(text)) return null;
+  let position = 0;
+  for (const character of text) {
+    position += 1;
+    if (INVISIBLE.test(character) && !(multiline && LINE_BREAKS_AND_TABS.has(character))) {
+      return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")} at position ${position}`;
+    }
+  }
+  return null;
+}

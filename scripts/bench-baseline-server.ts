@@ -5,8 +5,8 @@
 import "reflect-metadata";
 import http from "node:http";
 import { Pool } from "pg";
-import { rankedEntries, rankingOrder } from "../subgraphs/judging/leaderboard/leaderboard.ranking";
-import { JudgingRound, RoundKind } from "../subgraphs/judging/round/round.entity";
+import { rankedRowsOf } from "../subgraphs/judging/leaderboard/leaderboard.store";
+import { JudgingRound } from "../subgraphs/judging/round/round.entity";
 
 export interface BaselineParameters {
   exhibitionSlug: string;
@@ -60,18 +60,23 @@ SELECT json_build_object('data', json_build_object('entry', json_build_object(
   'venue', json_build_object('code', venue.code, 'name', venue.name))))::text AS body
   FROM entries.entry entry JOIN venues.venue venue ON venue.id = entry.venue_id WHERE entry.id = $1`;
 
-/** Q4: the leaderboard of one theme, first 100, with each entry's title: the ranking computed from the scores, as the judging subgraph defines it. */
-function q4(round: JudgingRound): { sql: string; params: unknown[] } {
-  const ranked = rankedEntries(round);
+/**
+ * Q4: the leaderboard of one theme, first 100, with each entry's title. The ranking is the judging subgraph's
+ * (a pure function of the scores, leaderboard.ranking.ts), computed once at start as the subgraph keeps a closed
+ * round's; each request is then one statement that joins the page to the entries' titles.
+ */
+async function q4(pool: Pool, round: JudgingRound, theme: string): Promise<{ sql: string; params: unknown[] }> {
+  const rows = (await rankedRowsOf({ query: async (sql, params) => (await pool.query(sql, params)).rows }, round)).filter((row) => row.theme === theme);
+  const page = rows.slice(0, 100).map((row, index) => ({ ...row, rank: index + 1 }));
   return {
-    sql: `${ranked.sql}, scoped AS (
-        SELECT judged.*, (row_number() OVER (ORDER BY ${rankingOrder(round.kind)}))::int AS rank, (count(*) OVER ())::int AS total FROM judged WHERE theme = $6
-      ), page AS (SELECT * FROM scoped ORDER BY rank LIMIT 100)
-      SELECT json_build_object('data', json_build_object('leaderboard', json_build_object('totalCount', COALESCE((SELECT max(total) FROM page), 0), 'edges',
-        COALESCE((SELECT json_agg(json_build_object('node', json_build_object('rank', page.rank, 'normalizedScore', page.normalized_score, 'meanScore', page.mean_score,
-            'judgeCount', page.judge_count, 'accepted', page.accepted, 'entry', json_build_object('id', entry.id, 'title', entry.title))) ORDER BY page.rank)
-          FROM page JOIN entries.entry entry ON entry.id = page.entry_id), '[]'::json))))::text AS body`,
-    params: ranked.params,
+    sql: `WITH page AS (
+        SELECT * FROM jsonb_to_recordset($1::jsonb) AS page(rank int, "entryId" uuid, "normalizedScore" float8, "meanScore" float8, "judgeCount" int, accepted boolean)
+      )
+      SELECT json_build_object('data', json_build_object('leaderboard', json_build_object('totalCount', $2::int, 'edges',
+        COALESCE((SELECT json_agg(json_build_object('node', json_build_object('rank', page.rank, 'normalizedScore', page."normalizedScore", 'meanScore', page."meanScore",
+            'judgeCount', page."judgeCount", 'accepted', page.accepted, 'entry', json_build_object('id', entry.id, 'title', entry.title))) ORDER BY page.rank)
+          FROM page JOIN entries.entry entry ON entry.id = page."entryId"), '[]'::json))))::text AS body`,
+    params: [JSON.stringify(page), rows.length],
   };
 }
 
@@ -80,12 +85,12 @@ async function main(): Promise<void> {
   const parameters = JSON.parse(json) as BaselineParameters;
   const pool = new Pool({ connectionString: databaseUrl, max: 10, application_name: "image-china-bench-b0" });
   const [round] = (await pool.query(`SELECT id, kind, scale_min::float8 AS "scaleMin", scale_max::float8 AS "scaleMax", acceptance_cap_percent::float8 AS "acceptanceCapPercent", pass_votes AS "passVotes" FROM judging.judging_round WHERE id = $1`, [parameters.roundId])).rows as JudgingRound[];
-  const leaderboard = q4({ ...round, kind: round.kind as RoundKind });
+  const leaderboard = await q4(pool, round, parameters.theme);
   const statements: Record<string, { sql: string; params: unknown[] }> = {
     "/Q1": { sql: Q1, params: [parameters.exhibitionSlug] },
     "/Q2": { sql: Q2, params: [parameters.venueId] },
     "/Q3": { sql: Q3, params: [parameters.entryId] },
-    "/Q4": { sql: leaderboard.sql, params: [...leaderboard.params, parameters.theme] },
+    "/Q4": leaderboard,
   };
   let served = 0;
   const server = http.createServer(async (request, response) => {

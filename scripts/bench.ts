@@ -10,6 +10,7 @@
 //   --out NAME.md   the report's file name under bench/results/ (default: the date)
 //   --serve         start everything and wait (for profiling by hand); Ctrl-C stops it
 //   --soak 120      after the matrix, the first query at 8 connections for that long (memory flatness; 0 skips it)
+import { benchMetricsFromPrometheus } from "./bench-metrics";
 import "reflect-metadata";
 import { ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -94,7 +95,10 @@ async function waitFor(url: string, seconds = 60): Promise<void> {
 }
 
 async function metricsOf(name: ServiceName | "b0" | "hop"): Promise<Metrics> {
-  return (await fetch(`http://127.0.0.1:${portOf(name)}/metrics`)).json() as Promise<Metrics>;
+  const response = await fetch(`http://127.0.0.1:${portOf(name)}/metrics`);
+  // The services serve Prometheus text (lib/metrics.ts); the baseline servers answer JSON.
+  if (response.headers.get("content-type")?.includes("json")) return response.json() as Promise<Metrics>;
+  return benchMetricsFromPrometheus(await response.text());
 }
 
 async function allMetrics(): Promise<Record<string, Metrics>> {

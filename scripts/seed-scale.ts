@@ -22,7 +22,8 @@ import { ThemeCode } from "../lib/themes";
 import { migrationsBySubgraph } from "../migrations";
 import { subgraphDefinitions } from "../subgraphs";
 import { eventHash, GENESIS_HASH } from "../subgraphs/judging/score/score-log";
-import { RANKED_COLUMNS, rankedEntries, RankedRow } from "../subgraphs/judging/leaderboard/leaderboard.ranking";
+import type { RankedRow } from "../subgraphs/judging/leaderboard/leaderboard.ranking";
+import { rankedRowsOf } from "../subgraphs/judging/leaderboard/leaderboard.store";
 import { JudgingRound } from "../subgraphs/judging/round/round.entity";
 import { ScoreEventKind } from "../subgraphs/judging/score/score.entity";
 import { NAMES, THEMES, TITLES } from "./demo-data/entries";
@@ -139,7 +140,7 @@ function buildEntries(venues: DemoVenue[]) {
   const setEvery = PHOTO_SETS ? (ENTRIES - VIDEOS) / PHOTO_SETS : Infinity;
   let photoEntries = 0;
   let sets = 0;
-  const entrants: { id: string; name: string; email: string; country: string; createdAt: Date }[] = [];
+  const entrants: { id: string; organizationId: string; name: string; email: string; country: string; createdAt: Date }[] = [];
   const lastEntrantOfVenue = new Map<string, { id: string; name: string; country: string }>();
   const entries: ScaleEntry[] = [];
   const span = SUBMISSIONS_CLOSE - SUBMISSIONS_OPEN - 86_400_000;
@@ -152,7 +153,7 @@ function buildEntries(venues: DemoVenue[]) {
       const name = pick(random, NAMES[country] ?? NAMES.CN);
       const email = `${name.toLowerCase().replace(/[^a-z]+/g, ".").replace(/^\.|\.$/g, "") || "entrant"}.${entrants.length}@example.org`;
       entrant = { id: demoId(`scale:entrant:${entrants.length}`), name, country };
-      entrants.push({ ...entrant, email, createdAt: new Date(SUBMISSIONS_OPEN + (index / ENTRIES) * span) });
+      entrants.push({ ...entrant, organizationId: venue.organizationId, email, createdAt: new Date(SUBMISSIONS_OPEN + (index / ENTRIES) * span) });
       lastEntrantOfVenue.set(venue.id, entrant);
     }
     const isVideo = Math.floor((index + 1) / videoEvery) > Math.floor(index / videoEvery);
@@ -202,9 +203,9 @@ async function loadEntries(dataSource: DataSource, entries: ScaleEntry[], entran
   const random = seededRandom(66_000);
   try {
     const counts: Record<string, number> = {};
-    counts.entrants = await copyInto(client, "entries.entrant", ["id", "competition_id", "name", "email", "country", "phone", "created_at"],
+    counts.entrants = await copyInto(client, "entries.entrant", ["id", "competition_id", "organization_id", "name", "email", "country", "phone", "created_at"],
       (function* () {
-        for (const entrant of entrants) yield [entrant.id, COMPETITION_ID, entrant.name, entrant.email, entrant.country, null, entrant.createdAt];
+        for (const entrant of entrants) yield [entrant.id, COMPETITION_ID, entrant.organizationId, entrant.name, entrant.email, entrant.country, null, entrant.createdAt];
       })(),
     );
     counts.entries = await copyInto(client, "entries.entry",
@@ -234,15 +235,27 @@ async function loadEntries(dataSource: DataSource, entries: ScaleEntry[], entran
       })(),
     );
     counts.microVideos = await copyInto(client, "entries.micro_video",
-      ["entry_id", "duration_seconds", "width", "height", "content_type", "byte_size", "sha256", "video_key", "poster_key", "created_at"],
+      ["entry_id", "duration_seconds", "width", "height", "content_type", "byte_size", "sha256", "video_key", "poster_key", "status", "created_at"],
       (function* () {
         for (const [index, entry] of entries.entries()) {
           if (entry.kind !== "MICRO_VIDEO") continue;
           const video = media.video(index);
-          yield [entry.id, video.durationSeconds, video.width, video.height, video.contentType, video.byteSize, video.sha256, video.videoKey, video.posterKey, entry.createdAt];
+          yield [entry.id, video.durationSeconds, video.width, video.height, video.contentType, video.byteSize, video.sha256, video.videoKey, video.posterKey, video.status, entry.createdAt];
         }
       })(),
     );
+    // The demo videos are READY: each row gets the streaming files of the demo video it points at.
+    const renditionsByKey = new Map<string, ReturnType<DemoMedia["videoRenditions"]>>();
+    entries.forEach((entry, index) => entry.kind === "MICRO_VIDEO" && renditionsByKey.set(media.video(index).videoKey, media.videoRenditions(index)));
+    for (const [videoKey, renditions] of renditionsByKey) {
+      for (const rendition of renditions) {
+        await client.query(
+          `INSERT INTO entries.video_rendition (video_id, rendition, key, width, height, byte_size)
+           SELECT id, $2, $3, $4, $5, $6 FROM entries.micro_video WHERE video_key = $1`,
+          [videoKey, rendition.rendition, rendition.key, rendition.width, rendition.height, rendition.byteSize],
+        );
+      }
+    }
     return counts;
   } finally {
     await release();
@@ -331,8 +344,7 @@ async function loadJudging(dataSource: DataSource, entries: ScaleEntry[]): Promi
 /** Awards from the leaderboard, as proposeAwards would pick them: per theme, and per theme within each division. */
 async function loadAwards(dataSource: DataSource): Promise<{ entryId: string; venueId: string; theme: string; divisionId: string | null }[]> {
   const round = (await dataSource.getRepository(JudgingRound).findOneByOrFail({ id: SCALE.roundId }))!;
-  const ranked = rankedEntries(round);
-  const rows: RankedRow[] = await dataSource.query(`${ranked.sql} SELECT ${RANKED_COLUMNS} FROM judged WHERE accepted ORDER BY theme, theme_rank`, ranked.params);
+  const rows: RankedRow[] = (await rankedRowsOf(dataSource, round)).filter((row) => row.accepted).sort((a, b) => (a.theme < b.theme ? -1 : a.theme > b.theme ? 1 : a.themeRank - b.themeRank));
   const awards: { entryId: string; venueId: string; theme: string; divisionId: string | null; tier: string; position: number }[] = [];
   const scopes = new Map<string, RankedRow[]>();
   for (const row of rows) {

@@ -6,6 +6,7 @@ import type { DataSource } from "typeorm";
 import { config, SUBGRAPH_NAMES, SubgraphName } from "../lib/config";
 import { EmbeddedDatabase, startEmbeddedPostgres } from "../lib/embedded-postgres";
 import { logger } from "../lib/logger";
+import { startTelemetry } from "../lib/telemetry";
 import { RunningService, stopOnSignals } from "../lib/server";
 import { startSubgraph } from "../lib/subgraph-service";
 import { startGateway } from "../gateway";
@@ -18,10 +19,19 @@ async function main(): Promise<void> {
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = settings.databaseUrl;
   if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres(path.join(settings.dataDir, "postgres"), settings.embeddedPostgresPort);
+    try {
+      embedded = await startEmbeddedPostgres(path.join(settings.dataDir, "postgres"), settings.embeddedPostgresPort);
+    } catch (error) {
+      // One sentence saying what to do (a private folder as root, a taken port), not a stack trace.
+      process.stderr.write(`Could not start the embedded PostgreSQL: ${(error as Error).message}\n`);
+      process.exit(1);
+    }
     databaseUrl = embedded.url;
   }
+  startTelemetry("image-china");
   const services: RunningService[] = [];
+  // The gateway first (it flushes API usage to venues), then the subgraphs, then the database they all use: the
+  // embedded PostgreSQL runs in its own process group, so Ctrl-C reaches this process only and the order holds.
   const stopAll = async () => {
     for (const service of [...services].reverse()) await service.stop();
     await embedded?.stop();
@@ -43,7 +53,7 @@ async function main(): Promise<void> {
     const lines = [
       "",
       `Image China partner API is ready in ${seconds}s: ${gateway.url}`,
-      `  database: ${embedded ? `embedded PostgreSQL under ${path.join(settings.dataDir, "postgres")}` : "DATABASE_URL"}${loaded ? " (demo data loaded)" : ""}`,
+      `  database: ${embedded ? `embedded PostgreSQL under ${embedded.directory}` : "DATABASE_URL"}${loaded ? " (demo data loaded)" : ""}`,
       `  subgraphs: ${services.filter((s) => s.name !== "gateway").map((s) => `${s.name} ${s.url}`).join(", ")}`,
     ];
     if (settings.demoData) {

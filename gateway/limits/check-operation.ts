@@ -25,6 +25,13 @@ export function operationLimitExceeded(limit: OperationLimitName, actual: number
   });
 }
 
+/** An operation that asks more than once for a field that may be asked once (aliases cannot multiply a password check). */
+export function repeatedExpensiveField(field: string, uses: number): GraphQLError {
+  return new GraphQLError(`The operation asks for ${field} ${uses} times; it may be asked once per operation (send separate requests).`, {
+    extensions: { code: ErrorCode.OPERATION_LIMIT_EXCEEDED, limit: "oncePerOperation", field, max: 1, actual: uses },
+  });
+}
+
 export interface OperationLimitSettings {
   default: OperationLimits;
   organizer: OperationLimits;
@@ -43,20 +50,35 @@ export interface GraphQLRequestParts {
 
 /** The first limit the request passes, as a coded error; undefined when it stays within all of them (or does not parse). */
 export function checkOperation(request: GraphQLRequestParts, limits: OperationLimits, schema: GraphQLSchema): GraphQLError | undefined {
-  const variables = request.variables ? Object.keys(request.variables).length : 0;
-  if (variables > limits.variables) return operationLimitExceeded("variables", variables, limits.variables);
-  const tokens = countTokens(request.query, limits.tokens);
-  if (tokens > limits.tokens) return operationLimitExceeded("tokens", tokens, limits.tokens);
+  return checkAndMeasureOperation(request, limits, schema).error;
+}
+
+/** checkOperation, and the estimated cost of an operation within the limits (the rate budget is charged by it). */
+export function checkAndMeasureOperation(request: GraphQLRequestParts, limits: OperationLimits, schema: GraphQLSchema): { error?: GraphQLError; cost?: number } {
+  const error = checkParts(request, limits);
+  if (error) return { error };
   let document;
   try {
     document = parse(request.query, { noLocation: true, maxTokens: limits.tokens });
   } catch {
     // Syntax errors (and documents nested past the parser's stack) are Apollo's to report, with their code.
-    return undefined;
+    return {};
   }
   const measured = measureOperation(document, schema, { operationName: request.operationName, variables: request.variables, maxDepth: limits.depth });
+  // Before the cost: "ask once" tells the caller more than "too costly" does.
+  const [repeated] = Object.entries(measured.repeatedOnceFields);
+  if (repeated) return { error: repeatedExpensiveField(repeated[0], repeated[1]) };
   for (const limit of ["depth", "rootFields", "aliases", "directives", "cost"] as const) {
-    if (measured[limit] > limits[limit]) return operationLimitExceeded(limit, measured[limit], limits[limit]);
+    if (measured[limit] > limits[limit]) return { error: operationLimitExceeded(limit, measured[limit], limits[limit]) };
   }
+  return { cost: measured.cost };
+}
+
+/** The limits checked before parsing: variables and lexer tokens. */
+function checkParts(request: GraphQLRequestParts, limits: OperationLimits): GraphQLError | undefined {
+  const variables = request.variables ? Object.keys(request.variables).length : 0;
+  if (variables > limits.variables) return operationLimitExceeded("variables", variables, limits.variables);
+  const tokens = countTokens(request.query, limits.tokens);
+  if (tokens > limits.tokens) return operationLimitExceeded("tokens", tokens, limits.tokens);
   return undefined;
 }

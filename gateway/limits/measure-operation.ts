@@ -20,6 +20,7 @@ import {
 } from "graphql";
 import { DEFAULT_PAGE_SIZE } from "../../lib/pagination";
 import { ASSUMED_LIST_SIZE } from "../../lib/operation-limits";
+import { fieldWeight } from "./field-weights";
 
 export interface OperationMeasurement {
   /** Deepest field nesting; maxDepth + 1 when the walk stopped because it passed maxDepth. */
@@ -28,6 +29,8 @@ export interface OperationMeasurement {
   aliases: number;
   directives: number;
   cost: number;
+  /** Fields that may be used once per operation, with how often this operation uses them (only those above one). */
+  repeatedOnceFields: Record<string, number>;
 }
 
 export interface MeasureOptions {
@@ -53,6 +56,9 @@ class OperationWalker {
   private readonly memo = new Map<string, Measure>();
   private readonly inProgress = new Set<string>();
   exceeded = false;
+  /** Uses of once-per-operation fields, counted where they appear (fragments once per spread). */
+  readonly onceFieldUses = new Map<string, number>();
+  private readonly fragmentOnceUses = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -87,7 +93,14 @@ class OperationWalker {
       return { cost: 0, depth: 1 };
     }
     const definition = parentType && (isObjectType(parentType) || isInterfaceType(parentType)) ? parentType.getFields()[node.name.value] : undefined;
-    if (!node.selectionSet) return { cost: 0, depth: 1 };
+    // Expensive fields (password checks, counts, rankings) weigh what they cost, once per evaluation.
+    const weighted = fieldWeight(parentType?.name, node.name.value);
+    const weight = weighted?.weight ?? 0;
+    if (weighted?.oncePerOperation) {
+      const key = `${parentType!.name}.${node.name.value}`;
+      this.onceFieldUses.set(key, (this.onceFieldUses.get(key) ?? 0) + 1);
+    }
+    if (!node.selectionSet) return { cost: weight, depth: 1 };
     const type = definition?.type;
     const isList = type ? isListType(isNonNullType(type) ? type.ofType : type) : false;
     const first = definition?.args.find((argument) => argument.name === "first");
@@ -95,7 +108,7 @@ class OperationWalker {
     // A list inside a paginated field (a connection's edges) holds the page; a paginated list holds its own page.
     const size = isList ? (pageSize ?? requested ?? ASSUMED_LIST_SIZE) : 1;
     const children = this.selectionSet(node.selectionSet, type ? getNamedType(type) : undefined, isList ? undefined : requested, level + 1);
-    return { cost: multiply(size, add(1, children.cost)), depth: 1 + children.depth };
+    return { cost: add(weight, multiply(size, add(1, children.cost))), depth: 1 + children.depth };
   }
 
   private spread(name: string, pageSize: number | undefined, level: number): Measure {
@@ -106,9 +119,16 @@ class OperationWalker {
     let measure = this.memo.get(key);
     if (!measure) {
       this.inProgress.add(name);
+      const before = new Map(this.onceFieldUses);
       measure = this.selectionSet(fragment.selectionSet, this.schema.getType(fragment.typeCondition.name.value) ?? undefined, pageSize, level);
       this.inProgress.delete(name);
       this.memo.set(key, measure);
+      // What the fragment uses of once-per-operation fields counts again at every further spread.
+      const uses = new Map<string, number>();
+      for (const [field, count] of this.onceFieldUses) if (count > (before.get(field) ?? 0)) uses.set(field, count - (before.get(field) ?? 0));
+      this.fragmentOnceUses.set(key, uses);
+    } else {
+      for (const [field, count] of this.fragmentOnceUses.get(key) ?? []) this.onceFieldUses.set(field, add(this.onceFieldUses.get(field) ?? 0, count));
     }
     if (level + measure.depth > this.maxDepth) this.exceeded = true;
     return measure;
@@ -187,13 +207,14 @@ export function measureOperation(document: DocumentNode, schema: GraphQLSchema, 
   });
   const named = options.operationName ? operations.filter((operation) => operation.name?.value === options.operationName) : [];
   const measured = named.length ? named : operations;
-  const result: OperationMeasurement = { depth: 0, rootFields: 0, aliases, directives, cost: 0 };
+  const result: OperationMeasurement = { depth: 0, rootFields: 0, aliases, directives, cost: 0, repeatedOnceFields: {} };
   for (const operation of measured) {
     const walker = new OperationWalker(schema, fragments, operation, options.variables ?? {}, options.maxDepth);
     const measure = walker.selectionSet(operation.selectionSet, rootTypeOf(schema, operation), undefined, 0);
     result.depth = Math.max(result.depth, walker.exceeded ? options.maxDepth + 1 : measure.depth);
     result.cost = Math.max(result.cost, measure.cost);
     result.rootFields = Math.max(result.rootFields, walker.rootFields(operation.selectionSet));
+    for (const [field, uses] of walker.onceFieldUses) if (uses > 1) result.repeatedOnceFields[field] = Math.max(result.repeatedOnceFields[field] ?? 0, uses);
   }
   return result;
 }

@@ -9,7 +9,7 @@ import type { RequestHandler } from "express";
 import type { GraphQLSchema } from "graphql";
 import type { Viewer } from "../../lib/auth";
 import { requestContextFrom } from "../../lib/context";
-import { checkOperation, limitsFor, OperationLimitSettings } from "./check-operation";
+import { checkAndMeasureOperation, limitsFor, OperationLimitSettings } from "./check-operation";
 
 /** The operation of a GET (query string, variables as JSON) or POST (JSON body or multipart `operations`) request. */
 function operationOf(request: Parameters<RequestHandler>[0]): { query: string; operationName?: string | null; variables?: Record<string, unknown> | null } | undefined {
@@ -40,14 +40,21 @@ function viewerOf(request: Parameters<RequestHandler>[0]): Viewer | undefined {
   }
 }
 
-export function operationLimitsMiddleware(settings: OperationLimitSettings, schema: () => GraphQLSchema | undefined): RequestHandler {
+/** Charges the operation's estimated cost to the caller's budget; false when it answered the refusal itself. */
+export type CostCharger = (request: Parameters<RequestHandler>[0], response: Parameters<RequestHandler>[1], cost: number) => Promise<boolean>;
+
+export function operationLimitsMiddleware(settings: OperationLimitSettings, schema: () => GraphQLSchema | undefined, chargeCost?: CostCharger): RequestHandler {
   return (request, response, next) => {
     const operation = operationOf(request);
     const apiSchema = schema();
     // Anything malformed is left to Apollo, which refuses it with its own code.
     if (!operation || !apiSchema) return next();
-    const error = checkOperation(operation, limitsFor(settings, viewerOf(request)), apiSchema);
-    if (!error) return next();
-    response.status(400).json({ errors: [{ message: error.message, extensions: error.extensions }] });
+    const { error, cost } = checkAndMeasureOperation(operation, limitsFor(settings, viewerOf(request)), apiSchema);
+    if (error) {
+      response.status(400).json({ errors: [{ message: error.message, extensions: error.extensions }] });
+      return;
+    }
+    if (cost === undefined || !chargeCost) return next();
+    chargeCost(request, response, cost).then((admitted) => admitted && next(), next);
   };
 }

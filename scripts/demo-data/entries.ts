@@ -2,7 +2,7 @@
 import type { DataSource } from "typeorm";
 import { ThemeCode } from "../../lib/themes";
 import { Competition, Theme } from "../../subgraphs/entries/competition/competition.entity";
-import { Entrant, Entry, EntryKind, EntryStatus, MicroVideo, Photo } from "../../subgraphs/entries/entry/entry.entity";
+import { Entrant, Entry, EntryKind, EntryStatus, MicroVideo, Photo, VideoRenditionFile } from "../../subgraphs/entries/entry/entry.entity";
 import { DemoMedia } from "./media";
 import { demoId, pick, seededRandom } from "./random";
 import { DEMO, DemoVenue } from "./venues";
@@ -89,6 +89,7 @@ export async function loadDemoEntries(dataSource: DataSource, venues: DemoVenue[
   const entries: Entry[] = [];
   const photos: Photo[] = [];
   const videos: Partial<MicroVideo>[] = [];
+  const videoRenditions: Partial<VideoRenditionFile>[] = [];
   const start = new Date("2026-09-02T08:00:00Z").getTime();
   for (let index = 0; index < ENTRY_COUNT; index++) {
     // One entry in eight comes through the Lisbon station, the rest spread over all venues.
@@ -96,10 +97,12 @@ export async function loadDemoEntries(dataSource: DataSource, venues: DemoVenue[
     const country = venue.country === "CN" && random() < 0.1 ? pick(random, ["PT", "ES", "DE", "US", "JP"]) : venue.country;
     const name = pick(random, NAMES[country] ?? NAMES.CN);
     const email = `${name.toLowerCase().replace(/[^a-z]+/g, ".").replace(/^\.|\.$/g, "")}.${country.toLowerCase()}@example.org`;
-    let entrant = entrants.get(email);
+    // Entrant records belong to the organisation that entered them: the same address through another organisation is another record.
+    const tenantEmail = `${venue.organizationId}:${email}`;
+    let entrant = entrants.get(tenantEmail);
     if (!entrant) {
-      entrant = { id: demoId(`entrant:${email}`), competitionId: DEMO_COMPETITION_ID, name, email, country, phone: null, createdAt: new Date(start) };
-      entrants.set(email, entrant);
+      entrant = { id: demoId(`entrant:${tenantEmail}`), competitionId: DEMO_COMPETITION_ID, organizationId: venue.organizationId, name, email, country, phone: null, createdAt: new Date(start) };
+      entrants.set(tenantEmail, entrant);
     }
     const theme = THEMES[index % THEMES.length].code;
     const kind = index % 40 === 7 ? EntryKind.MICRO_VIDEO : random() < 0.6 ? EntryKind.PHOTO_SET : EntryKind.SINGLE_PHOTO;
@@ -134,6 +137,7 @@ export async function loadDemoEntries(dataSource: DataSource, venues: DemoVenue[
     if (kind === EntryKind.MICRO_VIDEO) {
       const video = media.video(index);
       videos.push({ id: demoId(`video:${index}`), entryId: entry.id, ...video });
+      for (const rendition of media.videoRenditions(index)) videoRenditions.push({ videoId: demoId(`video:${index}`), ...rendition });
     } else {
       const count = kind === EntryKind.SINGLE_PHOTO ? 1 : 2 + Math.floor(random() * 4);
       for (let position = 1; position <= count; position++) {
@@ -145,6 +149,7 @@ export async function loadDemoEntries(dataSource: DataSource, venues: DemoVenue[
   for (let offset = 0; offset < entries.length; offset += 200) await dataSource.getRepository(Entry).insert(entries.slice(offset, offset + 200));
   for (let offset = 0; offset < photos.length; offset += 200) await dataSource.getRepository(Photo).insert(photos.slice(offset, offset + 200));
   if (videos.length) await dataSource.getRepository(MicroVideo).insert(videos);
+  if (videoRenditions.length) await dataSource.getRepository(VideoRenditionFile).insert(videoRenditions);
   const divisionOf = new Map(venues.map((venue) => [venue.id, venue.divisionId]));
   return entries.map((entry) => ({
     id: entry.id,

@@ -2,19 +2,30 @@
 // stored in the media root like uploads, so every URL of the demo data works.
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
-import type { MicroVideo, Photo } from "../../subgraphs/entries/entry/entry.entity";
+import os from "node:os";
+import path from "node:path";
+import { MediaStatus, MicroVideo, Photo, VideoRendition } from "../../subgraphs/entries/entry/entry.entity";
 import { deriveImageSizes } from "../../subgraphs/entries/media/derive-image";
 import { makeJpeg, makeVideo } from "../../subgraphs/entries/media/fixtures";
 import { inspectImage } from "../../subgraphs/entries/media/inspect-image";
-import { makePoster } from "../../subgraphs/entries/media/inspect-video";
+import { makeVideoRenditions } from "../../subgraphs/entries/media/transcode-video";
 import { mediaStorage } from "../../subgraphs/entries/media/media-store";
 
 export type DemoPhoto = Pick<Photo, "width" | "height" | "contentType" | "byteSize" | "sha256" | "originalKey" | "displayKey" | "thumbnailKey" | "exif">;
-export type DemoVideo = Pick<MicroVideo, "durationSeconds" | "width" | "height" | "contentType" | "byteSize" | "sha256" | "videoKey" | "posterKey">;
+export type DemoVideo = Pick<MicroVideo, "durationSeconds" | "width" | "height" | "contentType" | "byteSize" | "sha256" | "videoKey" | "posterKey" | "status">;
+/** The streaming files of a demo video, made by the same code as the rendition job's. */
+export interface DemoVideoRendition {
+  rendition: VideoRendition;
+  key: string;
+  width: number;
+  height: number;
+  byteSize: number;
+}
 
 export interface DemoMedia {
   photo(index: number): DemoPhoto;
   video(index: number): DemoVideo;
+  videoRenditions(index: number): DemoVideoRendition[];
 }
 
 const PHOTO_VARIANTS = 24;
@@ -60,26 +71,43 @@ export async function generateDemoMedia(): Promise<DemoMedia> {
     });
   }
   const videos: DemoVideo[] = [];
+  const videoRenditions: DemoVideoRendition[][] = [];
   for (let variant = 0; variant < VIDEO_VARIANTS; variant++) {
-    const file = await makeVideo({ seconds: 4 + variant * 2, width: 640, height: 360 });
-    const poster = await makePoster(file);
+    const durationSeconds = 4 + variant * 2;
+    const file = await makeVideo({ seconds: durationSeconds, width: 640, height: 360 });
     const videoKey = `demo/video-${variant}.mp4`;
-    const posterKey = poster ? `demo/video-${variant}-poster.jpg` : null;
     await storage.putFile(videoKey, file);
-    if (poster && posterKey) await storage.put(posterKey, poster);
-    videos.push({
-      durationSeconds: 4 + variant * 2,
-      width: 640,
-      height: 360,
-      contentType: "video/mp4",
-      byteSize: (await fs.stat(file)).size,
-      sha256: await sha256Of(file),
-      videoKey,
-      posterKey,
-    });
+    // Demo videos are READY from the start: their renditions are made here, as the background job would.
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "image-china-demo-video-"));
+    try {
+      const made = await makeVideoRenditions(file, { width: 640, height: 360, durationSeconds }, dir, { timeoutMs: 120_000 });
+      const posterKey = `demo/video-${variant}-poster.jpg`;
+      await storage.putFile(posterKey, made.posterPath);
+      const renditions: DemoVideoRendition[] = [];
+      for (const output of made.renditions) {
+        const key = `demo/video-${variant}-${output.rendition.toLowerCase()}.mp4`;
+        const stat = await storage.putFile(key, output.path);
+        renditions.push({ rendition: output.rendition as VideoRendition, key, width: output.width, height: output.height, byteSize: stat.bytes });
+      }
+      videoRenditions.push(renditions);
+      videos.push({
+        durationSeconds,
+        width: 640,
+        height: 360,
+        contentType: "video/mp4",
+        byteSize: (await fs.stat(file)).size,
+        sha256: await sha256Of(file),
+        videoKey,
+        posterKey,
+        status: MediaStatus.READY,
+      });
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   }
   return {
     photo: (index) => photos[index % photos.length],
     video: (index) => videos[index % videos.length],
+    videoRenditions: (index) => videoRenditions[index % videoRenditions.length],
   };
 }

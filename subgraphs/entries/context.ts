@@ -3,6 +3,7 @@ import { DataSource } from "typeorm";
 import { RequestContext } from "../../lib/context";
 import { CompetitionService } from "./competition/competition.service";
 import { EntryGrantService } from "./entry-grant/entry-grant.service";
+import { EntrantCollisionService } from "./entrant/entrant-collision.service";
 import { EntryMediaService } from "./entry/entry-media.service";
 import { EntryService } from "./entry/entry.service";
 import { createEntriesLoaders, EntriesLoaders } from "./loaders";
@@ -13,6 +14,7 @@ export interface EntriesContext extends RequestContext {
   entries: EntryService;
   entryMedia: EntryMediaService;
   entryGrants: EntryGrantService;
+  entrantCollisions: EntrantCollisionService;
 }
 
 export function createEntriesContext(request: RequestContext, dataSource: DataSource): EntriesContext {
@@ -25,5 +27,6 @@ export function createEntriesContext(request: RequestContext, dataSource: DataSo
     entries: new EntryService(dataSource, loaders, request, competitions),
     entryMedia: new EntryMediaService(dataSource, loaders, request, competitions),
     entryGrants: new EntryGrantService(dataSource, request),
+    entrantCollisions: new EntrantCollisionService(dataSource, request, competitions),
   };
 }

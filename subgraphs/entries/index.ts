@@ -9,7 +9,7 @@ import { Competition, Theme } from "./competition/competition.entity";
 import { CompetitionResolver, ThemeResolver } from "./competition/competition.resolver";
 import { createEntriesContext, EntriesContext } from "./context";
 import { EntryGrantResolver } from "./entry-grant/entry-grant.resolver";
-import { Entrant, Entry, EntryGrant, MicroVideo, Photo } from "./entry/entry.entity";
+import { Entrant, Entry, EntryGrant, MicroVideo, Photo, VideoRenditionFile } from "./entry/entry.entity";
 import { EntryResolver } from "./entry/entry.resolver";
 import { EntryMediaResolver, MicroVideoResolver, PhotoResolver } from "./entry/entry-media.resolver";
 import { serveMedia } from "./media/media-route";
@@ -24,14 +24,16 @@ import { exportEntriesRoute } from "./entry/entry-export.route";
 import { EntryFactResolver } from "./entry/entry-fact.resolver";
 import { entriesReferenceResolvers } from "./references";
 import { VenueEntriesResolver } from "./venue/venue.resolver";
+import { startVideoRenditionWorker } from "./video-rendition/video-rendition.worker";
+import { EntrantCollisionResolver } from "./entrant/entrant-collision.resolver";
 
 export const entriesSubgraph: SubgraphDefinition<EntriesContext> = {
   name: "entries",
-  entities: [Competition, Theme, Entrant, Entry, Photo, MicroVideo, EntryGrant],
+  entities: [Competition, Theme, Entrant, Entry, Photo, MicroVideo, VideoRenditionFile, EntryGrant],
   migrations: migrationsBySubgraph.entries,
   buildSchema: () =>
     buildTypeGraphqlSubgraph({
-      resolvers: [CompetitionResolver, ThemeResolver, EntryResolver, EntryMediaResolver, PhotoResolver, MicroVideoResolver, EntryFactResolver, VenueEntriesResolver, EntryGrantResolver, MediaUploadResolver],
+      resolvers: [CompetitionResolver, ThemeResolver, EntryResolver, EntryMediaResolver, PhotoResolver, MicroVideoResolver, EntryFactResolver, VenueEntriesResolver, EntryGrantResolver, EntrantCollisionResolver, MediaUploadResolver],
       referenceResolvers: entriesReferenceResolvers,
     }),
   createContext: createEntriesContext,
@@ -39,6 +41,7 @@ export const entriesSubgraph: SubgraphDefinition<EntriesContext> = {
   before: () => [multipartRequests()],
   background: (dataSource) => [
     startOutboxDispatcher(dataSource, "entries", dispatchEntryEvents),
+    startVideoRenditionWorker(dataSource),
     startWorker("media sweeper", async () => {
       const report = await sweepMedia(dataSource, mediaStorage(), { graceSeconds: config().mediaUploads.sweepGraceSeconds });
       return report.removedOrphans.length + report.expiredUploads;

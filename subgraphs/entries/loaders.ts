@@ -6,8 +6,8 @@ import { wellFormedIds } from "../../lib/ids";
 import { groupLoader, loaderPerArguments, rowLoader } from "../../lib/loaders";
 import { decodeCursor, Page, pageFromRows, pageSize } from "../../lib/pagination";
 import { Competition, Theme } from "./competition/competition.entity";
-import { Entrant, Entry, EntryStatus, MicroVideo, Photo } from "./entry/entry.entity";
-import { restrictToVisible } from "./entry/entry.visibility";
+import { Entrant, Entry, EntryStatus, MicroVideo, Photo, VideoRenditionFile } from "./entry/entry.entity";
+import { restrictToVisible } from "./entries.visibility";
 
 export interface VenueEntriesArgs {
   status: EntryStatus | null;
@@ -42,6 +42,10 @@ export function createEntriesLoaders(dataSource: DataSource, viewer: Viewer | un
       (row) => row.entryId,
     ),
     videoByEntry: rowLoader<string, MicroVideo>((ids) => dataSource.getRepository(MicroVideo).findBy({ entryId: In([...ids]) }), (row) => row.entryId),
+    renditionsByVideo: groupLoader<string, VideoRenditionFile>(
+      (ids) => dataSource.getRepository(VideoRenditionFile).find({ where: { videoId: In([...ids]) }, order: { rendition: "ASC" } }),
+      (row) => row.videoId,
+    ),
     /** `Venue.entries(status, first, after)` for many venues in one statement (newest first). */
     entriesByVenue: loaderPerArguments((args: VenueEntriesArgs) => {
       const first = pageSize(args.first);

@@ -10,7 +10,7 @@ import { decodeCursor, Page, pageFromRows, pageSize } from "../../lib/pagination
 import { ExhibitedWork } from "./exhibited-work/exhibited-work.entity";
 import { ExhibitionSection } from "./exhibition-section/exhibition-section.entity";
 import { Exhibition, ExhibitionHostVenue } from "./exhibition/exhibition.entity";
-import { restrictToVisible } from "./exhibition/exhibition.visibility";
+import { restrictToVisible } from "./exhibitions.visibility";
 
 export interface WorksPageArgs {
   first: number | null;

@@ -2,13 +2,15 @@
 // and every loader that returns awards or scores already applies the caller's visibility.
 import DataLoader from "dataloader";
 import { DataSource, In } from "typeorm";
-import { Role, Viewer } from "../../lib/auth";
+import type { Viewer } from "../../lib/auth";
+import { viewerJudgeId, visibleAwardsSql, visibleScores } from "./judging.visibility";
 import { wellFormedIds } from "../../lib/ids";
 import { groupLoader, rowLoader } from "../../lib/loaders";
 import { Assignment } from "./assignment/assignment.entity";
 import { Award } from "./award/award.entity";
 import { Judge } from "./judge/judge.entity";
 import { JudgingRound, RoundStatus } from "./round/round.entity";
+import type { PublishedScoreLogHead } from "./score/score-log";
 import { Score } from "./score/score.entity";
 
 /** Counts of a round's assignments, overall and per judge. */
@@ -24,7 +26,7 @@ export interface RoundCounts {
 }
 
 /** Awards every caller may see: organisers all, everyone else published ones only. */
-const awardScope = (viewer: Viewer | undefined) => (viewer?.role === Role.ORGANIZER ? "" : " AND award.published_at IS NOT NULL");
+const awardScope = (viewer: Viewer | undefined) => ` AND ${visibleAwardsSql(viewer)}`;
 
 export function createJudgingLoaders(dataSource: DataSource, viewer: Viewer | undefined) {
   const awards = dataSource.getRepository(Award);
@@ -52,23 +54,41 @@ export function createJudgingLoaders(dataSource: DataSource, viewer: Viewer | un
     scoreByAssignment: rowLoader<string, Score>((ids) => scores.findBy({ assignmentId: In(wellFormedIds(ids)) }), (row) => row.assignmentId),
     /** Scores of an entry the caller may see: organisers all, a judge their own, nobody else any. */
     scoresByEntry: groupLoader<string, Score>(async (ids) => {
-      if (viewer?.role === Role.ORGANIZER) return scores.find({ where: { entryId: In(wellFormedIds(ids)) }, order: { createdAt: "ASC" } });
-      if (viewer?.role === Role.JUDGE && viewer.judgeId) {
-        return scores.find({ where: { entryId: In(wellFormedIds(ids)), judgeId: viewer.judgeId }, order: { createdAt: "ASC" } });
-      }
-      return [];
+      const visible = visibleScores(viewer);
+      if (!visible) return [];
+      const judgeScope = "judgeId" in visible ? { judgeId: visible.judgeId } : {};
+      return scores.find({ where: { entryId: In(wellFormedIds(ids)), ...judgeScope }, order: { createdAt: "ASC" } });
     }, (row) => row.entryId),
     /** For a judge: the rounds among the keys, open or closed, in which they have an assignment. */
     roundOfViewerJudge: rowLoader<string, string>(async (ids) => {
-      if (viewer?.role !== Role.JUDGE || !viewer.judgeId) return [];
+      const judgeId = viewerJudgeId(viewer);
+      if (!judgeId) return [];
       const rows: { roundId: string }[] = await dataSource.query(
         `SELECT DISTINCT assignment.round_id AS "roundId" FROM judging.assignment assignment
            JOIN judging.judging_round round ON round.id = assignment.round_id
           WHERE assignment.judge_id = $1 AND assignment.round_id = ANY($2::uuid[]) AND round.status <> '${RoundStatus.DRAFT}'`,
-        [viewer.judgeId, wellFormedIds(ids)],
+        [judgeId, wellFormedIds(ids)],
       );
       return rows.map((row) => row.roundId);
     }, (roundId) => roundId),
+    /** Rounds among the keys with at least one published award: their score-log heads are public. */
+    roundWithPublishedAwards: rowLoader<string, string>(async (ids) => {
+      const rows: { roundId: string }[] = await dataSource.query(
+        `SELECT DISTINCT round_id AS "roundId" FROM judging.award WHERE round_id = ANY($1::uuid[]) AND published_at IS NOT NULL`,
+        [wellFormedIds(ids)],
+      );
+      return rows.map((row) => row.roundId);
+    }, (roundId) => roundId),
+    /** The latest score-log head fixed for each round (see score-log.ts); visibility is the caller's (RoundService). */
+    scoreLogHead: rowLoader<string, PublishedScoreLogHead>(
+      (ids) =>
+        dataSource.query(
+          `SELECT DISTINCT ON (round_id) round_id AS "roundId", reason, hash, record_count AS "recordCount", fixed_at AS "fixedAt", jws
+             FROM judging.score_log_head WHERE round_id = ANY($1::uuid[]) ORDER BY round_id, id DESC`,
+          [wellFormedIds(ids)],
+        ),
+      (row) => row.roundId,
+    ),
     /** Progress counts for many rounds in two statements. */
     roundCounts: new DataLoader<string, RoundCounts>(async (roundIds) => {
       const ids = wellFormedIds(roundIds);

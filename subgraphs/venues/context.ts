@@ -8,6 +8,8 @@ import { OrganizationService } from "./organization/organization.service";
 import { VenueService } from "./venue/venue.service";
 import { WebhookService } from "./webhook/webhook.service";
 import { ApiUsageService } from "./api-usage/api-usage.service";
+import { DeprecatedFieldUsageService } from "./api-usage/deprecated-field-usage.service";
+import { RegisteredOperationService } from "./registered-operation/registered-operation.service";
 
 export interface VenuesContext extends RequestContext {
   loaders: VenuesLoaders;
@@ -17,6 +19,8 @@ export interface VenuesContext extends RequestContext {
   apiClients: ApiClientService;
   webhooks: WebhookService;
   apiUsage: ApiUsageService;
+  registeredOperations: RegisteredOperationService;
+  deprecatedFieldUsage: DeprecatedFieldUsageService;
 }
 
 export function createVenuesContext(request: RequestContext, dataSource: DataSource): VenuesContext {
@@ -30,5 +34,7 @@ export function createVenuesContext(request: RequestContext, dataSource: DataSou
     apiClients: new ApiClientService(dataSource, loaders, request),
     webhooks: new WebhookService(dataSource, request),
     apiUsage: new ApiUsageService(dataSource, request),
+    registeredOperations: new RegisteredOperationService(dataSource, request),
+    deprecatedFieldUsage: new DeprecatedFieldUsageService(dataSource, request),
   };
 }

@@ -14,6 +14,8 @@ import { venuesReferenceResolvers } from "./references";
 import { Venue } from "./venue/venue.entity";
 import { VenueResolver } from "./venue/venue.resolver";
 import { ApiUsageResolver } from "./api-usage/api-usage.resolver";
+import { DeprecatedFieldUsageResolver } from "./api-usage/deprecated-field-usage.resolver";
+import { RegisteredOperationResolver } from "./registered-operation/registered-operation.resolver";
 import { PartnerEvent, Webhook, WebhookDelivery } from "./webhook/webhook.entity";
 import { WebhookResolver } from "./webhook/webhook.resolver";
 import { WebhookDeliveryResolver } from "./webhook/webhook-delivery.resolver";
@@ -25,7 +27,7 @@ export const venuesSubgraph: SubgraphDefinition<VenuesContext> = {
   migrations: migrationsBySubgraph.venues,
   buildSchema: () =>
     buildTypeGraphqlSubgraph({
-      resolvers: [OrganizationResolver, VenueResolver, DivisionResolver, ApiClientResolver, WebhookResolver, WebhookDeliveryResolver, ApiUsageResolver],
+      resolvers: [OrganizationResolver, VenueResolver, DivisionResolver, ApiClientResolver, WebhookResolver, WebhookDeliveryResolver, ApiUsageResolver, RegisteredOperationResolver, DeprecatedFieldUsageResolver],
       referenceResolvers: venuesReferenceResolvers,
     }),
   createContext: createVenuesContext,

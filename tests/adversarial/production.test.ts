@@ -14,7 +14,9 @@ describe("production error surface", () => {
 
   beforeAll(async () => {
     // Judging is left out: it stands for a subgraph that is down.
-    system = await startSystem({ subgraphs: ["venues", "entries", "exhibitions"], env: { NODE_ENV: "production", JWT_SECRET: "production-test-secret-".padEnd(48, "p"), LOG_LEVEL: "warn" } });
+    // Tokenless queries here probe error handling: the production default (the public registered-only) is tested in
+    // tests/e2e/registered-operations.test.ts and tests/unit/config.test.ts.
+    system = await startSystem({ subgraphs: ["venues", "entries", "exhibitions"], env: { NODE_ENV: "production", JWT_SECRET: "production-test-secret-".padEnd(48, "p"), LOG_LEVEL: "warn", REGISTERED_OPERATIONS_ONLY_ROLES: "" } });
     await seedCompetition(system.dataSources.entries);
     process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
       logged.push(String(chunk));

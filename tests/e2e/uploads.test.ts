@@ -10,7 +10,7 @@ import { startSystem, TestSystem } from "../kit/system";
 
 const UPLOAD_PHOTOS = `mutation($entryId: ID!, $files: [Upload!]!) { uploadPhotos(entryId: $entryId, files: $files) {
   id position width height contentType url thumbnail: url(size: THUMBNAIL) original: url(size: ORIGINAL) exif { camera lens takenAt iso } } }`;
-const UPLOAD_VIDEO = `mutation($entryId: ID!, $file: Upload!) { uploadVideo(entryId: $entryId, file: $file) { durationSeconds width height url posterUrl } }`;
+const UPLOAD_VIDEO = `mutation($entryId: ID!, $file: Upload!) { uploadVideo(entryId: $entryId, file: $file) { durationSeconds width height status url posterUrl original: url(rendition: ORIGINAL) } }`;
 
 describe("uploads through the gateway", () => {
   let system: TestSystem;
@@ -88,18 +88,31 @@ describe("uploads through the gateway", () => {
     expect(foreign.data!.entry).toBeNull();
   });
 
-  it("uploads a micro-video with its duration, dimensions and a poster", async () => {
+  it("uploads a micro-video with its duration and dimensions; the background job makes its stream and poster", async () => {
     const { venue, token } = await venueWithToken();
     const entryId = await draft(token, venue.id, "MICRO_VIDEO");
     const video = await makeVideo({ seconds: 3, width: 320, height: 240 });
     const response = await multipartGraphql(system.gatewayUrl, UPLOAD_VIDEO, { entryId, file: null }, { "variables.file": { path: video, type: "video/mp4" } }, { token });
     expect(response.errors).toBeUndefined();
-    expect(response.data!.uploadVideo).toMatchObject({ width: 320, height: 240 });
+    expect(response.data!.uploadVideo).toMatchObject({ width: 320, height: 240, status: "PROCESSING", url: null, posterUrl: null });
     expect(response.data!.uploadVideo.durationSeconds).toBeCloseTo(3, 0);
-    const played = await fetch(response.data!.uploadVideo.url, { headers: { range: "bytes=0-99" } });
+    const original = await fetch(response.data!.uploadVideo.original, { headers: { range: "bytes=0-99" } });
+    expect(original.status).toBe(206);
+
+    // The entries service's own worker (not this test) makes the rendition; wait for it, bounded.
+    const query = `query($id: ID!) { entry(id: $id) { video { status url posterUrl renditions { rendition width height byteSize } } } }`;
+    let ready: Record<string, any> | undefined;
+    for (let attempt = 0; attempt < 240 && !ready; attempt++) {
+      const answer = await graphql(system.gatewayUrl, query, { variables: { id: entryId }, token });
+      if (answer.data!.entry.video.status !== "PROCESSING") ready = answer.data!.entry.video;
+      else await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(ready).toMatchObject({ status: "READY", renditions: [{ rendition: "STREAM", width: 320, height: 240, byteSize: expect.any(Number) }] });
+    const played = await fetch(ready!.url, { headers: { range: "bytes=0-99" } });
     expect(played.status).toBe(206);
+    expect(played.headers.get("content-type")).toBe("video/mp4");
     expect((await played.arrayBuffer()).byteLength).toBe(100);
-    expect((await fetch(response.data!.uploadVideo.posterUrl)).headers.get("content-type")).toBe("image/jpeg");
+    expect((await fetch(ready!.posterUrl)).headers.get("content-type")).toBe("image/jpeg");
     const again = await multipartGraphql(system.gatewayUrl, UPLOAD_VIDEO, { entryId, file: null }, { "variables.file": { path: video } }, { token });
     expect(errorCodes(again)).toEqual(["CONFLICT"]);
   });

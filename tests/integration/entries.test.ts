@@ -206,12 +206,16 @@ describe("entries subgraph", () => {
       expect((await graphql(url, ENTRY, { variables: { id: notAssigned.id }, token: judge })).data!.entry).toBeNull();
       const viaEntities = await entities(url, [{ __typename: "Entry", id: assigned.id }], `... on Entry { venue { id } entrant { name } creditName country }`, judge);
       expect(viaEntities.data!._entities).toEqual([{ venue: null, entrant: null, creditName: null, country: null }]);
-      // Judges may also see public entries; this venue has none, so the list is exactly the assignment.
-      const listed = await graphql(url, `query($venueId: ID) { entries(first: 100, filter: { venueId: $venueId }) { edges { node { id } } } }`, {
+      // The judge's list holds the assignment and not the other entry; a filter by venue (hidden from judges) is refused.
+      const listed = await graphql(url, `{ entries(first: 100) { edges { node { id } } } }`, { token: judge });
+      const listedIds = listed.data!.entries.edges.map((edge: any) => edge.node.id);
+      expect(listedIds).toContain(assigned.id);
+      expect(listedIds).not.toContain(notAssigned.id);
+      const byVenue = await graphql(url, `query($venueId: ID) { entries(first: 100, filter: { venueId: $venueId }) { edges { node { id } } } }`, {
         variables: { venueId: venue.id },
         token: judge,
       });
-      expect(listed.data!.entries.edges.map((edge: any) => edge.node.id)).toEqual([assigned.id]);
+      expect(errorCodes(byVenue)).toEqual(["FORBIDDEN"]);
       // Only organisers (or services) can change grants.
       expect(
         errorCodes(

@@ -1,5 +1,6 @@
 // Scoring: the rules, judges seeing only their own scores, the hash-chained log and its check, normalisation
-// against a hand-computed example, the acceptance cap and tie-break, and shortlist rounds feeding later rounds.
+// against hand-computed examples (with explanations, and the few-score rule), the acceptance cap and tie-break,
+// and shortlist rounds feeding later rounds.
 import type { DataSource } from "typeorm";
 import { startSystem, TestSystem } from "../kit/system";
 import { entities, errorCodes, graphql } from "../kit/http";
@@ -189,11 +190,47 @@ describe("judging: scoring, log, leaderboard", () => {
     expect(edited.problems[0].problem).toMatch(/differs from its last log record/);
   });
 
-  it("normalises scores per judge (z-score rescaled to the scale) as computed by hand", async () => {
+  const explainQuery = `query($r: ID!) { leaderboard(roundId: $r) { edges { node { entry { id } normalizedScore explanation {
+    contributions { judge { id } score judgeScoreCount judgeMean judgeSpread basis zScore } meanZScore roundMean roundSpread rescaled normalizedScore } } } } }`;
+
+  it("normalises scores per judge (z-score rescaled to the scale) as computed by hand, and explains each row", async () => {
+    const { divisionId, entries } = await entriesInNewDivision(Array(5).fill(ThemeCode.OVERSEAS));
+    const [harsh, lenient] = await judges(2);
+    const round = await openRoundForAll({ name: "Normalisation", kind: "SCORE", divisionId, scale: { min: 1, max: 10, step: 0.5 } }, [harsh, lenient]);
+    // Harsh: 2, 3, 4, 5, 6 (mean 4, σ = √2); lenient: 6, 7, 8, 9, 10 (mean 8, σ = √2). Both order the entries alike.
+    for (const [index, entry] of entries.entries()) {
+      ok(await api.submitScore(harsh.id, { roundId: round.id, entryId: entry.id, value: 2 + index }));
+      ok(await api.submitScore(lenient.id, { roundId: round.id, entryId: entry.id, value: 6 + index }));
+    }
+    ok(await api.closeRound(round.id));
+    // By hand: z = −√2, −√2/2, 0, √2/2, √2 from both judges. All ten scores: mean 6, σ = √(420/10 − 36) = √6.
+    // Normalised = 6 + z × √6: 6 − √12, 6 − √3, 6, 6 + √3, 6 + √12.
+    const expected = [6 - Math.sqrt(12), 6 - Math.sqrt(3), 6, 6 + Math.sqrt(3), 6 + Math.sqrt(12)];
+    const board = ok(await graphql(url, explainQuery, { variables: { r: round.id }, token: organizerToken() })).leaderboard;
+    expect(board.edges.map((edge: any) => edge.node.entry.id)).toEqual([...entries].reverse().map((entry) => entry.id));
+    for (const { node } of board.edges) {
+      const index = entries.findIndex((entry) => entry.id === node.entry.id);
+      expect(node.normalizedScore).toBeCloseTo(expected[index], 5);
+      expect(node.explanation.normalizedScore).toBe(node.normalizedScore);
+      expect(node.explanation).toMatchObject({ roundMean: 6, roundSpread: 2.449489743 });
+      expect(node.explanation.meanZScore).toBeCloseTo((index - 2) / Math.SQRT2, 8);
+      expect(node.explanation.contributions).toEqual(
+        [
+          { judge: { id: harsh.id }, score: 2 + index, judgeScoreCount: 5, judgeMean: 4, judgeSpread: 1.414213562, basis: "JUDGE", zScore: expect.any(Number) },
+          { judge: { id: lenient.id }, score: 6 + index, judgeScoreCount: 5, judgeMean: 8, judgeSpread: 1.414213562, basis: "JUDGE", zScore: expect.any(Number) },
+        ].sort((a, b) => (a.judge.id < b.judge.id ? -1 : 1)),
+      );
+      for (const contribution of node.explanation.contributions) expect(contribution.zScore).toBeCloseTo((index - 2) / Math.SQRT2, 8);
+    }
+    // Judges never see the leaderboard, let alone other judges' scores in its explanations.
+    expect(errorCodes(await graphql(url, explainQuery, { variables: { r: round.id }, token: judgeToken(harsh.id) }))).toEqual(["FORBIDDEN"]);
+  });
+
+  it("takes the scores of judges with fewer than 5 scores at face value, on the round's scale", async () => {
     const { divisionId, entries } = await entriesInNewDivision([ThemeCode.OVERSEAS, ThemeCode.OVERSEAS, ThemeCode.OVERSEAS, ThemeCode.OVERSEAS]);
     const [e1, e2, e3, e4] = entries;
     const [harsh, lenient, third] = await judges(3);
-    const round = await openRoundForAll({ name: "Normalisation", kind: "SCORE", divisionId, scale: { min: 1, max: 10, step: 0.5 } }, [harsh, lenient, third]);
+    const round = await openRoundForAll({ name: "Few scores", kind: "SCORE", divisionId, scale: { min: 1, max: 10, step: 0.5 } }, [harsh, lenient, third]);
     const scores: [Judge, Entry, number][] = [
       [harsh, e1, 4], [harsh, e2, 6], [harsh, e3, 5],
       [lenient, e2, 9], [lenient, e3, 10], [lenient, e4, 8],
@@ -201,30 +238,15 @@ describe("judging: scoring, log, leaderboard", () => {
     ];
     for (const [judge, entry, value] of scores) ok(await api.submitScore(judge.id, { roundId: round.id, entryId: entry.id, value }));
     ok(await api.closeRound(round.id, true));
-    // By hand. Harsh: mean 5, σ = √(2/3) → z(e1) = −1.2247, z(e2) = 1.2247, z(e3) = 0.
-    // Lenient: mean 9, σ = √(2/3) → z(e2) = 0, z(e3) = 1.2247, z(e4) = −1.2247. Third: mean 6.5, σ = 0.5 → z(e1) = 1, z(e4) = −1.
-    // All eight scores: mean 6.875, σ = √3.609375 = 1.89984. Normalised = 6.875 + mean z × 1.89984:
-    // e1: 6.875 − 0.112372 × 1.89984 = 6.66151; e2 = e3: 6.875 + 0.612372 × 1.89984 = 8.03841; e4: 6.875 − 1.112372 × 1.89984 = 4.76168.
-    const expected = new Map([
-      [e1.id, { meanScore: 5.5, normalizedScore: 6.66151 }],
-      [e2.id, { meanScore: 7.5, normalizedScore: 8.03841 }],
-      [e3.id, { meanScore: 7.5, normalizedScore: 8.03841 }],
-      [e4.id, { meanScore: 7, normalizedScore: 4.76168 }],
-    ]);
+    // Every judge gave 2 or 3 scores: z = (x − 6.875) / σ with the round's σ = √3.609375, so μ + mean z × σ is the
+    // raw mean (to the 6th decimal): e1 5.5, e2 = e3 7.5, e4 7. (Per-judge normalisation used to rank e1 above e4.)
     const board = await leaderboard({ r: round.id });
-    expect(board.totalCount).toBe(4);
-    for (const { node } of board.edges) {
-      const want = expected.get(node.entry.id)!;
-      expect(node.meanScore).toBeCloseTo(want.meanScore, 6);
-      expect(node.normalizedScore).toBeCloseTo(want.normalizedScore, 4);
-      expect(node.judgeCount).toBe(2);
-      expect(node.assignedJudgeCount).toBe(3);
-    }
-    // The harsh judge's 4 weighs less than the lenient judge's 8: e1 ranks above e4 although its mean is lower.
-    const order = board.edges.map((edge: any) => edge.node.entry.id);
-    expect(order.slice(2)).toEqual([e1.id, e4.id]);
-    expect(new Set(order.slice(0, 2))).toEqual(new Set([e2.id, e3.id]));
-    expect(board.edges.map((edge: any) => edge.node.rank)).toEqual([1, 2, 3, 4]);
+    expect(board.edges.map((edge: any) => [edge.node.entry.id, edge.node.normalizedScore, edge.node.meanScore, edge.node.judgeCount, edge.node.assignedJudgeCount])).toEqual([
+      [e2.id, 7.5, 7.5, 2, 3],
+      [e3.id, 7.5, 7.5, 2, 3],
+      [e4.id, 7, 7, 2, 3],
+      [e1.id, 5.5, 5.5, 2, 3],
+    ]);
   });
 
   it("accepts at most 30% of each theme's entries, ranks with the documented tie-break, and pages", async () => {

@@ -9,7 +9,8 @@ import { mediaStorage } from "../../subgraphs/entries/media/media-store";
 import { sweepMedia } from "../../subgraphs/entries/media/media-sweeper";
 import { MediaStorage, newMediaKey } from "../../subgraphs/entries/media/storage";
 import { insertUpload } from "../../subgraphs/entries/media-upload/media-upload.store";
-import { EntryKind, EntryStatus, MicroVideo } from "../../subgraphs/entries/entry/entry.entity";
+import fs from "node:fs";
+import { EntryKind, EntryStatus, MicroVideo, VideoRendition, VideoRenditionFile } from "../../subgraphs/entries/entry/entry.entity";
 import { seedCompetition, seedEntry } from "../kit/factories";
 import { filesUnder } from "../kit/multipart";
 import { startS3Server, TestS3Server } from "../kit/s3-server";
@@ -45,14 +46,23 @@ describe.each(backends)("media sweeper on %s", (_backend, startStorage) => {
     const referenced = newMediaKey("videos", "mp4");
     const orphan = newMediaKey("videos", "mp4");
     const orphanPoster = newMediaKey("posters", "jpg");
-    const elsewhere = newMediaKey("renditions", "mp4");
-    for (const key of [referenced, orphan, orphanPoster, elsewhere]) await storage.put(key, Buffer.from(key));
+    const poster = newMediaKey("posters", "jpg");
+    const rendition = newMediaKey("renditions", "mp4");
+    const orphanRendition = newMediaKey("renditions", "mp4");
+    const elsewhere = `exports/${randomBytes(8).toString("hex")}.csv`;
+    for (const key of [referenced, orphan, orphanPoster, poster, rendition, orphanRendition, elsewhere]) await storage.put(key, Buffer.from(key));
+    // A transcode in progress: the renditions worker's temp folder under the media root is not storage to sweep.
+    const workFile = path.join(config().mediaRoot, ".tmp", "uploads", "renditions", "rendition-test", "source");
+    fs.mkdirSync(path.dirname(workFile), { recursive: true });
+    fs.writeFileSync(workFile, "transcoding");
     const entry = await videoEntry();
     const missingKey = newMediaKey("videos", "mp4");
     await entries.getRepository(MicroVideo).save([
-      { entryId: entry.id, durationSeconds: 3, width: 320, height: 240, contentType: "video/mp4", byteSize: 10, sha256: randomBytes(32).toString("hex"), videoKey: referenced, posterKey: null },
+      { entryId: entry.id, durationSeconds: 3, width: 320, height: 240, contentType: "video/mp4", byteSize: 10, sha256: randomBytes(32).toString("hex"), videoKey: referenced, posterKey: poster },
       { entryId: (await videoEntry()).id, durationSeconds: 3, width: 320, height: 240, contentType: "video/mp4", byteSize: 10, sha256: randomBytes(32).toString("hex"), videoKey: missingKey, posterKey: null },
     ]);
+    const [video] = await entries.getRepository(MicroVideo).findBy({ videoKey: referenced });
+    await entries.getRepository(VideoRenditionFile).save({ videoId: video.id, rendition: VideoRendition.STREAM, key: rendition, width: 320, height: 240, byteSize: 10 });
     // An abandoned upload with one part arrived, expired an hour ago.
     const uploadKey = newMediaKey("videos", "mp4");
     const storageUploadId = await storage.createMultipartUpload(uploadKey);
@@ -69,10 +79,13 @@ describe.each(backends)("media sweeper on %s", (_backend, startStorage) => {
     if (!s3) expect(filesUnder(path.join(config().mediaRoot, ".tmp", "multipart"))).toEqual([]);
 
     const report = await sweepMedia(entries, storage, { graceSeconds: 0, now: new Date(Date.now() + 1000) });
-    expect(report.removedOrphans.sort()).toEqual([orphan, orphanPoster].sort());
+    expect(report.removedOrphans.sort()).toEqual([orphan, orphanPoster, orphanRendition].sort());
     expect(await storage.exists(orphan)).toBe(false);
     expect(await storage.exists(orphanPoster)).toBe(false);
-    expect(await storage.exists(referenced)).toBe(true);
+    expect(await storage.exists(orphanRendition)).toBe(false);
+    // Referenced by micro_video (video, poster) and by video_rendition.
+    for (const key of [referenced, poster, rendition]) expect(await storage.exists(key)).toBe(true);
+    expect(fs.existsSync(workFile)).toBe(true);
     // A prefix the sweeper does not know is never swept.
     expect(await storage.exists(elsewhere)).toBe(true);
     expect(report.missing).toEqual([expect.objectContaining({ owner: "micro_video", key: missingKey })]);

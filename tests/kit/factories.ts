@@ -67,6 +67,7 @@ export async function seedEntry(entries: DataSource, options: SeedEntryOptions):
   const { venueId, organizationId, photos, entrantEmail, ...overrides } = options;
   const entrant = await entries.getRepository(Entrant).save({
     competitionId: competition.id,
+    organizationId,
     name: `Entrant ${unique()}`,
     email: entrantEmail ?? `${unique().toLowerCase()}@example.org`,
     country: overrides.country ?? "PT",

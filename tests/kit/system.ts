@@ -27,6 +27,8 @@ export interface SystemOptions {
   gateway?: boolean;
   /** Extra environment for the configuration (e.g. JWT settings). */
   env?: Record<string, string>;
+  /** A supergraph for the gateway instead of the checked-in one (e.g. with a field marked deprecated). */
+  supergraphSdl?: string;
 }
 
 /** Starts the requested subgraphs (default: all four) and the gateway (default: on). */
@@ -57,7 +59,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     setConfig({ ...config(), subgraphUrls: urls });
     let gatewayUrl = "";
     if (options.gateway ?? true) {
-      const gateway = await startGateway({ port: 0, subgraphUrls: urls });
+      const gateway = await startGateway({ port: 0, subgraphUrls: urls, supergraphSdl: options.supergraphSdl });
       services.unshift(gateway);
       gatewayUrl = gateway.url;
       // Media URLs are built on the public URL, which is the gateway's.

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { recordRevocations } from "../../lib/revocation";
-import { Role, signToken, verifyToken, viewerFromAuthorization } from "../../lib/auth";
+import { publicJwks, Role, signDocument, signToken, verifyDocument, verifyToken, viewerFromAuthorization } from "../../lib/auth";
 import { config, loadConfig, setConfig } from "../../lib/config";
 
 const codeOf = (fn: () => unknown): unknown => {
@@ -103,5 +103,26 @@ describe("auth with key pairs", () => {
     recordRevocations([{ clientId: "revoked-client-1", revokedAt: new Date(Date.now() + 1000) }]);
     expect(codeOf(() => verifyToken(token))).toBe("UNAUTHENTICATED");
     expect(codeOf(() => verifyToken(signToken({ sub: "client:2", role: Role.ORGANIZER, cid: "another-client" }).token))).toBe("no error");
+  });
+});
+
+describe("signed documents (published score-log heads)", () => {
+  const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  afterAll(() => setConfig(loadConfig({ NODE_ENV: "test" })));
+
+  it("signs a document with the key pair, publishes its public key, and never lets it pass as a token", () => {
+    setConfig(loadConfig({ NODE_ENV: "test", JWT_PRIVATE_KEY: rsa.privateKey.export({ format: "pem", type: "pkcs8" }).toString(), JWT_KEY_ID: "docs-1" }));
+    const jws = signDocument({ typ: "score-log-head/v1", hash: "ab".repeat(32), recordCount: 3 });
+    expect(verifyDocument(jws)).toMatchObject({ hash: "ab".repeat(32), recordCount: 3 });
+    expect(verifyDocument(`${jws.slice(0, -2)}xx`)).toBeUndefined();
+    expect(codeOf(() => verifyToken(jws))).toBe("UNAUTHENTICATED");
+    expect(publicJwks().keys).toEqual([expect.objectContaining({ kid: "docs-1", alg: "RS256", kty: "RSA", use: "sig" })]);
+    expect(JSON.stringify(publicJwks())).not.toMatch(/"d":/); // no private part
+  });
+
+  it("publishes no key when only the HS256 secret signs (no third-party proof)", () => {
+    setConfig(loadConfig({ NODE_ENV: "test" }));
+    expect(verifyDocument(signDocument({ hash: "x" }))).toMatchObject({ hash: "x" });
+    expect(publicJwks()).toEqual({ keys: [] });
   });
 });

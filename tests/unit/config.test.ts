@@ -30,6 +30,16 @@ describe("config", () => {
     expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(40), SUBGRAPH_SECRET: "y".repeat(40) }).demoData).toBe(false);
   });
 
+  it("makes the public and venues registered-only by default in production only", () => {
+    const production = { NODE_ENV: "production", JWT_SECRET: "x".repeat(40), SUBGRAPH_SECRET: "y".repeat(40) };
+    expect([...loadConfig(production).registeredOperations.onlyRoles].sort()).toEqual(["PUBLIC", "VENUE"]);
+    expect([...loadConfig({}).registeredOperations.onlyRoles]).toEqual([]);
+    expect([...loadConfig({ ...production, REGISTERED_OPERATIONS_ONLY_ROLES: "" }).registeredOperations.onlyRoles]).toEqual([]);
+    expect([...loadConfig({ REGISTERED_OPERATIONS_ONLY_ROLES: "PARTNER, PUBLIC" }).registeredOperations.onlyRoles]).toEqual(["PARTNER", "PUBLIC"]);
+    expect(problem({ REGISTERED_OPERATIONS_ONLY_ROLES: "EVERYONE" })).toBe("REGISTERED_OPERATIONS_ONLY_ROLES");
+    expect(problem({ REGISTERED_OPERATIONS_POLL_SECONDS: "0" })).toBe("REGISTERED_OPERATIONS_POLL_SECONDS");
+  });
+
   it("names the variable of a bad value", () => {
     expect(problem({ PORT: "eighty" })).toBe("PORT");
     expect(problem({ PORT: "70000" })).toBe("PORT");

@@ -27,7 +27,8 @@ describe("operation measurement", () => {
   it("counts each object once per parent, and a connection's edges by `first` (default 20)", () => {
     // venues connection 1 + 20 edges × (1 + node 1)
     expect(measure(`{ venues { edges { node { id } } } }`).cost).toBe(1 + 20 * (1 + 1));
-    expect(measure(`{ venues(first: 5) { totalCount edges { node { code } } } }`).cost).toBe(1 + 5 * 2);
+    // totalCount is a COUNT over every matching row: it weighs COUNT_FIELD_WEIGHT (100) whatever the page size
+    expect(measure(`{ venues(first: 5) { totalCount edges { node { code } } } }`).cost).toBe(1 + 100 + 5 * 2);
     // an unpaginated list is assumed to hold 10 items
     expect(measure(`{ venue(id: "x") { photos { url } } }`).cost).toBe(1 + 10);
     // nested pages multiply

@@ -1,11 +1,10 @@
 // Responsible for the grants other subgraphs keep on entries: the public (published awards and exhibitions)
 // and judges (their assignments). Each source replaces its own set, so a retried call changes nothing.
 import { DataSource } from "typeorm";
-import { Role } from "../../../lib/auth";
-import { RequestContext, requireRole } from "../../../lib/context";
+import { RequestContext } from "../../../lib/context";
 import { badInput } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
-import { judgeAudience, PUBLIC_AUDIENCE } from "../entry/entry.visibility";
+import { entriesPolicy, judgeAudience, PUBLIC_AUDIENCE } from "../entries.visibility";
 
 const SOURCE = /^[a-z]+:[A-Za-z0-9:._-]{1,200}$/;
 const MAX_ENTRIES = 50_000;
@@ -18,7 +17,7 @@ export class EntryGrantService {
 
   /** Makes `entryIds` exactly the entries that `source` grants to `audience`; returns how many it now grants. */
   async replace(source: string, audience: { public?: boolean | null; judgeId?: string | null }, entryIds: string[]): Promise<number> {
-    requireRole(this.context, Role.ORGANIZER);
+    entriesPolicy.assertCan(this.context, "entry-grant:replace");
     if (!SOURCE.test(source)) throw badInput('source must look like "exhibition:<id>" or "round:<id>".', { argument: "source" });
     if (Boolean(audience.public) === Boolean(audience.judgeId)) throw badInput("Give exactly one of public: true or judgeId.");
     const target = audience.public ? PUBLIC_AUDIENCE : judgeAudience(parseId(audience.judgeId!, "judgeId"));

@@ -2,23 +2,18 @@
 // streamed in batches so the export of 39,000 entries never sits in memory.
 import type { Request, Response } from "express";
 import type { DataSource } from "typeorm";
-import { Role, Viewer } from "../../../lib/auth";
+import { Viewer } from "../../../lib/auth";
+import { entriesPolicy, organizationScope } from "../entries.visibility";
 import { requestContextFrom } from "../../../lib/context";
 import { logger } from "../../../lib/logger";
+import { CSV_DELIMITERS, csvChunk, csvDelimiterNamed } from "./entry-export.format";
 
 const BATCH = 1000;
-const COLUMNS = [
+/** The export's columns, in order; the header line names them. */
+export const ENTRY_EXPORT_COLUMNS = [
   "id", "created_at", "submitted_at", "status", "kind", "theme", "title", "venue_id", "organization_id",
   "entrant_name", "entrant_email", "entrant_country", "credit_name", "consent_to_publication", "photos", "video_seconds",
 ];
-
-/** Quotes a CSV field and defuses spreadsheet formulas (a cell starting with = + - @ is prefixed with '). */
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  let text = value instanceof Date ? value.toISOString() : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n']/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 export function exportEntriesRoute(dataSource: () => DataSource) {
   return async (request: Request, response: Response): Promise<void> => {
@@ -28,16 +23,26 @@ export function exportEntriesRoute(dataSource: () => DataSource) {
     } catch {
       viewer = undefined;
     }
-    if (!viewer || (viewer.role !== Role.ORGANIZER && viewer.role !== Role.PARTNER)) {
+    if (!entriesPolicy.can(viewer, "entry:export")) {
       response.status(viewer ? 403 : 401).json({
         errors: [{ message: "Exports need an organiser or partner token.", extensions: { code: viewer ? "FORBIDDEN" : "UNAUTHENTICATED" } }],
       });
       return;
     }
-    const scope = viewer.role === Role.PARTNER ? viewer.organizationId! : null;
+    const delimiter = csvDelimiterNamed(request.query.delimiter);
+    if (!delimiter) {
+      response.status(400).json({
+        errors: [{
+          message: `delimiter must be one of ${Object.keys(CSV_DELIMITERS).join(", ")}.`,
+          extensions: { code: "BAD_USER_INPUT", argumentName: "delimiter", accepted: Object.keys(CSV_DELIMITERS) },
+        }],
+      });
+      return;
+    }
+    const scope = organizationScope(viewer!);
     response.setHeader("content-type", "text/csv; charset=utf-8");
     response.setHeader("content-disposition", `attachment; filename="entries-${new Date().toISOString().slice(0, 10)}.csv"`);
-    response.write(`\uFEFF${COLUMNS.join(",")}\r\n`);
+    let first = true;
     let after: string | null = null;
     try {
       for (;;) {
@@ -52,9 +57,11 @@ export function exportEntriesRoute(dataSource: () => DataSource) {
             ORDER BY entry.id LIMIT ${BATCH}`,
           [scope, after],
         );
+        if (rows.length === 0 && !first) break;
+        const chunk = csvChunk(ENTRY_EXPORT_COLUMNS, rows, { delimiter, first });
+        first = false;
+        if (!response.write(chunk)) await new Promise((resolve) => response.once("drain", resolve));
         if (rows.length === 0) break;
-        const chunk = rows.map((row) => COLUMNS.map((column) => csvField(row[column])).join(",")).join("\r\n");
-        if (!response.write(`${chunk}\r\n`)) await new Promise((resolve) => response.once("drain", resolve));
         after = rows[rows.length - 1].id as string;
         if (rows.length < BATCH) break;
       }

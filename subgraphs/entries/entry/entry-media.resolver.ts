@@ -1,12 +1,11 @@
 import GraphQLUpload from "graphql-upload/GraphQLUpload.mjs";
 import type { FileUpload } from "graphql-upload/processRequest.mjs";
 import { Arg, Ctx, Field, Float, ID, Int, Mutation, ObjectType, registerEnumType, Resolver, FieldResolver, Root } from "type-graphql";
-import { Role } from "../../../lib/auth";
 import { forbidden } from "../../../lib/errors";
 import type { EntriesContext } from "../context";
 import { signedMediaUrl } from "../media/media-store";
-import { MicroVideo, Photo } from "./entry.entity";
-import { maySeeIdentity } from "./entry.visibility";
+import { Entry, MicroVideo, Photo, VideoRendition, VideoRenditionFile } from "./entry.entity";
+import { maySeeCameraData, mayFetchOriginalMedia } from "../entries.visibility";
 
 export enum ImageSize {
   THUMBNAIL = "THUMBNAIL",
@@ -55,7 +54,7 @@ export class PhotoResolver {
   async url(@Root() photo: Photo, @Arg("size", () => ImageSize, { defaultValue: ImageSize.DISPLAY, description: "THUMBNAIL (long side 400 px), DISPLAY (long side 1920 px, the default) or ORIGINAL (as uploaded; organisers and the submitting venue's organisation only, else FORBIDDEN)." }) size: ImageSize, @Ctx() context: EntriesContext) {
     if (size === ImageSize.ORIGINAL) {
       const entry = await context.loaders.entry.load(photo.entryId);
-      if (!entry || !maySeeIdentity(context.viewer, entry)) throw forbidden("Originals can be downloaded by organisers and the submitting venue or its organisation only.");
+      if (!entry || !mayFetchOriginalMedia(context.viewer, entry)) throw forbidden("Originals can be downloaded by organisers and the submitting venue or its organisation only.");
       return signedMediaUrl(photo.originalKey);
     }
     return signedMediaUrl(size === ImageSize.THUMBNAIL ? photo.thumbnailKey : photo.displayKey);
@@ -63,7 +62,7 @@ export class PhotoResolver {
 
   @FieldResolver(() => PhotoExif, { nullable: true, description: "Camera data of the original; null when it had none. Hidden from judges (blind judging)." })
   exif(@Root() photo: Photo, @Ctx() context: EntriesContext) {
-    return context.viewer?.role === Role.JUDGE ? null : photo.exif;
+    return maySeeCameraData(context.viewer) ? photo.exif : null;
   }
 
   @FieldResolver(() => Float, { description: "Size of the original in bytes." })
@@ -74,17 +73,31 @@ export class PhotoResolver {
 
 @Resolver(() => MicroVideo)
 export class MicroVideoResolver {
-  @FieldResolver(() => String, { description: "A signed link to the video (supports HTTP Range), valid until the end of the next UTC day." })
-  url(@Root() video: MicroVideo) {
-    return signedMediaUrl(video.videoKey);
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "A signed link to one file of the video (supports HTTP Range), valid until the end of the next UTC day. STREAM (default) and STREAM_1080P: metadata-free H.264/AAC MP4, null until status is READY. ORIGINAL: the file as uploaded, organisers and the owner only (FORBIDDEN otherwise).",
+  })
+  url(
+    @Root() video: MicroVideo,
+    @Arg("rendition", () => VideoRendition, { defaultValue: VideoRendition.STREAM, description: "STREAM (720p, the default), STREAM_1080P (1080p where the source has it, else the STREAM file) or ORIGINAL (organisers and the owner only)." })
+    rendition: VideoRendition,
+    @Ctx() context: EntriesContext,
+  ) {
+    return context.entryMedia.videoUrl(video, rendition);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "A signed link to a poster frame (JPEG), when one could be made." })
-  posterUrl(@Root() video: MicroVideo) {
-    return video.posterKey ? signedMediaUrl(video.posterKey) : null;
+  @FieldResolver(() => String, { nullable: true, description: "A signed link to a poster frame (JPEG without metadata), taken from the STREAM file; null until status is READY." })
+  posterUrl(@Root() video: MicroVideo, @Ctx() context: EntriesContext) {
+    return context.entryMedia.videoPosterUrl(video);
   }
 
-  @FieldResolver(() => Float, { description: "Size of the file in bytes." })
+  @FieldResolver(() => [VideoRenditionFile], { description: "The streaming files made from the video, with their sizes; empty until status is READY." })
+  renditions(@Root() video: MicroVideo, @Ctx() context: EntriesContext) {
+    return context.entryMedia.videoRenditions(video);
+  }
+
+  @FieldResolver(() => Float, { description: "Size of the original file in bytes." })
   byteSize(@Root() video: MicroVideo) {
     return video.byteSize;
   }
@@ -98,6 +111,26 @@ export class EntryMediaResolver {
   })
   uploadPhotos(@Arg("entryId", () => ID, { description: "The DRAFT PHOTO_SET or SINGLE_PHOTO entry to add the photos to (Entry.id)." }) entryId: string, @Arg("files", () => [GraphQLUpload], { description: "The image files, as multipart file parts (GraphQL multipart request spec), in the order they should appear." }) files: Promise<FileUpload>[], @Ctx() context: EntriesContext) {
     return context.entryMedia.uploadPhotos(entryId, files);
+  }
+
+  @Mutation(() => Entry, {
+    description:
+      "Removes a photo from a DRAFT photo entry and closes the gap in the order; its files are deleted once the change is committed. Errors: NOT_FOUND (no such photo you can see), FORBIDDEN (not your entry), CONFLICT (not a draft), DEADLINE_PASSED.",
+  })
+  removePhoto(@Arg("photoId", () => ID, { description: "The photo to remove (Photo.id)." }) photoId: string, @Ctx() context: EntriesContext) {
+    return context.entryMedia.removePhoto(photoId);
+  }
+
+  @Mutation(() => Entry, {
+    description:
+      "Puts the photos of a DRAFT photo entry in a new order (positions 1..n). Errors: BAD_USER_INPUT (photoIds is not exactly the entry's photos, each once), NOT_FOUND, FORBIDDEN, CONFLICT (not a draft), DEADLINE_PASSED.",
+  })
+  reorderPhotos(
+    @Arg("entryId", () => ID, { description: "The DRAFT PHOTO_SET or SINGLE_PHOTO entry (Entry.id)." }) entryId: string,
+    @Arg("photoIds", () => [ID], { description: "Every photo of the entry (Photo.id), each once, in the new order." }) photoIds: string[],
+    @Ctx() context: EntriesContext,
+  ) {
+    return context.entryMedia.reorderPhotos(entryId, photoIds);
   }
 
   @Mutation(() => MicroVideo, {

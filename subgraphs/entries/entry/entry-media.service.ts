@@ -2,8 +2,8 @@
 // original and its derived sizes, and recording them — all or nothing, with no file or row left behind on failure.
 import type { FileUpload } from "graphql-upload/processRequest.mjs";
 import { DataSource, EntityManager } from "typeorm";
-import { Role, Viewer } from "../../../lib/auth";
-import { RequestContext, requireRole } from "../../../lib/context";
+import { Viewer } from "../../../lib/auth";
+import { RequestContext } from "../../../lib/context";
 import { config } from "../../../lib/config";
 import { badInput, codedError, conflict, ErrorCode, forbidden, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
@@ -13,19 +13,20 @@ import type { CompetitionService } from "../competition/competition.service";
 import type { EntriesLoaders } from "../loaders";
 import { deriveImageSizes } from "../media/derive-image";
 import { inspectImage } from "../media/inspect-image";
-import { inspectVideo, makePoster } from "../media/inspect-video";
-import { mediaStorage, signedUploadPartUrl, uploadTempDir } from "../media/media-store";
+import { inspectVideo } from "../media/inspect-video";
+import { mediaStorage, signedMediaUrl, signedUploadPartUrl, uploadTempDir } from "../media/media-store";
 import { receiveUpload, ReceivedUpload, sha256OfFile } from "../media/receive";
 import { LocalCopy, newMediaKey } from "../media/storage";
 import { choosePartBytes, missingParts, partCount, partPlacement } from "../media-upload/media-upload.plan";
 import { claimForCompletion, deleteUpload, findUpload, insertUpload, MediaUploadRow, removeOpenUploadOfEntry } from "../media-upload/media-upload.store";
 import type { MediaUpload, StartMediaUploadInput } from "../media-upload/media-upload.types";
-import { Entry, EntryKind, EntryStatus, MicroVideo, Photo } from "./entry.entity";
-import { isOwner } from "./entry.visibility";
+import { enqueueVideoRenditions } from "../video-rendition/video-rendition.store";
+import { Entry, EntryKind, EntryStatus, MediaStatus, MicroVideo, Photo, VideoRendition, VideoRenditionFile } from "./entry.entity";
+import { entriesPolicy, mayEdit, mayFetchOriginalMedia } from "../entries.visibility";
 
 /** Keys written so far by one request, deleted again if the request does not commit. */
 class StoredKeys {
-  readonly keys: string[] = [];
+  constructor(readonly keys: string[] = []) {}
 
   /** Stores a buffer, or takes over a received temp file (moved, not copied). */
   async put(key: string, body: Buffer | string): Promise<string> {
@@ -40,6 +41,17 @@ class StoredKeys {
   }
 }
 
+/** What an upload path knows of a checked, stored video; attachVideo adds the rest. */
+type NewVideo = Pick<MicroVideo, "entryId" | "durationSeconds" | "width" | "height" | "contentType" | "byteSize" | "sha256" | "videoKey">;
+
+/** Far more than any photo set holds; a longer list is refused before it reaches SQL. */
+const MAX_PHOTO_IDS = 100;
+
+function rows<T>(result: unknown): T[] {
+  const list = result as unknown[];
+  return (Array.isArray(list[0]) ? list[0] : list) as T[];
+}
+
 export class EntryMediaService {
   constructor(
     private readonly dataSource: DataSource,
@@ -49,16 +61,49 @@ export class EntryMediaService {
   ) {}
 
   /** Checks the caller may add media to the entry now; returns the entry and the competition. */
-  private async editableEntry(entryId: string, kinds: EntryKind[]): Promise<{ entry: Entry; competition: Competition; viewer: Viewer }> {
-    const viewer = requireRole(this.context, Role.VENUE, Role.PARTNER, Role.ORGANIZER);
+  private async editableEntry(
+    entryId: string,
+    kinds: EntryKind[],
+    missing = () => notFound("Entry", entryId),
+  ): Promise<{ entry: Entry; competition: Competition; viewer: Viewer }> {
+    const viewer = entriesPolicy.assertCan(this.context, "entry:upload-media");
     const entry = await this.loaders.entry.load(parseId(entryId, "entryId"));
-    if (!entry) throw notFound("Entry", entryId);
-    if (viewer.role !== Role.ORGANIZER && !isOwner(viewer, entry)) throw forbidden("Only the submitting venue, its organisation or an organiser can upload to this entry.");
+    if (!entry) throw missing();
+    if (!mayEdit(viewer, entry)) throw forbidden("Only the submitting venue, its organisation or an organiser can upload to this entry.");
     if (entry.status !== EntryStatus.DRAFT) throw conflict(`Media can only be added to a DRAFT entry; this one is ${entry.status}.`, { status: entry.status });
     if (!kinds.includes(entry.kind)) throw badInput(`A ${entry.kind} entry does not take this kind of media.`, { kind: entry.kind });
     const competition = await this.competitions.current();
     this.competitions.assertWindowOpen(competition);
     return { entry, competition, viewer };
+  }
+
+  /**
+   * The signed URL of one file of a video, or null while there is none to give. ORIGINAL (metadata intact) only
+   * for those mayFetchOriginalMedia allows, FORBIDDEN otherwise; the streaming renditions only once READY, so a
+   * judge or the public never receives the original, not even while the renditions are being made.
+   */
+  async videoUrl(video: MicroVideo, rendition: VideoRendition): Promise<string | null> {
+    if (rendition === VideoRendition.ORIGINAL) {
+      const entry = await this.loaders.entry.load(video.entryId);
+      if (!entry || !mayFetchOriginalMedia(this.context.viewer, entry)) {
+        throw forbidden("The original video can be downloaded by organisers and the submitting venue or its organisation only; ask for rendition STREAM.");
+      }
+      return signedMediaUrl(video.videoKey);
+    }
+    const files = await this.videoRenditions(video);
+    // STREAM_1080P falls back to the largest file there is when the source had no 1080 lines.
+    const file = files.find((candidate) => candidate.rendition === rendition) ?? (rendition === VideoRendition.STREAM_1080P ? files.find((candidate) => candidate.rendition === VideoRendition.STREAM) : undefined);
+    return file ? signedMediaUrl(file.key) : null;
+  }
+
+  /** The poster frame, made by the rendition job from the stripped STREAM file: null until the video is READY. */
+  videoPosterUrl(video: MicroVideo): string | null {
+    return video.status === MediaStatus.READY && video.posterKey ? signedMediaUrl(video.posterKey) : null;
+  }
+
+  /** The streaming files made so far; none until the video is READY. */
+  async videoRenditions(video: MicroVideo): Promise<VideoRenditionFile[]> {
+    return video.status === MediaStatus.READY ? this.loaders.renditionsByVideo.load(video.id) : [];
   }
 
   /** Refuses a file whose exact content is already in the competition (or twice in this request). */
@@ -83,13 +128,87 @@ export class EntryMediaService {
     if (row?.status !== EntryStatus.DRAFT) throw conflict("The entry is no longer a draft.", { status: row?.status });
   }
 
-  /** Records a checked, stored video on its draft entry: the one place both upload paths attach a video. */
-  private async attachVideo(manager: EntityManager, row: Omit<MicroVideo, "id" | "createdAt">): Promise<MicroVideo> {
+  /**
+   * Records a checked, stored video on its draft entry and queues its renditions in the same transaction: the one
+   * place both upload paths attach a video. It starts PROCESSING; the renditions worker makes the poster.
+   */
+  private async attachVideo(manager: EntityManager, video: NewVideo): Promise<MicroVideo> {
+    const row = { ...video, posterKey: null, status: MediaStatus.PROCESSING };
     await this.lockDraft(manager, row.entryId);
     await this.assertNotDuplicate(manager, [row.sha256]);
     const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM entries.micro_video WHERE entry_id = $1`, [row.entryId]);
     if (count > 0) throw conflict("This entry already has its video; a micro-video entry holds one.");
-    return manager.getRepository(MicroVideo).save(manager.getRepository(MicroVideo).create(row));
+    const saved = await manager.getRepository(MicroVideo).save(manager.getRepository(MicroVideo).create(row));
+    await enqueueVideoRenditions(manager, saved.id);
+    return saved;
+  }
+
+  /**
+   * Removes one photo from a DRAFT photo entry (owner or organiser, submission window open) and closes the gap in
+   * the order. Its three files are deleted only after the change has committed: a rollback leaves them in place.
+   */
+  async removePhoto(photoId: string): Promise<Entry> {
+    const id = parseId(photoId, "photoId");
+    // A photo of an entry the caller cannot see is NOT_FOUND as a photo, naming nothing about its entry.
+    const [photo] = await this.dataSource.query(`SELECT entry_id FROM entries.photo WHERE id = $1`, [id]);
+    if (!photo) throw notFound("Photo", photoId);
+    const { entry } = await this.editableEntry(photo.entry_id, [EntryKind.PHOTO_SET, EntryKind.SINGLE_PHOTO], () => notFound("Photo", photoId));
+    const { keys, saved } = await this.dataSource.transaction(async (manager) => {
+      await this.lockDraft(manager, entry.id);
+      const [removed] = rows<{ original_key: string; display_key: string; thumbnail_key: string }>(
+        await manager.query(`DELETE FROM entries.photo WHERE id = $1 AND entry_id = $2 RETURNING original_key, display_key, thumbnail_key`, [id, entry.id]),
+      );
+      if (!removed) throw notFound("Photo", photoId);
+      const remaining: { id: string }[] = await manager.query(`SELECT id FROM entries.photo WHERE entry_id = $1 ORDER BY position`, [entry.id]);
+      await this.writeOrder(manager, entry.id, remaining.map((row) => row.id));
+      // A file another row still uses stays (keys are generated per upload; only loaded data such as the demo's share files).
+      const keys: { key: string }[] = await manager.query(
+        `SELECT key FROM unnest($1::text[]) AS removed(key)
+          WHERE NOT EXISTS (SELECT 1 FROM entries.photo WHERE original_key = removed.key OR display_key = removed.key OR thumbnail_key = removed.key)`,
+        [[removed.original_key, removed.display_key, removed.thumbnail_key]],
+      );
+      return { keys: keys.map((row) => row.key), saved: await this.touch(manager, entry.id) };
+    });
+    await new StoredKeys(keys).removeAll();
+    return saved;
+  }
+
+  /** Puts a DRAFT photo entry's photos in the given order; photoIds must name each of its photos exactly once. */
+  async reorderPhotos(entryId: string, photoIds: string[]): Promise<Entry> {
+    const { entry } = await this.editableEntry(entryId, [EntryKind.PHOTO_SET, EntryKind.SINGLE_PHOTO]);
+    if (photoIds.length > MAX_PHOTO_IDS) throw badInput(`photoIds lists at most ${MAX_PHOTO_IDS} ids.`, { argument: "photoIds" });
+    const wanted = photoIds.map((photoId) => parseId(photoId, "photoIds"));
+    if (new Set(wanted).size !== wanted.length) throw badInput("photoIds names the same photo twice; list each of the entry's photos once.", { argument: "photoIds" });
+    return this.dataSource.transaction(async (manager) => {
+      await this.lockDraft(manager, entry.id);
+      const current: { id: string }[] = await manager.query(`SELECT id FROM entries.photo WHERE entry_id = $1`, [entry.id]);
+      const currentIds = new Set(current.map((row) => row.id));
+      if (wanted.length !== currentIds.size || !wanted.every((photoId) => currentIds.has(photoId))) {
+        throw badInput(`photoIds must list each of the entry's ${currentIds.size} photos exactly once, in the new order.`, {
+          argument: "photoIds",
+          expectedCount: currentIds.size,
+        });
+      }
+      await this.writeOrder(manager, entry.id, wanted);
+      return this.touch(manager, entry.id);
+    });
+  }
+
+  /** Numbers the photos 1..n in the given order. Positions are unique per entry, so they move out of the way first. */
+  private async writeOrder(manager: EntityManager, entryId: string, orderedIds: string[]): Promise<void> {
+    await manager.query(`UPDATE entries.photo SET position = position + 1000000 WHERE entry_id = $1`, [entryId]);
+    await manager.query(
+      `UPDATE entries.photo photo SET position = ordered.position
+         FROM unnest($2::uuid[]) WITH ORDINALITY AS ordered(id, position)
+        WHERE photo.entry_id = $1 AND photo.id = ordered.id`,
+      [entryId, orderedIds],
+    );
+  }
+
+  /** Marks the entry changed and returns it as it is now. */
+  private async touch(manager: EntityManager, entryId: string): Promise<Entry> {
+    await manager.query(`UPDATE entries.entry SET updated_at = now() WHERE id = $1`, [entryId]);
+    return manager.getRepository(Entry).findOneByOrFail({ id: entryId });
   }
 
   async uploadPhotos(entryId: string, files: Promise<FileUpload>[]): Promise<Photo[]> {
@@ -150,7 +269,6 @@ export class EntryMediaService {
       upload = await receiveUpload((await file).createReadStream({ highWaterMark: 1 << 20 }), { maxBytes: competition.maxVideoBytes, tempDir: uploadTempDir() });
       const received = Date.now();
       const video = await inspectVideo(upload.path, { maxSeconds: competition.maxVideoSeconds });
-      const poster = await makePoster(upload.path, { durationSeconds: video.durationSeconds });
       const checked = Date.now();
       const row = {
         entryId: entry.id,
@@ -161,7 +279,6 @@ export class EntryMediaService {
         byteSize: upload.bytes,
         sha256: upload.sha256,
         videoKey: await stored.put(newMediaKey("videos", video.mimeType === "video/quicktime" ? "mov" : "mp4"), upload.path),
-        posterKey: poster ? await stored.put(newMediaKey("posters", "jpg"), poster) : null,
       };
       logger.debug("video received", { bytes: upload.bytes, receiveMs: received - started, checkMs: checked - received, storeMs: Date.now() - checked });
       return await this.dataSource.transaction((manager) => this.attachVideo(manager, row));
@@ -222,12 +339,12 @@ export class EntryMediaService {
   }
 
   private async openUpload(uploadId: string): Promise<MediaUploadRow> {
-    requireRole(this.context, Role.VENUE, Role.PARTNER, Role.ORGANIZER);
+    const viewer = entriesPolicy.assertCan(this.context, "entry:upload-media");
     const upload = await findUpload(this.dataSource.manager, parseId(uploadId, "uploadId"));
     if (!upload || upload.status !== "OPEN" || upload.expiresAt.getTime() <= Date.now()) throw notFound("Upload", uploadId);
     const entry = await this.loaders.entry.load(upload.entryId);
     // Someone else's upload answers as if it did not exist.
-    if (!entry || !(this.context.viewer?.role === Role.ORGANIZER || isOwner(this.context.viewer!, entry))) throw notFound("Upload", uploadId);
+    if (!entry || !mayEdit(viewer, entry)) throw notFound("Upload", uploadId);
     return upload;
   }
 
@@ -258,7 +375,6 @@ export class EntryMediaService {
           detected: video.mimeType,
         });
       }
-      const poster = await makePoster(local.path, { durationSeconds: video.durationSeconds });
       const row = {
         entryId: entry.id,
         durationSeconds: video.durationSeconds,
@@ -268,7 +384,6 @@ export class EntryMediaService {
         byteSize: upload.byteSize,
         sha256,
         videoKey: upload.objectKey,
-        posterKey: poster ? await stored.put(newMediaKey("posters", "jpg"), poster) : null,
       };
       await this.dataSource.transaction(async (manager) => {
         await this.attachVideo(manager, row);

@@ -114,21 +114,28 @@ export class Entry {
 }
 
 @Entity({ name: "entrant" })
-@ObjectType({ description: "The photographer behind an entry. Identity and contact: organisers and the submitting venue's organisation only." })
+@ObjectType({
+  description:
+    "The photographer behind an entry, as the organisation that entered them recorded them. Identity and contact: organisers and that organisation (its partner and venue tokens) only; another organisation entering the same e-mail keeps its own record.",
+})
 export class Entrant {
   @PrimaryGeneratedColumn("uuid")
-  @Field(() => ID, { description: "Stable id of the entrant (one per e-mail address in the competition)." })
+  @Field(() => ID, { description: "Stable id of the entrant (one per e-mail address and organisation in the competition)." })
   id!: string;
 
   @Column("uuid")
   competitionId!: string;
+
+  /** The tenant that entered (and alone may read and change) this record. */
+  @Column("uuid")
+  organizationId!: string;
 
   @Column("text")
   @Field({ description: "The photographer's full name." })
   name!: string;
 
   @Column("text")
-  @Field({ description: "Contact e-mail; identifies the entrant across entries (the per-theme entry limit counts by it)." })
+  @Field({ description: "Contact e-mail; identifies the entrant across the organisation's entries (the per-theme entry limit counts it competition-wide)." })
   email!: string;
 
   @Column("char", { length: 2 })
@@ -191,6 +198,37 @@ export class Photo {
   createdAt!: Date;
 }
 
+export enum MediaStatus {
+  PROCESSING = "PROCESSING",
+  READY = "READY",
+  FAILED = "FAILED",
+}
+registerEnumType(MediaStatus, {
+  name: "MediaStatus",
+  description: "Where a video's streaming renditions are: being made, ready to play, or given up on (see MicroVideo.failureReason).",
+  valuesConfig: {
+    PROCESSING: { description: "Stored; the streaming renditions are being made in the background. Until then judges and the public get no video URL." },
+    READY: { description: "The streaming renditions and the poster frame exist; url(rendition: STREAM) plays." },
+    FAILED: { description: "The renditions could not be made after several attempts; failureReason says why. The original is kept." },
+  },
+});
+
+export enum VideoRendition {
+  STREAM = "STREAM",
+  STREAM_1080P = "STREAM_1080P",
+  ORIGINAL = "ORIGINAL",
+}
+registerEnumType(VideoRendition, {
+  name: "VideoRendition",
+  description:
+    "Which file of a micro-video: STREAM (720p H.264/AAC MP4, no metadata, the default), STREAM_1080P (1080p where the source has it), ORIGINAL (as uploaded; organisers and the owner only).",
+  valuesConfig: {
+    STREAM: { description: "H.264/AAC MP4 with faststart, 720 pixels on the short side (less when the source is smaller), every metadata atom stripped." },
+    STREAM_1080P: { description: "Like STREAM at 1080 pixels on the short side, made when the source has that resolution; otherwise the largest STREAM file there is." },
+    ORIGINAL: { description: "The file as uploaded, metadata intact: organisers and the submitting venue or its organisation only (FORBIDDEN otherwise)." },
+  },
+});
+
 @Entity({ name: "micro_video" })
 @ObjectType({ description: "The video of a MICRO_VIDEO entry." })
 export class MicroVideo {
@@ -228,6 +266,44 @@ export class MicroVideo {
 
   @Column("text", { nullable: true })
   posterKey!: string | null;
+
+  @Column("text", { default: MediaStatus.PROCESSING })
+  @Field(() => MediaStatus, { description: "PROCESSING until the streaming renditions are made in the background, then READY (or FAILED, with failureReason)." })
+  status!: MediaStatus;
+
+  @Column("text", { nullable: true })
+  @Field(() => String, { nullable: true, description: "Why the renditions could not be made; null unless status is FAILED." })
+  failureReason!: string | null;
+
+  @CreateDateColumn({ type: "timestamptz" })
+  createdAt!: Date;
+}
+
+/** One streaming file made from a micro-video by the rendition job (H.264/AAC MP4, no metadata). */
+@Entity({ name: "video_rendition" })
+@ObjectType({ description: "A streaming file made from a micro-video: H.264/AAC MP4 with faststart and no metadata." })
+export class VideoRenditionFile {
+  @Column("uuid", { primary: true })
+  videoId!: string;
+
+  @Column("text", { primary: true })
+  @Field(() => VideoRendition, { description: "STREAM (720p) or STREAM_1080P; fetch it with MicroVideo.url(rendition: …)." })
+  rendition!: VideoRendition;
+
+  @Column("text")
+  key!: string;
+
+  @Column("int")
+  @Field(() => Int, { description: "Frame width in pixels (upright)." })
+  width!: number;
+
+  @Column("int")
+  @Field(() => Int, { description: "Frame height in pixels (upright)." })
+  height!: number;
+
+  @Column("bigint", { transformer: bigintAsNumber })
+  @Field(() => Float, { description: "Size of the file in bytes." })
+  byteSize!: number;
 
   @CreateDateColumn({ type: "timestamptz" })
   createdAt!: Date;

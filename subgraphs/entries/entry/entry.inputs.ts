@@ -58,7 +58,7 @@ export class CreateEntryInput {
 
 @InputType({ description: "Narrows an entry list; all given conditions must hold." })
 export class EntryFilter {
-  @Field(() => ID, { nullable: true, description: "Only the entries that came through this venue (Venue.id)." })
+  @Field(() => ID, { nullable: true, description: "Only the entries that came through this venue (Venue.id). Judges: FORBIDDEN (the venue is hidden from them in blind judging)." })
   venueId?: string | null;
 
   @Field(() => ThemeCode, { nullable: true, description: "Only the entries in this theme." })
@@ -70,7 +70,7 @@ export class EntryFilter {
   @Field(() => EntryStatus, { nullable: true, description: "Only the entries in this status, e.g. SUBMITTED." })
   status?: EntryStatus | null;
 
-  @Field(() => String, { nullable: true, description: "Entrant's ISO 3166-1 alpha-2 country." })
+  @Field(() => String, { nullable: true, description: "Entrant's ISO 3166-1 alpha-2 country. Matches only entries whose Entry.country the caller may read, so an entrant who refused publication never matches for the public or another organisation. Judges: FORBIDDEN (blind judging)." })
   country?: string | null;
 }
 

@@ -6,7 +6,7 @@ import { VenueReference } from "../venue/venue.type";
 import { Entrant, Entry, MicroVideo, Photo } from "./entry.entity";
 import { CreateEntryInput, EntryFilter, EntryStatsGroup } from "./entry.inputs";
 import { EntryConnection, EntryStat } from "./entry.types";
-import { maySeeIdentity, maySeePublishedIdentity } from "./entry.visibility";
+import { maySeeIdentity, maySeePublishedIdentity, maySeeVenue } from "../entries.visibility";
 
 @Resolver(() => Entry)
 export class EntryResolver {
@@ -14,7 +14,7 @@ export class EntryResolver {
     description:
       "Entries the caller may see, newest first: organisers all; partners their organisation's; venues their own; judges their assignments; everyone the public ones.",
   })
-  entries(@Arg("filter", () => EntryFilter, { nullable: true, description: "Optional conditions (venue, theme, kind, status, country); omit to list every entry you may see." }) filter: EntryFilter | null, @Args() page: PageArguments, @Ctx() context: EntriesContext) {
+  entries(@Arg("filter", () => EntryFilter, { nullable: true, description: "Optional conditions (venue, theme, kind, status, country); omit to list every entry you may see. Judges get FORBIDDEN for conditions on attributes hidden from them (venue, country)." }) filter: EntryFilter | null, @Args() page: PageArguments, @Ctx() context: EntriesContext) {
     return context.entries.list(filter, page);
   }
 
@@ -66,9 +66,13 @@ export class EntryResolver {
     return (await context.loaders.videoByEntry.load(entry.id)) ?? null;
   }
 
-  @FieldResolver(() => VenueReference, { nullable: true, description: "The branch venue the entry came through; null for judges (blind judging)." })
+  @FieldResolver(() => VenueReference, {
+    nullable: true,
+    description:
+      "The branch venue the entry came through, for everyone who may see the entry: also for a public (awarded or exhibited) entry whose entrant refused publication, because awards and exhibitions name venues and the venue is the institution, not the entrant's personal data. Null for judges (blind judging).",
+  })
   venue(@Root() entry: Entry, @Ctx() context: EntriesContext) {
-    return context.viewer?.role === "JUDGE" ? null : { id: entry.venueId };
+    return maySeeVenue(context.viewer) ? { id: entry.venueId } : null;
   }
 
   @FieldResolver(() => Entrant, { nullable: true, description: "Identity and contact: organisers and the submitting venue or its organisation only; null for others." })

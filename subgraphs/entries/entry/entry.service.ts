@@ -1,8 +1,7 @@
 // Responsible for entries: who may read them, creating drafts idempotently, and the status rules
 // (submit, withdraw, disqualify) with the competition's window and limits.
 import { DataSource, EntityManager } from "typeorm";
-import { Role } from "../../../lib/auth";
-import { RequestContext, requireRole } from "../../../lib/context";
+import { RequestContext } from "../../../lib/context";
 import { parseCountry } from "../../../lib/country";
 import { badInput, conflict, forbidden, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
@@ -14,9 +13,10 @@ import { entryCursor, EntriesLoaders, VenueEntriesArgs } from "../loaders";
 import { Entry, EntryKind, EntryStatus } from "./entry.entity";
 import { CreateEntryInput, EntryFilter, EntryStatsGroup } from "./entry.inputs";
 import { EntryStat } from "./entry.types";
-import { isOwner, restrictToVisible } from "./entry.visibility";
+import { assertMaySelectBy, entriesPolicy, mayEdit, organizationScope, publishedIdentityReadable, restrictToVisible } from "../entries.visibility";
 import { entryEvent } from "./entry-events";
 import { recordEvent } from "../../../lib/outbox";
+import { entriesTowardsCap, lockEmail, upsertEntrant } from "../entrant/entrant.store";
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/;
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -43,11 +43,19 @@ export class EntryService {
 
   list(filter: EntryFilter | null | undefined, args: PageArgs): Promise<Page<Entry>> {
     const query = restrictToVisible(this.repository.createQueryBuilder("entry"), "entry", this.context.viewer);
-    if (filter?.venueId) query.andWhere("entry.venue_id = :venueId", { venueId: parseId(filter.venueId, "filter.venueId") });
+    if (filter?.venueId) {
+      assertMaySelectBy(this.context.viewer, "venue", "filter.venueId");
+      query.andWhere("entry.venue_id = :venueId", { venueId: parseId(filter.venueId, "filter.venueId") });
+    }
     if (filter?.theme) query.andWhere("entry.theme_code = :theme", { theme: filter.theme });
     if (filter?.kind) query.andWhere("entry.kind = :kind", { kind: filter.kind });
     if (filter?.status) query.andWhere("entry.status = :status", { status: filter.status });
-    if (filter?.country) query.andWhere("entry.country = :country", { country: parseCountry(filter.country, "filter.country") });
+    if (filter?.country) {
+      assertMaySelectBy(this.context.viewer, "country", "filter.country");
+      // Only entries whose country the caller can read match: a non-consenting entrant's country stays unknown.
+      const readable = publishedIdentityReadable(query, "entry", this.context.viewer);
+      query.andWhere(`entry.country = :country AND ${readable}`, { country: parseCountry(filter.country, "filter.country") });
+    }
     return keysetPage(query, { columns: ["entry.created_at", "entry.id"], direction: "DESC", cursorOf: entryCursor }, args);
   }
 
@@ -56,11 +64,12 @@ export class EntryService {
   }
 
   venueEntries(venueId: string, args: VenueEntriesArgs): Promise<Page<Entry>> {
+    assertMaySelectBy(this.context.viewer, "venue", "Venue.entries");
     return this.loaders.entriesByVenue(args).load(venueId);
   }
 
   async create(input: CreateEntryInput): Promise<Entry> {
-    const viewer = requireRole(this.context, Role.VENUE, Role.PARTNER);
+    const viewer = entriesPolicy.assertCan(this.context, "entry:create");
     const venueId = parseId(input.venueId, "venueId");
     if (!viewer.venueIds.includes(venueId)) throw forbidden("venueId is not one of the venues your token acts for.");
     const competition = await this.competitions.current();
@@ -93,19 +102,14 @@ export class EntryService {
     const id = await this.dataSource.transaction(async (manager) => {
       const existing = idempotencyKey ? await this.findByIdempotencyKey(manager, venueId, idempotencyKey) : undefined;
       if (existing) return existing;
-      // Upserting the entrant locks its row, so concurrent entries for one entrant count the limit one at a time.
-      const [{ id: entrantId }] = await manager.query(
-        `INSERT INTO entries.entrant (competition_id, name, email, country, phone) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (competition_id, email) DO UPDATE SET name = EXCLUDED.name, country = EXCLUDED.country, phone = COALESCE(EXCLUDED.phone, entries.entrant.phone)
-         RETURNING id`,
-        [competition.id, entrant.name, entrant.email, entrant.country, entrant.phone],
-      );
-      const [{ count }] = await manager.query(
-        `SELECT count(*)::int AS count FROM entries.entry WHERE entrant_id = $1 AND theme_code = $2 AND status <> 'WITHDRAWN'`,
-        [entrantId, input.theme],
-      );
-      if (count >= competition.maxEntriesPerEntrantPerTheme) {
-        throw badInput(`This entrant already has ${count} entries in ${input.theme}; at most ${competition.maxEntriesPerEntrantPerTheme} are allowed per theme.`, {
+      // The cap is the competition's (by e-mail, across organisations); the record is the organisation's own.
+      // The lock makes concurrent entries for one address count the cap one at a time, whoever enters them.
+      await lockEmail(manager, competition.id, entrant.email);
+      const entrantId = await upsertEntrant(manager, { competitionId: competition.id, organizationId: viewer.organizationId!, ...entrant });
+      const counted = await entriesTowardsCap(manager, competition.id, viewer.organizationId!, entrant.email, input.theme);
+      if (counted >= competition.maxEntriesPerEntrantPerTheme) {
+        // No count and nothing of another organisation's record: only the competition's rule.
+        throw badInput(`This entrant has reached the limit of ${competition.maxEntriesPerEntrantPerTheme} entries in ${input.theme} (entries through every venue count).`, {
           argument: "entrant.email",
           limit: competition.maxEntriesPerEntrantPerTheme,
         });
@@ -142,11 +146,11 @@ export class EntryService {
    * An entry the caller cannot see is NOT_FOUND; one it can see but not change is FORBIDDEN.
    */
   private async change(id: string, apply: (entry: Entry, manager: EntityManager) => Promise<void>, organizerOnly = false): Promise<Entry> {
-    const viewer = organizerOnly ? requireRole(this.context, Role.ORGANIZER) : requireRole(this.context, Role.ORGANIZER, Role.VENUE, Role.PARTNER);
+    const viewer = entriesPolicy.assertCan(this.context, organizerOnly ? "entry:disqualify" : "entry:change");
     const entryId = parseId(id, "id");
     return this.dataSource.transaction(async (manager) => {
       const entry = await manager.getRepository(Entry).createQueryBuilder("entry").setLock("pessimistic_write").where("entry.id = :entryId", { entryId }).getOne();
-      if (!entry || (viewer.role !== Role.ORGANIZER && !isOwner(viewer, entry))) {
+      if (!entry || !mayEdit(viewer, entry)) {
         if (entry && (await this.loaders.entry.load(entry.id))) throw forbidden("Only the submitting venue, its organisation or an organiser can change this entry.");
         throw notFound("Entry", id);
       }
@@ -207,7 +211,7 @@ export class EntryService {
 
   /** Internal facts for other subgraphs (service tokens): no identity, keyset-paged by id. */
   async facts(options: { ids: string[] | null; theme: ThemeCode | null; status: EntryStatus | null; afterId: string | null; first: number | null }) {
-    requireRole(this.context, Role.ORGANIZER);
+    entriesPolicy.assertCan(this.context, "entry:facts");
     const first = options.first ?? 1000;
     if (!Number.isInteger(first) || first < 1 || first > 5000) throw badInput("first must be between 1 and 5000.", { argument: "first" });
     const query = this.repository.createQueryBuilder("entry").orderBy("entry.id", "ASC").limit(first);
@@ -221,14 +225,11 @@ export class EntryService {
 
   /** Counts for organisers (all entries) and partners (their organisation's). */
   async stats(groupBy: EntryStatsGroup): Promise<EntryStat[]> {
-    const viewer = requireRole(this.context, Role.ORGANIZER, Role.PARTNER);
+    const viewer = entriesPolicy.assertCan(this.context, "entry:stats");
     const key = STATS_KEY[groupBy];
-    const params: unknown[] = [];
-    let scope = "";
-    if (viewer.role === Role.PARTNER) {
-      params.push(viewer.organizationId);
-      scope = "WHERE entry.organization_id = $1";
-    }
+    const organizationId = organizationScope(viewer);
+    const params: unknown[] = organizationId ? [organizationId] : [];
+    const scope = organizationId ? "WHERE entry.organization_id = $1" : "";
     return this.dataSource.query(
       `SELECT ${key} AS key, count(*)::int AS count,
               (count(*) FILTER (WHERE entry.status = 'SUBMITTED'))::int AS submitted,

@@ -160,6 +160,54 @@ export async function makeVideo(options: VideoFixtureOptions = {}): Promise<stri
   });
 }
 
+/** The metadata makeVideoWithMetadata writes, as a phone or an editor would: who, where, when, with what, and chapters. */
+export const SAMPLE_VIDEO_METADATA = {
+  title: "Harvest at Dawn (draft 3)",
+  artist: "Zhang Wei",
+  location: "+39.9042+116.4074/",
+  creationTime: "2024-05-01T10:20:30Z",
+  make: "Apple",
+  model: "iPhone 15 Pro",
+  chapters: ["Opening Scene", "Closing Scene"],
+};
+
+/**
+ * A QuickTime MOV with sound, carrying SAMPLE_VIDEO_METADATA in its global and stream metadata (including the
+ * ISO 6709 location and creation time phones write, as QuickTime metadata keys) and two chapters.
+ */
+export async function makeVideoWithMetadata(options: { seconds?: number; width?: number; height?: number } = {}): Promise<string> {
+  const { seconds = 2, width = 320, height = 240 } = options;
+  const meta = SAMPLE_VIDEO_METADATA;
+  return cached(`video-metadata-${seconds}s-${width}x${height}-${digest(meta)}.mov`, async (output) => {
+    const half = Math.round((seconds * 1000) / 2);
+    const chapters = `${output}.chapters.txt`;
+    await fs.writeFile(
+      chapters,
+      `;FFMETADATA1\ntitle=${meta.title}\nartist=${meta.artist}\n` +
+        meta.chapters.map((title, index) => `[CHAPTER]\nTIMEBASE=1/1000\nSTART=${index * half}\nEND=${(index + 1) * half}\ntitle=${title}\n`).join(""),
+    );
+    try {
+      await ffmpeg([
+        "-f", "lavfi", "-i", `testsrc=duration=${seconds}:size=${width}x${height}:rate=25`,
+        "-f", "lavfi", "-i", `sine=frequency=440:duration=${seconds}`,
+        "-i", chapters,
+        "-map", "0:v", "-map", "1:a", "-map_metadata", "2", "-map_chapters", "2",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+        "-metadata", `title=${meta.title}`, "-metadata", `artist=${meta.artist}`, "-metadata", `author=${meta.artist}`,
+        "-metadata", `location=${meta.location}`, "-metadata", `com.apple.quicktime.location.ISO6709=${meta.location}`,
+        "-metadata", `creation_time=${meta.creationTime}`, "-metadata", `com.apple.quicktime.creationdate=${meta.creationTime}`,
+        "-metadata", `make=${meta.make}`, "-metadata", `model=${meta.model}`, "-metadata", `com.apple.quicktime.model=${meta.model}`,
+        "-metadata:s:v:0", `creation_time=${meta.creationTime}`, "-metadata:s:a:0", `creation_time=${meta.creationTime}`,
+        "-metadata:s:v:0", `handler_name=${meta.model} Video`,
+        "-movflags", "+use_metadata_tags",
+        "-f", "mov", output,
+      ]);
+    } finally {
+      await fs.rm(chapters, { force: true });
+    }
+  });
+}
+
 /** An MP4 holding only a sine tone: the right container, but no picture. */
 export async function makeAudioOnlyMp4(): Promise<string> {
   return cached("audio-only.mp4", async (output) => {

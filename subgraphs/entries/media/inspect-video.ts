@@ -78,8 +78,8 @@ export async function inspectVideo(filePath: string, limits: VideoLimits = {}): 
       { timeout: limits.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS, maxBuffer: PROBE_MAX_BUFFER, encoding: "utf8" },
     );
   } catch (error) {
+    if (error instanceof TimeLimitExceeded) throw badInput("The video could not be analysed in time; it may be damaged. Export it again as MP4 (H.264).");
     if (!failedOnTheFile(error)) throw error;
-    if ((error as ExecError).killed) throw badInput("The video could not be analysed in time; it may be damaged. Export it again as MP4 (H.264).");
     throw badInput("The video is damaged or incomplete and cannot be read. Export it again as MP4 (H.264).");
   }
 
@@ -145,19 +145,37 @@ export async function makePoster(filePath: string, options: PosterOptions = {}):
   }
 }
 
-type ExecError = Error & { killed?: boolean; code?: number | string };
+type ExecError = Error & { code?: number | string };
 
-/** A non-zero exit, a timeout or an oversized answer is the file's doing; a spawn error (ENOENT, EACCES) is ours. */
+/** The child ran past its time limit; decided by run()'s own timer alone, so the outcome cannot race the exit. */
+class TimeLimitExceeded extends Error {}
+
+/** A non-zero exit or an oversized answer is the file's doing; a spawn error (ENOENT, EACCES) is ours. */
 function failedOnTheFile(error: unknown): boolean {
-  const { code, killed } = error as ExecError;
-  return killed === true || typeof code === "number" || code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER";
+  const { code } = error as ExecError;
+  return typeof code === "number" || code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER";
 }
 
 function run(file: string, args: string[], options: { timeout: number; maxBuffer: number; encoding: "utf8" }): Promise<string>;
 function run(file: string, args: string[], options: { timeout: number; maxBuffer: number; encoding: "buffer" }): Promise<Buffer>;
 function run(file: string, args: string[], options: { timeout: number; maxBuffer: number; encoding: "utf8" | "buffer" }): Promise<string | Buffer> {
+  const { timeout, ...execOptions } = options;
   return new Promise((resolve, reject) => {
-    execFile(file, args, { ...options, killSignal: "SIGKILL", windowsHide: true }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    // Our own timer rather than execFile's timeout: with that one, a child that exits in the same instant as the
+    // timer (usual on a busy machine) is reported as a success with its output cut off, which reads as a damaged
+    // file. Here, once the limit has passed the outcome is "too slow", whatever the child did meanwhile.
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined = undefined;
+    const child = execFile(file, args, { ...execOptions, killSignal: "SIGKILL", windowsHide: true }, (error, stdout) => {
+      clearTimeout(timer);
+      if (timedOut) reject(new TimeLimitExceeded(`${file} ran past its ${timeout} ms limit`));
+      else if (error) reject(error);
+      else resolve(stdout);
+    });
+    timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeout);
   });
 }
 

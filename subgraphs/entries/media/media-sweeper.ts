@@ -15,13 +15,17 @@ const REFERENCED_KEYS_SQL = `
   UNION ALL
   SELECT 'micro_video', id, created_at, key FROM entries.micro_video, unnest(ARRAY[video_key, poster_key]) AS key WHERE key IS NOT NULL
   UNION ALL
+  SELECT 'video_rendition', video_id, created_at, key FROM entries.video_rendition
+  UNION ALL
   SELECT 'media_upload', id, created_at, object_key FROM entries.media_upload`;
 
 /**
  * The key prefixes the sweeper looks under: the kinds of file listed in REFERENCED_KEYS_SQL. A prefix it does not
  * know (a new kind of file) is never swept, so adding a kind cannot lose files; add it here with its columns.
  */
-const SWEPT_PREFIXES = ["photos/", "videos/", "posters/"];
+const SWEPT_PREFIXES = ["photos/", "videos/", "posters/", "renditions/"];
+// Never among them: ".tmp/" under the media root, where uploads arrive and the renditions worker transcodes; those
+// files are its own to remove (and are not stored objects at all).
 
 /** Any constant: the advisory lock's name for "a media sweep is running". */
 const SWEEP_LOCK = "entries.media-sweeper";

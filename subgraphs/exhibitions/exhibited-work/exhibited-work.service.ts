@@ -2,8 +2,8 @@
 // sections and captions, and their removal (by a curator, or at once when the entry leaves the competition),
 // keeping the entries service's public grants a superset of what the public can see.
 import { DataSource, EntityManager, In } from "typeorm";
-import { Role } from "../../../lib/auth";
-import { RequestContext, requireRole } from "../../../lib/context";
+import { RequestContext } from "../../../lib/context";
+import { exhibitionsPolicy } from "../exhibitions.visibility";
 import { badInput, conflict, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { Page } from "../../../lib/pagination";
@@ -230,7 +230,7 @@ export class ExhibitedWorkService {
    * not calling the entries service back here keeps its withdraw from waiting on us.
    */
   async removeEntry(entryId: string): Promise<number> {
-    requireRole(this.context, Role.ORGANIZER);
+    exhibitionsPolicy.assertCan(this.context, "exhibition:remove-entry");
     const id = parseId(entryId, "entryId");
     return this.dataSource.transaction(async (manager) => {
       // Lock the exhibitions concerned (in id order, so concurrent calls cannot deadlock) before renumbering their works.

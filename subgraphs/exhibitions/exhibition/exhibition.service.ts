@@ -1,8 +1,8 @@
 // Responsible for exhibitions: who may read and edit them, creating and changing them, and publishing and archiving
 // them in step with the entries subgraph's public grants (an exhibition is never visible before its entries are public).
 import { DataSource, EntityManager } from "typeorm";
-import { Role, Viewer } from "../../../lib/auth";
-import { RequestContext, requireRole } from "../../../lib/context";
+import { Viewer } from "../../../lib/auth";
+import { RequestContext } from "../../../lib/context";
 import { isUniqueViolation } from "../../../lib/database";
 import { badInput, codedError, conflict, ErrorCode, forbidden, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
@@ -16,7 +16,7 @@ import { unknownVenueIds } from "../venue/venue.client";
 import { localize, parseLocale, parseTranslations } from "./exhibition.translations";
 import { Exhibition, ExhibitionHostVenue, ExhibitionKind, ExhibitionStatus } from "./exhibition.entity";
 import { CreateExhibitionInput, ExhibitionFilter, UpdateExhibitionInput } from "./exhibition.inputs";
-import { mayEdit, maySee, restrictToVisible } from "./exhibition.visibility";
+import { editsOwnOrganizationOnly, exhibitionsPolicy, mayEdit, maySee, restrictToVisible } from "../exhibitions.visibility";
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const MAX_HOST_VENUES = 60;
@@ -116,7 +116,7 @@ export class ExhibitionService {
 
   /** An editor: an organiser, or a partner (for its own organisation's exhibitions). */
   editor(): Viewer {
-    return requireRole(this.context, Role.ORGANIZER, Role.PARTNER);
+    return exhibitionsPolicy.assertCan(this.context, "exhibition:edit");
   }
 
   /**
@@ -190,7 +190,7 @@ export class ExhibitionService {
     if (new Set(venueIds).size !== venueIds.length) throw badInput("hostVenueIds names a venue twice.", { argument: "hostVenueIds" });
     if (venueIds.length > MAX_HOST_VENUES) throw badInput(`At most ${MAX_HOST_VENUES} host venues.`, { argument: "hostVenueIds" });
     if (kind === ExhibitionKind.ONSITE && venueIds.length === 0) throw badInput("An ONSITE exhibition needs at least one host venue.", { argument: "hostVenueIds" });
-    if (viewer.role === Role.PARTNER) {
+    if (editsOwnOrganizationOnly(viewer)) {
       if (venueIds.length === 0) throw badInput("A partner's exhibition needs at least one of its own venues as host.", { argument: "hostVenueIds" });
       const foreign = venueIds.filter((id) => !viewer.venueIds.includes(id));
       if (foreign.length) throw forbidden(`Partners can host exhibitions only at their own venues; not yours: ${foreign.join(", ")}.`);
@@ -226,7 +226,7 @@ export class ExhibitionService {
     const closesAt = input.closesAt ?? null;
     this.checkDates(opensAt, closesAt);
     let organizationId: string | null;
-    if (viewer.role === Role.PARTNER) {
+    if (editsOwnOrganizationOnly(viewer)) {
       if (input.organizationId && parseId(input.organizationId, "organizationId") !== viewer.organizationId) {
         throw forbidden("A partner creates exhibitions for its own organisation only.");
       }

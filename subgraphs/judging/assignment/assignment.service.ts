@@ -1,8 +1,8 @@
 // Responsible for who judges what: automatic quorum assignment, manual adjustment, recusal with
 // reassignment, judges' and organisers' assignment lists, and keeping judges' entry grants in step.
 import { DataSource, EntityManager } from "typeorm";
-import { Role } from "../../../lib/auth";
-import { isOrganizer, RequestContext, requireRole } from "../../../lib/context";
+import { RequestContext } from "../../../lib/context";
+import { judgingPolicy, maySeeAssignment, recusalNeedsOpenRound, viewerJudgeId } from "../judging.visibility";
 import { badInput, conflict, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
@@ -140,7 +140,7 @@ export class AssignmentService {
 
   /** Removes an unscored assignment by hand. */
   async remove(id: string): Promise<boolean> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "assignment:manage");
     const assignment = await this.requireAssignment(id);
     await this.dataSource.transaction(async (manager) => {
       const round = await this.lockChangeable(manager, assignment.roundId);
@@ -156,7 +156,7 @@ export class AssignmentService {
 
   /** Moves an unscored assignment to the given judge, or to the least-loaded eligible judge of the pool. */
   async reassign(id: string, judgeId: string | null | undefined): Promise<Assignment> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "assignment:manage");
     const assignment = await this.requireAssignment(id);
     const target = judgeId ? await this.loaders.judge.load(parseId(judgeId, "judgeId")) : undefined;
     if (judgeId && !target) throw notFound("Judge", judgeId);
@@ -213,14 +213,14 @@ export class AssignmentService {
    * withdrawn (and the withdrawal logged); the entry goes to the least-loaded eligible judge of the pool.
    */
   async recuse(assignmentId: string, reason: string): Promise<RecusalResult> {
-    const viewer = requireRole(this.context, Role.JUDGE, Role.ORGANIZER);
+    const viewer = judgingPolicy.assertCan(this.context, "assignment:recuse");
     const text = requiredText(reason, "reason", 1000);
     const assignment = await this.loaders.assignment.load(parseId(assignmentId, "assignmentId"));
     // A judge cannot learn about assignments that are not theirs.
-    if (!assignment || (viewer.role === Role.JUDGE && assignment.judgeId !== viewer.judgeId)) throw notFound("Assignment", assignmentId);
+    if (!assignment || !maySeeAssignment(viewer, assignment)) throw notFound("Assignment", assignmentId);
     const reassigned = await this.dataSource.transaction(async (manager) => {
       const round = await this.rounds.lock(manager, assignment.roundId);
-      if (viewer.role === Role.JUDGE && round.status !== RoundStatus.OPEN) throw conflict(`You can recuse only while the round is open; it is ${round.status}.`, { status: round.status });
+      if (recusalNeedsOpenRound(viewer) && round.status !== RoundStatus.OPEN) throw conflict(`You can recuse only while the round is open; it is ${round.status}.`, { status: round.status });
       if (round.status === RoundStatus.CLOSED) throw conflict("The round is closed.", { status: round.status });
       const current = await this.lockAssignment(manager, assignment.id);
       if (current.status === AssignmentStatus.RECUSED) throw conflict("This assignment is already recused.", { status: current.status });
@@ -266,12 +266,12 @@ export class AssignmentService {
 
   /** A judge's own assignments in open and closed rounds, by round and entry id; recused ones are not listed (the entry is no longer theirs to see). */
   myAssignments(roundId: string | null | undefined, status: AssignmentStatus | null | undefined, args: PageArgs): Promise<Page<Assignment>> {
-    const viewer = requireRole(this.context, Role.JUDGE);
+    const viewer = judgingPolicy.assertCan(this.context, "assignment:list-own");
     if (status === AssignmentStatus.RECUSED) throw badInput("Recused assignments are not listed; filter by ASSIGNED or SCORED.", { argument: "status" });
     const query = this.repository
       .createQueryBuilder("assignment")
       .innerJoin(JudgingRound, "round", `round.id = assignment.round_id AND round.status <> '${RoundStatus.DRAFT}'`)
-      .where("assignment.judge_id = :judgeId", { judgeId: viewer.judgeId })
+      .where("assignment.judge_id = :judgeId", { judgeId: viewerJudgeId(viewer) })
       .andWhere(`assignment.status <> '${AssignmentStatus.RECUSED}'`);
     if (roundId) query.andWhere("assignment.round_id = :roundId", { roundId: parseId(roundId, "roundId") });
     if (status) query.andWhere("assignment.status = :status", { status });
@@ -294,7 +294,7 @@ export class AssignmentService {
 
   /** Organisers see every assignment; a judge their own in rounds they can see. */
   mayView(assignment: Assignment): boolean {
-    return isOrganizer(this.context.viewer) || (this.context.viewer?.role === Role.JUDGE && this.context.viewer.judgeId === assignment.judgeId);
+    return maySeeAssignment(this.context.viewer, assignment);
   }
 
   private async requireAssignment(id: string): Promise<Assignment> {
@@ -380,7 +380,7 @@ export class AssignmentService {
 
   /** Internal: stands down the unscored assignments of an entry that left the competition (withdrawn, disqualified). */
   async standDownEntry(entryId: string, reason: string): Promise<number> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "assignment:manage");
     const id = parseId(entryId, "entryId");
     const text = `The entry was ${String(reason).slice(0, 40)}.`;
     const rows: unknown[] = await this.dataSource.query(

@@ -2,19 +2,19 @@
 // publishing and unpublishing them (one award per entry per scope), who may see them, and telling the
 // entries subgraph which entries published awards make public.
 import { DataSource, EntityManager } from "typeorm";
-import { Role } from "../../../lib/auth";
-import { isOrganizer, RequestContext, requireRole } from "../../../lib/context";
-import { badInput, conflict, forbidden, notFound } from "../../../lib/errors";
+import { RequestContext } from "../../../lib/context";
+import { judgingPolicy } from "../judging.visibility";
+import { badInput, conflict, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
 import { ThemeCode } from "../../../lib/themes";
 import { isUniqueViolation } from "../../../lib/database";
 import { recordEvent } from "../../../lib/outbox";
 import { grantEntries } from "../internal-api.client";
-import { rankedEntries, rankingOrder } from "../leaderboard/leaderboard.ranking";
 import { JudgingLoaders } from "../loaders";
 import { JudgingRound, RoundKind, RoundStatus } from "../round/round.entity";
 import { RoundService } from "../round/round.service";
+import { fixScoreLogHead, ScoreLogHeadReason } from "../score/score-log";
 import { Award, AwardTier, TIER_ORDER } from "./award.entity";
 import { AddAwardInput, AwardTierCountInput, ProposeAwardsInput, UpdateAwardInput } from "./award.inputs";
 
@@ -62,7 +62,7 @@ export class AwardService {
 
   /** The round an award came from: organisers only. */
   async roundOf(award: Award): Promise<JudgingRound | null> {
-    return isOrganizer(this.context.viewer) ? ((await this.loaders.round.load(award.roundId)) ?? null) : null;
+    return judgingPolicy.can(this.context.viewer, "award:read-unpublished") ? ((await this.loaders.round.load(award.roundId)) ?? null) : null;
   }
 
   forEntry(entryId: string): Promise<Award[]> {
@@ -75,7 +75,7 @@ export class AwardService {
 
   /** Published awards for everyone; organisers may include unpublished ones. By theme, scope, tier and position. */
   list(filter: AwardFilter, args: PageArgs): Promise<Page<Award>> {
-    if (filter.includeUnpublished && !isOrganizer(this.context.viewer)) throw forbidden("Only organisers can see unpublished awards.");
+    if (filter.includeUnpublished) judgingPolicy.assertCan(this.context, "award:read-unpublished");
     const query = this.repository.createQueryBuilder("award");
     if (!filter.includeUnpublished) query.andWhere("award.published_at IS NOT NULL");
     if (filter.theme) query.andWhere("award.theme = :theme", { theme: filter.theme });
@@ -141,16 +141,8 @@ export class AwardService {
     return this.dataSource.transaction(async (manager) => {
       await this.lockScope(manager, scope);
       await manager.query(`DELETE FROM judging.award WHERE theme = $1 AND division_id IS NOT DISTINCT FROM $2 AND published_at IS NULL`, [scope.theme, scope.divisionId]);
-      const ranked = rankedEntries(round);
-      const best: { entryId: string; venueId: string }[] = slots.length
-        ? await manager.query(
-            `${ranked.sql}, scoped AS (
-               SELECT judged.*, row_number() OVER (ORDER BY ${rankingOrder(round.kind)}) AS scope_rank
-                 FROM judged WHERE accepted AND theme = $6 AND ($7::uuid IS NULL OR division_id = $7)
-             )
-             SELECT entry_id AS "entryId", venue_id AS "venueId" FROM scoped WHERE scope_rank <= $8 ORDER BY scope_rank`,
-            [...ranked.params, scope.theme, scope.divisionId, slots.length],
-          )
+      const best = slots.length
+        ? (await this.rounds.rankedRows(manager, round)).filter((row) => row.accepted && row.theme === scope.theme && (!scope.divisionId || row.divisionId === scope.divisionId)).slice(0, slots.length)
         : [];
       const awarded = best.map((entry, index) => ({ ...entry, ...slots[index] }));
       if (awarded.length) {
@@ -210,7 +202,7 @@ export class AwardService {
   }
 
   async update(input: UpdateAwardInput): Promise<Award> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "award:manage");
     const award = await this.repository.findOneBy({ id: parseId(input.id, "id") });
     if (!award) throw notFound("Award", input.id);
     if (input.position != null && (!Number.isInteger(input.position) || input.position < 1 || input.position > 1000)) {
@@ -224,7 +216,7 @@ export class AwardService {
   }
 
   async remove(id: string): Promise<boolean> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "award:manage");
     const award = await this.repository.findOneBy({ id: parseId(id, "id") });
     if (!award) throw notFound("Award", id);
     await this.dataSource.transaction(async (manager) => {
@@ -247,7 +239,7 @@ export class AwardService {
   }
 
   private async setPublished(scope: Scope, published: boolean): Promise<Award[]> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "award:manage");
     return this.dataSource.transaction(async (manager) => {
       await this.lockScope(manager, scope, true);
       const awards = await this.scopeAwards(manager, scope);
@@ -264,8 +256,17 @@ export class AwardService {
     });
   }
 
-  /** The awards.published partner event, to the organisations whose venues' entries won (no entrant identity). */
+  /**
+   * The awards.published partner event, to the organisations whose venues' entries won (no entrant identity),
+   * with each round's score-log head fixed and signed now, so every partner keeps a copy to check against.
+   */
   private async recordPublished(manager: EntityManager, scope: Scope, awards: Award[]): Promise<void> {
+    const heads = [];
+    for (const roundId of [...new Set(awards.map((award) => award.roundId))]) {
+      const round = await manager.getRepository(JudgingRound).findOneByOrFail({ id: roundId });
+      const head = await fixScoreLogHead(manager, round, ScoreLogHeadReason.AWARDS_PUBLISHED);
+      heads.push({ roundId, hash: head.hash, recordCount: head.recordCount, fixedAt: head.fixedAt.toISOString(), jws: head.jws });
+    }
     const rows: { organizationId: string }[] = await manager.query(
       `SELECT DISTINCT round_entry.organization_id AS "organizationId" FROM judging.round_entry round_entry
          JOIN unnest($1::uuid[], $2::uuid[]) AS awarded(round_id, entry_id) ON awarded.round_id = round_entry.round_id AND awarded.entry_id = round_entry.entry_id`,
@@ -277,7 +278,8 @@ export class AwardService {
       payload: {
         theme: scope.theme,
         divisionId: scope.divisionId,
-        awards: awards.map((award) => ({ awardId: award.id, entryId: award.entryId, venueId: award.venueId, tier: award.tier, position: award.position })),
+        awards: awards.map((award) => ({ awardId: award.id, roundId: award.roundId, entryId: award.entryId, venueId: award.venueId, tier: award.tier, position: award.position })),
+        scoreLogHeads: heads,
       },
     });
   }

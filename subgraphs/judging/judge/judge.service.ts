@@ -1,7 +1,7 @@
 // Responsible for judges: who may see them, creating and changing them with their affiliations, and their logins.
 import { DataSource } from "typeorm";
-import { Role } from "../../../lib/auth";
-import { isOrganizer, RequestContext, requireRole } from "../../../lib/context";
+import { RequestContext } from "../../../lib/context";
+import { judgingPolicy, maySeeJudge, maySeeJudgeContact, viewerJudgeId } from "../judging.visibility";
 import { badInput, conflict, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
@@ -28,12 +28,12 @@ export class JudgeService {
 
   /** Organisers see every judge; a judge sees themself. */
   mayView(judge: Judge): boolean {
-    return isOrganizer(this.context.viewer) || (this.context.viewer?.role === Role.JUDGE && this.context.viewer.judgeId === judge.id);
+    return maySeeJudge(this.context.viewer, judge);
   }
 
   /** The judge's contact e-mail: organisers only. */
   emailOf(judge: Judge): string | null {
-    return isOrganizer(this.context.viewer) ? judge.email : null;
+    return maySeeJudgeContact(this.context.viewer) ? judge.email : null;
   }
 
   /** A judge by id when the caller may see it (root field and _entities alike); null otherwise. */
@@ -43,13 +43,13 @@ export class JudgeService {
   }
 
   list(args: PageArgs): Promise<Page<Judge>> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "judge:manage");
     return keysetPage(this.repository.createQueryBuilder("judge"), { columns: ["judge.name", "judge.id"], direction: "ASC", cursorOf: (j) => [j.name, j.id] }, args);
   }
 
   /** The caller's own judge record (judge tokens). */
   async me(): Promise<Judge> {
-    const viewer = requireRole(this.context, Role.JUDGE);
+    const viewer = judgingPolicy.assertCan(this.context, "judge:read-own");
     const judge = await this.loaders.judge.load(viewer.judgeId!);
     if (!judge) throw notFound("Judge", viewer.judgeId);
     return judge;
@@ -76,7 +76,7 @@ export class JudgeService {
   }
 
   async create(input: CreateJudgeInput): Promise<Judge> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "judge:manage");
     const name = requiredText(input.name, "name");
     const email = this.email(input.email);
     const affiliations = await this.affiliations(input.organizationIds ?? [], input.venueIds ?? []);
@@ -84,7 +84,7 @@ export class JudgeService {
   }
 
   async update(input: UpdateJudgeInput): Promise<Judge> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "judge:manage");
     const judge = await this.repository.findOneBy({ id: parseId(input.id, "id") });
     if (!judge) throw notFound("Judge", input.id);
     if (input.name != null) judge.name = requiredText(input.name, "name");
@@ -112,7 +112,7 @@ export class JudgeService {
 
   /** Creates the judge's login as a JUDGE API client in the venues subgraph. */
   async createLogin(judgeId: string, name: string | null | undefined): Promise<JudgeLogin> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "judge:manage");
     const judge = await this.loaders.judge.load(parseId(judgeId, "judgeId"));
     if (!judge) throw notFound("Judge", judgeId);
     const client = await createJudgeApiClient(judge.id, optionalText(name, "name") ?? `Judge ${judge.name}`);

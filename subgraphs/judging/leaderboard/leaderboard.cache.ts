@@ -1,6 +1,6 @@
 // Closed rounds' rankings, computed once per process. Ranking a round reads every score of it (about 115,000 at
-// full scale, half a second of PostgreSQL time); once the round is CLOSED its scores are final, so each page
-// is read from the ranking kept here instead. The key is built from the round row as read by the request
+// full scale) and ranks them exactly in leaderboard.ranking.ts; once the round is CLOSED its scores are final,
+// so each page is read from the ranking kept here instead. The key is built from the round row as read by the request
 // (its log length, close time, last update and acceptance settings), so a change to any of them, made by any
 // process, is a new key: nothing is served stale, and several copies of the service need no coordination.
 import type { JudgingRound } from "../round/round.entity";

@@ -1,22 +1,70 @@
-// The one definition of how a round's entries are scored, normalised, ranked and accepted, as a single SQL
-// statement the leaderboard, award proposals and later rounds all build on (a fixed cost whatever the size).
+// The one definition of how a round's entries are scored, normalised, ranked and accepted: a pure function of
+// the round's raw scores, so the leaderboard, award proposals, later rounds, the seed scripts and the tests
+// all rank the same way. Documented for organisers in docs/organiser.md ("How a rank is made").
 //
-// Normalisation (SCORE rounds). For each judge j of the round, with mean μj and population standard
-// deviation σj of all the scores j gave in the round, a score x becomes z = (x − μj) / σj (z = 0 when σj = 0,
-// e.g. a judge with a single score or identical scores: such a judge carries no information on order).
-// An entry's mean z is rescaled to the round's scale with the mean μ and population standard deviation σ of
-// all scores in the round: normalizedScore = clamp(μ + mean z × σ, scale.min, scale.max).
+// Exactness (issue #18). Scores are stored with three decimals and enter as whole thousandths. Every number
+// the order depends on is an integer of fixed units computed exactly (fixed-point.ts): z-scores and spreads in
+// units of 10⁻⁹, normalised scores in units of 10⁻⁶, means and the acceptance cap as exact fractions. So the
+// same scores give the same normalised scores whatever the order in which they arrived, and entries with the
+// same scores from the same judges tie exactly and fall to the documented tie-break.
 //
-// Ranking and tie-break. SCORE rounds: normalizedScore (highest first), then meanScore (the plain mean of
-// the raw scores), then judgeCount (more scores first), then entry id (ascending) so that every rank is
-// unique and reproducible. Entries without any score come last. SHORTLIST rounds: yes votes, then the
-// share of yes votes (meanScore), then judgeCount, then entry id.
+// Normalisation (SCORE rounds). For a judge j with nj scores in the round, mean μj and population standard
+// deviation σj: z = (x − μj) / σj, rounded to 9 decimals (z = 0 when σj = 0: a judge who gave every entry the
+// same score says nothing about order). A judge with fewer than MIN_SCORES_TO_NORMALISE scores is not
+// normalised by their own mean and spread, which so few scores cannot estimate (one score gave z = 0 whatever
+// the score; two gave ±1 however close): their raw score is placed on the round's scale instead,
+// z = (x − μ) / σ with the round's mean μ and standard deviation σ, so it counts at face value. An entry's
+// normalised score is μ + (mean of its z) × σ, clamped to the scale and rounded to 6 decimals, where μ is the
+// mean of every score in the round and σ their population standard deviation rounded to 9 decimals.
 //
-// Acceptance. SHORTLIST: an entry is accepted (passes) with at least passVotes yes votes. SCORE: within each
-// theme of the round, the first floor(entries of the theme × acceptanceCapPercent / 100) entries by the rank
-// above are accepted, provided they have at least one score. The cap always counts per theme (a FIAP
-// section), whichever theme/division filter a leaderboard view applies.
-import { JudgingRound, RoundKind } from "../round/round.entity";
+// Ranking and tie-break. SCORE rounds: normalisedScore (highest first), then meanScore (the plain mean of the
+// raw scores), then judgeCount (more scores first), then entry id (ascending) so that every rank is unique and
+// reproducible. Entries without any score come last. SHORTLIST rounds: yes votes, then the share of yes votes
+// (meanScore), then judgeCount, then entry id.
+//
+// Acceptance. SHORTLIST: an entry passes with at least passVotes yes votes. SCORE: within each theme of the
+// round, the first floor(entries of the theme × acceptanceCapPercent / 100) entries by the rank above are
+// accepted, provided they have at least one score; the cap (two decimals) is counted in whole hundredths of a
+// percent, so floor(375 × 18.4 / 100) is 69. The cap always counts per theme (a FIAP section), whichever
+// theme/division filter a leaderboard view applies.
+import { compareFractions, roundQuotient, roundSqrtQuotient } from "./fixed-point";
+
+/** A judge with fewer scores than this in a round is placed on the round's scale instead of their own. */
+export const MIN_SCORES_TO_NORMALISE = 5;
+/** Decimals of z-scores and spreads (units of 10⁻⁹). */
+export const Z_DECIMALS = 9;
+/** Decimals of normalised scores (units of 10⁻⁶); normalised scores are compared at this precision. */
+export const NORMALISED_DECIMALS = 6;
+
+const Z_UNIT = 10n ** BigInt(Z_DECIMALS);
+const NORMALISED_UNIT = 10n ** BigInt(NORMALISED_DECIMALS);
+const THOUSAND = 1000n;
+
+export interface RankingSettings {
+  /** "SCORE" or "SHORTLIST" (RoundKind). */
+  kind: string;
+  scaleMin: number | null;
+  scaleMax: number | null;
+  acceptanceCapPercent: number;
+  passVotes: number | null;
+}
+
+/** One current score or vote. `value` is the score in whole thousandths (7.25 → 7250); null for votes. */
+export interface RankingScore {
+  judgeId: string;
+  entryId: string;
+  value: number | null;
+  pass: boolean | null;
+}
+
+/** One entry the round covers. */
+export interface RankingEntry {
+  entryId: string;
+  theme: string;
+  divisionId: string | null;
+  venueId: string;
+  assignedJudgeCount: number;
+}
 
 export interface RankedRow {
   entryId: string;
@@ -32,70 +80,228 @@ export interface RankedRow {
   accepted: boolean;
 }
 
-export function rankingOrder(kind: RoundKind): string {
-  return kind === RoundKind.SHORTLIST
-    ? `yes_votes DESC, mean_score DESC NULLS LAST, judge_count DESC, entry_id ASC`
-    : `normalized_score DESC NULLS LAST, mean_score DESC NULLS LAST, judge_count DESC, entry_id ASC`;
+/** Count, sum and sum of squares of scores in thousandths: all a mean and a population spread need, exactly. */
+export interface Tally {
+  count: number;
+  sum: bigint;
+  sumOfSquares: bigint;
+}
+
+export const emptyTally = (): Tally => ({ count: 0, sum: 0n, sumOfSquares: 0n });
+
+export function addToTally(tally: Tally, value: number): void {
+  const x = BigInt(value);
+  tally.count += 1;
+  tally.sum += x;
+  tally.sumOfSquares += x * x;
+}
+
+/** n² × variance, in thousandths²: n·Σx² − (Σx)² (exact, never negative). */
+const spreadRadicand = (tally: Tally) => BigInt(tally.count) * tally.sumOfSquares - tally.sum * tally.sum;
+
+/** Mean of a tally on the score scale (for display). */
+export const meanOf = (tally: Tally) => (tally.count ? Number(tally.sum) / 1000 / tally.count : null);
+
+/** Population standard deviation of a tally in units of 10⁻⁹, rounded exactly. */
+export function spreadNanos(tally: Tally): bigint {
+  if (tally.count === 0) return 0n;
+  // σ = √radicand / (1000 n) on the scale; × 10⁹.
+  return roundSqrtQuotient(1_000_000n, spreadRadicand(tally), BigInt(tally.count));
+}
+
+/** What normalisation needs of a round: every score's tally, and each judge's. */
+export interface RoundStatistics {
+  round: Tally;
+  /** The round's spread, 10⁻⁹ units, as used for rescaling and for judges with few scores. */
+  roundSpread: bigint;
+  judges: Map<string, Tally>;
+}
+
+export function roundStatistics(round: Tally, judges: Map<string, Tally>): RoundStatistics {
+  return { round, roundSpread: spreadNanos(round), judges };
+}
+
+export enum ZScoreBasis {
+  JUDGE = "JUDGE",
+  ROUND = "ROUND",
+}
+
+/** A score's z-score in units of 10⁻⁹ and whose mean and spread made it. */
+export function zScore(value: number, judge: Tally, statistics: RoundStatistics): { z: bigint; basis: ZScoreBasis } {
+  const x = BigInt(value);
+  if (judge.count >= MIN_SCORES_TO_NORMALISE) {
+    const radicand = spreadRadicand(judge);
+    if (radicand === 0n) return { z: 0n, basis: ZScoreBasis.JUDGE };
+    // (x − μj)/σj = (n·x − Σx) / √radicand = (n·x − Σx)·√radicand / radicand.
+    return { z: roundSqrtQuotient(Z_UNIT * (BigInt(judge.count) * x - judge.sum), radicand, radicand), basis: ZScoreBasis.JUDGE };
+  }
+  const { round, roundSpread } = statistics;
+  if (roundSpread === 0n) return { z: 0n, basis: ZScoreBasis.ROUND };
+  // (x − μ)/σ with μ = Σ/(1000·N) and σ = roundSpread/10⁹, x = value/1000.
+  const n = BigInt(round.count);
+  return { z: roundQuotient((n * x - round.sum) * Z_UNIT * Z_UNIT, THOUSAND * n * roundSpread), basis: ZScoreBasis.ROUND };
+}
+
+/** μ + (Σz / count) × σ in units of 10⁻⁶, before and after clamping to the scale. */
+export function rescale(zSum: bigint, count: number, statistics: RoundStatistics, scale: { min: number; max: number }): { unclamped: bigint; clamped: bigint } {
+  const { round, roundSpread } = statistics;
+  const n = BigInt(round.count);
+  const k = BigInt(count);
+  // 10⁶·Σ/(1000·N) + 10⁶·Σz·σ/(10⁹·10⁹·k), over the common denominator N·k·10¹².
+  const unclamped = roundQuotient(THOUSAND * round.sum * k * 10n ** 12n + zSum * roundSpread * n, n * k * 10n ** 12n);
+  const min = BigInt(Math.round(scale.min * 1e6));
+  const max = BigInt(Math.round(scale.max * 1e6));
+  return { unclamped, clamped: unclamped < min ? min : unclamped > max ? max : unclamped };
+}
+
+/** How many entries of a theme can be accepted: floor(entries × cap / 100), the cap counted in whole hundredths. */
+export function acceptedCount(themeEntries: number, acceptanceCapPercent: number): number {
+  const hundredths = BigInt(Math.round(acceptanceCapPercent * 100));
+  return Number((BigInt(themeEntries) * hundredths) / 10_000n);
+}
+
+interface Accumulated {
+  entry: RankingEntry;
+  count: number;
+  sum: bigint;
+  yes: number;
+  zSum: bigint;
+  normalised: bigint | null;
+}
+
+/** Every entry of the round, ranked, in ranking order (see the header for the rules). */
+export function rankRound(settings: RankingSettings, entries: RankingEntry[], scores: RankingScore[]): RankedRow[] {
+  const isScore = settings.kind === "SCORE";
+  const round = emptyTally();
+  const judges = new Map<string, Tally>();
+  if (isScore) {
+    for (const score of scores) {
+      if (score.value === null) continue;
+      addToTally(round, score.value);
+      let tally = judges.get(score.judgeId);
+      if (!tally) judges.set(score.judgeId, (tally = emptyTally()));
+      addToTally(tally, score.value);
+    }
+  }
+  const statistics = roundStatistics(round, judges);
+  const byEntry = new Map<string, Accumulated>(entries.map((entry) => [entry.entryId, { entry, count: 0, sum: 0n, yes: 0, zSum: 0n, normalised: null }]));
+  for (const score of scores) {
+    const row = byEntry.get(score.entryId);
+    if (!row) continue;
+    row.count += 1;
+    if (score.pass) row.yes += 1;
+    if (isScore && score.value !== null) {
+      row.sum += BigInt(score.value);
+      row.zSum += zScore(score.value, judges.get(score.judgeId)!, statistics).z;
+    }
+  }
+  const rows = [...byEntry.values()];
+  if (isScore) {
+    const scale = { min: settings.scaleMin!, max: settings.scaleMax! };
+    for (const row of rows) if (row.count > 0) row.normalised = rescale(row.zSum, row.count, statistics, scale).clamped;
+  }
+  rows.sort(isScore ? compareScored : compareVoted);
+
+  const themeEntries = new Map<string, number>();
+  for (const row of rows) themeEntries.set(row.entry.theme, (themeEntries.get(row.entry.theme) ?? 0) + 1);
+  const themeRanks = new Map<string, number>();
+  return rows.map((row) => {
+    const themeRank = (themeRanks.get(row.entry.theme) ?? 0) + 1;
+    themeRanks.set(row.entry.theme, themeRank);
+    const accepted = isScore
+      ? row.count > 0 && themeRank <= acceptedCount(themeEntries.get(row.entry.theme)!, settings.acceptanceCapPercent)
+      : row.yes >= (settings.passVotes ?? 0);
+    return {
+      entryId: row.entry.entryId,
+      theme: row.entry.theme,
+      divisionId: row.entry.divisionId,
+      venueId: row.entry.venueId,
+      meanScore: row.count === 0 ? null : isScore ? Number(row.sum) / 1000 / row.count : row.yes / row.count,
+      normalizedScore: row.normalised === null ? null : Number(row.normalised) / 1e6,
+      judgeCount: row.count,
+      yesVotes: row.yes,
+      assignedJudgeCount: row.entry.assignedJudgeCount,
+      themeRank,
+      accepted,
+    };
+  });
+}
+
+const byEntryId = (a: Accumulated, b: Accumulated) => (a.entry.entryId < b.entry.entryId ? -1 : a.entry.entryId > b.entry.entryId ? 1 : 0);
+
+/** Entries without scores last; otherwise the higher fraction first. */
+function compareMeans(aNum: bigint, aCount: number, bNum: bigint, bCount: number): number {
+  if (aCount === 0 || bCount === 0) return (aCount === 0 ? 1 : 0) - (bCount === 0 ? 1 : 0);
+  return compareFractions(bNum, BigInt(bCount), aNum, BigInt(aCount));
+}
+
+function compareScored(a: Accumulated, b: Accumulated): number {
+  if (a.normalised !== b.normalised) {
+    if (a.normalised === null) return 1;
+    if (b.normalised === null) return -1;
+    return a.normalised > b.normalised ? -1 : 1;
+  }
+  return compareMeans(a.sum, a.count, b.sum, b.count) || b.count - a.count || byEntryId(a, b);
+}
+
+function compareVoted(a: Accumulated, b: Accumulated): number {
+  return b.yes - a.yes || compareMeans(BigInt(a.yes), a.count, BigInt(b.yes), b.count) || b.count - a.count || byEntryId(a, b);
+}
+
+/** One judge's part in an entry's normalised score. */
+export interface ScoreContribution {
+  judgeId: string;
+  /** The raw score (on the scale). */
+  score: number;
+  /** The judge's scores in the round: count, mean, population spread (10⁻⁹ precision). */
+  judgeScoreCount: number;
+  judgeMean: number;
+  judgeSpread: number;
+  /** JUDGE: z from the judge's own mean and spread; ROUND: the judge has too few scores, z from the round's. */
+  basis: ZScoreBasis;
+  zScore: number;
+}
+
+export interface ScoreExplanation {
+  contributions: ScoreContribution[];
+  meanZScore: number;
+  roundMean: number;
+  roundSpread: number;
+  /** μ + mean z × σ before clamping to the scale, and the normalised score after (6 decimals). */
+  rescaled: number;
+  normalizedScore: number;
 }
 
 /**
- * A `WITH … judged AS (…)` prefix whose `judged` relation has one row per entry of the round.
- * Uses parameters $1..$5; callers continue numbering at $6.
+ * How one entry's normalised score is made from its scores (values in thousandths), with the same arithmetic
+ * as rankRound; null without scores. Contributions are listed by judge id.
  */
-export function rankedEntries(round: JudgingRound): { sql: string; params: unknown[] } {
-  const order = rankingOrder(round.kind);
-  const acceptance =
-    round.kind === RoundKind.SHORTLIST
-      ? `yes_votes >= pass_votes`
-      : `judge_count > 0 AND theme_rank <= floor(theme_entries * cap_percent / 100)`;
-  const sql = `
-    WITH settings AS (
-      SELECT $2::float8 AS scale_min, $3::float8 AS scale_max, $4::float8 AS cap_percent, $5::int AS pass_votes
-    ), judge_stats AS (
-      SELECT judge_id, avg(value::float8) AS mean, stddev_pop(value::float8) AS sd
-        FROM judging.score WHERE round_id = $1 AND value IS NOT NULL GROUP BY judge_id
-    ), pooled AS (
-      SELECT avg(value::float8) AS mean, COALESCE(stddev_pop(value::float8), 0) AS sd
-        FROM judging.score WHERE round_id = $1 AND value IS NOT NULL
-    ), entry_scores AS (
-      SELECT score.entry_id,
-             CASE WHEN bool_and(score.pass IS NOT NULL) THEN avg(CASE WHEN score.pass THEN 1.0 ELSE 0.0 END)::float8 ELSE avg(score.value::float8) END AS mean_score,
-             avg(CASE WHEN judge_stats.sd > 0 THEN (score.value::float8 - judge_stats.mean) / judge_stats.sd ELSE 0 END) AS mean_z,
-             count(*)::int AS judge_count,
-             (count(*) FILTER (WHERE score.pass))::int AS yes_votes
-        FROM judging.score score LEFT JOIN judge_stats ON judge_stats.judge_id = score.judge_id
-       WHERE score.round_id = $1 GROUP BY score.entry_id
-    ), assigned AS (
-      SELECT entry_id, count(*)::int AS assigned_judge_count
-        FROM judging.assignment WHERE round_id = $1 AND status <> 'RECUSED' GROUP BY entry_id
-    ), scored AS (
-      SELECT round_entry.entry_id, round_entry.theme, round_entry.division_id, round_entry.venue_id,
-             entry_scores.mean_score,
-             CASE WHEN entry_scores.mean_z IS NULL OR pooled.mean IS NULL THEN NULL
-                  ELSE LEAST(settings.scale_max, GREATEST(settings.scale_min, pooled.mean + entry_scores.mean_z * pooled.sd)) END AS normalized_score,
-             COALESCE(entry_scores.judge_count, 0) AS judge_count,
-             COALESCE(entry_scores.yes_votes, 0) AS yes_votes,
-             COALESCE(assigned.assigned_judge_count, 0) AS assigned_judge_count,
-             settings.cap_percent, settings.pass_votes
-        FROM judging.round_entry round_entry
-        CROSS JOIN pooled
-        CROSS JOIN settings
-        LEFT JOIN entry_scores ON entry_scores.entry_id = round_entry.entry_id
-        LEFT JOIN assigned ON assigned.entry_id = round_entry.entry_id
-       WHERE round_entry.round_id = $1
-    ), themed AS (
-      SELECT scored.*,
-             (row_number() OVER (PARTITION BY theme ORDER BY ${order}))::int AS theme_rank,
-             (count(*) OVER (PARTITION BY theme))::int AS theme_entries
-        FROM scored
-    ), judged AS (
-      SELECT themed.*, (${acceptance}) AS accepted FROM themed
-    )`;
-  const normalizedRound = round.kind === RoundKind.SHORTLIST ? [null, null] : [round.scaleMin, round.scaleMax];
-  return { sql, params: [round.id, ...normalizedRound, round.acceptanceCapPercent, round.passVotes ?? 0] };
+export function explainScores(scores: { judgeId: string; value: number }[], statistics: RoundStatistics, scale: { min: number; max: number }): ScoreExplanation | null {
+  if (!scores.length) return null;
+  let zSum = 0n;
+  const contributions = [...scores]
+    .sort((a, b) => (a.judgeId < b.judgeId ? -1 : a.judgeId > b.judgeId ? 1 : 0))
+    .map((score) => {
+      const judge = statistics.judges.get(score.judgeId) ?? emptyTally();
+      const { z, basis } = zScore(score.value, judge, statistics);
+      zSum += z;
+      return {
+        judgeId: score.judgeId,
+        score: score.value / 1000,
+        judgeScoreCount: judge.count,
+        judgeMean: meanOf(judge) ?? 0,
+        judgeSpread: Number(spreadNanos(judge)) / 1e9,
+        basis,
+        zScore: Number(z) / 1e9,
+      };
+    });
+  const { unclamped, clamped } = rescale(zSum, scores.length, statistics, scale);
+  return {
+    contributions,
+    meanZScore: Number(roundQuotient(zSum, BigInt(scores.length))) / 1e9,
+    roundMean: meanOf(statistics.round) ?? 0,
+    roundSpread: Number(statistics.roundSpread) / 1e9,
+    rescaled: Number(unclamped) / 1e6,
+    normalizedScore: Number(clamped) / 1e6,
+  };
 }
-
-/** Columns of `judged` as RankedRow. */
-export const RANKED_COLUMNS = `entry_id AS "entryId", theme, division_id AS "divisionId", venue_id AS "venueId",
-  mean_score AS "meanScore", normalized_score AS "normalizedScore", judge_count AS "judgeCount", yes_votes AS "yesVotes",
-  assigned_judge_count AS "assignedJudgeCount", theme_rank AS "themeRank", accepted`;

@@ -1,20 +1,44 @@
-// Responsible for leaderboards: one statement per page, whatever the number of entries (see leaderboard.ranking.ts).
+// Responsible for leaderboards and their explanations: the ranking is leaderboard.ranking.ts's pure function
+// over the round's scores (two statements whatever the number of entries); a closed round's is kept
+// (leaderboard.cache.ts).
+import DataLoader from "dataloader";
 import { DataSource } from "typeorm";
 import { badInput } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { decodeCursor, Page, PageArgs, pageFromRows, pageSize } from "../../../lib/pagination";
 import { ThemeCode } from "../../../lib/themes";
-import { RoundKind } from "../round/round.entity";
+import { JudgingRound, RoundKind } from "../round/round.entity";
 import { RoundService } from "../round/round.service";
-import { RANKED_COLUMNS, rankedEntries, RankedRow, rankingOrder } from "./leaderboard.ranking";
 import { closedRankingKey, closedRankingView } from "./leaderboard.cache";
+import { explainScores, RoundStatistics, ScoreExplanation } from "./leaderboard.ranking";
+import { loadEntryScores, loadRoundStatistics, rankedRowsOf } from "./leaderboard.store";
 import { LeaderboardRow } from "./leaderboard.types";
 
 export class LeaderboardService {
+  private readonly statistics = new Map<string, Promise<RoundStatistics>>();
+  private readonly explanations: DataLoader<{ round: JudgingRound; entryId: string }, ScoreExplanation | null, string>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly rounds: RoundService,
-  ) {}
+  ) {
+    this.explanations = new DataLoader(
+      async (keys) => {
+        // One statement per round in the batch (a page's rows all share one), plus its tallies once per request.
+        const explained = new Map<string, ScoreExplanation | null>();
+        const rounds = new Map(keys.map((key) => [key.round.id, key.round]));
+        await Promise.all(
+          [...rounds.values()].map(async (round) => {
+            const entryIds = keys.filter((key) => key.round.id === round.id).map((key) => key.entryId);
+            const [statistics, scores] = await Promise.all([this.statisticsOf(round.id), loadEntryScores(this.dataSource, round.id, entryIds)]);
+            for (const entryId of entryIds) explained.set(`${round.id}|${entryId}`, explainScores(scores.get(entryId) ?? [], statistics, { min: round.scaleMin!, max: round.scaleMax! }));
+          }),
+        );
+        return keys.map((key) => explained.get(`${key.round.id}|${key.entryId}`) ?? null);
+      },
+      { cacheKeyFn: (key) => `${key.round.id}|${key.entryId}` },
+    );
+  }
 
   async leaderboard(roundId: string, theme: ThemeCode | null | undefined, divisionId: string | null | undefined, args: PageArgs): Promise<Page<LeaderboardRow>> {
     const round = await this.rounds.require(roundId);
@@ -22,41 +46,15 @@ export class LeaderboardService {
     const first = pageSize(args.first);
     const after = args.after ? Number(decodeCursor(args.after, 1)[0]) : 0;
     if (!Number.isInteger(after) || after < 0) throw badInput("`after` is not a cursor this list returned.", { argument: "after" });
-    const ranked = rankedEntries(round);
     const cacheKey = closedRankingKey(round);
-    let rows: (RankedRow & { rank: number; total: number })[];
-    let total: number | (() => Promise<number>);
-    if (cacheKey) {
-      // A closed round's ranking cannot change: it is computed once (one statement) and pages are read from it.
-      const view = await closedRankingView(cacheKey, { theme: theme ?? null, divisionId: division }, () =>
-        this.dataSource.query(`${ranked.sql} SELECT ${RANKED_COLUMNS} FROM judged ORDER BY ${rankingOrder(round.kind)}`, ranked.params),
-      );
-      rows = view.slice(after, after + first + 1).map((row, index) => ({ ...row, rank: after + index + 1, total: view.length }));
-      total = view.length;
-    } else {
-      rows =
-        first === 0
-          ? []
-          : await this.dataSource.query(
-              `${ranked.sql}, scoped AS (
-                 SELECT judged.*, (row_number() OVER (ORDER BY ${rankingOrder(round.kind)}))::int AS rank, (count(*) OVER ())::int AS total
-                   FROM judged WHERE ($6::text IS NULL OR theme = $6) AND ($7::uuid IS NULL OR division_id = $7)
-               )
-               SELECT ${RANKED_COLUMNS}, rank, total FROM scoped WHERE rank > $8 ORDER BY rank LIMIT $9`,
-              [...ranked.params, theme ?? null, division, after, first + 1],
-            );
-      total = rows.length
-        ? rows[0].total
-        : async () => {
-            const [{ count }] = await this.dataSource.query(
-              `SELECT count(*)::int AS count FROM judging.round_entry WHERE round_id = $1 AND ($2::text IS NULL OR theme = $2) AND ($3::uuid IS NULL OR division_id = $3)`,
-              [round.id, theme ?? null, division],
-            );
-            return count as number;
-          };
-    }
-    const nodes: LeaderboardRow[] = rows.map((row) => ({
-      rank: row.rank,
+    const view = { theme: theme ?? null, divisionId: division };
+    // A closed round's ranking cannot change: it is computed once and pages are read from it.
+    const rows = cacheKey
+      ? await closedRankingView(cacheKey, view, () => rankedRowsOf(this.dataSource, round))
+      : (await rankedRowsOf(this.dataSource, round)).filter((row) => (!view.theme || row.theme === view.theme) && (!view.divisionId || row.divisionId === view.divisionId));
+    const nodes: LeaderboardRow[] = rows.slice(after, after + first + 1).map((row, index) => ({
+      round,
+      rank: after + index + 1,
       entry: { id: row.entryId },
       meanScore: row.meanScore,
       normalizedScore: row.normalizedScore,
@@ -68,6 +66,18 @@ export class LeaderboardService {
       themeRank: row.themeRank,
       division: row.divisionId ? { id: row.divisionId } : null,
     }));
-    return pageFromRows(nodes, first, (row) => [row.rank], total);
+    return pageFromRows(nodes, first, (row) => [row.rank], rows.length);
+  }
+
+  /** How a row's normalised score was made (SCORE rounds with scores; null otherwise). Organisers only, as the leaderboard. */
+  async explain(row: LeaderboardRow): Promise<ScoreExplanation | null> {
+    if (row.round.kind !== RoundKind.SCORE || row.judgeCount === 0) return null;
+    return this.explanations.load({ round: row.round, entryId: row.entry.id });
+  }
+
+  private statisticsOf(roundId: string): Promise<RoundStatistics> {
+    let statistics = this.statistics.get(roundId);
+    if (!statistics) this.statistics.set(roundId, (statistics = loadRoundStatistics(this.dataSource, roundId)));
+    return statistics;
   }
 }

@@ -4,6 +4,7 @@ import { DivisionReference } from "../division/division.type";
 import { JudgingRound, RoundCriterion, RoundKind, ScoreScale } from "./round.entity";
 import { CreateRoundInput, UpdateRoundInput } from "./round.inputs";
 import { JudgingProgress } from "./round.types";
+import { ScoreLogHead } from "../score/score.types";
 
 @Resolver(() => JudgingRound)
 export class RoundResolver {
@@ -91,6 +92,15 @@ export class RoundResolver {
   @FieldResolver(() => Int, { nullable: true, description: "Assignments still unscored when the round was closed with closeAnyway. Organisers only." })
   closedWithUnscored(@Root() round: JudgingRound, @Ctx() context: JudgingContext) {
     return context.rounds.organizerDetail(round.closedWithUnscored);
+  }
+
+  @FieldResolver(() => ScoreLogHead, {
+    nullable: true,
+    description:
+      "The head of the round's score log as last fixed and signed: when the round closed and again when its awards were published. Public once awards from the round are published (organisers always); null before the round closes and for others. Keep it: verifyScoreLog(roundId, expectedHead) and scripts/verify-score-log.ts check that today's log still extends it (docs/organiser.md).",
+  })
+  scoreLogHead(@Root() round: JudgingRound, @Ctx() context: JudgingContext) {
+    return context.rounds.scoreLogHead(round);
   }
 
   @FieldResolver(() => JudgingProgress, { description: "Entries scored / assigned, per judge. Organisers only; others FORBIDDEN." })

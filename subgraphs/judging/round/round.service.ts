@@ -1,15 +1,17 @@
 // Responsible for judging rounds: their settings and validation, who may see them, opening and closing
 // them, their progress, and which entries a round covers (snapshotted from the entries and venues subgraphs).
 import { DataSource, EntityManager } from "typeorm";
-import { Role } from "../../../lib/auth";
-import { isOrganizer, RequestContext, requireRole } from "../../../lib/context";
-import { badInput, conflict, notFound } from "../../../lib/errors";
+import { RequestContext } from "../../../lib/context";
+import { judgingPolicy, maySeeRoundDetail, seesEverything } from "../judging.visibility";
+import { badInput, conflict, forbidden, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { requiredText } from "../../../lib/text";
 import { syncJudgeGrants } from "../assignment/assignment-grants";
 import { existingVenueEntities, submittedEntryFacts, venueFacts } from "../internal-api.client";
 import { JudgingLoaders } from "../loaders";
-import { RANKED_COLUMNS, rankedEntries, RankedRow } from "../leaderboard/leaderboard.ranking";
+import type { RankedRow } from "../leaderboard/leaderboard.ranking";
+import { rankedRowsOf } from "../leaderboard/leaderboard.store";
+import { fixScoreLogHead, PublishedScoreLogHead, ScoreLogHeadReason } from "../score/score-log";
 import { JudgingRound, RoundCriterion, RoundEntry, RoundKind, RoundStatus } from "./round.entity";
 import { CreateRoundInput, RoundCriterionInput, ScoreScaleInput, UpdateRoundInput } from "./round.inputs";
 import { JudgingProgress } from "./round.types";
@@ -77,15 +79,37 @@ export class RoundService {
     this.repository = dataSource.getRepository(JudgingRound);
   }
 
-  /** Organisers see every round; a judge sees open and closed rounds in which they have an assignment. */
+  /**
+   * Organisers see every round; a judge sees open and closed rounds in which they have an assignment; anyone
+   * sees a round once awards from it are published (its score-log head is then public, issue #18).
+   */
   async mayView(round: JudgingRound): Promise<boolean> {
-    if (isOrganizer(this.context.viewer)) return true;
-    return (await this.loaders.roundOfViewerJudge.load(round.id)) !== undefined;
+    if (seesEverything(this.context.viewer)) return true;
+    if ((await this.loaders.roundOfViewerJudge.load(round.id)) !== undefined) return true;
+    return this.hasPublishedAwards(round.id);
+  }
+
+  private async hasPublishedAwards(roundId: string): Promise<boolean> {
+    return (await this.loaders.roundWithPublishedAwards.load(roundId)) !== undefined;
+  }
+
+  /** The round's latest fixed score-log head: organisers always, everyone once the round's awards are published. */
+  async scoreLogHead(round: JudgingRound): Promise<PublishedScoreLogHead | null> {
+    if (!seesEverything(this.context.viewer) && !(await this.hasPublishedAwards(round.id))) return null;
+    return (await this.loaders.scoreLogHead.load(round.id)) ?? null;
+  }
+
+  /** For checking a round's score log: organisers any round; others a round whose awards are published, else FORBIDDEN. */
+  async requireWithPublicLog(id: string): Promise<JudgingRound> {
+    if (seesEverything(this.context.viewer)) return this.require(id);
+    const round = await this.loaders.round.load(parseId(id, "roundId"));
+    if (!round || !(await this.hasPublishedAwards(round.id))) throw forbidden("Only organisers can check the score log of a round whose awards are not published.");
+    return round;
   }
 
   /** A round detail only organisers see (quorum, cap, division, seed…): null for judges, so nothing hints at where entries come from. */
   organizerDetail<T>(value: T | null | undefined): T | null {
-    return isOrganizer(this.context.viewer) && value !== undefined ? value : null;
+    return maySeeRoundDetail(this.context.viewer) && value !== undefined ? value : null;
   }
 
   /** A round by id when the caller may see it (root field and _entities alike); null otherwise. */
@@ -96,19 +120,19 @@ export class RoundService {
 
   /** For organisers' operations: the round, or NOT_FOUND. */
   async require(id: string, argument = "roundId"): Promise<JudgingRound> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "round:manage");
     const round = await this.loaders.round.load(parseId(id, argument));
     if (!round) throw notFound("JudgingRound", id);
     return round;
   }
 
   list(): Promise<JudgingRound[]> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "round:manage");
     return this.repository.find({ order: { createdAt: "ASC", id: "ASC" } });
   }
 
   async create(input: CreateRoundInput): Promise<JudgingRound> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "round:manage");
     const name = requiredText(input.name, "name");
     const quorum = checkQuorum(input.quorum ?? 3);
     const divisionId = input.divisionId ? parseId(input.divisionId, "divisionId") : null;
@@ -214,6 +238,8 @@ export class RoundService {
         `UPDATE judging.judging_round SET status = $2, closed_at = now(), closed_with_unscored = $3, updated_at = now() WHERE id = $1`,
         [round.id, RoundStatus.CLOSED, unscored],
       );
+      // The head every later check and every partner compares with (issue #18).
+      await fixScoreLogHead(manager, round, ScoreLogHeadReason.ROUND_CLOSED);
     });
     return this.repository.findOneByOrFail({ id: roundId });
   }
@@ -227,13 +253,13 @@ export class RoundService {
 
   /** Progress of one round, or of every round (organisers). */
   async progress(roundId: string | null | undefined): Promise<JudgingProgress[]> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "round:manage");
     const rounds = roundId ? [await this.require(roundId)] : await this.list();
     return Promise.all(rounds.map((round) => this.progressOf(round)));
   }
 
   async progressOf(round: JudgingRound): Promise<JudgingProgress> {
-    requireRole(this.context, Role.ORGANIZER);
+    judgingPolicy.assertCan(this.context, "round:manage");
     const counts = await this.loaders.roundCounts.load(round.id);
     const judges = await Promise.all(counts.judges.map(async (row) => ({ ...row, judge: (await this.loaders.judge.load(row.judgeId))! })));
     return { round, ...counts, judges };
@@ -261,9 +287,8 @@ export class RoundService {
     return entries.sort((a, b) => (a.entryId < b.entryId ? -1 : 1));
   }
 
-  /** Every entry of a round with its scores, normalisation, rank and acceptance (one statement). */
-  async rankedRows(manager: EntityManager, round: JudgingRound): Promise<RankedRow[]> {
-    const ranked = rankedEntries(round);
-    return manager.query(`${ranked.sql} SELECT ${RANKED_COLUMNS} FROM judged ORDER BY theme, theme_rank`, ranked.params);
+  /** Every entry of a round with its scores, normalisation, rank and acceptance, in ranking order. */
+  rankedRows(manager: EntityManager, round: JudgingRound): Promise<RankedRow[]> {
+    return rankedRowsOf(manager, round);
   }
 }

@@ -6,6 +6,7 @@
 // Seeding: append through appendScoreEvent inside the transaction that holds the round's row lock.
 import { createHash } from "node:crypto";
 import { EntityManager } from "typeorm";
+import { signDocument } from "../../../lib/auth";
 import { JudgingRound } from "../round/round.entity";
 import { CriteriaValues, Score, ScoreEvent, ScoreEventKind } from "./score.entity";
 
@@ -28,7 +29,12 @@ export interface ScoreEventContent {
 
 const decimal = (value: number | null) => (value === null ? null : Number(value).toFixed(3));
 
-/** The exact bytes hashed: a JSON array in a fixed order, numbers as 3-decimal strings, criteria sorted by code. */
+/**
+ * The exact bytes hashed (documented for partners in docs/organiser.md and on ScoreEvent): the UTF-8 JSON text,
+ * without spaces, of the array ["score-event/v1", roundId, sequence, assignmentId, judgeId, entryId, kind,
+ * value, pass, criteria, actor, recordedAt, previousHash], where value is a string with 3 decimals or null,
+ * criteria is [[code, "x.xxx"], …] sorted by code, and recordedAt is ISO 8601 in UTC with milliseconds.
+ */
 export function canonicalContent(event: ScoreEventContent): string {
   const criteria = Object.keys(event.criteria ?? {})
     .sort()
@@ -83,6 +89,52 @@ export async function appendScoreEvent(
   return Object.assign(new ScoreEvent(), event, { hash });
 }
 
+export enum ScoreLogHeadReason {
+  ROUND_CLOSED = "ROUND_CLOSED",
+  AWARDS_PUBLISHED = "AWARDS_PUBLISHED",
+}
+
+/** A chain head fixed in the append-only judging.score_log_head and signed (see fixScoreLogHead). */
+export interface PublishedScoreLogHead {
+  roundId: string;
+  reason: ScoreLogHeadReason;
+  hash: string;
+  recordCount: number;
+  fixedAt: Date;
+  jws: string;
+}
+
+/** What the head's JWS signs: its claims, so a partner reads the head from the signed text itself. */
+export function scoreLogHeadClaims(head: Omit<PublishedScoreLogHead, "jws">): Record<string, unknown> {
+  return { typ: "score-log-head/v1", roundId: head.roundId, reason: head.reason, hash: head.hash, recordCount: head.recordCount, fixedAt: head.fixedAt.toISOString() };
+}
+
+/**
+ * Fixes the round's current head (GENESIS_HASH and 0 for an empty log) in the append-only head table, signed
+ * with the token signing key. Call inside the transaction that holds the round's row lock or, for a CLOSED
+ * round (whose log no longer grows), any transaction.
+ */
+export async function fixScoreLogHead(manager: EntityManager, round: JudgingRound, reason: ScoreLogHeadReason): Promise<PublishedScoreLogHead> {
+  const unsigned = { roundId: round.id, reason, hash: round.logHeadHash ?? GENESIS_HASH, recordCount: round.logLength, fixedAt: new Date() };
+  const head = { ...unsigned, jws: signDocument(scoreLogHeadClaims(unsigned)) };
+  await manager.query(`INSERT INTO judging.score_log_head (round_id, reason, hash, record_count, fixed_at, jws) VALUES ($1, $2, $3, $4, $5, $6)`, [
+    head.roundId,
+    head.reason,
+    head.hash,
+    head.recordCount,
+    head.fixedAt,
+    head.jws,
+  ]);
+  return head;
+}
+
+const HEAD_COLUMNS = `round_id AS "roundId", reason, hash, record_count AS "recordCount", fixed_at AS "fixedAt", jws`;
+
+/** Every head fixed for the given rounds, oldest first. */
+export function publishedHeads(manager: Pick<EntityManager, "query">, roundIds: readonly string[]): Promise<PublishedScoreLogHead[]> {
+  return manager.query(`SELECT ${HEAD_COLUMNS} FROM judging.score_log_head WHERE round_id = ANY($1::uuid[]) ORDER BY round_id, id`, [roundIds]);
+}
+
 export interface LogProblem {
   sequence: number | null;
   problem: string;
@@ -92,8 +144,13 @@ export interface LogProblem {
  * Recomputes a round's chain: every record's hash, every link, the sequence without gaps, the head kept on
  * the round, and that each current score equals the last record of its assignment.
  */
-export function verifyChain(round: JudgingRound, events: ScoreEvent[], scores: Score[]): LogProblem[] {
+export function verifyChain(round: JudgingRound, events: ScoreEvent[], scores: Score[], heads: { hash: string; recordCount: number }[] = []): LogProblem[] {
   const problems: LogProblem[] = [];
+  for (const head of heads) {
+    if (!chainExtends(events, head)) {
+      problems.push({ sequence: head.recordCount || null, problem: `The head fixed at record ${head.recordCount} (${head.hash}) is not in today's chain: records up to it were changed or removed.` });
+    }
+  }
   let previousHash = GENESIS_HASH;
   const lastByAssignment = new Map<string, ScoreEvent>();
   events.forEach((event, index) => {
@@ -138,4 +195,27 @@ function canonicalCriteria(criteria: CriteriaValues | null | undefined): [string
   return Object.keys(criteria ?? {})
     .sort()
     .map((code) => [code, decimal(criteria![code])]);
+}
+
+/**
+ * Whether today's chain extends a head someone holds: the record at the head's position (its record count)
+ * has the head's hash, and every later record links to the one before and matches its own hash. A head of
+ * 0 records (GENESIS_HASH) is extended by any intact chain. Records before the head cannot be checked
+ * against it (the head's hash covers them: a changed earlier record changes every hash up to the head).
+ */
+export function chainExtends(events: ScoreEvent[], head: { hash: string; recordCount?: number | null }): boolean {
+  const position = head.recordCount ?? events.findIndex((event) => event.hash === head.hash) + 1;
+  if (position < 0 || position > events.length) return false;
+  if (position === 0) {
+    if (head.hash !== GENESIS_HASH) return false;
+  } else {
+    const held = events[position - 1];
+    if (held.sequence !== position || held.hash !== head.hash || eventHash(held) !== held.hash) return false;
+  }
+  let previousHash = head.hash;
+  for (const event of events.slice(position)) {
+    if (event.previousHash !== previousHash || eventHash(event) !== event.hash) return false;
+    previousHash = event.hash;
+  }
+  return true;
 }

@@ -73,9 +73,15 @@ registerEnumType(ScoreEventKind, {
 
 /** One record of a round's append-only, hash-chained score log. */
 @Entity({ name: "score_event" })
-@ObjectType({ description: "One change in a round's score log. Each record carries the hash of the one before (organisers only)." })
+@ObjectType({
+  description: [
+    "One change in a round's score log (organisers only). Each record carries the hash of the one before; every hashed field is a field here.",
+    'hash = SHA-256 (lower-case hex) of the UTF-8 JSON text, without spaces, of ["score-event/v1", roundId, sequence, assignmentId, judge.id, entry.id, kind, value, pass, criteria, actor, recordedAt, previousHash]: value as a string with exactly 3 decimals (e.g. "7.500") or null, pass true/false/null, criteria as [[code, "x.xxx"], …] sorted by code ([] when none), recordedAt as ISO 8601 UTC with milliseconds (e.g. "2026-12-02T01:15:27.123Z"). Worked example in docs/organiser.md.',
+  ].join("\n\n"),
+})
 export class ScoreEvent {
   @PrimaryColumn("uuid")
+  @Field(() => ID, { description: "The round whose log this is (hashed)." })
   roundId!: string;
 
   @PrimaryColumn("int")
@@ -83,6 +89,7 @@ export class ScoreEvent {
   sequence!: number;
 
   @Column("uuid")
+  @Field(() => ID, { description: "The assignment (judge × entry) the record is about (hashed)." })
   assignmentId!: string;
 
   @Column("uuid")

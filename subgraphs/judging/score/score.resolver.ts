@@ -34,10 +34,16 @@ export class ScoreResolver {
   }
 
   @Query(() => ScoreLogVerification, {
-    description: "Checks a round's append-only score log: every record's hash, the chain of previous hashes, gaps, the head kept on the round, and current scores against the log (organisers only).",
+    description:
+      "Checks a round's append-only score log: every record's hash, the chain of previous hashes, gaps, the head kept on the round, every head fixed for it (JudgingRound.scoreLogHead: still in the chain, signature valid), current scores against the log and, given expectedHead, whether today's chain extends the head you hold. Organisers any round; anyone a round whose awards are published; otherwise FORBIDDEN. A check run by the API is only as good as the API's database: a partner proves a round independently with the published head and scripts/verify-score-log.ts (docs/organiser.md). Errors: FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.",
   })
-  verifyScoreLog(@Arg("roundId", () => ID, { description: "The round whose log to check." }) roundId: string, @Ctx() context: JudgingContext) {
-    return context.scores.verify(roundId);
+  verifyScoreLog(
+    @Arg("roundId", () => ID, { description: "The round whose log to check." }) roundId: string,
+    @Arg("expectedHead", () => String, { nullable: true, description: "A head hash you hold (from JudgingRound.scoreLogHead or an awards.published webhook): is it still in today's chain, with every later record chaining from it?" })
+    expectedHead: string | null,
+    @Ctx() context: JudgingContext,
+  ) {
+    return context.scores.verify(roundId, expectedHead);
   }
 
   @FieldResolver(() => EntryReference, { description: "The scored entry." })

@@ -1,15 +1,16 @@
 // Responsible for scores and votes: the scoring rules (assigned, open round, on the scale and step, weighted
 // criteria), the log every change is appended to, judges' own progress, and the organisers' history and check.
 import { DataSource } from "typeorm";
-import { Role } from "../../../lib/auth";
-import { RequestContext, requireRole } from "../../../lib/context";
+import { verifyDocument } from "../../../lib/auth";
+import { RequestContext } from "../../../lib/context";
+import { judgingPolicy, maySeeAssignment } from "../judging.visibility";
 import { badInput, forbidden, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { Assignment, AssignmentStatus } from "../assignment/assignment.entity";
 import { JudgingLoaders } from "../loaders";
 import { JudgingRound, RoundKind, RoundStatus } from "../round/round.entity";
 import { RoundService } from "../round/round.service";
-import { appendScoreEvent, verifyChain } from "./score-log";
+import { appendScoreEvent, chainExtends, publishedHeads, verifyChain } from "./score-log";
 import { CriteriaValues, CriterionScore, Score, ScoreEvent, ScoreEventKind } from "./score.entity";
 import { SubmitScoreInput } from "./score.inputs";
 import { MyJudgingProgress, ScoreLogVerification } from "./score.types";
@@ -78,7 +79,7 @@ export class ScoreService {
    * when a rule fails: FORBIDDEN (not assigned, recused, round not open), BAD_USER_INPUT (off scale or step).
    */
   async submit(input: SubmitScoreInput): Promise<Score> {
-    const viewer = requireRole(this.context, Role.JUDGE);
+    const viewer = judgingPolicy.assertCan(this.context, "score:submit");
     const roundId = parseId(input.roundId, "roundId");
     const entryId = parseId(input.entryId, "entryId");
     const scoreId = await this.dataSource.transaction(async (manager) => {
@@ -128,7 +129,7 @@ export class ScoreService {
 
   /** The caller's own progress and score distribution in a round they judge. */
   async myProgress(roundId: string): Promise<MyJudgingProgress> {
-    const viewer = requireRole(this.context, Role.JUDGE);
+    const viewer = judgingPolicy.assertCan(this.context, "score:read-own-progress");
     const round = await this.rounds.get(parseId(roundId, "roundId"));
     if (!round) throw notFound("JudgingRound", roundId);
     const [counts, buckets] = await Promise.all([
@@ -155,16 +156,40 @@ export class ScoreService {
     return this.dataSource.getRepository(ScoreEvent).find({ where: { roundId: round.id, entryId: parseId(entryId, "entryId") }, order: { sequence: "ASC" } });
   }
 
-  /** Recomputes the round's hash chain and compares current scores with it (organisers). */
-  async verify(roundId: string): Promise<ScoreLogVerification> {
-    const { id } = await this.rounds.require(roundId);
+  /**
+   * Recomputes the round's hash chain, compares current scores with it, checks every head fixed for the round
+   * (in the chain, signature valid) and, given the head a caller holds, whether today's chain extends it.
+   * Organisers any round; anyone a round whose awards are published.
+   */
+  async verify(roundId: string, expectedHead: string | null | undefined): Promise<ScoreLogVerification> {
+    if (expectedHead != null && !/^[0-9a-f]{64}$/.test(expectedHead)) throw badInput("expectedHead must be a SHA-256 hash: 64 lower-case hex digits.", { argument: "expectedHead" });
+    const { id } = await this.rounds.requireWithPublicLog(roundId);
     const round = await this.dataSource.getRepository(JudgingRound).findOneByOrFail({ id });
-    const [events, scores] = await Promise.all([
+    const [events, scores, heads] = await Promise.all([
       this.dataSource.getRepository(ScoreEvent).find({ where: { roundId: round.id }, order: { sequence: "ASC" } }),
       this.repository.findBy({ roundId: round.id }),
+      publishedHeads(this.dataSource, [round.id]),
     ]);
-    const problems = verifyChain(round, events, scores);
-    return { round, valid: problems.length === 0, eventsChecked: events.length, headHash: events.length ? events[events.length - 1].hash : null, problems };
+    const problems = verifyChain(round, events, scores, heads);
+    for (const head of heads) {
+      const claims = verifyDocument(head.jws);
+      if (!claims || claims.hash !== head.hash || claims.recordCount !== head.recordCount || claims.roundId !== round.id) {
+        problems.push({ sequence: head.recordCount || null, problem: `The signature of the head fixed at record ${head.recordCount} does not match it: the stored head was changed.` });
+      }
+    }
+    const extendsExpectedHead = expectedHead == null ? null : chainExtends(events, { hash: expectedHead });
+    if (extendsExpectedHead === false) {
+      problems.push({ sequence: null, problem: `Today's log does not extend the head ${expectedHead}: a record up to it was changed or removed, or the head is not from this round.` });
+    }
+    return {
+      round,
+      valid: problems.length === 0,
+      eventsChecked: events.length,
+      headHash: events.length ? events[events.length - 1].hash : null,
+      expectedHead: expectedHead ?? null,
+      extendsExpectedHead,
+      problems,
+    };
   }
 
   /** Scores of an entry the caller may see: organisers all, a judge their own, nobody else any. */
@@ -183,8 +208,7 @@ export class ScoreService {
 
   /** A judge's score on an assignment is theirs to see; organisers see all. */
   async ofAssignment(assignment: Assignment): Promise<Score | null> {
-    const viewer = this.context.viewer;
-    if (viewer?.role !== Role.ORGANIZER && !(viewer?.role === Role.JUDGE && viewer.judgeId === assignment.judgeId)) return null;
+    if (!maySeeAssignment(this.context.viewer, assignment)) return null;
     return (await this.loaders.scoreByAssignment.load(assignment.id)) ?? null;
   }
 }

@@ -61,6 +61,13 @@ export class ApiClient {
   @Field(() => Int, { nullable: true, description: "This client's burst (requests at once above the sustained rate); null: the default." })
   rateLimitBurst!: number | null;
 
+  @Column("boolean", { nullable: true })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "True: the gateway serves this client only operations it registered (registerOperations); false: any operation within the limits; null: the default for its role (production: VENUE clients registered-only).",
+  })
+  registeredOperationsOnly!: boolean | null;
+
   @CreateDateColumn({ type: "timestamptz" })
   @Field({ description: "When the organiser created the client (ISO 8601, UTC)." })
   createdAt!: Date;

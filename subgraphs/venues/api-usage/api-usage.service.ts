@@ -1,7 +1,7 @@
 // Responsible for API usage per client: the gateways report per-minute counts, organisers read them by window.
 import { DataSource } from "typeorm";
-import { Role } from "../../../lib/auth";
-import { RequestContext, requireRole } from "../../../lib/context";
+import { RequestContext } from "../../../lib/context";
+import { venuesPolicy } from "../venues.visibility";
 import { badInput } from "../../../lib/errors";
 
 export interface UsageCount {
@@ -20,7 +20,7 @@ export class ApiUsageService {
 
   /** Internal (gateways): adds per-minute counts; several gateways add to the same rows. */
   async record(counts: UsageCount[]): Promise<number> {
-    requireRole(this.context, Role.ORGANIZER);
+    venuesPolicy.assertCan(this.context, "api-usage:manage");
     if (counts.length > 10_000) throw badInput("At most 10000 rows per call.");
     if (counts.length === 0) return 0;
     await this.dataSource.query(
@@ -41,7 +41,7 @@ export class ApiUsageService {
 
   /** Organisers: totals per client over [from, to). */
   async totals(from: Date, to: Date): Promise<Omit<UsageCount, "minute">[]> {
-    requireRole(this.context, Role.ORGANIZER);
+    venuesPolicy.assertCan(this.context, "api-usage:manage");
     if (!(from < to)) throw badInput("from must be before to.");
     return this.dataSource.query(
       `SELECT client_id AS "clientId", sum(requests)::int AS requests, sum(errors)::int AS errors, sum(rate_limited)::int AS "rateLimited"

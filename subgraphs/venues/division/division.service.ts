@@ -1,8 +1,8 @@
 // Responsible for regional divisions: public reads, organiser-only writes.
 import { DataSource } from "typeorm";
 import { isUniqueViolation } from "../../../lib/database";
-import { Role } from "../../../lib/auth";
-import { RequestContext, requireRole } from "../../../lib/context";
+import { RequestContext } from "../../../lib/context";
+import { venuesPolicy } from "../venues.visibility";
 import { parseCountry } from "../../../lib/country";
 import { badInput, conflict, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
@@ -31,7 +31,7 @@ export class DivisionService {
   }
 
   async create(input: CreateDivisionInput): Promise<Division> {
-    requireRole(this.context, Role.ORGANIZER);
+    venuesPolicy.assertCan(this.context, "division:manage");
     const code = String(input.code).trim().toUpperCase();
     if (!/^[A-Z0-9][A-Z0-9-]{1,31}$/.test(code)) throw badInput("code must be 2 to 32 upper-case letters, digits and dashes.", { argument: "code" });
     const division = this.repository.create({
@@ -48,7 +48,7 @@ export class DivisionService {
   }
 
   async update(input: UpdateDivisionInput): Promise<Division> {
-    requireRole(this.context, Role.ORGANIZER);
+    venuesPolicy.assertCan(this.context, "division:manage");
     const division = await this.repository.findOneBy({ id: parseId(input.id, "id") });
     if (!division) throw notFound("Division", input.id);
     if (input.name != null) division.name = requiredText(input.name, "name");

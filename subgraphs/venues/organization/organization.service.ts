@@ -1,7 +1,7 @@
 // Responsible for partner organisations: public reads, organiser-only writes.
 import { DataSource } from "typeorm";
-import { Role } from "../../../lib/auth";
-import { RequestContext, requireRole } from "../../../lib/context";
+import { RequestContext } from "../../../lib/context";
+import { venuesPolicy } from "../venues.visibility";
 import { parseCountry } from "../../../lib/country";
 import { badInput, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
@@ -44,7 +44,7 @@ export class OrganizationService {
   }
 
   async create(input: CreateOrganizationInput): Promise<Organization> {
-    requireRole(this.context, Role.ORGANIZER);
+    venuesPolicy.assertCan(this.context, "organization:manage");
     const organization = this.repository.create({
       name: requiredText(input.name, "name"),
       kind: input.kind,
@@ -55,7 +55,7 @@ export class OrganizationService {
   }
 
   async update(input: UpdateOrganizationInput): Promise<Organization> {
-    requireRole(this.context, Role.ORGANIZER);
+    venuesPolicy.assertCan(this.context, "organization:manage");
     const organization = await this.repository.findOneBy({ id: parseId(input.id, "id") });
     if (!organization) throw notFound("Organization", input.id);
     if (input.name != null) organization.name = requiredText(input.name, "name");

@@ -1,8 +1,8 @@
 // Responsible for branch venues and stations: public reads, organiser-only writes.
 import { DataSource } from "typeorm";
 import { isUniqueViolation } from "../../../lib/database";
-import { Role } from "../../../lib/auth";
-import { RequestContext, requireRole } from "../../../lib/context";
+import { RequestContext } from "../../../lib/context";
+import { venuesPolicy } from "../venues.visibility";
 import { parseCountry } from "../../../lib/country";
 import { badInput, conflict, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
@@ -49,7 +49,7 @@ export class VenueService {
   }
 
   async create(input: CreateVenueInput): Promise<Venue> {
-    requireRole(this.context, Role.ORGANIZER);
+    venuesPolicy.assertCan(this.context, "venue:manage");
     const code = String(input.code).trim().toUpperCase();
     if (!CODE.test(code)) throw badInput("code must be 2 to 32 upper-case letters, digits and dashes, e.g. \"PT-LIS-EYE\".", { argument: "code" });
     const country = parseCountry(input.country, "country");
@@ -75,7 +75,7 @@ export class VenueService {
   }
 
   async update(input: UpdateVenueInput): Promise<Venue> {
-    requireRole(this.context, Role.ORGANIZER);
+    venuesPolicy.assertCan(this.context, "venue:manage");
     const venue = await this.repository.findOneBy({ id: parseId(input.id, "id") });
     if (!venue) throw notFound("Venue", input.id);
     if (input.name != null) venue.name = requiredText(input.name, "name");

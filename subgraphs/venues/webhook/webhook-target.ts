@@ -1,23 +1,25 @@
 // Where a webhook may point: HTTPS to a public address. Private, loopback and link-local targets (and plain
-// HTTP) only when WEBHOOK_ALLOW_PRIVATE_TARGETS is on (development). Checked at registration and again at
-// connection time, on the address actually dialled, so DNS rebinding cannot reach an internal service.
+// HTTP) only when WEBHOOK_ALLOW_PRIVATE_TARGETS is on (development). Checked at registration and again on every
+// address actually dialled — a resolved name at lookup time, an IP literal before the request, and the socket's
+// peer once connected — so neither DNS rebinding nor an IPv4 address wrapped in IPv6 reaches an internal service.
+// The classification is ipaddr.js's (lib/network-address), not patterns of our own.
 import dns from "node:dns";
 import net from "node:net";
 import { config } from "../../../lib/config";
 import { badInput } from "../../../lib/errors";
+import { isPublicUnicastAddress } from "../../../lib/network-address";
 
-function isPrivateAddress(address: string): boolean {
-  const ip = address.startsWith("::ffff:") ? address.slice(7) : address;
-  if (net.isIPv4(ip)) {
-    const [a, b] = ip.split(".").map(Number);
-    return (
-      a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) ||
-      (a === 100 && b >= 64 && b <= 127) || a >= 224
-    );
+/** Raised when a target is refused; the delivery log records only "refused target". */
+export class RefusedTargetError extends Error {
+  readonly code = "EREFUSEDTARGET";
+  constructor() {
+    super("refused target");
   }
-  const lower = ip.toLowerCase();
-  return lower === "::1" || lower === "::" || lower.startsWith("fe8") || lower.startsWith("fe9") || lower.startsWith("fea") || lower.startsWith("feb") ||
-    lower.startsWith("fc") || lower.startsWith("fd") || lower.startsWith("ff");
+}
+
+/** True when this address may not be dialled (private targets are refused unless allowed). */
+export function isRefusedAddress(address: string | undefined): boolean {
+  return !config().webhooks.allowPrivateTargets && !isPublicUnicastAddress(address);
 }
 
 /** Parses and checks a webhook URL's form (scheme, no credentials); the address is checked when resolved. */
@@ -35,17 +37,22 @@ export function parseWebhookUrl(value: string): URL {
   return url;
 }
 
-/** Resolves the host and refuses private targets unless allowed. */
+/** The host of a URL without IPv6 brackets. */
+export function hostOf(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, "");
+}
+
+/** Resolves the host (an IP literal is its own address) and refuses private targets unless allowed. */
 export async function assertPublicTarget(url: URL): Promise<void> {
   if (config().webhooks.allowPrivateTargets) return;
-  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const host = hostOf(url);
   let addresses: string[];
   try {
     addresses = net.isIP(host) ? [host] : (await dns.promises.lookup(host, { all: true })).map((entry) => entry.address);
   } catch {
     throw badInput(`The host ${host} could not be resolved.`, { argument: "url" });
   }
-  if (addresses.length === 0 || addresses.some(isPrivateAddress)) {
+  if (addresses.length === 0 || addresses.some(isRefusedAddress)) {
     throw badInput("url resolves to a private, loopback or link-local address; webhooks must reach a public endpoint.", { argument: "url" });
   }
 }
@@ -54,11 +61,7 @@ export async function assertPublicTarget(url: URL): Promise<void> {
 export const guardedLookup: net.LookupFunction = (hostname, options, callback) => {
   dns.lookup(hostname, { ...options, all: false }, (error, address, family) => {
     if (error) return callback(error, address as string, family);
-    if (!config().webhooks.allowPrivateTargets && isPrivateAddress(address as string)) {
-      return callback(Object.assign(new Error(`refused private address ${address}`), { code: "EPRIVATE" }), address as string, family);
-    }
+    if (isRefusedAddress(address as string)) return callback(new RefusedTargetError(), address as string, family);
     callback(null, address as string, family);
   });
 };
-
-export { isPrivateAddress };

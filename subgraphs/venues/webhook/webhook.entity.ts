@@ -15,7 +15,7 @@ registerEnumType(WebhookEvent, {
     ENTRY_SUBMITTED: { description: "An entry of one of your venues was submitted to the jury (type \"entry.submitted\")." },
     ENTRY_WITHDRAWN: { description: "An entry of one of your venues was withdrawn (type \"entry.withdrawn\")." },
     ENTRY_DISQUALIFIED: { description: "The organisers disqualified an entry of one of your venues (type \"entry.disqualified\")." },
-    AWARDS_PUBLISHED: { description: "Awards of a theme (or a division) were published (type \"awards.published\")." },
+    AWARDS_PUBLISHED: { description: "Awards of a theme (or a division) were published (type \"awards.published\"); the payload's scoreLogHeads carry each round's signed score-log head to keep." },
     EXHIBITION_PUBLISHED: { description: "An exhibition showing your works or hosted by your venues was published (type \"exhibition.published\")." },
   },
 });
@@ -128,7 +128,7 @@ export class WebhookDelivery {
   lastResponseCode!: number | null;
 
   @Column("text", { nullable: true })
-  @Field(() => String, { nullable: true, description: "Why the last attempt failed, when it did." })
+  @Field(() => String, { nullable: true, description: "Why the last attempt failed, as a coarse cause: `refused target`, `timeout`, `TLS failure`, `could not connect` or `HTTP <status>`." })
   lastError!: string | null;
 
   @Column("timestamptz", { nullable: true })

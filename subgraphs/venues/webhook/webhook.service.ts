@@ -3,8 +3,9 @@
 // replays and test pings.
 import { randomBytes, randomUUID } from "node:crypto";
 import { DataSource } from "typeorm";
-import { Role, Viewer } from "../../../lib/auth";
-import { RequestContext, requireRole } from "../../../lib/context";
+import { Viewer } from "../../../lib/auth";
+import { RequestContext } from "../../../lib/context";
+import { venuesPolicy, webhookOrganizationScope } from "../venues.visibility";
 import { badInput, conflict, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
@@ -30,9 +31,8 @@ export class WebhookService {
 
   /** Partners manage their organisation's webhooks; organisers any organisation's (they must name it). */
   private scope(organizationId?: string | null): { viewer: Viewer; organizationId: string | undefined } {
-    const viewer = requireRole(this.context, Role.PARTNER, Role.ORGANIZER);
-    if (viewer.role === Role.PARTNER) return { viewer, organizationId: viewer.organizationId };
-    return { viewer, organizationId: organizationId ? parseId(organizationId, "organizationId") : undefined };
+    const viewer = venuesPolicy.assertCan(this.context, "webhook:manage");
+    return { viewer, organizationId: webhookOrganizationScope(viewer, organizationId ? parseId(organizationId, "organizationId") : undefined) };
   }
 
   /** A webhook the caller may manage, or NOT_FOUND. */
@@ -118,7 +118,7 @@ export class WebhookService {
    * so a dispatcher retrying after a crash queues nothing twice. Returns how many deliveries were queued.
    */
   async recordEvents(events: PartnerEventInputData[]): Promise<number> {
-    requireRole(this.context, Role.ORGANIZER);
+    venuesPolicy.assertCan(this.context, "webhook:record-events");
     if (events.length > 500) throw badInput("At most 500 events per call.");
     return this.dataSource.transaction(async (manager) => {
       let queued = 0;

@@ -1,3 +1,5 @@
+import childProcess, { type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import sharp from "sharp";
 import { makeAudioOnlyMp4, makeJpeg, makeTruncatedMp4, makeVideo } from "../../../subgraphs/entries/media/fixtures";
 import { inspectVideo, makePoster } from "../../../subgraphs/entries/media/inspect-video";
@@ -50,6 +52,31 @@ describe("inspectVideo", () => {
       extensions: { code: "BAD_USER_INPUT" },
     });
   });
+
+  // The flake seen on a busy machine, made to happen every time: the event loop is held until ffprobe has finished
+  // (it is a zombie waiting to be reaped), so the time limit's timer and the child's successful exit are due in the
+  // same turn. The outcome must still be "too slow", not a cut-off answer read as a damaged file.
+  it("calls it a timeout when ffprobe finishes in the same instant as its time limit", async () => {
+    const video = await makeVideo();
+    const realExecFile = childProcess.execFile;
+    const spawned: ChildProcess[] = [];
+    const spy = jest.spyOn(childProcess, "execFile").mockImplementation(((...args: Parameters<typeof realExecFile>) => {
+      const child = (realExecFile as (...a: unknown[]) => ChildProcess)(...args);
+      spawned.push(child);
+      // After the caller has armed its time limit (in the same synchronous step as the spawn), before any I/O.
+      process.nextTick(() => holdUntilExited(child.pid!));
+      return child;
+    }) as typeof realExecFile);
+    try {
+      await expect(inspectVideo(video, { timeoutMs: 1 })).rejects.toMatchObject({
+        message: expect.stringMatching(/in time/),
+        extensions: { code: "BAD_USER_INPUT" },
+      });
+      expect(spawned).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });
 
 describe("makePoster", () => {
@@ -92,3 +119,18 @@ describe("makePoster", () => {
     expect(await isolated!.makePoster(video)).toBeNull();
   });
 });
+
+/** Blocks the event loop until the process has exited (Linux: state Z in /proc), at most 60 s. */
+function holdUntilExited(pid: number): void {
+  const giveUpAt = Date.now() + 60_000;
+  while (Date.now() < giveUpAt) {
+    let state: string;
+    try {
+      state = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").charAt(0);
+    } catch {
+      return;
+    }
+    if (state === "Z" || state === "X") return;
+  }
+  throw new Error(`process ${pid} still running after 60 s`);
+}

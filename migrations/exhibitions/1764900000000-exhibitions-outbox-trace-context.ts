@@ -1,0 +1,14 @@
+import { MigrationInterface, QueryRunner } from "typeorm";
+
+/** The trace context (W3C traceparent) of the request that recorded an outbox event, so its dispatch joins that trace. */
+export class ExhibitionsOutboxTraceContext1764900000000 implements MigrationInterface {
+  name = "ExhibitionsOutboxTraceContext1764900000000";
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE exhibitions.outbox ADD COLUMN trace_context jsonb`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE exhibitions.outbox DROP COLUMN trace_context`);
+  }
+}

@@ -7,9 +7,9 @@
 // organisation's. Nothing here is hidden from judges, because nothing here says which entry came from where:
 // the lists that would (Venue.entries, Organization.venues → entries) are guarded by the entries subgraph.
 import { Role, Viewer } from "../../lib/auth";
-import { definePolicy, isPartnerViewer } from "../../lib/policy";
+import { definePolicy, isOrganizerViewer, isPartnerViewer } from "../../lib/policy";
 
-const { ORGANIZER, PARTNER } = Role;
+const { ORGANIZER, PARTNER, VENUE } = Role;
 
 export const venuesPolicy = definePolicy({
   "organization:manage": [ORGANIZER],
@@ -23,7 +23,16 @@ export const venuesPolicy = definePolicy({
   "webhook:manage": [PARTNER, ORGANIZER],
   /** Partner events recorded by other subgraphs (service tokens). */
   "webhook:record-events": [ORGANIZER],
+  /** registerOperations, unregisterOperations, registeredOperations: partners and venues their own client's set. */
+  "registered-operations:manage-own": [ORGANIZER, PARTNER, VENUE],
+  /** Every client's set, the registered-only setting, and the snapshot the gateways poll (service tokens). */
+  "registered-operations:manage-all": [ORGANIZER],
 });
+
+/** Whether the caller may name any API client's operation set or the public safelist (else only its own client's). */
+export function mayManageAnyOperationSet(viewer: Viewer): boolean {
+  return isOrganizerViewer(viewer);
+}
 
 /** The organisation a webhook caller is limited to: a partner its own; organisers the one they name (or any). */
 export function webhookOrganizationScope(viewer: Viewer, named: string | undefined): string | undefined {

@@ -1,9 +1,9 @@
 // Responsible for which clients still use deprecated fields: the gateways report per-minute counts, kept per day,
 // and organisers read them before a removal to know whom to warn.
 import { DataSource } from "typeorm";
-import { Role } from "../../../lib/auth";
-import { RequestContext, requireRole } from "../../../lib/context";
+import { RequestContext } from "../../../lib/context";
 import { badInput } from "../../../lib/errors";
+import { venuesPolicy } from "../venues.visibility";
 
 export interface DeprecatedFieldCount {
   clientId: string;
@@ -27,7 +27,7 @@ export class DeprecatedFieldUsageService {
 
   /** Internal (gateways): adds counts; several gateways add to the same daily rows. */
   async record(counts: DeprecatedFieldCount[]): Promise<number> {
-    requireRole(this.context, Role.ORGANIZER);
+    venuesPolicy.assertCan(this.context, "api-usage:manage");
     if (counts.length > 10_000) throw badInput("At most 10000 rows per call.");
     if (counts.length === 0) return 0;
     await this.dataSource.query(
@@ -49,7 +49,7 @@ export class DeprecatedFieldUsageService {
 
   /** Organisers: per client and deprecated coordinate, the requests on the UTC days from `from` to `to`. */
   async uses(from: Date, to: Date, coordinate: string | null | undefined): Promise<DeprecatedFieldUse[]> {
-    requireRole(this.context, Role.ORGANIZER);
+    venuesPolicy.assertCan(this.context, "api-usage:manage");
     if (!(from < to)) throw badInput("from must be before to.");
     return this.dataSource.query(
       `SELECT client_id AS "clientId", coordinate, sum(requests)::int AS requests, max(last_seen_at) AS "lastSeenAt"

@@ -1,14 +1,15 @@
 // Responsible for registered operations (trusted documents): who may register for which client, the organisers'
 // view of every set, the registered-only setting, and the snapshot the gateways poll.
 import { DataSource } from "typeorm";
-import { Role, Viewer } from "../../../lib/auth";
+import { Viewer } from "../../../lib/auth";
 import { checkedInApiSchema } from "../../../lib/api-schema";
 import { config } from "../../../lib/config";
-import { RequestContext, requireRole } from "../../../lib/context";
+import { RequestContext } from "../../../lib/context";
 import { badInput, forbidden, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { decodeCursor, Page, pageFromRows, PageArgs, pageSize } from "../../../lib/pagination";
 import { ApiClient } from "../api-client/api-client.entity";
+import { mayManageAnyOperationSet, venuesPolicy } from "../venues.visibility";
 import { readOperationManifest } from "./operation-manifest";
 import { RegisteredOperationRow, RegisteredOperationStore } from "./registered-operation.store";
 import type { RegisteredOperationSet, RegisteredOperationsSnapshot } from "./registered-operation.types";
@@ -27,7 +28,7 @@ export class RegisteredOperationService {
 
   /** Registers a manifest for a client (partners and venues: their own; organisers: any, or the public safelist). */
   async register(clientId: string | null | undefined, manifest: unknown, publicSafelist: boolean): Promise<RegisteredOperationSet> {
-    const viewer = requireRole(this.context, Role.ORGANIZER, Role.PARTNER, Role.VENUE);
+    const viewer = venuesPolicy.assertCan(this.context, "registered-operations:manage-own");
     const client = await this.targetClient(viewer, clientId, publicSafelist);
     if (client?.revokedAt) throw badInput("The API client is revoked; its operations can no longer be registered.", { argument: "clientId" });
     const operations = readOperationManifest(manifest, checkedInApiSchema());
@@ -38,7 +39,7 @@ export class RegisteredOperationService {
 
   /** Removes documents from a set (a site version that is gone), with the same rights as registering. */
   async unregister(clientId: string | null | undefined, hashes: string[], publicSafelist: boolean): Promise<RegisteredOperationSet> {
-    const viewer = requireRole(this.context, Role.ORGANIZER, Role.PARTNER, Role.VENUE);
+    const viewer = venuesPolicy.assertCan(this.context, "registered-operations:manage-own");
     const client = await this.targetClient(viewer, clientId, publicSafelist);
     if (hashes.length === 0 || hashes.length > 1000) throw badInput("Give 1 to 1000 hashes.", { argument: "hashes" });
     const wanted = hashes.map((hash) => String(hash).toLowerCase());
@@ -48,13 +49,13 @@ export class RegisteredOperationService {
 
   /** A client's set: partners and venues their own (clientId omitted), organisers any client's or the public safelist. */
   async set(clientId: string | null | undefined, publicSafelist: boolean): Promise<RegisteredOperationSet> {
-    const viewer = requireRole(this.context, Role.ORGANIZER, Role.PARTNER, Role.VENUE);
+    const viewer = venuesPolicy.assertCan(this.context, "registered-operations:manage-own");
     return this.setOf(await this.targetClient(viewer, clientId, publicSafelist));
   }
 
   /** Organisers: every client that registered operations, and the public safelist when it holds any. */
   async sets(): Promise<RegisteredOperationSet[]> {
-    requireRole(this.context, Role.ORGANIZER);
+    venuesPolicy.assertCan(this.context, "registered-operations:manage-all");
     const owners = await this.store.owners();
     const ids = owners.filter((owner): owner is string => owner !== null);
     const clients = ids.length ? await this.clients.createQueryBuilder("client").where("client.id IN (:...ids)", { ids }).getMany() : [];
@@ -71,7 +72,7 @@ export class RegisteredOperationService {
 
   /** Organisers: true or false for this client, or null to follow its role's default. Gateways apply it within a poll. */
   async setRegisteredOperationsOnly(id: string, registeredOperationsOnly: boolean | null): Promise<ApiClient> {
-    requireRole(this.context, Role.ORGANIZER);
+    venuesPolicy.assertCan(this.context, "registered-operations:manage-all");
     return this.dataSource.transaction(async (manager) => {
       const client = await manager.getRepository(ApiClient).findOneBy({ id: parseId(id, "id") });
       if (!client) throw notFound("ApiClient", id);
@@ -84,7 +85,7 @@ export class RegisteredOperationService {
 
   /** Internal (gateways): everything, unless knownRevision is still current. */
   async snapshot(knownRevision: string | null | undefined): Promise<RegisteredOperationsSnapshot> {
-    requireRole(this.context, Role.ORGANIZER);
+    venuesPolicy.assertCan(this.context, "registered-operations:manage-all");
     const revision = await this.store.revision();
     if (knownRevision === revision) return { revision, changed: false, settings: [], operations: [] };
     return { ...(await this.store.snapshot()), changed: true };
@@ -92,11 +93,11 @@ export class RegisteredOperationService {
 
   private async targetClient(viewer: Viewer, clientId: string | null | undefined, publicSafelist: boolean): Promise<ApiClient | null> {
     if (publicSafelist) {
-      if (viewer.role !== Role.ORGANIZER) throw forbidden("Only organisers manage the public safelist.");
+      if (!mayManageAnyOperationSet(viewer)) throw forbidden("Only organisers manage the public safelist.");
       if (clientId) throw badInput("Give clientId or publicSafelist, not both.", { argument: "clientId" });
       return null;
     }
-    if (viewer.role === Role.ORGANIZER) {
+    if (mayManageAnyOperationSet(viewer)) {
       if (!clientId) throw badInput("Organisers name the client (clientId, its ApiClient.id) or set publicSafelist.", { argument: "clientId" });
       const client = await this.clients.findOneBy({ id: parseId(clientId, "clientId") });
       if (!client) throw notFound("ApiClient", clientId);

@@ -252,8 +252,8 @@ const READS: ReadRule[] = [
     expect: only({ judge: 1 }, { sees: ["judge"] }),
   },
   {
-    covers: ["Query.leaderboard", "Query.leaderboard(roundId:)", "Query.leaderboard(theme:)", "Query.leaderboard(divisionId:)", "Query.leaderboard(first:)", "Query.leaderboard(after:)"],
-    query: `query($r: ID!) { leaderboard(roundId: $r, theme: NATURE, first: 10) { totalCount edges { node { entry { id } } } } }`,
+    covers: ["Query.leaderboard", "Query.leaderboard(roundId:)", "Query.leaderboard(theme:)", "Query.leaderboard(divisionId:)", "Query.leaderboard(first:)", "Query.leaderboard(after:)", "RankExplanation.contributions"],
+    query: `query($r: ID!) { leaderboard(roundId: $r, theme: NATURE, first: 10) { totalCount edges { node { entry { id } explanation { meanZScore contributions { __typename } } } } } }`,
     variables: (d) => ({ r: d.round }),
     expect: only({ organizer: 1 }, { sees: ["aAssigned", "bAssigned"], totalCount: 2 }),
   },
@@ -289,7 +289,7 @@ const READS: ReadRule[] = [
     expect: only({ organizer: 1 }, { sees: ["judge"] }),
   },
   {
-    covers: ["Query.verifyScoreLog", "Query.verifyScoreLog(roundId:)", "ScoreLogVerification.problems"],
+    covers: ["Query.verifyScoreLog", "Query.verifyScoreLog(roundId:)", "Query.verifyScoreLog(expectedHead:)", "ScoreLogVerification.problems"],
     query: `query($r: ID!) { verifyScoreLog(roundId: $r) { valid problems { problem } } }`,
     variables: (d) => ({ r: d.round }),
     expect: only({ organizer: 1 }, {}),
@@ -321,7 +321,7 @@ const READS: ReadRule[] = [
   },
   {
     // An unfinished upload (its part URLs are credentials): the owners of its entry and organisers; others learn nothing of it.
-    covers: ["Query.mediaUpload", "Query.mediaUpload(id:)"],
+    covers: ["Query.mediaUpload", "Query.mediaUpload(id:)", "MediaUpload.parts"],
     query: `query($id: ID!) { mediaUpload(id: $id) { id entryId receivedBytes parts { number url received } } }`,
     variables: (d) => ({ id: d.aUpload }),
     expect: { ...only(OWNERS_A, { sees: ["aUpload", "aDraft"] }, "NONE"), public: "DENIED", judge: "DENIED" },
@@ -393,6 +393,27 @@ const READS: ReadRule[] = [
     expect: only({ organizer: 1 }, {}),
   },
   {
+    covers: ["Query.deprecatedFieldUsage", "Query.deprecatedFieldUsage(from:)", "Query.deprecatedFieldUsage(to:)", "Query.deprecatedFieldUsage(coordinate:)"],
+    query: `query($from: DateTime!, $to: DateTime!) { deprecatedFieldUsage(from: $from, to: $to, coordinate: "Entry.title") { clientId } }`,
+    variables: () => ({ from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date().toISOString() }),
+    expect: only({ organizer: 1 }, {}),
+  },
+  {
+    // Organisers read any set (here the public safelist); partners and venues only their own API client's, which
+    // these tokens (not issued to a client) do not have: refused, like everyone else.
+    covers: [
+      "Query.registeredOperationSet", "Query.registeredOperationSet(publicSafelist:)", "Query.registeredOperationSet(clientId:)",
+      "RegisteredOperationSet.operations", "RegisteredOperationSet.operations(first:)", "RegisteredOperationSet.operations(after:)", "RegisteredOperation.operationNames",
+    ],
+    query: `{ registeredOperationSet(publicSafelist: true) { publicSafelist operations(first: 5) { totalCount edges { node { hash operationNames } } } } }`,
+    expect: only({ organizer: 1 }, {}),
+  },
+  {
+    covers: ["Query.registeredOperationSets"],
+    query: `{ registeredOperationSets { publicSafelist } }`,
+    expect: only({ organizer: 1 }, {}),
+  },
+  {
     covers: ["Query.webhooks", "Webhook.events", "Webhook.deliveries", "Webhook.deliveries(first:)", "Webhook.deliveries(after:)"],
     query: `{ webhooks { id events deliveries(first: 5) { totalCount } } }`,
     expect: only({ partnerA: 1, partnerB: 1, organizer: 1 }, {}),
@@ -402,6 +423,8 @@ const READS: ReadRule[] = [
 /** Arguments that change how an answer is presented, never what it holds. */
 const PRESENTATION_ONLY: Record<string, string> = {
   "AssignmentSummary.judges": "returned only by assignJudges, an organisers' mutation (see WRITES)",
+  "RegisteredOperationsSnapshot.operations": "returned only by registeredOperationsSnapshot, internal (@inaccessible: the gateway never serves it) and organisers' tokens only",
+  "RegisteredOperationsSnapshot.settings": "returned only by registeredOperationsSnapshot, internal (@inaccessible: the gateway never serves it) and organisers' tokens only",
 };
 
 type Gate = readonly RoleName[] | "everyone";
@@ -410,7 +433,8 @@ const OWNERS: Gate = ["organizer", "venueA", "venueB", "partnerA", "partnerB"];
 const EDITORS: Gate = ["organizer", "partnerA", "partnerB"];
 const WRITES: Record<string, Gate> = {
   createEntry: ["venueA", "venueB", "partnerA", "partnerB"], submitEntry: OWNERS, withdrawEntry: OWNERS, disqualifyEntry: ORGANIZER,
-  uploadPhotos: OWNERS, uploadVideo: OWNERS, startMediaUpload: OWNERS, completeMediaUpload: OWNERS, removePhoto: OWNERS, reorderPhotos: OWNERS, resolveEntrantCollision: ORGANIZER,
+  uploadPhotos: OWNERS, registerOperations: OWNERS, unregisterOperations: OWNERS, setApiClientRegisteredOperationsOnly: ORGANIZER,
+  uploadVideo: OWNERS, startMediaUpload: OWNERS, completeMediaUpload: OWNERS, removePhoto: OWNERS, reorderPhotos: OWNERS, resolveEntrantCollision: ORGANIZER,
   addExhibitedWorks: EDITORS, updateExhibitedWork: EDITORS, moveExhibitedWork: EDITORS, reorderExhibitedWorks: EDITORS, removeExhibitedWork: EDITORS,
   addExhibitionSection: EDITORS, updateExhibitionSection: EDITORS, removeExhibitionSection: EDITORS, createExhibition: EDITORS, updateExhibition: EDITORS,
   publishExhibition: EDITORS, archiveExhibition: EDITORS,

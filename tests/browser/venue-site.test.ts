@@ -54,6 +54,8 @@ describeWithChromium("in a browser", () => {
   });
 
   beforeEach(async () => {
+    // Each test starts logged out: the profile persists across tests, and with it the site's session cookie.
+    await browser.clearCookies();
     page = await browser.newPage();
     pageErrors.length = 0;
     foreignRequests = [];

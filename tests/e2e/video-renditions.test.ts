@@ -58,8 +58,15 @@ describe("video renditions: what judges and the public can fetch carries no meta
     });
     expect(created.errors).toBeUndefined();
     const entryId = created.data!.createEntry.id as string;
-    // A distinct file per entry (the competition refuses the same content twice): same metadata, another length.
-    const file = await makeVideoWithMetadata({ seconds: 1 + (Number.parseInt(unique().slice(0, 2), 16) % 3) });
+    // A distinct file per entry (the competition refuses the same content twice): same metadata, and a trailing
+    // MOV "free" box with unique bytes (three lengths alone collided between the tests now and then).
+    const source = await makeVideoWithMetadata({ seconds: 1 + (Number.parseInt(unique().slice(0, 2), 16) % 3) });
+    const padding = Buffer.alloc(64);
+    padding.writeUInt32BE(padding.length, 0);
+    padding.write("free", 4, "latin1");
+    padding.write(unique(), 8, "latin1");
+    const file = path.join(os.tmpdir(), `renditions-${unique()}.mov`);
+    await fs.writeFile(file, Buffer.concat([await fs.readFile(source), padding]));
     const uploaded = await multipartGraphql(
       system.gatewayUrl,
       `mutation($entryId: ID!, $file: Upload!) { uploadVideo(entryId: $entryId, file: $file) { id status url posterUrl original: url(rendition: ORIGINAL) } }`,

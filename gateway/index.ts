@@ -10,6 +10,7 @@ import { SUPERGRAPH_PATH } from "../lib/paths";
 import { RunningService, startService, stopOnSignals } from "../lib/server";
 import { createGatewayContext, GatewayContext } from "./context";
 import { entriesProxy } from "./entries-proxy";
+import { uploadProxy } from "./upload-proxy";
 import { operationLimitsMiddleware } from "./limits/operation-limits.middleware";
 import { registerExplorer } from "./explorer/explorer.routes";
 import { SubgraphDataSource } from "./subgraph-data-source";
@@ -77,6 +78,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       // The path check is the cheapest refusal, so it comes before admission.
       app.get("/media/*path", proxy.checkPath, ...admission.handlers, (request, response) => void proxy(request, response));
       app.get("/exports/*path", proxy.checkPath, ...admission.handlers, (request, response) => void proxy(request, response));
+      // Parts of resumable uploads: admitted like the other media routes, before their bytes are read.
+      app.put("/uploads/*path", ...admission.handlers, uploadProxy(urls.entries));
       registerExplorer(app);
       // The public keys of the token signing key, to verify signed documents such as published score-log heads.
       app.get("/.well-known/jwks.json", (_request, response) => void response.json(publicJwks()));

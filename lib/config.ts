@@ -29,6 +29,19 @@ export interface Config {
   dataDir: string;
   embeddedPostgresPort: number;
   mediaRoot: string;
+  /** Where media objects live: the local disk under mediaRoot (default), or an S3-compatible bucket. */
+  mediaStorage: MediaStorageConfig;
+  /** Resumable uploads (startMediaUpload/completeMediaUpload) and the orphan sweeper. */
+  mediaUploads: {
+    /** Size of every part but the last; at least 5 MiB, S3's smallest part. */
+    partBytes: number;
+    /** How long an opened upload (and its part URLs) stays valid; abandoned ones are removed after it. */
+    ttlSeconds: number;
+    /** How often the sweeper looks for orphaned objects, expired uploads and missing files. */
+    sweepIntervalMs: number;
+    /** How old an unreferenced object must be before the sweeper removes it (covers requests still in flight). */
+    sweepGraceSeconds: number;
+  };
   /** Secret for signed media URLs. */
   mediaUrlSecret: string;
   /** Base URL partners reach the API at (media URLs are built on it). */
@@ -152,6 +165,21 @@ export interface Config {
     circuitOpenMilliseconds: number;
   };
 }
+
+export type MediaStorageConfig =
+  | { driver: "disk" }
+  | {
+      driver: "s3";
+      /** Unset: AWS S3 itself; else e.g. https://oss-cn-hangzhou.aliyuncs.com or https://cos.ap-shanghai.myqcloud.com. */
+      endpoint: string | undefined;
+      region: string;
+      bucket: string;
+      /** Unset: the SDK's default credential chain (instance role, AWS_* variables, profile). */
+      credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+      forcePathStyle: boolean;
+      /** Prepended to every key, so one bucket can serve several deployments. */
+      keyPrefix: string;
+    };
 
 /** A token's role, or PUBLIC for requests without a token. */
 export type RegisteredOperationsRole = "PUBLIC" | "ORGANIZER" | "PARTNER" | "VENUE" | "JUDGE";
@@ -340,6 +368,13 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     embeddedPostgresPort: readInt(env, "EMBEDDED_POSTGRES_PORT", 54329, 1),
     mediaRoot: path.resolve(env.MEDIA_ROOT || path.join(dataDir, "media")),
+    mediaStorage: readMediaStorage(env),
+    mediaUploads: {
+      partBytes: readInt(env, "MEDIA_UPLOAD_PART_BYTES", 16 * 1024 * 1024, 5 * 1024 * 1024, 512 * 1024 * 1024),
+      ttlSeconds: readInt(env, "MEDIA_UPLOAD_TTL_SECONDS", 24 * 3600, 60, 7 * 24 * 3600),
+      sweepIntervalMs: readInt(env, "MEDIA_SWEEP_INTERVAL_MS", 15 * 60_000, 100, 24 * 3600_000),
+      sweepGraceSeconds: readInt(env, "MEDIA_SWEEP_GRACE_SECONDS", 3600, 0, 30 * 24 * 3600),
+    },
     mediaUrlSecret: mediaUrlSecret(env, jwtSecret, signingKey),
     publicUrl: (readUrl(env, "PUBLIC_URL", `http://localhost:${port}`, ["http:", "https:"]) as string).replace(/\/+$/, ""),
     uploads: {
@@ -413,6 +448,28 @@ export function loadConfig(env: Env = process.env): Config {
       circuitFailures: readInt(env, "WEBHOOK_CIRCUIT_FAILURES", 5, 1, 1000),
       circuitOpenMilliseconds: readInt(env, "WEBHOOK_CIRCUIT_OPEN_MS", 60_000, 10, 86_400_000),
     },
+  };
+}
+
+function readMediaStorage(env: Env): MediaStorageConfig {
+  if (readEnum(env, "MEDIA_STORAGE", ["disk", "s3"] as const, "disk") === "disk") return { driver: "disk" };
+  const bucket = env.S3_BUCKET;
+  if (!bucket) throw new ConfigError("S3_BUCKET", "must be set when MEDIA_STORAGE=s3");
+  const endpoint = readUrl(env, "S3_ENDPOINT", undefined, ["http:", "https:"]);
+  const accessKeyId = readText(env, "S3_ACCESS_KEY_ID");
+  const secretAccessKey = readText(env, "S3_SECRET_ACCESS_KEY");
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) throw new ConfigError(accessKeyId ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID", "must be set together with its pair");
+  const keyPrefix = env.S3_KEY_PREFIX ?? "";
+  if (keyPrefix && !/^[a-z0-9][a-z0-9._/-]*\/$/i.test(keyPrefix)) throw new ConfigError("S3_KEY_PREFIX", 'must be letters, digits, ".", "_", "-" and "/", ending in "/"');
+  return {
+    driver: "s3",
+    endpoint,
+    region: env.S3_REGION || "us-east-1",
+    bucket,
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+    // Custom endpoints (OSS, COS, test servers) are usually addressed by path; AWS itself by virtual host.
+    forcePathStyle: readBoolean(env, "S3_FORCE_PATH_STYLE", endpoint !== undefined),
+    keyPrefix,
   };
 }
 

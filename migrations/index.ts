@@ -4,6 +4,7 @@ import { EntriesInitial1764288000000 } from "./entries/1764288000000-entries-ini
 import { EntriesMediaRules1764300000000 } from "./entries/1764300000000-entries-media-rules";
 import { EntriesOutbox1764400000000 } from "./entries/1764400000000-entries-outbox";
 import { EntriesVideoRenditions1764637300000 } from "./entries/1764637300000-entries-video-renditions";
+import { EntriesMediaUploads1764650000000 } from "./entries/1764650000000-entries-media-uploads";
 import { EntriesEntrantPerTenant1764700000000 } from "./entries/1764700000000-entries-entrant-per-tenant";
 import { JudgingInitial1764460800000 } from "./judging/1764460800000-judging-initial";
 import { JudgingScoreLogHeads1764633600000 } from "./judging/1764633600000-judging-score-log-heads";
@@ -23,6 +24,7 @@ export const migrationsBySubgraph: Record<SubgraphName, Function[]> = {
     EntriesMediaRules1764300000000,
     EntriesOutbox1764400000000,
     EntriesVideoRenditions1764637300000,
+    EntriesMediaUploads1764650000000,
     EntriesEntrantPerTenant1764700000000,
     EntriesOutboxTraceContext1764900000000,
   ],

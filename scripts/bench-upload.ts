@@ -1,6 +1,8 @@
-// Measures a ~200 MB micro-video upload through the gateway: peak memory growth of the gateway and the
-// entries subgraph (separate processes), and throughput beside a plain copy of the same file.
-// npm run bench:upload [-- --mb 200]
+// Measures a 500 MB micro-video through the resumable path (startMediaUpload, part PUTs through the gateway,
+// completeMediaUpload with its content checks) on the local disk and on an S3-protocol server (s3rver, started
+// here): throughput beside a plain copy of the same file in the same run, peak memory growth of the gateway and
+// the entries service (separate processes), and the bytes sent when the connection is cut at 50 % and resumed.
+// npm run bench:upload [-- --mb 500 --parallel 3]
 import "reflect-metadata";
 import { ChildProcess, execFile, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -18,8 +20,8 @@ import { Competition, Theme } from "../subgraphs/entries/competition/competition
 import { Organization, OrganizationKind } from "../subgraphs/venues/organization/organization.entity";
 import { Region, Venue, VenueKind } from "../subgraphs/venues/venue/venue.entity";
 import { migrationsBySubgraph } from "../migrations";
-import { multipartBody, postMultipart } from "../gateway/upload-forwarding";
-import Upload from "graphql-upload/Upload.mjs";
+import http from "node:http";
+import S3rver from "s3rver";
 
 const execFileAsync = promisify(execFile);
 const argument = (name: string, fallback: number) => {
@@ -62,21 +64,80 @@ async function waitReady(url: string): Promise<void> {
   throw new Error(`${url} did not become ready`);
 }
 
-/** A resolved graphql-upload Upload for a local file, so the gateway's own multipart writer can send it. */
-function fileUpload(file: string): Upload {
-  const upload = new Upload();
-  upload.resolve({ filename: path.basename(file), mimetype: "video/mp4", encoding: "7bit", createReadStream: () => fs.createReadStream(file) } as never);
-  return upload;
+
+interface Part { number: number; offset: number; byteSize: number; url: string; received: boolean }
+
+async function gql<T>(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<T> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const result = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (result.errors) throw new Error(JSON.stringify(result.errors));
+  return result.data!;
+}
+
+/** Streams one part of the file; with cutAfter, drops the connection after that many bytes. Resolves with the bytes sent. */
+function sendPart(file: string, part: Part, cutAfter?: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    const request = http.request(part.url, { method: "PUT", headers: { "content-length": String(part.byteSize) } }, (response) => {
+      response.resume();
+      response.on("end", () => (response.statusCode === 200 ? resolve(sent) : reject(new Error(`part ${part.number}: HTTP ${response.statusCode}`))));
+    });
+    const source = fs.createReadStream(file, { start: part.offset, end: part.offset + (cutAfter ?? part.byteSize) - 1, highWaterMark: 1 << 20 });
+    source.on("data", (chunk) => (sent += chunk.length));
+    if (cutAfter !== undefined) {
+      request.on("error", () => resolve(sent));
+      source.on("end", () => request.destroy());
+      source.pipe(request, { end: false });
+    } else {
+      request.on("error", reject);
+      source.pipe(request);
+    }
+  });
+}
+
+/** Sends the given parts, `parallel` at a time; returns the bytes sent. */
+async function sendParts(file: string, parts: Part[], parallel: number): Promise<number> {
+  let next = 0;
+  let bytes = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, parts.length) }, async () => {
+      while (next < parts.length) {
+        const sent = await sendPart(file, parts[next++]);
+        bytes += sent;
+      }
+    }),
+  );
+  return bytes;
+}
+
+const START = `mutation($input: StartMediaUploadInput!) { startMediaUpload(input: $input) { id parts { number offset byteSize url received } } }`;
+const STATUS = `query($id: ID!) { mediaUpload(id: $id) { parts { number offset byteSize url received } } }`;
+const COMPLETE = `mutation($id: ID!) { completeMediaUpload(uploadId: $id) { id video { durationSeconds byteSize } } }`;
+
+interface RunResult {
+  storage: string;
+  megabytes: number;
+  uploadSeconds: number;
+  throughputMBps: number;
+  copyMBps: number;
+  ratio: number;
+  gatewayGrowthMB: number;
+  entriesGrowthMB: number;
+  resumeBytesRatio: number;
 }
 
 async function main(): Promise<void> {
-  const megabytes = argument("mb", 200);
+  const megabytes = argument("mb", 500);
+  const parallel = argument("parallel", 3);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "image-china-bench-upload-"));
   fs.chmodSync(work, 0o755);
   const database = await startEmbeddedPostgres(path.join(work, "postgres"), 54700 + Math.floor(Math.random() * 200));
-  const children: ChildProcess[] = [];
+  const s3Directory = path.join(work, "s3");
+  fs.mkdirSync(s3Directory);
+  const s3 = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: s3Directory, configureBuckets: [{ name: "media", configs: [] }] });
+  const { port: s3Port } = await s3.run();
+  const results: RunResult[] = [];
   try {
-    // Schemas and the minimal data: one organisation, one venue, an open competition.
     const venues = await openDatabase({ schema: "venues", url: database.url, entities: subgraphDefinitions.venues!.entities, migrations: migrationsBySubgraph.venues });
     const entries = await openDatabase({ schema: "entries", url: database.url, entities: subgraphDefinitions.entries!.entities, migrations: migrationsBySubgraph.entries });
     const organization = await venues.getRepository(Organization).save({ name: "Bench", kind: OrganizationKind.ASSOCIATION, country: "PT", website: null });
@@ -84,75 +145,115 @@ async function main(): Promise<void> {
     const competition = await entries.getRepository(Competition).save({ name: "Bench", submissionOpensAt: new Date(Date.now() - 86_400_000), submissionClosesAt: new Date(Date.now() + 86_400_000) });
     await entries.getRepository(Theme).save(THEME_CODES.map((code, index) => ({ competitionId: competition.id, code, nameText: { en: code }, descriptionText: {}, position: index })));
     await venues.destroy();
-    await entries.destroy();
 
     process.stdout.write(`generating a ${megabytes} MB video…\n`);
     const video = await makeBigVideo(work, megabytes);
     const bytes = fs.statSync(video).size;
-
-    const port = 4600 + Math.floor(Math.random() * 100) * 5;
-    const env = { ...process.env, DATABASE_URL: database.url, PORT: String(port), MEDIA_ROOT: path.join(work, "media"), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn", NODE_ENV: "development" };
-    children.push(startService("subgraphs/venues/index.js", env), startService("subgraphs/entries/index.js", env), startService("gateway/index.js", env));
-    const [, entriesProcess, gatewayProcess] = children;
-    await waitReady(`http://127.0.0.1:${port + 2}/ready`);
-    await waitReady(`http://127.0.0.1:${port}/health`);
-    const gatewayUrl = `http://127.0.0.1:${port}/graphql`;
-
     const token = signToken({ sub: "bench", role: Role.VENUE, org: organization.id, venues: [venue.id] }).token;
-    const created = await fetch(gatewayUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        query: `mutation($input: CreateEntryInput!) { createEntry(input: $input) { id } }`,
-        variables: { input: { venueId: venue.id, theme: "EXCHANGES", kind: "MICRO_VIDEO", title: "Bench", entrant: { name: "Bench", email: "bench@example.org", country: "PT" }, consentToRules: true, consentToPublication: true, declaresNoGenerativeAi: true } },
-      }),
-    }).then((response) => response.json() as Promise<{ data: { createEntry: { id: string } } }>);
-    const entryId = created.data.createEntry.id;
 
-    // Plain copy of the same file, as the physical reference.
-    const copyStart = process.hrtime.bigint();
-    fs.copyFileSync(video, path.join(work, "copy.mp4"));
-    const copySeconds = Number(process.hrtime.bigint() - copyStart) / 1e9;
-    fs.rmSync(path.join(work, "copy.mp4"));
-
-    const baseline = { gateway: rssKb(gatewayProcess.pid!), entries: rssKb(entriesProcess.pid!) };
-    const peak = { ...baseline };
-    const sampler = setInterval(() => {
-      peak.gateway = Math.max(peak.gateway, rssKb(gatewayProcess.pid!));
-      peak.entries = Math.max(peak.entries, rssKb(entriesProcess.pid!));
-    }, 10);
-
-    // The client streams the file as apollo-upload-client would, with node's http client (no read-ahead).
-    const uploadStart = process.hrtime.bigint();
-    const response = await postMultipart(
-      gatewayUrl,
-      { authorization: `Bearer ${token}`, "apollo-require-preflight": "true" },
-      multipartBody(
-        { query: "mutation($entryId: ID!, $file: Upload!) { uploadVideo(entryId: $entryId, file: $file) { durationSeconds width height } }", variables: { entryId, file: null } },
-        [{ path: "variables.file", upload: fileUpload(video) }],
-      ),
-    );
-    const result = JSON.parse(response.body);
-    const uploadSeconds = Number(process.hrtime.bigint() - uploadStart) / 1e9;
-    clearInterval(sampler);
-
-    const mb = (kb: number) => (kb / 1024).toFixed(1);
-    const throughput = bytes / 1024 / 1024 / uploadSeconds;
-    const copyThroughput = bytes / 1024 / 1024 / copySeconds;
-    const lines = [
-      `upload of ${(bytes / 1024 / 1024).toFixed(1)} MB through the gateway: ${JSON.stringify(result)}`,
-      `  time ${uploadSeconds.toFixed(2)} s, throughput ${throughput.toFixed(1)} MB/s (includes the content checks: magic bytes, ffprobe, poster frame)`,
-      `  plain copy of the same file: ${copySeconds.toFixed(2)} s, ${copyThroughput.toFixed(1)} MB/s; ratio upload/copy throughput ${(throughput / copyThroughput).toFixed(2)}`,
-      `  gateway RSS: baseline ${mb(baseline.gateway)} MB, peak ${mb(peak.gateway)} MB, growth ${mb(peak.gateway - baseline.gateway)} MB`,
-      `  entries RSS: baseline ${mb(baseline.entries)} MB, peak ${mb(peak.entries)} MB, growth ${mb(peak.entries - baseline.entries)} MB`,
+    const storages: [string, Record<string, string>][] = [
+      ["local disk", {}],
+      ["S3 (s3rver)", { MEDIA_STORAGE: "s3", S3_ENDPOINT: `http://127.0.0.1:${s3Port}`, S3_BUCKET: "media", S3_ACCESS_KEY_ID: "S3RVER", S3_SECRET_ACCESS_KEY: "S3RVER", S3_FORCE_PATH_STYLE: "true" }],
     ];
-    process.stdout.write(`${lines.join("\n")}\n`);
-    process.stdout.write(
-      `${JSON.stringify({ megabytes: Number((bytes / 1048576).toFixed(1)), uploadSeconds: Number(uploadSeconds.toFixed(2)), throughputMBps: Number(throughput.toFixed(1)), copyMBps: Number(copyThroughput.toFixed(1)), gatewayGrowthMB: Number(mb(peak.gateway - baseline.gateway)), entriesGrowthMB: Number(mb(peak.entries - baseline.entries)) })}\n`,
-    );
+    for (const [storage, storageEnv] of storages) {
+      const port = 4600 + Math.floor(Math.random() * 100) * 5;
+      const env = { ...process.env, ...storageEnv, DATABASE_URL: database.url, PORT: String(port), MEDIA_ROOT: path.join(work, `media-${results.length}`), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn", NODE_ENV: "development", RATE_LIMIT_PER_SECOND: "10000", RATE_LIMIT_BURST: "10000" };
+      const children = [startService("subgraphs/venues/index.js", env), startService("subgraphs/entries/index.js", env), startService("gateway/index.js", env)];
+      try {
+        const [, entriesProcess, gatewayProcess] = children;
+        await waitReady(`http://127.0.0.1:${port + 2}/ready`);
+        await waitReady(`http://127.0.0.1:${port}/health`);
+        const gatewayUrl = `http://127.0.0.1:${port}/graphql`;
+        const createEntry = async () =>
+          (await gql<{ createEntry: { id: string } }>(gatewayUrl, token, `mutation($input: CreateEntryInput!) { createEntry(input: $input) { id } }`, {
+            input: { venueId: venue.id, theme: "EXCHANGES", kind: "MICRO_VIDEO", title: "Bench", entrant: { name: "Bench", email: `bench-${Date.now()}@example.org`, country: "PT" }, consentToRules: true, consentToPublication: true, declaresNoGenerativeAi: true },
+          })).createEntry.id;
+
+        // Plain copy of the same file, as the physical reference, just before the upload.
+        const copyStart = process.hrtime.bigint();
+        fs.copyFileSync(video, path.join(work, "copy.mp4"));
+        const copySeconds = Number(process.hrtime.bigint() - copyStart) / 1e9;
+        fs.rmSync(path.join(work, "copy.mp4"));
+
+        const baseline = { gateway: rssKb(gatewayProcess.pid!), entries: rssKb(entriesProcess.pid!) };
+        const peak = { ...baseline };
+        const sampler = setInterval(() => {
+          peak.gateway = Math.max(peak.gateway, rssKb(gatewayProcess.pid!));
+          peak.entries = Math.max(peak.entries, rssKb(entriesProcess.pid!));
+        }, 10);
+
+        // 1. The whole file, start to attached (content checks included).
+        const entryId = await createEntry();
+        const uploadStart = process.hrtime.bigint();
+        const upload = (await gql<{ startMediaUpload: { id: string; parts: Part[] } }>(gatewayUrl, token, START, { input: { entryId, byteSize: bytes, contentType: "video/mp4" } })).startMediaUpload;
+        await sendParts(video, upload.parts, parallel);
+        const partsSeconds = Number(process.hrtime.bigint() - uploadStart) / 1e9;
+        const completed = await gql<{ completeMediaUpload: { video: unknown } }>(gatewayUrl, token, COMPLETE, { id: upload.id });
+        const uploadSeconds = Number(process.hrtime.bigint() - uploadStart) / 1e9;
+        clearInterval(sampler);
+        process.stdout.write(`${storage}: ${JSON.stringify(completed.completeMediaUpload.video)}; parts sent in ${partsSeconds.toFixed(2)} s, completion (checks) ${(uploadSeconds - partsSeconds).toFixed(2)} s\n`);
+
+        // 2. Cut at 50 %, then resume as a client that lost its connection: ask what arrived, send the rest.
+        // The bench removes the first run's video row so the same file may be entered again (duplicate rule).
+        await entries.query(`DELETE FROM entries.micro_video WHERE entry_id = $1`, [entryId]);
+        const secondEntry = await createEntry();
+        const second = (await gql<{ startMediaUpload: { id: string; parts: Part[] } }>(gatewayUrl, token, START, { input: { entryId: secondEntry, byteSize: bytes, contentType: "video/mp4" } })).startMediaUpload;
+        let sent = 0;
+        for (const part of second.parts) {
+          if (part.offset + part.byteSize <= bytes / 2) {
+            const whole = await sendPart(video, part);
+            sent += whole;
+          } else {
+            // The connection drops in the middle of the part that crosses the half.
+            const cut = await sendPart(video, part, Math.floor(bytes / 2) - part.offset);
+            sent += cut;
+            break;
+          }
+        }
+        const status = (await gql<{ mediaUpload: { parts: Part[] } }>(gatewayUrl, token, STATUS, { id: second.id })).mediaUpload;
+        const rest = await sendParts(video, status.parts.filter((part) => !part.received), parallel);
+        sent += rest;
+        await gql(gatewayUrl, token, COMPLETE, { id: second.id });
+        await entries.query(`DELETE FROM entries.micro_video WHERE entry_id = $1`, [secondEntry]);
+
+        const throughput = bytes / 1024 / 1024 / uploadSeconds;
+        const copyThroughput = bytes / 1024 / 1024 / copySeconds;
+        results.push({
+          storage,
+          megabytes: Number((bytes / 1048576).toFixed(1)),
+          uploadSeconds: Number(uploadSeconds.toFixed(2)),
+          throughputMBps: Number(throughput.toFixed(1)),
+          copyMBps: Number(copyThroughput.toFixed(1)),
+          ratio: Number((throughput / copyThroughput).toFixed(2)),
+          gatewayGrowthMB: Number(((peak.gateway - baseline.gateway) / 1024).toFixed(1)),
+          entriesGrowthMB: Number(((peak.entries - baseline.entries) / 1024).toFixed(1)),
+          resumeBytesRatio: Number((sent / bytes).toFixed(3)),
+        });
+        process.stdout.write(`${JSON.stringify(results[results.length - 1])}\n`);
+      } finally {
+        for (const child of children) child.kill("SIGTERM");
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+    await entries.destroy();
+
+    const lines = [
+      `# Resumable upload benchmark (${new Date().toISOString().slice(0, 10)})`,
+      "",
+      `A ${results[0]?.megabytes} MB MP4 through startMediaUpload → part PUTs (${parallel} at a time, through the gateway) → completeMediaUpload (SHA-256, magic bytes, ffprobe, poster frame), beside a plain copy of the same file made in the same run. Memory: peak RSS growth of each process during the upload. Resume: bytes sent in total when the connection is cut at 50 % (in the middle of a part) and the client resumes from mediaUpload.`,
+      "",
+      "| storage | time (s) | MB/s | plain copy MB/s | ratio (goal ≥ 0.5) | gateway growth MB | entries growth MB (goal < 64) | bytes sent / file on resume (goal ≤ 1.1) |",
+      "|---|---|---|---|---|---|---|---|",
+      ...results.map((r) => `| ${r.storage} | ${r.uploadSeconds} | ${r.throughputMBps} | ${r.copyMBps} | ${r.ratio} | ${r.gatewayGrowthMB} | ${r.entriesGrowthMB} | ${r.resumeBytesRatio} |`),
+      "",
+      `Machine: ${os.cpus().length} cores (shared with other work while this ran), Node ${process.version}.`,
+    ];
+    process.stdout.write(`\n${lines.join("\n")}\n`);
+    const resultsDir = path.join(PROJECT_ROOT, "bench", "results");
+    fs.mkdirSync(resultsDir, { recursive: true });
+    fs.writeFileSync(path.join(resultsDir, `${new Date().toISOString().slice(0, 10)}-upload.md`), `${lines.join("\n")}\n`);
   } finally {
-    for (const child of children) child.kill("SIGTERM");
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await s3.close();
     await database.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }

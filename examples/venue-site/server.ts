@@ -14,9 +14,12 @@ import { print } from "graphql";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import {
   CompetitionRulesDocument,
+  CompleteMediaUploadDocument,
   CreateEntryDocument,
   IssueTokenDocument,
+  MediaUploadDocument,
   MyVenueDocument,
+  StartMediaUploadDocument,
   SubmitEntryDocument,
   UploadPhotosDocument,
   UploadVideoDocument,
@@ -30,6 +33,9 @@ const COOKIE = "venue_site_session";
 const OPERATIONS: Record<string, TypedDocumentNode<any, any>> = {
   CompetitionRules: CompetitionRulesDocument,
   CreateEntry: CreateEntryDocument,
+  StartMediaUpload: StartMediaUploadDocument,
+  MediaUpload: MediaUploadDocument,
+  CompleteMediaUpload: CompleteMediaUploadDocument,
   SubmitEntry: SubmitEntryDocument,
   VenueEntries: VenueEntriesDocument,
 };
@@ -171,6 +177,37 @@ export async function startVenueSite(options: VenueSiteOptions): Promise<Running
         authorization: `Bearer ${(res.locals.session as Session).token}`,
         "apollo-require-preflight": "true",
       },
+    });
+    upstream.on("response", (answer) => {
+      res.status(answer.statusCode ?? 502);
+      if (answer.headers["content-type"]) res.setHeader("content-type", answer.headers["content-type"]);
+      answer.pipe(res);
+    });
+    upstream.on("error", () => {
+      if (!res.headersSent) res.status(502).json({ errors: [{ message: "The API could not be reached.", extensions: { code: "BAD_GATEWAY" } }] });
+      else res.destroy();
+    });
+    req.on("aborted", () => upstream.destroy());
+    req.pipe(upstream);
+  });
+
+  // Parts of resumable uploads: the part URL (signed by the API for one part of one upload) is the credential,
+  // so no token is added; only URLs on the API's own /uploads/ path are relayed, streamed as they arrive.
+  app.put("/api/upload-part", requireSession, (req, res) => {
+    const gateway = new URL(options.gatewayUrl);
+    let target: URL;
+    try {
+      target = new URL(String(req.query.url ?? ""));
+    } catch {
+      target = new URL("invalid:");
+    }
+    if (target.origin !== gateway.origin || !target.pathname.startsWith("/uploads/")) {
+      res.status(400).json({ errors: [{ message: "Not an upload part URL of this API.", extensions: { code: "BAD_REQUEST" } }] });
+      return;
+    }
+    const upstream = (target.protocol === "https:" ? https : http).request(target, {
+      method: "PUT",
+      headers: req.headers["content-length"] ? { "content-length": req.headers["content-length"] } : {},
     });
     upstream.on("response", (answer) => {
       res.status(answer.statusCode ?? 502);

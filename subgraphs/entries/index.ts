@@ -13,6 +13,11 @@ import { Entrant, Entry, EntryGrant, MicroVideo, Photo, VideoRenditionFile } fro
 import { EntryResolver } from "./entry/entry.resolver";
 import { EntryMediaResolver, MicroVideoResolver, PhotoResolver } from "./entry/entry-media.resolver";
 import { serveMedia } from "./media/media-route";
+import { mediaStorage } from "./media/media-store";
+import { sweepMedia } from "./media/media-sweeper";
+import { startWorker } from "../../lib/worker";
+import { MediaUploadResolver } from "./media-upload/media-upload.resolver";
+import { uploadPartRoute } from "./media-upload/upload-part.route";
 import { dispatchEntryEvents } from "./entry/entry-events";
 import { startOutboxDispatcher } from "../../lib/outbox";
 import { exportEntriesRoute } from "./entry/entry-export.route";
@@ -28,16 +33,24 @@ export const entriesSubgraph: SubgraphDefinition<EntriesContext> = {
   migrations: migrationsBySubgraph.entries,
   buildSchema: () =>
     buildTypeGraphqlSubgraph({
-      resolvers: [CompetitionResolver, ThemeResolver, EntryResolver, EntryMediaResolver, PhotoResolver, MicroVideoResolver, EntryFactResolver, VenueEntriesResolver, EntryGrantResolver, EntrantCollisionResolver],
+      resolvers: [CompetitionResolver, ThemeResolver, EntryResolver, EntryMediaResolver, PhotoResolver, MicroVideoResolver, EntryFactResolver, VenueEntriesResolver, EntryGrantResolver, EntrantCollisionResolver, MediaUploadResolver],
       referenceResolvers: entriesReferenceResolvers,
     }),
   createContext: createEntriesContext,
   // Multipart requests (GraphQL multipart request spec): files are streamed to disk, limits apply while they arrive.
   before: () => [multipartRequests()],
-  background: (dataSource) => [startOutboxDispatcher(dataSource, "entries", dispatchEntryEvents), startVideoRenditionWorker(dataSource)],
+  background: (dataSource) => [
+    startOutboxDispatcher(dataSource, "entries", dispatchEntryEvents),
+    startVideoRenditionWorker(dataSource),
+    startWorker("media sweeper", async () => {
+      const report = await sweepMedia(dataSource, mediaStorage(), { graceSeconds: config().mediaUploads.sweepGraceSeconds });
+      return report.removedOrphans.length + report.expiredUploads;
+    }, () => config().mediaUploads.sweepIntervalMs),
+  ],
   routes: (app, dataSource) => {
     app.get("/media/*path", (request, response, next) => serveMedia(request, response).catch(next));
     app.get("/exports/entries.csv", exportEntriesRoute(() => dataSource));
+    app.put("/uploads/:uploadId/parts/:partNumber", (request, response, next) => uploadPartRoute(() => dataSource)(request, response).catch(next));
   },
 };
 

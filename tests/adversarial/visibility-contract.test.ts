@@ -41,7 +41,8 @@ import { makePublic, seedCompetition, seedDivision, seedEntry, seedVenue, unique
 import { seedExhibition } from "../kit/exhibitions-factories";
 import { judgeToken, judgingApi, ok, organizerToken, seedJudge } from "../kit/judging-factories";
 import { startSystem, TestSystem } from "../kit/system";
-import { EntryStatus, MediaStatus, MicroVideo } from "../../subgraphs/entries/entry/entry.entity";
+import { EntryKind, EntryStatus, MediaStatus, MicroVideo } from "../../subgraphs/entries/entry/entry.entity";
+import { insertUpload } from "../../subgraphs/entries/media-upload/media-upload.store";
 import { ExhibitionStatus } from "../../subgraphs/exhibitions/exhibition/exhibition.entity";
 
 const ROLES = ["public", "judge", "venueA", "venueB", "partnerA", "partnerB", "organizer"] as const;
@@ -54,6 +55,8 @@ interface Fixture {
   /** Organisation B's venue (CN): bAssigned (assigned to the judge), bPublic (public, in B's published exhibition, PT). */
   venueB: string; orgB: string;
   aAssigned: string; aDraft: string; aPublicRefusing: string; bAssigned: string; bPublic: string;
+  /** A resumable upload opened for aDraft (a micro-video draft). */
+  aUpload: string;
   aAssignedEmail: string; bAssignedEmail: string;
   judge: string; judgeEmail: string; round: string; score: string;
   /** B's published exhibition (host venue B, work of bPublic) and A's draft exhibition (host venue A, work of aAssigned). */
@@ -63,7 +66,7 @@ interface Fixture {
 type Name = keyof Fixture;
 const ENTRIES: Name[] = ["aAssigned", "aDraft", "aPublicRefusing", "bAssigned", "bPublic"];
 /** What an empty or refused answer never holds. */
-const PRIVATE: Name[] = ["aAssigned", "aDraft", "aPublicRefusing", "bAssigned", "bPublic", "aAssignedEmail", "bAssignedEmail", "judgeEmail", "draftExhibitionA", "draftWork", "score"];
+const PRIVATE: Name[] = ["aUpload", "aAssigned", "aDraft", "aPublicRefusing", "bAssigned", "bPublic", "aAssignedEmail", "bAssignedEmail", "judgeEmail", "draftExhibitionA", "draftWork", "score"];
 
 type Expectation = "DENIED" | "NONE" | { sees?: Name[]; hides?: Name[]; totalCount?: number };
 type Expectations = Partial<Record<RoleName | "others", Expectation>>;
@@ -249,8 +252,8 @@ const READS: ReadRule[] = [
     expect: only({ judge: 1 }, { sees: ["judge"] }),
   },
   {
-    covers: ["Query.leaderboard", "Query.leaderboard(roundId:)", "Query.leaderboard(theme:)", "Query.leaderboard(divisionId:)", "Query.leaderboard(first:)", "Query.leaderboard(after:)"],
-    query: `query($r: ID!) { leaderboard(roundId: $r, theme: NATURE, first: 10) { totalCount edges { node { entry { id } } } } }`,
+    covers: ["Query.leaderboard", "Query.leaderboard(roundId:)", "Query.leaderboard(theme:)", "Query.leaderboard(divisionId:)", "Query.leaderboard(first:)", "Query.leaderboard(after:)", "RankExplanation.contributions"],
+    query: `query($r: ID!) { leaderboard(roundId: $r, theme: NATURE, first: 10) { totalCount edges { node { entry { id } explanation { meanZScore contributions { __typename } } } } } }`,
     variables: (d) => ({ r: d.round }),
     expect: only({ organizer: 1 }, { sees: ["aAssigned", "bAssigned"], totalCount: 2 }),
   },
@@ -286,7 +289,7 @@ const READS: ReadRule[] = [
     expect: only({ organizer: 1 }, { sees: ["judge"] }),
   },
   {
-    covers: ["Query.verifyScoreLog", "Query.verifyScoreLog(roundId:)", "ScoreLogVerification.problems"],
+    covers: ["Query.verifyScoreLog", "Query.verifyScoreLog(roundId:)", "Query.verifyScoreLog(expectedHead:)", "ScoreLogVerification.problems"],
     query: `query($r: ID!) { verifyScoreLog(roundId: $r) { valid problems { problem } } }`,
     variables: (d) => ({ r: d.round }),
     expect: only({ organizer: 1 }, {}),
@@ -315,6 +318,13 @@ const READS: ReadRule[] = [
     query: `query($id: ID!) { entry(id: $id) { video { original: url(rendition: ORIGINAL) } } }`,
     variables: (d) => ({ id: d.aAssigned }),
     expect: { ...only(OWNERS_A, {}, "NONE"), judge: "DENIED" },
+  },
+  {
+    // An unfinished upload (its part URLs are credentials): the owners of its entry and organisers; others learn nothing of it.
+    covers: ["Query.mediaUpload", "Query.mediaUpload(id:)", "MediaUpload.parts"],
+    query: `query($id: ID!) { mediaUpload(id: $id) { id entryId receivedBytes parts { number url received } } }`,
+    variables: (d) => ({ id: d.aUpload }),
+    expect: { ...only(OWNERS_A, { sees: ["aUpload", "aDraft"] }, "NONE"), public: "DENIED", judge: "DENIED" },
   },
   {
     covers: ["MicroVideo.renditions"],
@@ -436,7 +446,8 @@ const OWNERS: Gate = ["organizer", "venueA", "venueB", "partnerA", "partnerB"];
 const EDITORS: Gate = ["organizer", "partnerA", "partnerB"];
 const WRITES: Record<string, Gate> = {
   createEntry: ["venueA", "venueB", "partnerA", "partnerB"], submitEntry: OWNERS, withdrawEntry: OWNERS, disqualifyEntry: ORGANIZER,
-  uploadPhotos: OWNERS, uploadVideo: OWNERS, removePhoto: OWNERS, reorderPhotos: OWNERS, resolveEntrantCollision: ORGANIZER,
+  uploadPhotos: OWNERS, registerOperations: OWNERS, unregisterOperations: OWNERS, setApiClientRegisteredOperationsOnly: ORGANIZER,
+  uploadVideo: OWNERS, startMediaUpload: OWNERS, completeMediaUpload: OWNERS, removePhoto: OWNERS, reorderPhotos: OWNERS, resolveEntrantCollision: ORGANIZER,
   addExhibitedWorks: EDITORS, updateExhibitedWork: EDITORS, moveExhibitedWork: EDITORS, reorderExhibitedWorks: EDITORS, removeExhibitedWork: EDITORS,
   addExhibitionSection: EDITORS, updateExhibitionSection: EDITORS, removeExhibitionSection: EDITORS, createExhibition: EDITORS, updateExhibition: EDITORS,
   publishExhibition: EDITORS, archiveExhibition: EDITORS,
@@ -449,7 +460,6 @@ const WRITES: Record<string, Gate> = {
   createApiClient: ORGANIZER, rotateApiClientSecret: ORGANIZER, setApiClientRateLimit: ORGANIZER, revokeApiClient: ORGANIZER,
   createDivision: ORGANIZER, updateDivision: ORGANIZER, createOrganization: ORGANIZER, updateOrganization: ORGANIZER, createVenue: ORGANIZER, updateVenue: ORGANIZER,
   createWebhook: EDITORS, updateWebhook: EDITORS, pingWebhook: EDITORS, replayWebhookDelivery: EDITORS,
-  registerOperations: OWNERS, unregisterOperations: OWNERS, setApiClientRegisteredOperationsOnly: ORGANIZER,
 };
 
 interface EntityRule {
@@ -670,7 +680,12 @@ describe("visibility contract (generated from the composed schema)", () => {
       const bAssignedEmail = `${unique("b-").toLowerCase()}@example.org`;
       const aAssigned = await seedEntry(entries, { ...a, country: "PT", entrantEmail: aAssignedEmail });
       const bAssigned = await seedEntry(entries, { ...b, country: "CN", entrantEmail: bAssignedEmail });
-      const aDraft = await seedEntry(entries, { ...a, status: EntryStatus.DRAFT });
+      const aDraft = await seedEntry(entries, { ...a, status: EntryStatus.DRAFT, kind: EntryKind.MICRO_VIDEO });
+      // Only the row matters to the rules (no byte is sent): who may see the upload and its part URLs.
+      const aUpload = await insertUpload(entries.manager, {
+        entryId: aDraft.id, objectKey: `videos/test/${randomUUID()}.mp4`, storageUploadId: "contract", contentType: "video/mp4",
+        byteSize: 6 * 1024 * 1024, partBytes: 5 * 1024 * 1024, createdBy: "contract", expiresAt: new Date(Date.now() + 24 * 3_600_000),
+      });
       // Public entries are in another theme, so the judging round (NATURE) leaves them out.
       const aPublicRefusing = await seedEntry(entries, { ...a, country: "ES", consentToPublication: false, themeCode: "TECHNOLOGY" as never });
       const bPublic = await seedEntry(entries, { ...b, country: "PT", themeCode: "TECHNOLOGY" as never });
@@ -693,7 +708,7 @@ describe("visibility contract (generated from the composed schema)", () => {
       const draft = await seedExhibition(system, { status: ExhibitionStatus.DRAFT, organizationId: venueA.organizationId, hostVenueIds: [venueA.id], entryIds: [aAssigned.id] });
       Object.assign(fixture, {
         venueA: venueA.id, venueACode: venueA.code, orgA: venueA.organizationId, division: division.id, venueB: venueB.id, orgB: venueB.organizationId,
-        aAssigned: aAssigned.id, aDraft: aDraft.id, aPublicRefusing: aPublicRefusing.id, bAssigned: bAssigned.id, bPublic: bPublic.id,
+        aAssigned: aAssigned.id, aDraft: aDraft.id, aUpload: aUpload.id, aPublicRefusing: aPublicRefusing.id, bAssigned: bAssigned.id, bPublic: bPublic.id,
         aAssignedEmail, bAssignedEmail, judge: judge.id, judgeEmail, round: round.id, score: score.id,
         publishedExhibition: published.exhibition.id, publishedSlug: published.exhibition.slug, publishedSection: published.works[0].sectionId ?? "",
         publishedWork: published.works[0].id, draftExhibitionA: draft.exhibition.id, draftWork: draft.works[0].id,

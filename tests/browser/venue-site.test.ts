@@ -1,5 +1,6 @@
 // Browser tests: Debian's Chromium, driven by playwright-core, against the real system with the demo data:
-// the example venue site end to end (log in, create, upload two photos, submit, see it listed) and the explorer.
+// the example venue site end to end (log in, create, upload two photos, submit, see it listed; a video sent
+// resumably across a cut connection) and the explorer.
 // Screenshots of each step go to tests/browser/screenshots/ (git-ignored). Code run in the page is passed as strings:
 // the project's TypeScript settings have no DOM types.
 import fs from "node:fs";
@@ -8,7 +9,7 @@ import path from "node:path";
 import { chromium, BrowserContext, Page } from "playwright-core";
 import { startVenueSite, RunningVenueSite } from "../../examples/venue-site/server";
 import { loadDemoDataIfEmpty } from "../../scripts/demo-data";
-import { makeJpeg } from "../../subgraphs/entries/media/fixtures";
+import { makeJpeg, makeVideo } from "../../subgraphs/entries/media/fixtures";
 import { startSystem, TestSystem } from "../kit/system";
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((candidate) => fs.existsSync(candidate));
@@ -29,7 +30,7 @@ describeWithChromium("in a browser", () => {
   let foreignRequests: string[] = [];
 
   beforeAll(async () => {
-    system = await startSystem();
+    system = await startSystem({ env: { MEDIA_UPLOAD_PART_BYTES: String(5 * 1024 * 1024) } });
     await loadDemoDataIfEmpty(system.dataSources);
     site = await startVenueSite({ gatewayUrl: system.gatewayUrl, port: 0 });
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -53,6 +54,8 @@ describeWithChromium("in a browser", () => {
   });
 
   beforeEach(async () => {
+    // Each test starts logged out: the profile persists across tests, and with it the site's session cookie.
+    await browser.clearCookies();
     page = await browser.newPage();
     pageErrors.length = 0;
     foreignRequests = [];
@@ -117,6 +120,53 @@ describeWithChromium("in a browser", () => {
     expect({ status, photoCount }).toEqual({ status: "SUBMITTED", photoCount: 2 });
     expect(pageErrors).toEqual([]);
   }, 120_000);
+
+  it("uploads a video resumably through the example venue site, surviving a connection cut in the middle", async () => {
+    // A real MP4 grown past three parts (MEDIA_UPLOAD_PART_BYTES is 5 MiB here) with a trailing free box.
+    const video = fs.readFileSync(await makeVideo({ seconds: 3, width: 320, height: 240 }));
+    const padding = Buffer.alloc(11 * 1024 * 1024);
+    padding.writeUInt32BE(padding.length, 0);
+    padding.write("free", 4, "latin1");
+    padding.write(String(Date.now()), 8, "latin1");
+    const file = path.join(userDataDir, "harbour.mp4");
+    fs.writeFileSync(file, Buffer.concat([video, padding]));
+
+    // The second part's request is cut off: the page must ask what arrived and send only the rest.
+    let partRequests = 0;
+    await page.route("**/api/upload-part**", (route) => (++partRequests === 2 ? route.abort("connectionreset") : route.continue()));
+    await page.goto(site.url);
+    await page.waitForSelector("#login:not([hidden])");
+    await page.fill("[name=clientId]", "demo-venue");
+    await page.fill("[name=clientSecret]", "demo-venue-secret");
+    await page.click("#login button[type=submit]");
+    await page.waitForSelector("#app:not([hidden])");
+    await page.waitForSelector("[name=theme] option", { state: "attached" });
+    const title = `Harbour at dusk ${Date.now()}`;
+    await page.fill("[name=entrantName]", "Rui Matos");
+    await page.fill("[name=entrantEmail]", `rui.matos.${Date.now()}@example.org`);
+    await page.fill("[name=entrantCountry]", "PT");
+    await page.fill("[name=title]", title);
+    await page.selectOption("[name=theme]", "EXCHANGES");
+    await page.selectOption("[name=kind]", "MICRO_VIDEO");
+    await page.setInputFiles("[name=files]", file);
+    await page.check("[name=consentToRules]");
+    await page.check("[name=declaresNoGenerativeAi]");
+    await page.check("[name=consentToPublication]");
+    await page.click("#entry button[type=submit]");
+    await page.waitForFunction(`/is SUBMITTED/.test(document.querySelector("#message").textContent)`, undefined, { timeout: 90_000 });
+    expect(await page.evaluate(`document.querySelector("#upload-progress").value`)).toBe(100);
+    await shot("venue-site-5-video-submitted");
+
+    // Four part requests for three parts: the cut one was sent again, the others once.
+    expect(partRequests).toBe(4);
+    const [row] = await system.dataSources.entries.query(
+      `SELECT e.status, v.byte_size, v.duration_seconds FROM entries.entry e JOIN entries.micro_video v ON v.entry_id = e.id WHERE e.title = $1`,
+      [title],
+    );
+    expect(row).toMatchObject({ status: "SUBMITTED", byte_size: String(fs.statSync(file).size) });
+    expect(row.duration_seconds).toBeCloseTo(3, 0);
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
 
   it("opens the explorer from the API URL and runs an example query with a pasted token", async () => {
     const origin = new URL(system.gatewayUrl).origin;

@@ -227,7 +227,9 @@ describe("video renditions: what judges and the public can fetch carries no meta
       }
     }
     expect(toVideo.sort()).toEqual(["Entry.video", "MicroVideo.renditions", "Mutation.uploadVideo"]);
-    expect(urlFields.sort()).toEqual(["MicroVideo.posterUrl", "MicroVideo.url", "Photo.url", "Webhook.url"]);
+    // MediaUploadPart.url reads nothing: it is signed for one part's PUT only (there is no GET route under /uploads/)
+    // and handed to the entry's owners only (the visibility contract's mediaUpload rule).
+    expect(urlFields.sort()).toEqual(["MediaUploadPart.url", "MicroVideo.posterUrl", "MicroVideo.url", "Photo.url", "Webhook.url"]);
   });
 
   it("a signed stream URL cannot be re-targeted at the original", async () => {

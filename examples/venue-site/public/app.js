@@ -62,6 +62,59 @@
     });
   }
 
+  function showProgress(sent, total) {
+    var percent = Math.floor((sent / total) * 100);
+    $("#upload-progress").value = percent;
+    $("#upload-percent").textContent = percent + " %";
+  }
+
+  // One part of a resumable upload: exactly its bytes of the file, PUT through this site's server to its signed URL.
+  function sendPart(file, part, onProgress) {
+    return new Promise(function (resolve, reject) {
+      var request = new XMLHttpRequest();
+      request.open("PUT", "/api/upload-part?url=" + encodeURIComponent(part.url));
+      request.upload.onprogress = function (event) { onProgress(event.loaded); };
+      request.onload = function () {
+        if (request.status === 200) resolve();
+        else reject(new Error("Part " + part.number + " was refused (HTTP " + request.status + ")."));
+      };
+      request.onerror = function () { reject(new Error("The connection was lost.")); };
+      request.send(file.slice(part.offset, part.offset + part.byteSize));
+    });
+  }
+
+  // Resumable upload of a large video (the API's S3-multipart protocol): open it, send the parts not yet received,
+  // and after a lost connection ask which parts arrived and send only the rest; then complete.
+  function uploadResumable(file, entryId) {
+    var contentType = file.type === "video/quicktime" ? "video/quicktime" : "video/mp4";
+    return operation("StartMediaUpload", { input: { entryId: entryId, byteSize: file.size, contentType: contentType } }).then(function (data) {
+      var uploadId = data.startMediaUpload.id;
+      function sendMissing(parts, attempt) {
+        var sent = parts.filter(function (part) { return part.received; }).reduce(function (sum, part) { return sum + part.byteSize; }, 0);
+        var chain = Promise.resolve();
+        parts.filter(function (part) { return !part.received; }).forEach(function (part) {
+          chain = chain.then(function () {
+            return sendPart(file, part, function (loaded) { showProgress(sent + loaded, file.size); }).then(function () {
+              sent += part.byteSize;
+              showProgress(sent, file.size);
+            });
+          });
+        });
+        return chain.catch(function (error) {
+          if (attempt >= 8) throw error;
+          say("Connection lost; resuming the upload…");
+          return new Promise(function (resolve) { setTimeout(resolve, 500 * (attempt + 1)); })
+            .then(function () { return operation("MediaUpload", { id: uploadId }); })
+            .then(function (status) { return sendMissing(status.mediaUpload.parts, attempt + 1); });
+        });
+      }
+      return sendMissing(data.startMediaUpload.parts, 0).then(function () {
+        say("Checking the video…");
+        return operation("CompleteMediaUpload", { uploadId: uploadId });
+      });
+    });
+  }
+
   function showLoggedIn(loaded) {
     session = loaded;
     $("#login").hidden = true;
@@ -170,7 +223,7 @@
         draftId = data.createEntry.id;
         say("Uploading " + files.length + " file(s)…");
         return isVideo
-          ? upload(session.uploadVideo, { entryId: draftId, file: null }, files.slice(0, 1), "file")
+          ? uploadResumable(files[0], draftId)
           : upload(session.uploadPhotos, { entryId: draftId, files: files.map(function () { return null; }) }, files, "files");
       })
       .then(function () {

@@ -4,7 +4,8 @@ import type { FileUpload } from "graphql-upload/processRequest.mjs";
 import { DataSource, EntityManager } from "typeorm";
 import { Viewer } from "../../../lib/auth";
 import { RequestContext } from "../../../lib/context";
-import { badInput, conflict, forbidden, notFound } from "../../../lib/errors";
+import { config } from "../../../lib/config";
+import { badInput, codedError, conflict, ErrorCode, forbidden, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { logger } from "../../../lib/logger";
 import type { Competition } from "../competition/competition.entity";
@@ -13,9 +14,12 @@ import type { EntriesLoaders } from "../loaders";
 import { deriveImageSizes } from "../media/derive-image";
 import { inspectImage } from "../media/inspect-image";
 import { inspectVideo } from "../media/inspect-video";
-import { mediaStorage, signedMediaUrl, uploadTempDir } from "../media/media-store";
-import { receiveUpload, ReceivedUpload } from "../media/receive";
-import { newMediaKey } from "../media/storage";
+import { mediaStorage, signedMediaUrl, signedUploadPartUrl, uploadTempDir } from "../media/media-store";
+import { receiveUpload, ReceivedUpload, sha256OfFile } from "../media/receive";
+import { LocalCopy, newMediaKey } from "../media/storage";
+import { choosePartBytes, missingParts, partCount, partPlacement } from "../media-upload/media-upload.plan";
+import { claimForCompletion, deleteUpload, findUpload, insertUpload, MediaUploadRow, removeOpenUploadOfEntry } from "../media-upload/media-upload.store";
+import type { MediaUpload, StartMediaUploadInput } from "../media-upload/media-upload.types";
 import { enqueueVideoRenditions } from "../video-rendition/video-rendition.store";
 import { Entry, EntryKind, EntryStatus, MediaStatus, MicroVideo, Photo, VideoRendition, VideoRenditionFile } from "./entry.entity";
 import { entriesPolicy, mayEdit, mayFetchOriginalMedia } from "../entries.visibility";
@@ -36,6 +40,9 @@ class StoredKeys {
     await Promise.all(this.keys.map((key) => mediaStorage().delete(key).catch((error) => logger.error("could not remove media", { key, error }))));
   }
 }
+
+/** What an upload path knows of a checked, stored video; attachVideo adds the rest. */
+type NewVideo = Pick<MicroVideo, "entryId" | "durationSeconds" | "width" | "height" | "contentType" | "byteSize" | "sha256" | "videoKey">;
 
 /** Far more than any photo set holds; a longer list is refused before it reaches SQL. */
 const MAX_PHOTO_IDS = 100;
@@ -119,6 +126,21 @@ export class EntryMediaService {
   private async lockDraft(manager: EntityManager, entryId: string): Promise<void> {
     const [row] = await manager.query(`SELECT status FROM entries.entry WHERE id = $1 FOR UPDATE`, [entryId]);
     if (row?.status !== EntryStatus.DRAFT) throw conflict("The entry is no longer a draft.", { status: row?.status });
+  }
+
+  /**
+   * Records a checked, stored video on its draft entry and queues its renditions in the same transaction: the one
+   * place both upload paths attach a video. It starts PROCESSING; the renditions worker makes the poster.
+   */
+  private async attachVideo(manager: EntityManager, video: NewVideo): Promise<MicroVideo> {
+    const row = { ...video, posterKey: null, status: MediaStatus.PROCESSING };
+    await this.lockDraft(manager, row.entryId);
+    await this.assertNotDuplicate(manager, [row.sha256]);
+    const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM entries.micro_video WHERE entry_id = $1`, [row.entryId]);
+    if (count > 0) throw conflict("This entry already has its video; a micro-video entry holds one.");
+    const saved = await manager.getRepository(MicroVideo).save(manager.getRepository(MicroVideo).create(row));
+    await enqueueVideoRenditions(manager, saved.id);
+    return saved;
   }
 
   /**
@@ -257,20 +279,9 @@ export class EntryMediaService {
         byteSize: upload.bytes,
         sha256: upload.sha256,
         videoKey: await stored.put(newMediaKey("videos", video.mimeType === "video/quicktime" ? "mov" : "mp4"), upload.path),
-        // The poster and the streaming renditions are made by the background job, from a metadata-free copy.
-        posterKey: null,
-        status: MediaStatus.PROCESSING,
       };
       logger.debug("video received", { bytes: upload.bytes, receiveMs: received - started, checkMs: checked - received, storeMs: Date.now() - checked });
-      return await this.dataSource.transaction(async (manager) => {
-        await this.lockDraft(manager, entry.id);
-        await this.assertNotDuplicate(manager, [row.sha256]);
-        const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM entries.micro_video WHERE entry_id = $1`, [entry.id]);
-        if (count > 0) throw conflict("This entry already has its video; a micro-video entry holds one.");
-        const saved = await manager.getRepository(MicroVideo).save(manager.getRepository(MicroVideo).create(row));
-        await enqueueVideoRenditions(manager, saved.id);
-        return saved;
-      });
+      return await this.dataSource.transaction((manager) => this.attachVideo(manager, row));
     } catch (error) {
       await stored.removeAll();
       throw error;
@@ -278,4 +289,147 @@ export class EntryMediaService {
       await upload?.cleanup();
     }
   }
+
+  /** Opens a resumable upload for the video of a draft: the same checks as uploadVideo, before any byte is sent. */
+  async startUpload(input: StartMediaUploadInput): Promise<MediaUpload> {
+    const { entry, competition, viewer } = await this.editableEntry(input.entryId, [EntryKind.MICRO_VIDEO]);
+    if (await this.loaders.videoByEntry.load(entry.id)) throw conflict("This entry already has its video; a micro-video entry holds one.");
+    if (!Number.isSafeInteger(input.byteSize) || input.byteSize <= 0) throw badInput("byteSize must be the file's size in bytes, a whole number above 0.", { argument: "byteSize" });
+    if (input.byteSize > competition.maxVideoBytes) {
+      throw codedError(ErrorCode.PAYLOAD_TOO_LARGE, `The file is larger than the limit of ${competition.maxVideoBytes} bytes.`, { maxBytes: competition.maxVideoBytes });
+    }
+    const extension = VIDEO_EXTENSIONS[input.contentType];
+    if (!extension) {
+      throw codedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Videos must be MP4 or MOV (contentType video/mp4 or video/quicktime).", { accepted: Object.keys(VIDEO_EXTENSIONS) });
+    }
+    const settings = config().mediaUploads;
+    const key = newMediaKey("videos", extension);
+    const storage = mediaStorage();
+    const storageUploadId = await storage.createMultipartUpload(key);
+    let replaced: MediaUploadRow | undefined;
+    let upload: MediaUploadRow;
+    try {
+      upload = await this.dataSource.transaction(async (manager) => {
+        await this.lockDraft(manager, entry.id);
+        replaced = await removeOpenUploadOfEntry(manager, entry.id);
+        return insertUpload(manager, {
+          entryId: entry.id,
+          objectKey: key,
+          storageUploadId,
+          contentType: input.contentType,
+          byteSize: input.byteSize,
+          partBytes: choosePartBytes(input.byteSize, settings.partBytes),
+          createdBy: viewer.subject,
+          expiresAt: new Date(Date.now() + settings.ttlSeconds * 1000),
+        });
+      });
+    } catch (error) {
+      await storage.abortMultipartUpload(key, storageUploadId).catch((abortError) => logger.warn("could not abort an upload", { key, error: abortError }));
+      throw error;
+    }
+    if (replaced) await discardUploadBytes(replaced);
+    return presentUpload(upload);
+  }
+
+  /** An unfinished upload and what arrived of it; NOT_FOUND for anyone who may not add media to its entry. */
+  async uploadStatus(uploadId: string): Promise<MediaUpload> {
+    const upload = await this.openUpload(uploadId);
+    await this.editableEntry(upload.entryId, [EntryKind.MICRO_VIDEO]);
+    return presentUpload(upload);
+  }
+
+  private async openUpload(uploadId: string): Promise<MediaUploadRow> {
+    const viewer = entriesPolicy.assertCan(this.context, "entry:upload-media");
+    const upload = await findUpload(this.dataSource.manager, parseId(uploadId, "uploadId"));
+    if (!upload || upload.status !== "OPEN" || upload.expiresAt.getTime() <= Date.now()) throw notFound("Upload", uploadId);
+    const entry = await this.loaders.entry.load(upload.entryId);
+    // Someone else's upload answers as if it did not exist.
+    if (!entry || !mayEdit(viewer, entry)) throw notFound("Upload", uploadId);
+    return upload;
+  }
+
+  /**
+   * Joins the parts, checks the file by content and attaches it. Any failed check removes the upload and its
+   * bytes (the entry is unchanged); missing parts only refuse, so the client can send them and try again.
+   */
+  async completeUpload(uploadId: string): Promise<Entry> {
+    const pending = await this.openUpload(uploadId);
+    const { entry, competition } = await this.editableEntry(pending.entryId, [EntryKind.MICRO_VIDEO]);
+    const missing = missingParts(pending.byteSize, pending.partBytes, pending.parts.map((part) => part.partNumber));
+    if (missing.length) {
+      throw badInput(`${missing.length} part(s) of this upload have not arrived yet; send them and complete again.`, { missingParts: missing.slice(0, 100) });
+    }
+    const upload = await claimForCompletion(this.dataSource.manager, pending.id);
+    if (!upload) throw conflict("This upload is already being completed, or it has expired.");
+    const storage = mediaStorage();
+    const stored = new StoredKeys();
+    let local: LocalCopy | undefined;
+    try {
+      await storage.completeMultipartUpload(upload.objectKey, upload.storageUploadId, upload.parts);
+      stored.keys.push(upload.objectKey);
+      local = await storage.openLocalCopy(upload.objectKey);
+      const sha256 = await sha256OfFile(local.path);
+      const video = await inspectVideo(local.path, { maxSeconds: competition.maxVideoSeconds });
+      if (video.mimeType !== upload.contentType) {
+        throw codedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `The upload was declared ${upload.contentType} but its content is ${video.mimeType}; start again with the right contentType.`, {
+          detected: video.mimeType,
+        });
+      }
+      const row = {
+        entryId: entry.id,
+        durationSeconds: video.durationSeconds,
+        width: video.width,
+        height: video.height,
+        contentType: video.mimeType,
+        byteSize: upload.byteSize,
+        sha256,
+        videoKey: upload.objectKey,
+      };
+      await this.dataSource.transaction(async (manager) => {
+        await this.attachVideo(manager, row);
+        await deleteUpload(manager, upload.id);
+      });
+    } catch (error) {
+      await stored.removeAll();
+      await discardUploadBytes(upload);
+      await deleteUpload(this.dataSource.manager, upload.id).catch((deleteError) => logger.error("could not remove a failed upload", { uploadId: upload.id, error: deleteError }));
+      throw error;
+    } finally {
+      await local?.release();
+    }
+    this.loaders.videoByEntry.clear(entry.id);
+    return entry;
+  }
+}
+
+const VIDEO_EXTENSIONS: Record<string, string> = { "video/mp4": "mp4", "video/quicktime": "mov" };
+
+/** Drops whatever arrived of an upload that will not be completed (aborting a completed one is harmless). */
+async function discardUploadBytes(upload: MediaUploadRow): Promise<void> {
+  await mediaStorage()
+    .abortMultipartUpload(upload.objectKey, upload.storageUploadId)
+    .catch((error) => logger.warn("could not abort an upload", { uploadId: upload.id, error }));
+}
+
+function presentUpload(upload: MediaUploadRow): MediaUpload {
+  const received = new Map(upload.parts.map((part) => [part.partNumber, part]));
+  const parts = Array.from({ length: partCount(upload.byteSize, upload.partBytes) }, (_, index) => {
+    const placement = partPlacement(upload.byteSize, upload.partBytes, index + 1)!;
+    return {
+      number: placement.partNumber,
+      offset: placement.offset,
+      byteSize: placement.bytes,
+      url: signedUploadPartUrl(upload.id, placement.partNumber, upload.expiresAt),
+      received: received.has(placement.partNumber),
+    };
+  });
+  return {
+    id: upload.id,
+    entryId: upload.entryId,
+    byteSize: upload.byteSize,
+    receivedBytes: upload.parts.reduce((sum, part) => sum + part.bytes, 0),
+    partSize: upload.partBytes,
+    parts,
+    expiresAt: upload.expiresAt,
+  };
 }

@@ -2,17 +2,19 @@
 import path from "node:path";
 import { config } from "../../../lib/config";
 import { signMediaPath } from "./signed-url";
+import { S3Storage } from "./s3-storage";
 import { LocalDiskStorage, MediaStorage } from "./storage";
 
 const stores = new Map<string, MediaStorage>();
 
-/** The storage for the configured media root (one instance per root). An object-store driver would be chosen here. */
+/** The configured storage (one instance per configuration): the disk under the media root, or an S3 bucket. */
 export function mediaStorage(): MediaStorage {
-  const root = config().mediaRoot;
-  let store = stores.get(root);
+  const { mediaRoot, mediaStorage: settings } = config();
+  const identity = settings.driver === "disk" ? `disk:${mediaRoot}` : `s3:${settings.endpoint ?? "aws"}:${settings.bucket}:${settings.keyPrefix}`;
+  let store = stores.get(identity);
   if (!store) {
-    store = new LocalDiskStorage(root);
-    stores.set(root, store);
+    store = settings.driver === "disk" ? new LocalDiskStorage(mediaRoot) : new S3Storage({ ...settings, tempDir: uploadTempDir() });
+    stores.set(identity, store);
   }
   return store;
 }
@@ -32,4 +34,17 @@ const DAY = 86_400_000;
 export function signedMediaUrl(key: string, now = Date.now()): string {
   const expiresAt = new Date((Math.floor(now / DAY) + 2) * DAY);
   return `${config().publicUrl}/media/${key}${signMediaPath(key, "media", expiresAt, config().mediaUrlSecret)}`;
+}
+
+/**
+ * The signed URL one part of a resumable upload is PUT to, on the public URL (the gateway forwards /uploads to
+ * this service). It names the upload and the part, so it grants nothing else, and expires with the upload.
+ */
+export function signedUploadPartUrl(uploadId: string, partNumber: number, expiresAt: Date): string {
+  return `${config().publicUrl}/uploads/${uploadId}/parts/${partNumber}${signMediaPath(uploadPartSubject(uploadId, partNumber), "upload-part", expiresAt, config().mediaUrlSecret)}`;
+}
+
+/** What a part URL's signature covers. */
+export function uploadPartSubject(uploadId: string, partNumber: number): string {
+  return `uploads/${uploadId}/parts/${partNumber}`;
 }

@@ -1,9 +1,9 @@
 // Where media files live: a storage interface any backend (disk now, S3 later) implements, and the local-disk driver.
-import { randomUUID } from "node:crypto";
+import { createHash, Hash, randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { badInput, notFound } from "../../../lib/errors";
 
@@ -17,6 +17,28 @@ export interface MediaObjectStat {
 export interface ByteRange {
   start: number;
   end: number;
+}
+
+/** One stored part of a multipart upload, as recorded by the API (so no backend needs to list parts). */
+export interface MultipartPart {
+  partNumber: number;
+  /** What the backend returned for the part (S3's ETag; on disk the part's SHA-256), needed to complete. */
+  etag: string;
+  bytes: number;
+}
+
+/** Where one part goes: its number, and its first byte and length within the whole file. */
+export interface PartPlacement {
+  partNumber: number;
+  offset: number;
+  bytes: number;
+}
+
+/** A local file holding an object's bytes, for tools that need a path (file-type, ffprobe, ffmpeg). */
+export interface LocalCopy {
+  path: string;
+  /** Removes the copy if one was made; safe to call more than once. */
+  release(): Promise<void>;
 }
 
 /**
@@ -36,6 +58,21 @@ export interface MediaStorage {
   exists(key: string): Promise<boolean>;
   /** Removes the object; deleting a missing key is not an error, so cleanup can be retried. */
   delete(key: string): Promise<void>;
+  /** Every stored object whose key starts with prefix (all when omitted), page by page (the orphan sweeper). */
+  list(prefix?: string): AsyncIterable<MediaObjectStat>;
+  /** The object as a local file: on disk the stored file itself (read only!), elsewhere a temporary download. */
+  openLocalCopy(key: string): Promise<LocalCopy>;
+
+  // Multipart uploads (resumable uploads): parts arrive in any order and may be sent again; nothing is
+  // visible under key until completeMultipartUpload, and abortMultipartUpload removes what arrived.
+  /** Opens a multipart upload that will become key; returns the backend's upload id. */
+  createMultipartUpload(key: string): Promise<string>;
+  /** Stores one part from body, which must hold exactly part.bytes bytes; a shorter or longer body fails and stores nothing. */
+  uploadPart(key: string, uploadId: string, part: PartPlacement, body: Readable): Promise<MultipartPart>;
+  /** Joins the parts (in partNumber order) into the object under key. */
+  completeMultipartUpload(key: string, uploadId: string, parts: MultipartPart[]): Promise<MediaObjectStat>;
+  /** Drops an unfinished upload and its parts; a missing upload is not an error. */
+  abortMultipartUpload(key: string, uploadId: string): Promise<void>;
 }
 
 const KEY_SEGMENT = /^[a-z0-9][a-z0-9._-]*$/i;
@@ -67,6 +104,23 @@ export function newMediaKey(prefix: string, extension: string): string {
   assertValidMediaKey(key);
   return key;
 }
+
+/** Counts the bytes that pass and fails the stream when there are more than expected (a part's declared length). */
+export function byteCounter(expected: number, hash?: Hash): Transform & { readonly count: number } {
+  let count = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      count += chunk.length;
+      if (count > expected) return callback(badInput(`The part is longer than the ${expected} bytes expected.`));
+      hash?.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  return Object.defineProperty(counter, "count", { get: () => count }) as Transform & { readonly count: number };
+}
+
+/** Upload ids we generate for disk multipart uploads: a UUID, so one can name a file safely. */
+const DISK_UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Temporary files live in a dot-folder of the root: same file system (so rename is atomic), and no key can name it. */
 const TEMP_FOLDER = ".tmp";
@@ -145,6 +199,90 @@ export class LocalDiskStorage implements MediaStorage {
 
   async delete(key: string): Promise<void> {
     await fs.rm(this.pathFor(key), { force: true });
+  }
+
+  async *list(prefix = ""): AsyncIterable<MediaObjectStat> {
+    // Breadth by folder; the temp folder holds no keys (a key cannot start with a dot).
+    const pending = [""];
+    while (pending.length) {
+      const folder = pending.pop()!;
+      let names: import("node:fs").Dirent[];
+      try {
+        names = await fs.readdir(path.join(this.root, folder), { withFileTypes: true });
+      } catch (error) {
+        if (isMissing(error)) continue;
+        throw error;
+      }
+      for (const entry of names) {
+        if (entry.name.startsWith(".")) continue;
+        const key = folder ? `${folder}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) {
+          if (prefix.startsWith(`${key}/`) || key.startsWith(prefix) || `${key}/`.startsWith(prefix)) pending.push(key);
+        } else if (entry.isFile() && key.startsWith(prefix)) {
+          const stat = await this.stat(key);
+          if (stat) yield stat;
+        }
+      }
+    }
+  }
+
+  async openLocalCopy(key: string): Promise<LocalCopy> {
+    const filePath = this.pathFor(key);
+    if (!(await this.exists(key))) throw notFound("Media file", key);
+    return { path: filePath, release: async () => undefined };
+  }
+
+  /** One sparse file per upload in the temp folder: each part is written at its own offset, so completing is a rename. */
+  private multipartPath(uploadId: string): string {
+    if (!DISK_UPLOAD_ID.test(uploadId)) throw badInput("Invalid upload id.");
+    return path.join(this.root, TEMP_FOLDER, "multipart", `${uploadId}.data`);
+  }
+
+  async createMultipartUpload(key: string): Promise<string> {
+    this.pathFor(key);
+    const uploadId = randomUUID();
+    const dataPath = this.multipartPath(uploadId);
+    await fs.mkdir(path.dirname(dataPath), { recursive: true });
+    await (await fs.open(dataPath, "wx")).close();
+    return uploadId;
+  }
+
+  async uploadPart(key: string, uploadId: string, part: PartPlacement, body: Readable): Promise<MultipartPart> {
+    this.pathFor(key);
+    const dataPath = this.multipartPath(uploadId);
+    if (!(await fs.stat(dataPath).catch(() => null))) throw notFound("Upload", uploadId);
+    const hash = createHash("sha256");
+    const counter = byteCounter(part.bytes, hash);
+    await pipeline(body, counter, createWriteStream(dataPath, { flags: "r+", start: part.offset }));
+    if (counter.count !== part.bytes) throw badInput(`The part has ${counter.count} bytes; ${part.bytes} were expected.`);
+    // The part is acknowledged (and recorded) only once its bytes are on disk.
+    const handle = await fs.open(dataPath, "r+");
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return { partNumber: part.partNumber, etag: hash.digest("hex"), bytes: part.bytes };
+  }
+
+  async completeMultipartUpload(key: string, uploadId: string, parts: MultipartPart[]): Promise<MediaObjectStat> {
+    const finalPath = this.pathFor(key);
+    const dataPath = this.multipartPath(uploadId);
+    const expected = parts.reduce((sum, part) => sum + part.bytes, 0);
+    const info = await fs.stat(dataPath).catch((error) => {
+      throw isMissing(error) ? notFound("Upload", uploadId) : error;
+    });
+    // A failed part may have written beyond the real end before it was sent again shorter (the last part).
+    if (info.size > expected) await fs.truncate(dataPath, expected);
+    if (info.size < expected) throw badInput("The upload is incomplete.");
+    await fs.mkdir(path.dirname(finalPath), { recursive: true });
+    await fs.rename(dataPath, finalPath);
+    const stored = await fs.stat(finalPath);
+    return { key, bytes: stored.size, modifiedAt: stored.mtime };
+  }
+
+  async abortMultipartUpload(_key: string, uploadId: string): Promise<void> {
+    await fs.rm(this.multipartPath(uploadId), { force: true });
   }
 
   /** Writes to a temp file, flushes it to disk, then renames it over the key, so a crash leaves no half file. */

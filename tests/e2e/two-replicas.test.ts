@@ -21,17 +21,18 @@ import { judgingApi, ok, seedJudge } from "../kit/judging-factories";
 import { errorCodes, graphql, tokenFor } from "../kit/http";
 import { multipartGraphql } from "../kit/multipart";
 import { startSystem, TestSystem } from "../kit/system";
+import { startS3Server, TestS3Server } from "../kit/s3-server";
 
 const redisUrl = process.env.REDIS_URL;
 
 /**
- * The one place the entries copies' media storage is configured. Today each copy keeps media in its own data dir,
- * so a file uploaded through one copy is served by that copy only; once the object-storage driver lands, return
- * the S3 settings here (MEDIA_STORAGE=s3, S3_ENDPOINT of an in-process s3rver, S3_BUCKET, …) and add the
- * cross-copy read of an uploaded photo below.
+ * The one place the entries copies' media storage is configured: each copy keeps its own data dir (temporary files),
+ * and media live in one S3-protocol store (s3rver, started by the test), as in a deployment with object storage, so
+ * a file uploaded through one copy is served by the other.
  */
+let s3: TestS3Server;
 function entriesStorage(dataDir: string): Record<string, string> {
-  return { DATA_DIR: dataDir };
+  return { DATA_DIR: dataDir, ...s3.env };
 }
 
 /** Settings both copies share: one database, one Redis, fast pollers so the test waits little. */
@@ -71,7 +72,8 @@ describe("two copies of every service", () => {
 
   beforeAll(async () => {
     if (!redisUrl) process.stdout.write("two-replicas: REDIS_URL is not set; the shared rate-limit budget is not checked.\n");
-    a = await startSystem({ env: { ...SHARED } });
+    s3 = await startS3Server();
+    a = await startSystem({ env: { ...SHARED, ...s3.env } });
     await seedCompetition(a.dataSources.entries);
     const port = await freePortRange(5);
     copyB = spawn(process.execPath, ["-r", path.join(PROJECT_ROOT, "tests/kit/ts-register.js"), path.join(PROJECT_ROOT, "scripts/start.ts")], {
@@ -101,6 +103,7 @@ describe("two copies of every service", () => {
       await exited;
     }
     await a?.stop();
+    await s3?.stop();
     fs.rmSync(dataDirB, { recursive: true, force: true });
   });
 
@@ -141,6 +144,19 @@ describe("two copies of every service", () => {
       // The photos stored by copy B are rows both copies read.
       const onA = await graphql(a.gatewayUrl, `query($id: ID!) { entry(id: $id) { photos { position } } }`, { variables: { id: entryId }, token });
       expect(onA.data!.entry.photos).toEqual([{ position: 1 }, { position: 2 }]);
+      // The files copy B stored are in the shared object store: both gateways serve the same bytes of a photo.
+      const urls = await graphql(a.gatewayUrl, `query($id: ID!) { entry(id: $id) { photos { url(size: ORIGINAL) } } }`, { variables: { id: entryId }, token });
+      expect(urls.errors).toBeUndefined();
+      const signed = new URL(urls.data!.entry.photos[0].url, a.gatewayUrl);
+      const bodies = await Promise.all(
+        gateways().map(async (gatewayUrl) => {
+          const response = await fetch(new URL(signed.pathname + signed.search, gatewayUrl));
+          expect(response.status).toBe(200);
+          return Buffer.from(await response.arrayBuffer());
+        }),
+      );
+      expect(bodies[0].length).toBeGreaterThan(1000);
+      expect(bodies[1].equals(bodies[0])).toBe(true);
       const submitted = await graphql(a.gatewayUrl, `mutation($id: ID!) { submitEntry(id: $id) { status } }`, { variables: { id: entryId }, token });
       expect(submitted.errors).toBeUndefined();
       expect(submitted.data!.submitEntry.status).toBe("SUBMITTED");

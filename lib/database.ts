@@ -5,6 +5,7 @@ import { config } from "./config";
 import { logger } from "./logger";
 import { currentRequestScope } from "./request-context";
 import { metrics } from "./metrics";
+import { trackTransactions } from "./transaction-scope";
 
 /** Every SQL statement this process has sent while serving requests, for the batching tests and the benchmark. */
 export const sqlStatementCounter = { total: 0 };
@@ -77,6 +78,7 @@ export interface DatabaseOptions {
 }
 
 export function createDataSource(options: DatabaseOptions): DataSource {
+  trackTransactions();
   return new DataSource({
     type: "postgres",
     url: options.url,

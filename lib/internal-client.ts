@@ -6,10 +6,12 @@ import { logger } from "./logger";
 import { subgraphSecretHeaders } from "./subgraph-secret";
 import { currentRequestScope, REQUEST_ID_HEADER } from "./request-context";
 import { traceHeaders } from "./telemetry";
+import { assertNoOpenTransaction } from "./transaction-scope";
 
 export class InternalCallError extends Error {}
 
 export async function callSubgraph<T>(caller: string, target: SubgraphName, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  assertNoOpenTransaction(target);
   const url = config().subgraphUrls[target];
   const requestId = currentRequestScope()?.requestId;
   let response: Response;
@@ -36,18 +38,4 @@ export async function callSubgraph<T>(caller: string, target: SubgraphName, quer
     throw new InternalCallError(`The ${target} service refused the call: ${body.errors?.[0]?.message ?? response.status}`);
   }
   return body.data;
-}
-
-/** Tells the entries subgraph which entries `source` makes visible to an audience (the public or one judge). */
-export async function replaceEntryGrants(
-  caller: string,
-  grant: { source: string; public?: boolean; judgeId?: string; entryIds: string[] },
-): Promise<number> {
-  const data = await callSubgraph<{ replaceEntryGrants: number }>(
-    caller,
-    "entries",
-    `mutation ReplaceEntryGrants($input: ReplaceEntryGrantsInput!) { replaceEntryGrants(input: $input) }`,
-    { input: grant },
-  );
-  return data.replaceEntryGrants;
 }

@@ -45,6 +45,8 @@ export interface ServiceOptions<TContext extends BaseContext> {
   routes?: (app: express.Express) => void;
   /** A subgraph: every route but /health and /ready requires SUBGRAPH_SECRET when it is set. */
   requireSubgraphSecret?: boolean;
+  /** Runs first when stopping, before requests in flight are drained (ends the event feeds' long polls). */
+  onStopping?: () => Promise<void>;
   /** Cleanup after the HTTP server has closed (close the database, …). */
   onStop?: () => Promise<void>;
 }
@@ -165,6 +167,7 @@ export async function startService<TContext extends BaseContext>(options: Servic
     port,
     stop: () =>
       (stopping ??= (async () => {
+        await options.onStopping?.();
         await apollo.stop();
         await options.onStop?.();
         await metricsListener?.release();

@@ -11,6 +11,8 @@ import { pollRevokedClients } from "./revocation-client";
 import { subgraphAdmission } from "./subgraph-admission";
 import type { Worker } from "./worker";
 import { watchDatabase } from "./metrics";
+import { EventFeed, FEED_PATH, startEventFeed } from "./events/feed";
+import { EventFollower, EventHandlers, followEvents } from "./events/follower";
 
 export interface SubgraphDefinition<TContext extends RequestContext> {
   name: SubgraphName;
@@ -26,10 +28,16 @@ export interface SubgraphDefinition<TContext extends RequestContext> {
   background?: (dataSource: DataSource) => Worker[];
   /** Extra HTTP routes (the entries subgraph's /media and /exports). */
   routes?: (app: Express, dataSource: DataSource) => void;
+  /** The subgraph records events in its outbox and serves them as a feed (lib/events). */
+  publishesEvents?: boolean;
+  /** The events the subgraph handles, from whichever subgraph publishes them (subgraphs/<name>/<name>.events.ts). */
+  subscriptions?: EventHandlers;
 }
 
 export interface RunningSubgraph extends RunningService {
   dataSource: DataSource;
+  /** Handles the events already published to the feeds it follows (tests: settle without waiting for the long polls). */
+  handlePendingEvents(): Promise<number>;
 }
 
 const schemas = new Map<string, Promise<GraphQLSchema>>();
@@ -55,6 +63,7 @@ export async function startSubgraph<TContext extends RequestContext>(
     migrations: definition.migrations,
   });
   const schema = await subgraphSchema(definition as unknown as SubgraphDefinition<RequestContext>);
+  const feed: EventFeed | undefined = definition.publishesEvents ? startEventFeed(dataSource, definition.name, options.databaseUrl) : undefined;
   const service = await startService<TContext>({
     name: definition.name,
     port: options.port,
@@ -63,8 +72,18 @@ export async function startSubgraph<TContext extends RequestContext>(
     ready: () => databaseIsReady(dataSource),
     admission: subgraphAdmission(),
     before: definition.before?.(),
-    routes: definition.routes && ((app) => definition.routes!(app, dataSource)),
+    routes: (app) => {
+      if (feed) {
+        app.get(FEED_PATH, feed.route);
+        app.get(`${FEED_PATH}/head`, feed.headRoute);
+      }
+      definition.routes?.(app, dataSource);
+    },
     requireSubgraphSecret: true,
+    onStopping: async () => {
+      await follower?.stop();
+      await feed?.stop();
+    },
     onStop: async () => {
       for (const worker of workers) await worker.stop();
       revocations.stop();
@@ -73,9 +92,10 @@ export async function startSubgraph<TContext extends RequestContext>(
     },
   });
   const workers = definition.background?.(dataSource) ?? [];
+  const follower: EventFollower | undefined = definition.subscriptions ? followEvents(dataSource, definition.name, definition.subscriptions) : undefined;
   const revocations = pollRevokedClients(definition.name);
   const unwatchDatabase = watchDatabase(definition.name, dataSource);
-  return { ...service, dataSource };
+  return { ...service, dataSource, handlePendingEvents: async () => (await follower?.runOnce()) ?? 0 };
 }
 
 /** `node dist/subgraphs/<name>` : runs one subgraph alone against DATABASE_URL, as it is deployed. */

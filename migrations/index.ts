@@ -13,12 +13,16 @@ import { ExhibitionsOutbox1764400000000 } from "./exhibitions/1764400000000-exhi
 import { EntriesOutboxTraceContext1764900000000 } from "./entries/1764900000000-entries-outbox-trace-context";
 import { ExhibitionsOutboxTraceContext1764900000000 } from "./exhibitions/1764900000000-exhibitions-outbox-trace-context";
 import { JudgingOutboxTraceContext1764900000000 } from "./judging/1764900000000-judging-outbox-trace-context";
+import { EntriesEventFeeds1765000000000 } from "./entries/1765000000000-entries-event-feeds";
+import { ExhibitionsEventFeeds1765000000000 } from "./exhibitions/1765000000000-exhibitions-event-feeds";
+import { JudgingEventFeeds1765000000000 } from "./judging/1765000000000-judging-event-feeds";
+import { VenuesEventFeeds1765000000000 } from "./venues/1765000000000-venues-event-feeds";
 import { VenuesInitial1764288000000 } from "./venues/1764288000000-venues-initial";
 import { VenuesPartnerIntegration1764400000000 } from "./venues/1764400000000-venues-partner-integration";
 import { VenuesRegisteredOperations1764700000000 } from "./venues/1764700000000-venues-registered-operations";
 
 export const migrationsBySubgraph: Record<SubgraphName, Function[]> = {
-  venues: [VenuesInitial1764288000000, VenuesPartnerIntegration1764400000000, VenuesRegisteredOperations1764700000000],
+  venues: [VenuesInitial1764288000000, VenuesPartnerIntegration1764400000000, VenuesRegisteredOperations1764700000000, VenuesEventFeeds1765000000000],
   entries: [
     EntriesInitial1764288000000,
     EntriesMediaRules1764300000000,
@@ -27,7 +31,8 @@ export const migrationsBySubgraph: Record<SubgraphName, Function[]> = {
     EntriesMediaUploads1764650000000,
     EntriesEntrantPerTenant1764700000000,
     EntriesOutboxTraceContext1764900000000,
+    EntriesEventFeeds1765000000000,
   ],
-  judging: [JudgingInitial1764460800000, JudgingScoreLogHeads1764633600000, JudgingOutboxTraceContext1764900000000],
-  exhibitions: [ExhibitionsInitial1764374400000, ExhibitionsOutbox1764400000000, ExhibitionsOutboxTraceContext1764900000000],
+  judging: [JudgingInitial1764460800000, JudgingScoreLogHeads1764633600000, JudgingOutboxTraceContext1764900000000, JudgingEventFeeds1765000000000],
+  exhibitions: [ExhibitionsInitial1764374400000, ExhibitionsOutbox1764400000000, ExhibitionsOutboxTraceContext1764900000000, ExhibitionsEventFeeds1765000000000],
 };

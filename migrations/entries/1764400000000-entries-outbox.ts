@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
-import { outboxTableSql } from "../../lib/outbox";
+import { outboxTableSql } from "../../lib/events/outbox";
 
 /** The entries outbox: events written with the change that causes them (submitted, withdrawn, disqualified). */
 export class EntriesOutbox1764400000000 implements MigrationInterface {

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
-import { outboxTableSql } from "../../lib/outbox";
+import { outboxTableSql } from "../../lib/events/outbox";
 
 /** The exhibitions outbox: exhibition.published events, written with the publication. */
 export class ExhibitionsOutbox1764400000000 implements MigrationInterface {

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
-import { outboxTableSql } from "../../lib/outbox";
+import { outboxTableSql } from "../../lib/events/outbox";
 
 const THEMES = "('NATURE','FOLK_CULTURE','TECHNOLOGY','EXCHANGES','OVERSEAS')";
 

@@ -2,7 +2,6 @@
 import { DataSource } from "typeorm";
 import { RequestContext } from "../../lib/context";
 import { CompetitionService } from "./competition/competition.service";
-import { EntryGrantService } from "./entry-grant/entry-grant.service";
 import { EntrantCollisionService } from "./entrant/entrant-collision.service";
 import { EntryMediaService } from "./entry/entry-media.service";
 import { EntryService } from "./entry/entry.service";
@@ -13,7 +12,6 @@ export interface EntriesContext extends RequestContext {
   competitions: CompetitionService;
   entries: EntryService;
   entryMedia: EntryMediaService;
-  entryGrants: EntryGrantService;
   entrantCollisions: EntrantCollisionService;
 }
 
@@ -26,7 +24,6 @@ export function createEntriesContext(request: RequestContext, dataSource: DataSo
     competitions,
     entries: new EntryService(dataSource, loaders, request, competitions),
     entryMedia: new EntryMediaService(dataSource, loaders, request, competitions),
-    entryGrants: new EntryGrantService(dataSource, request),
     entrantCollisions: new EntrantCollisionService(dataSource, request, competitions),
   };
 }

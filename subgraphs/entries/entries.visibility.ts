@@ -41,7 +41,6 @@ export const entriesPolicy = definePolicy({
   /** Internal facts for other subgraphs (service tokens are organisers). */
   "entry:facts": [ORGANIZER],
   /** Grants kept by other subgraphs (service tokens). */
-  "entry-grant:replace": [ORGANIZER],
   /** See and resolve e-mail addresses entered by several organisations. */
   "entrant:collisions": [ORGANIZER],
 });

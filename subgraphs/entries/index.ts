@@ -8,7 +8,6 @@ import { migrationsBySubgraph } from "../../migrations";
 import { Competition, Theme } from "./competition/competition.entity";
 import { CompetitionResolver, ThemeResolver } from "./competition/competition.resolver";
 import { createEntriesContext, EntriesContext } from "./context";
-import { EntryGrantResolver } from "./entry-grant/entry-grant.resolver";
 import { Entrant, Entry, EntryGrant, MicroVideo, Photo, VideoRenditionFile } from "./entry/entry.entity";
 import { EntryResolver } from "./entry/entry.resolver";
 import { EntryMediaResolver, MicroVideoResolver, PhotoResolver } from "./entry/entry-media.resolver";
@@ -18,8 +17,7 @@ import { sweepMedia } from "./media/media-sweeper";
 import { startWorker } from "../../lib/worker";
 import { MediaUploadResolver } from "./media-upload/media-upload.resolver";
 import { uploadPartRoute } from "./media-upload/upload-part.route";
-import { dispatchEntryEvents } from "./entry/entry-events";
-import { startOutboxDispatcher } from "../../lib/outbox";
+import { entriesSubscriptions } from "./entries.events";
 import { exportEntriesRoute } from "./entry/entry-export.route";
 import { EntryFactResolver } from "./entry/entry-fact.resolver";
 import { entriesReferenceResolvers } from "./references";
@@ -33,20 +31,22 @@ export const entriesSubgraph: SubgraphDefinition<EntriesContext> = {
   migrations: migrationsBySubgraph.entries,
   buildSchema: () =>
     buildTypeGraphqlSubgraph({
-      resolvers: [CompetitionResolver, ThemeResolver, EntryResolver, EntryMediaResolver, PhotoResolver, MicroVideoResolver, EntryFactResolver, VenueEntriesResolver, EntryGrantResolver, EntrantCollisionResolver, MediaUploadResolver],
+      resolvers: [CompetitionResolver, ThemeResolver, EntryResolver, EntryMediaResolver, PhotoResolver, MicroVideoResolver, EntryFactResolver, VenueEntriesResolver, EntrantCollisionResolver, MediaUploadResolver],
       referenceResolvers: entriesReferenceResolvers,
     }),
   createContext: createEntriesContext,
   // Multipart requests (GraphQL multipart request spec): files are streamed to disk, limits apply while they arrive.
   before: () => [multipartRequests()],
   background: (dataSource) => [
-    startOutboxDispatcher(dataSource, "entries", dispatchEntryEvents),
     startVideoRenditionWorker(dataSource),
     startWorker("media sweeper", async () => {
       const report = await sweepMedia(dataSource, mediaStorage(), { graceSeconds: config().mediaUploads.sweepGraceSeconds });
       return report.removedOrphans.length + report.expiredUploads;
     }, () => config().mediaUploads.sweepIntervalMs),
   ],
+  // entry.* events and entry-grants.applied acknowledgements; grant requests from exhibitions and judging.
+  publishesEvents: true,
+  subscriptions: entriesSubscriptions,
   routes: (app, dataSource) => {
     app.get("/media/*path", (request, response, next) => serveMedia(request, response).catch(next));
     app.get("/exports/entries.csv", exportEntriesRoute(() => dataSource));

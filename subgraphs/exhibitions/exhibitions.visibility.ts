@@ -16,8 +16,6 @@ const { ORGANIZER, PARTNER } = Role;
 export const exhibitionsPolicy = definePolicy({
   /** Create, update, publish and archive exhibitions, sections and works: organisers any, partners their organisation's. */
   "exhibition:edit": [ORGANIZER, PARTNER],
-  /** Take a withdrawn or disqualified entry out of every exhibition (service tokens). */
-  "exhibition:remove-entry": [ORGANIZER],
 });
 
 /** Partners act for their own organisation only (its exhibitions, its venues as hosts); organisers for any. */
@@ -43,6 +41,21 @@ export function restrictToVisible<T extends ObjectLiteral>(query: SelectQueryBui
     default:
       return query.andWhere(`${alias}.status = :publishedStatus`);
   }
+}
+
+/**
+ * Restricts a query on `alias` (an exhibitions.exhibited_work) to works on show that the viewer may see: not removed,
+ * and — on a published exhibition — only once the entries service has made their entries public (the grant request
+ * that included them, work.grant_version, is applied). Organisers and the owning partner see works still waiting.
+ */
+export function restrictToShownWorks<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, alias: string, viewer: Viewer | undefined): SelectQueryBuilder<T> {
+  query.andWhere(`${alias}.removed_at IS NULL`);
+  if (viewer?.role === Role.ORGANIZER) return query;
+  const granted = `EXISTS (SELECT 1 FROM exhibitions.exhibition shown WHERE shown.id = ${alias}.exhibition_id AND (${alias}.grant_version <= shown.grants_applied`;
+  if (viewer?.role === Role.PARTNER) {
+    return query.andWhere(`${granted} OR shown.organization_id = :shownWorksOrganization))`, { shownWorksOrganization: viewer.organizationId });
+  }
+  return query.andWhere(`${granted}))`);
 }
 
 /** The same rule as restrictToVisible, for a row already loaded. */

@@ -1,10 +1,10 @@
 // The exhibitions subgraph: curated exhibitions of competition works, their sections and works, likes and views.
 import "reflect-metadata";
-import { forwardToPartners, startOutboxDispatcher } from "../../lib/outbox";
 import { buildTypeGraphqlSubgraph } from "../../lib/subgraph-schema";
 import { runSubgraphStandalone, SubgraphDefinition } from "../../lib/subgraph-service";
 import { migrationsBySubgraph } from "../../migrations";
 import { createExhibitionsContext, ExhibitionsContext } from "./context";
+import { exhibitionsSubscriptions } from "./exhibitions.events";
 import { EntryExhibitionsResolver } from "./entry/entry.resolver";
 import { ExhibitedWork } from "./exhibited-work/exhibited-work.entity";
 import { ExhibitedWorkResolver } from "./exhibited-work/exhibited-work.resolver";
@@ -26,7 +26,8 @@ export const exhibitionsSubgraph: SubgraphDefinition<ExhibitionsContext> = {
       referenceResolvers: exhibitionsReferenceResolvers,
     }),
   createContext: createExhibitionsContext,
-  background: (dataSource) => [startOutboxDispatcher(dataSource, "exhibitions", (events) => forwardToPartners("exhibitions", events))],
+  publishesEvents: true,
+  subscriptions: exhibitionsSubscriptions,
 };
 
 if (require.main === module) runSubgraphStandalone(exhibitionsSubgraph);

@@ -10,7 +10,7 @@ import { decodeCursor, Page, pageFromRows, pageSize } from "../../lib/pagination
 import { ExhibitedWork } from "./exhibited-work/exhibited-work.entity";
 import { ExhibitionSection } from "./exhibition-section/exhibition-section.entity";
 import { Exhibition, ExhibitionHostVenue } from "./exhibition/exhibition.entity";
-import { restrictToVisible } from "./exhibitions.visibility";
+import { restrictToShownWorks, restrictToVisible } from "./exhibitions.visibility";
 
 export interface WorksPageArgs {
   first: number | null;
@@ -67,8 +67,8 @@ export function createExhibitionsLoaders(dataSource: DataSource, viewer: Viewer 
     return new DataLoader<string, Page<ExhibitedWork>>(async (parentIds) => {
       const base = works
         .createQueryBuilder("work")
-        .where(`${column} = ANY(CAST(:parentIds AS uuid[]))`, { parentIds: wellFormedIds(parentIds) })
-        .andWhere("work.removed_at IS NULL");
+        .where(`${column} = ANY(CAST(:parentIds AS uuid[]))`, { parentIds: wellFormedIds(parentIds) });
+      restrictToShownWorks(base, "work", viewer);
       if (args.sectionId) base.andWhere("work.section_id = :sectionId", { sectionId: args.sectionId });
       const totals = base.clone().select(column, "parentId").addSelect("count(*)::int", "count").groupBy(column);
       const ranked = base.clone().select("work.id", "id").addSelect(`row_number() OVER (PARTITION BY ${column} ORDER BY work.position, work.id)`, "rank");
@@ -118,13 +118,12 @@ export function createExhibitionsLoaders(dataSource: DataSource, viewer: Viewer 
     /** Works on show (not removed) in exhibitions the caller may see, by id. */
     work: rowLoader<string, ExhibitedWork>(
       (ids) =>
-        restrictToVisible(
-          works.createQueryBuilder("work").innerJoin(Exhibition, "exhibition", "exhibition.id = work.exhibition_id"),
-          "exhibition",
+        restrictToShownWorks(
+          restrictToVisible(works.createQueryBuilder("work").innerJoin(Exhibition, "exhibition", "exhibition.id = work.exhibition_id"), "exhibition", viewer),
+          "work",
           viewer,
         )
           .andWhere("work.id = ANY(CAST(:ids AS uuid[]))", { ids: wellFormedIds(ids) })
-          .andWhere("work.removed_at IS NULL")
           .getMany(),
       (row) => row.id,
     ),
@@ -132,13 +131,15 @@ export function createExhibitionsLoaders(dataSource: DataSource, viewer: Viewer 
     worksBySection: loaderPerArguments((args: Omit<WorksPageArgs, "sectionId">) => worksPages("sectionId", { ...args, sectionId: null })),
     /** `Entry.exhibitions`: the visible exhibitions showing each entry, newest first (two statements for any number of entries). */
     exhibitionsByEntry: new DataLoader<string, Exhibition[]>(async (entryIds) => {
-      const rows: { entryId: string; exhibitionId: string }[] = await works
-        .createQueryBuilder("work")
-        .select("work.entry_id", "entryId")
-        .addSelect("work.exhibition_id", "exhibitionId")
-        .where("work.entry_id = ANY(CAST(:entryIds AS uuid[]))", { entryIds: wellFormedIds(entryIds) })
-        .andWhere("work.removed_at IS NULL")
-        .getRawMany();
+      const rows: { entryId: string; exhibitionId: string }[] = await restrictToShownWorks(
+        works
+          .createQueryBuilder("work")
+          .select("work.entry_id", "entryId")
+          .addSelect("work.exhibition_id", "exhibitionId")
+          .where("work.entry_id = ANY(CAST(:entryIds AS uuid[]))", { entryIds: wellFormedIds(entryIds) }),
+        "work",
+        viewer,
+      ).getRawMany();
       const found = await exhibition.loadMany([...new Set(rows.map((row) => row.exhibitionId))]);
       const byId = new Map((found.filter((item) => item instanceof Exhibition) as Exhibition[]).map((row) => [row.id, row]));
       return entryIds.map((entryId) => newestFirst(rows.filter((row) => row.entryId === entryId).map((row) => byId.get(row.exhibitionId))));

@@ -1,6 +1,5 @@
 // The judging subgraph: judges, rounds, assignments, scores with their log, leaderboards and awards.
 import "reflect-metadata";
-import { forwardToPartners, startOutboxDispatcher } from "../../lib/outbox";
 import { buildTypeGraphqlSubgraph } from "../../lib/subgraph-schema";
 import { runSubgraphStandalone, SubgraphDefinition } from "../../lib/subgraph-service";
 import { migrationsBySubgraph } from "../../migrations";
@@ -9,6 +8,7 @@ import { AssignmentResolver } from "./assignment/assignment.resolver";
 import { Award } from "./award/award.entity";
 import { AwardResolver } from "./award/award.resolver";
 import { createJudgingContext, JudgingContext } from "./context";
+import { judgingSubscriptions } from "./judging.events";
 import { EntryJudgingResolver } from "./entry/entry.resolver";
 import { Judge } from "./judge/judge.entity";
 import { JudgeResolver } from "./judge/judge.resolver";
@@ -40,8 +40,8 @@ export const judgingSubgraph: SubgraphDefinition<JudgingContext> = {
       referenceResolvers: judgingReferenceResolvers,
     }),
   createContext: createJudgingContext,
-  // awards.published events reach the partners' webhooks through the venues subgraph, retried until accepted.
-  background: (dataSource) => [startOutboxDispatcher(dataSource, "judging", (events) => forwardToPartners("judging", events))],
+  publishesEvents: true,
+  subscriptions: judgingSubscriptions,
 };
 
 if (require.main === module) runSubgraphStandalone(judgingSubgraph);

@@ -1,6 +1,6 @@
 // Everything the judging subgraph asks of other subgraphs, through their APIs (never their tables):
-// entry facts and grants (entries), venues, affiliations and judge logins (venues).
-import { callSubgraph, InternalCallError, replaceEntryGrants } from "../../lib/internal-client";
+// entry facts (entries), venues, affiliations and judge logins (venues). Grants travel as events (judging-grants.ts).
+import { callSubgraph, InternalCallError } from "../../lib/internal-client";
 import { codedError, ErrorCode } from "../../lib/errors";
 import { ThemeCode } from "../../lib/themes";
 
@@ -34,16 +34,6 @@ const VENUES = `query($after: String) {
 async function call<T>(target: "entries" | "venues", query: string, variables: Record<string, unknown>): Promise<T> {
   try {
     return await callSubgraph<T>(CALLER, target, query, variables);
-  } catch (error) {
-    if (error instanceof InternalCallError) throw codedError(ErrorCode.SERVICE_UNAVAILABLE, `${error.message} Nothing was changed; try again.`);
-    throw error;
-  }
-}
-
-/** Tells the entries subgraph which entries `source` grants to one judge or to the public (replace-set semantics). */
-export async function grantEntries(grant: { source: string; public?: boolean; judgeId?: string; entryIds: string[] }): Promise<void> {
-  try {
-    await replaceEntryGrants(CALLER, grant);
   } catch (error) {
     if (error instanceof InternalCallError) throw codedError(ErrorCode.SERVICE_UNAVAILABLE, `${error.message} Nothing was changed; try again.`);
     throw error;

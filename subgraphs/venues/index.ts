@@ -20,6 +20,7 @@ import { PartnerEvent, Webhook, WebhookDelivery } from "./webhook/webhook.entity
 import { WebhookResolver } from "./webhook/webhook.resolver";
 import { WebhookDeliveryResolver } from "./webhook/webhook-delivery.resolver";
 import { startWebhookDeliveryWorker } from "./webhook/webhook-delivery.worker";
+import { venuesSubscriptions } from "./venues.events";
 
 export const venuesSubgraph: SubgraphDefinition<VenuesContext> = {
   name: "venues",
@@ -32,6 +33,7 @@ export const venuesSubgraph: SubgraphDefinition<VenuesContext> = {
     }),
   createContext: createVenuesContext,
   background: (dataSource) => [startWebhookDeliveryWorker(dataSource)],
+  subscriptions: venuesSubscriptions,
 };
 
 if (require.main === module) runSubgraphStandalone(venuesSubgraph);

@@ -22,7 +22,6 @@ export const venuesPolicy = definePolicy({
   /** webhooks, createWebhook, updateWebhook, pingWebhook, replayWebhookDelivery: partners their organisation's. */
   "webhook:manage": [PARTNER, ORGANIZER],
   /** Partner events recorded by other subgraphs (service tokens). */
-  "webhook:record-events": [ORGANIZER],
   /** registerOperations, unregisterOperations, registeredOperationSet: partners and venues for their own API client. */
   "registered-operations:register": [ORGANIZER, PARTNER, VENUE],
   /** registeredOperationSets, setApiClientRegisteredOperationsOnly, the gateways' snapshot (service tokens). */

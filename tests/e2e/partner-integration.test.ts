@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { signToken } from "../../lib/auth";
 import { config, setConfig } from "../../lib/config";
-import { recordEvent } from "../../lib/outbox";
+import { recordEvent } from "../../lib/events/outbox";
 import { startSubgraph } from "../../lib/subgraph-service";
 import { entriesSubgraph } from "../../subgraphs/entries";
 import { errorCodes, graphql, tokenFor } from "../kit/http";
@@ -190,7 +190,11 @@ describe("partner integration", () => {
         const before = (await system.dataSources.entries.query(`SELECT count(*)::int AS count FROM entries.outbox`))[0].count;
         await expect(
           system.dataSources.entries.transaction(async (manager) => {
-            await recordEvent(manager, "entries", { type: "entry.submitted", organizationIds: [venue.organizationId], payload: { entryId: "rolled-back" } });
+            await recordEvent(manager, "entries", {
+              type: "entry.submitted",
+              organizationIds: [venue.organizationId],
+              payload: { entryId: "rolled-back", venueId: venue.id, status: "SUBMITTED", theme: "NATURE", kind: "PHOTO_SET", title: "x" },
+            });
             throw new Error("the change failed");
           }),
         ).rejects.toThrow("the change failed");
@@ -202,23 +206,25 @@ describe("partner integration", () => {
       }
     });
 
-    it("delivers an event left pending by a process that died, once the service starts again", async () => {
+    it("delivers an event committed by a process that died before anyone read it, from another copy's feed", async () => {
       const receiver = await startReceiver();
       try {
         const { venue, secret } = await partnerWithWebhook(receiver.url);
-        // The event was committed but never forwarded: as if the entries process died right after the commit.
-        await system.dataSources.entries.query(
-          `INSERT INTO entries.outbox (type, organization_ids, payload, next_attempt_at) VALUES ('entry.submitted', $1::uuid[], $2, now() + interval '1 hour')`,
-          [[venue.organizationId], JSON.stringify({ entryId: "from-before-the-restart", venueId: venue.id })],
-        );
-        await system.dataSources.entries.query(`UPDATE entries.outbox SET next_attempt_at = now() WHERE payload->>'entryId' = 'from-before-the-restart'`);
-        // A fresh copy of the entries service (a restart) picks it up.
-        const restarted = await startSubgraph(entriesSubgraph, { port: 0, databaseUrl: system.databaseUrl });
+        // Committed, never given a feed position: as if the entries process died right after the commit.
+        await system.dataSources.entries.query(`INSERT INTO entries.outbox (type, organization_ids, payload) VALUES ('entry.submitted', $1::uuid[], $2)`, [
+          [venue.organizationId],
+          JSON.stringify({ entryId: "from-before-the-restart", venueId: venue.id }),
+        ]);
+        // Another copy of the entries service serves the feed (positions are stamped by whichever copy serves it).
+        const copy = await startSubgraph(entriesSubgraph, { port: 0, databaseUrl: system.databaseUrl });
+        const saved = config();
+        setConfig({ ...saved, subgraphUrls: { ...saved.subgraphUrls, entries: copy.url } });
         try {
           const delivery = await waitFor(() => receiver.received.find((item) => item.body.includes("from-before-the-restart")));
           expect(signatureIsValid(delivery, secret)).toBe(true);
         } finally {
-          await restarted.stop();
+          setConfig(saved);
+          await copy.stop();
         }
       } finally {
         await receiver.close();

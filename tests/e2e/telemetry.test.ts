@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { trace } from "@opentelemetry/api";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { recordEvent } from "../../lib/outbox";
+import { recordEvent } from "../../lib/events/outbox";
 import { REQUEST_ID_HEADER } from "../../lib/request-context";
 import { flushTelemetry, REQUEST_ID_ATTRIBUTE, SERVICE_ATTRIBUTE, stopTelemetry, telemetryEnabled, withSpan } from "../../lib/telemetry";
 import { seedExhibition, seedTenant } from "../kit/exhibitions-factories";
@@ -128,23 +128,26 @@ describe("OpenTelemetry traces", () => {
     expect(spans.some((span) => span.attributes[SERVICE_ATTRIBUTE] === "judging")).toBe(false);
   });
 
-  it("an outbox event carries its trace context, and its dispatch (and the venues call it makes) join that trace", async () => {
+  it("an outbox event carries its trace context, and its handling by a subscriber (venues, for webhooks) joins that trace", async () => {
     const tenant = await seedTenant(system, 1);
     let traceId = "";
     await withSpan("test: record an event", {}, async () => {
       traceId = trace.getActiveSpan()!.spanContext().traceId;
       await system.dataSources.entries.transaction((manager) =>
-        recordEvent(manager, "entries", { type: "entry.submitted", organizationIds: [tenant.organizationId], payload: { entryId: tenant.entries[0].id } }),
+        recordEvent(manager, "entries", {
+          type: "entry.submitted",
+          organizationIds: [tenant.organizationId],
+          payload: { entryId: tenant.entries[0].id, venueId: tenant.venue.id, status: "SUBMITTED", theme: "NATURE", kind: "PHOTO_SET", title: "traced" },
+        }),
       );
     });
     const [row] = await system.dataSources.entries.query(`SELECT trace_context FROM entries.outbox WHERE payload->>'entryId' = $1`, [tenant.entries[0].id]);
     expect(row.trace_context.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
 
     const ofTrace = () => receiver.spans.filter((span) => span.traceId === traceId);
-    await received(receiver.spans, () => ofTrace().some((span) => span.attributes[SERVICE_ATTRIBUTE] === "venues" && span.name === "POST /graphql"));
-    const dispatch = ofTrace().find((span) => span.name === "entries outbox dispatch");
-    expect(dispatch).toBeDefined();
-    const venues = ofTrace().find((span) => span.attributes[SERVICE_ATTRIBUTE] === "venues" && span.name === "POST /graphql");
-    expect(venues).toBeDefined();
+    await received(receiver.spans, () => ofTrace().some((span) => span.name === "venues handles entry.submitted"));
+    // The handler's SQL (queuing the webhook deliveries) is part of the same trace.
+    const handling = ofTrace().find((span) => span.name === "venues handles entry.submitted")!;
+    expect(handling.parentSpanId).toBeDefined();
   });
 });

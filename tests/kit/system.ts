@@ -6,7 +6,7 @@ import path from "node:path";
 import type { DataSource } from "typeorm";
 import { config, loadConfig, setConfig, SUBGRAPH_NAMES, SubgraphName } from "../../lib/config";
 import type { RunningService } from "../../lib/server";
-import { startSubgraph } from "../../lib/subgraph-service";
+import { RunningSubgraph, startSubgraph } from "../../lib/subgraph-service";
 import { startGateway } from "../../gateway";
 import { subgraphDefinitions } from "../../subgraphs";
 import { createTestDatabase } from "./database";
@@ -19,6 +19,12 @@ export interface TestSystem {
   dataSources: Record<SubgraphName, DataSource>;
   databaseUrl: string;
   mediaRoot: string;
+  /**
+   * Handles every event already published, in every started subgraph, until none is left (a grant request, its
+   * acknowledgement, the publication it completes…). The feeds' long polls do the same on their own within moments;
+   * tests call this to reach the settled state without waiting.
+   */
+  settleEvents(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +49,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     RATE_LIMIT_PER_SECOND: "100000", RATE_LIMIT_BURST: "100000", REDIS_URL: "", USAGE_FLUSH_MS: "200", WEBHOOK_POLL_MS: "50", WEBHOOK_RETRY_BASE_MS: "100",
     ...options.env }));
   const services: RunningService[] = [];
+  const subgraphs: RunningSubgraph[] = [];
   const urls = {} as Record<SubgraphName, string>;
   const dataSources = {} as Record<SubgraphName, DataSource>;
   try {
@@ -51,6 +58,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       if (!definition) throw new Error(`The ${name} subgraph is not defined yet.`);
       const running = await startSubgraph(definition, { port: 0, databaseUrl: database.url });
       services.push(running);
+      subgraphs.push(running);
       urls[name] = running.url;
       dataSources[name] = running.dataSource;
     }
@@ -71,6 +79,14 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       dataSources,
       databaseUrl: database.url,
       mediaRoot: config().mediaRoot,
+      settleEvents: async () => {
+        for (let round = 0; round < 20; round++) {
+          let handled = 0;
+          for (const subgraph of subgraphs) handled += await subgraph.handlePendingEvents();
+          if (handled === 0) return;
+        }
+        throw new Error("Events did not settle after 20 rounds: a handler keeps producing events.");
+      },
       stop: async () => {
         for (const service of services) await service.stop();
         await database.drop();

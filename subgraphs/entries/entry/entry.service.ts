@@ -15,7 +15,7 @@ import { CreateEntryInput, EntryFilter, EntryStatsGroup } from "./entry.inputs";
 import { EntryStat } from "./entry.types";
 import { assertMaySelectBy, entriesPolicy, mayEdit, organizationScope, publishedIdentityReadable, restrictToVisible } from "../entries.visibility";
 import { entryEvent } from "./entry-events";
-import { recordEvent } from "../../../lib/outbox";
+import { recordEvent } from "../../../lib/events/outbox";
 import { entriesTowardsCap, lockEmail, upsertEntrant } from "../entrant/entrant.store";
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/;

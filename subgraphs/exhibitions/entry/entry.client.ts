@@ -1,7 +1,7 @@
 // Responsible for what the exhibitions subgraph asks of the entries subgraph, through its API (never its tables):
-// the facts that decide whether an entry may be shown, and which entries a published exhibition makes public.
+// the facts that decide whether an entry may be shown. (Which entries are public travels as events: exhibition-grants.ts.)
 import { codedError, ErrorCode } from "../../../lib/errors";
-import { callSubgraph, InternalCallError, replaceEntryGrants } from "../../../lib/internal-client";
+import { callSubgraph, InternalCallError } from "../../../lib/internal-client";
 import { ThemeCode } from "../../../lib/themes";
 
 export interface EntryFact {
@@ -49,17 +49,4 @@ export function whyNotShowable(fact: EntryFact | undefined): string | null {
   if (fact.status !== "SUBMITTED") return `the entry is ${fact.status}; only submitted entries can be shown`;
   if (!fact.consentToPublication) return "the entrant did not consent to publication";
   return null;
-}
-
-/**
- * Makes exactly `entryIds` public on behalf of the exhibition (replace-set: an empty list withdraws them all).
- * A failure is SERVICE_UNAVAILABLE, so the caller can keep its own change from taking effect.
- */
-export async function grantPublicEntries(exhibitionId: string, entryIds: string[]): Promise<void> {
-  try {
-    await replaceEntryGrants("exhibitions", { source: `exhibition:${exhibitionId}`, public: true, entryIds });
-  } catch (error) {
-    if (error instanceof InternalCallError) throw unavailable("update which entries are public");
-    throw error;
-  }
 }

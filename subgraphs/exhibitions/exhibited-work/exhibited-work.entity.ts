@@ -54,4 +54,8 @@ export class ExhibitedWork {
 
   @Column("text", { nullable: true })
   removalReason!: WorkRemovalReason | null;
+
+  /** The public-grant request that included this work's entry; on a published exhibition it shows once that is applied. */
+  @Column("bigint", { default: 0 })
+  grantVersion!: number;
 }

@@ -53,19 +53,10 @@ export class ExhibitedWorkResolver {
 
   @Mutation(() => Exhibition, {
     description:
-      "Takes a work off show (kept for the record; the others close up). Repeatable. Errors: SERVICE_UNAVAILABLE (removed, but the entries service was not told: call again), NOT_FOUND, FORBIDDEN, UNAUTHENTICATED.",
+      "Takes a work off show (kept for the record; the others close up); its entry stops being public shortly after. Repeatable: removing a removed work changes nothing. Errors: NOT_FOUND, FORBIDDEN, UNAUTHENTICATED.",
   })
   removeExhibitedWork(@Arg("id", () => ID, { description: "The work to take off show." }) id: string, @Ctx() context: ExhibitionsContext) {
     return context.works.remove(id);
-  }
-
-  @Mutation(() => Int, {
-    description:
-      "Internal, not exposed by the gateway (organiser or service token): takes an entry that was withdrawn or disqualified off every exhibition at once; returns how many works were removed.",
-  })
-  @Directive("@inaccessible")
-  removeEntryFromExhibitions(@Arg("entryId", () => ID, { description: "The entry that was withdrawn or disqualified." }) entryId: string, @Ctx() context: ExhibitionsContext) {
-    return context.works.removeEntry(entryId);
   }
 
   @FieldResolver(() => String, { nullable: true, description: "The caption in the requested language, else the exhibition's default language; null when there is none." })

@@ -1,15 +1,15 @@
 // Responsible for the works an exhibition shows: only entries the entries service says may be shown, their order,
-// sections and captions, and their removal (by a curator, or at once when the entry leaves the competition),
-// keeping the entries service's public grants a superset of what the public can see.
+// sections and captions, and their removal (by a curator, or at once when the entry leaves the competition). Each
+// change to a published exhibition records the grant request and the change event in its own transaction.
 import { DataSource, EntityManager, In } from "typeorm";
 import { RequestContext } from "../../../lib/context";
-import { exhibitionsPolicy } from "../exhibitions.visibility";
 import { badInput, conflict, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { Page } from "../../../lib/pagination";
-import { fetchEntryFacts, grantPublicEntries } from "../entry/entry.client";
+import { fetchEntryFacts } from "../entry/entry.client";
+import { grantsPublicly, nextGrantVersion, recordExhibitionChanged, requestPublicGrants } from "../exhibition/exhibition-grants";
 import { parseTranslations } from "../exhibition/exhibition.translations";
-import { Exhibition, ExhibitionStatus } from "../exhibition/exhibition.entity";
+import { Exhibition } from "../exhibition/exhibition.entity";
 import { ExhibitionService, LONG_TEXT_MAX, RefusedEntry, refusalMessage, whyNotInExhibition } from "../exhibition/exhibition.service";
 import { ExhibitionSection } from "../exhibition-section/exhibition-section.entity";
 import type { ExhibitionsLoaders, WorksPageArgs } from "../loaders";
@@ -21,7 +21,7 @@ const MAX_WORKS_PER_CALL = 500;
 const MAX_WORKS_PER_EXHIBITION = 2000;
 
 /** Renumbers the works on show of the given exhibitions 1..n, keeping their order. */
-async function compactPositions(manager: EntityManager, exhibitionIds: string[]): Promise<void> {
+export async function compactPositions(manager: EntityManager, exhibitionIds: string[]): Promise<void> {
   await manager.query(
     `UPDATE exhibitions.exhibited_work work SET position = ranked.new_position
        FROM (SELECT id, row_number() OVER (PARTITION BY exhibition_id ORDER BY position, id)::int AS new_position
@@ -88,8 +88,9 @@ export class ExhibitedWorkService {
   }
 
   /**
-   * Appends works, all or none. Each entry must be showable (asked of the entries service) and not already on show;
-   * a refusal names each entry and why. On a published exhibition the new entries are made public before the works commit.
+   * Appends works, all or none. Each entry must be showable (asked of the entries service before the transaction
+   * opens) and not already on show; a refusal names each entry and why. On a published exhibition the new works
+   * show once the entries service has made their entries public (their grant_version is applied).
    */
   async add(input: AddExhibitedWorksInput): Promise<ExhibitedWork[]> {
     const viewer = this.exhibitions.editor();
@@ -100,6 +101,7 @@ export class ExhibitedWorkService {
     const twice = entryIds.filter((id, index) => entryIds.indexOf(id) !== index);
     if (twice.length) throw badInput(`works names entry ${twice[0]} twice.`, { argument: "works" });
     const captions = input.works.map((work) => parseTranslations(work.caption, "works.caption", LONG_TEXT_MAX));
+    const facts = await fetchEntryFacts(entryIds);
     return this.dataSource.transaction(async (manager) => {
       const exhibition = await this.exhibitions.lockForEdit(manager, input.exhibitionId, "exhibitionId");
       const sections = await manager.getRepository(ExhibitionSection).findBy({ exhibitionId: exhibition.id });
@@ -117,12 +119,12 @@ export class ExhibitedWorkService {
       if (current.length + entryIds.length > MAX_WORKS_PER_EXHIBITION) {
         throw badInput(`An exhibition shows at most ${MAX_WORKS_PER_EXHIBITION} works; it has ${current.length}.`, { argument: "works" });
       }
-      const facts = await fetchEntryFacts(entryIds);
       const refused = entryIds
         .map((entryId) => ({ entryId, reason: whyNotInExhibition(exhibition, facts.get(entryId)) }))
         .filter((item): item is RefusedEntry => item.reason !== null);
       if (refused.length) throw badInput(refusalMessage("These entries cannot be shown:", refused), { argument: "works", refused });
       const start = current.length;
+      const grantVersion = grantsPublicly(exhibition.status) ? await nextGrantVersion(manager) : 0;
       const { identifiers } = await manager.insert(
         ExhibitedWork,
         entryIds.map((entryId, index) => ({
@@ -132,10 +134,10 @@ export class ExhibitedWorkService {
           position: start + index + 1,
           captionText: captions[index],
           addedBy: viewer.subject,
+          grantVersion,
         })),
       );
-      // Published: the new entries must be public before anyone can see the works (the commit follows the grant).
-      if (exhibition.status === ExhibitionStatus.PUBLISHED) await grantPublicEntries(exhibition.id, [...current, ...entryIds]);
+      if (grantVersion) await requestPublicGrants(manager, exhibition, grantVersion);
       return manager.getRepository(ExhibitedWork).find({ where: { id: In(identifiers.map((row) => row.id)) }, order: { position: "ASC" } });
     });
   }
@@ -146,6 +148,7 @@ export class ExhibitedWorkService {
       const { work, exhibition } = await this.lockWork(manager, input.id);
       if (input.caption !== undefined) work.captionText = parseTranslations(input.caption, "caption", LONG_TEXT_MAX);
       if (input.sectionId !== undefined) work.sectionId = await this.sectionOf(manager, exhibition, input.sectionId, "sectionId");
+      await recordExhibitionChanged(manager, exhibition);
       return manager.getRepository(ExhibitedWork).save(work);
     });
   }
@@ -168,6 +171,7 @@ export class ExhibitedWorkService {
           [exhibition.id, position, work.position, work.id],
         );
         work.position = position;
+        await recordExhibitionChanged(manager, exhibition);
       }
       return manager.getRepository(ExhibitedWork).save(work);
     });
@@ -193,60 +197,37 @@ export class ExhibitedWorkService {
           WHERE work.id = ordered.id AND work.exhibition_id = $1 AND work.position <> ordered.position`,
         [exhibition.id, ids],
       );
+      await recordExhibitionChanged(manager, exhibition);
       return exhibition;
     });
     return this.loaders.remember([exhibition])[0];
   }
 
   /**
-   * Takes a work off show (the row stays, for the record). The removal commits first, so the public stops seeing it,
-   * then the public grants narrow. Removing a removed work only re-sends the grants, so the call can be repeated.
+   * Takes a work off show (the row stays, for the record): the public stops seeing it at once, and its entry stops
+   * being public once the entries service has applied the narrowed grant. Removing a removed work changes nothing.
    */
   async remove(id: string): Promise<Exhibition> {
     this.exhibitions.editor();
     const workId = parseId(id, "id");
-    const { exhibition, entryIds } = await this.dataSource.transaction(async (manager) => {
+    const exhibition = await this.dataSource.transaction(async (manager) => {
       const found = await manager.getRepository(ExhibitedWork).findOneBy({ id: workId });
       if (!found) throw notFound("Work", id);
       const exhibition = await this.exhibitions.lockForEdit(manager, found.exhibitionId).catch((error) => {
         if (error?.extensions?.code === "NOT_FOUND") throw notFound("Work", id);
         throw error;
       });
-      await manager.query(
-        `UPDATE exhibitions.exhibited_work SET removed_at = now(), removal_reason = $2, position = NULL WHERE id = $1 AND removed_at IS NULL`,
-        [workId, WorkRemovalReason.CURATOR],
-      );
+      const work = await manager.getRepository(ExhibitedWork).findOneByOrFail({ id: workId });
+      if (work.removedAt) return exhibition;
+      await manager.query(`UPDATE exhibitions.exhibited_work SET removed_at = now(), removal_reason = $2, position = NULL WHERE id = $1`, [
+        work.id,
+        WorkRemovalReason.CURATOR,
+      ]);
       await compactPositions(manager, [exhibition.id]);
-      return { exhibition, entryIds: await this.exhibitions.currentEntryIds(manager, exhibition.id) };
+      if (grantsPublicly(exhibition.status)) await requestPublicGrants(manager, exhibition);
+      await recordExhibitionChanged(manager, exhibition);
+      return exhibition;
     });
-    if (exhibition.status === ExhibitionStatus.PUBLISHED) await this.exhibitions.narrowGrantsAfterCommit(exhibition, entryIds, "call removeExhibitedWork");
     return this.loaders.remember([exhibition])[0];
-  }
-
-  /**
-   * Internal (organiser or service token): the entries subgraph calls this when an entry is withdrawn or disqualified.
-   * Its works leave every exhibition at once (rows kept for the record). The entry is no longer public anyway
-   * (it is not SUBMITTED), so the stale grant is harmless and is dropped by the exhibition's next grant update;
-   * not calling the entries service back here keeps its withdraw from waiting on us.
-   */
-  async removeEntry(entryId: string): Promise<number> {
-    exhibitionsPolicy.assertCan(this.context, "exhibition:remove-entry");
-    const id = parseId(entryId, "entryId");
-    return this.dataSource.transaction(async (manager) => {
-      // Lock the exhibitions concerned (in id order, so concurrent calls cannot deadlock) before renumbering their works.
-      const locked: { id: string }[] = await manager.query(
-        `SELECT id FROM exhibitions.exhibition WHERE id IN
-           (SELECT exhibition_id FROM exhibitions.exhibited_work WHERE entry_id = $1 AND removed_at IS NULL)
-          ORDER BY id FOR UPDATE`,
-        [id],
-      );
-      if (locked.length === 0) return 0;
-      const [, removed] = await manager.query(
-        `UPDATE exhibitions.exhibited_work SET removed_at = now(), removal_reason = $2, position = NULL WHERE entry_id = $1 AND removed_at IS NULL`,
-        [id, WorkRemovalReason.ENTRY_LEFT_COMPETITION],
-      );
-      await compactPositions(manager, locked.map((row) => row.id));
-      return Number(removed);
-    });
   }
 }

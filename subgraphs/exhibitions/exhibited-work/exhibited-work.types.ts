@@ -7,7 +7,7 @@ import { ExhibitedWork } from "./exhibited-work.entity";
  * `ExhibitedWork.entry` is `Entry!` and the gateway resolves it in the entries subgraph, which answers null for an
  * entry the caller may not see: e.g. in the moment between an entry's withdrawal and its removal from exhibitions.
  * With a non-null node that null would climb to the exhibition itself and blank the whole page; here it stops at
- * the one edge, so the rest of the page still shows. Grants and removeEntryFromExhibitions keep this rare.
+ * the one edge, so the rest of the page still shows. The entry.withdrawn and entry.disqualified events keep this rare.
  */
 @ObjectType({ description: "One work in a page, with the cursor that points at it." })
 export class ExhibitedWorkEdge {

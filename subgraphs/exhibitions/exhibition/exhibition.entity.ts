@@ -4,15 +4,17 @@ import type { LocalizedText } from "../../../lib/i18n";
 
 export enum ExhibitionStatus {
   DRAFT = "DRAFT",
+  PUBLISHING = "PUBLISHING",
   PUBLISHED = "PUBLISHED",
   ARCHIVED = "ARCHIVED",
 }
 registerEnumType(ExhibitionStatus, {
   name: "ExhibitionStatus",
   description:
-    "DRAFT: being curated, seen only by organisers and the owning organisation; PUBLISHED: public; ARCHIVED: closed, seen again only by organisers and the owning organisation.",
+    "DRAFT: being curated, seen only by organisers and the owning organisation; PUBLISHING: published, waiting for its entries to become public (usually under a second); PUBLISHED: public; ARCHIVED: closed, seen again only by organisers and the owning organisation.",
   valuesConfig: {
     DRAFT: { description: "Being prepared: visible to organisers and the owning organisation only." },
+    PUBLISHING: { description: "publishExhibition was accepted; it becomes PUBLISHED as soon as the entries service has made its works' entries public. Not yet visible to the public." },
     PUBLISHED: { description: "Open to the public: its works, captions and credits can be read without a token." },
     ARCHIVED: { description: "Closed; kept for the record, no longer listed to the public." },
   },

@@ -1,16 +1,17 @@
 // Responsible for exhibitions: who may read and edit them, creating and changing them, and publishing and archiving
-// them in step with the entries subgraph's public grants (an exhibition is never visible before its entries are public).
+// them. Publishing asks the entries subgraph, by an event, to make the works' entries public; the exhibition is
+// PUBLISHING until that is done (exhibition-grants.ts), so it is never visible before its entries are.
 import { DataSource, EntityManager } from "typeorm";
 import { Viewer } from "../../../lib/auth";
 import { RequestContext } from "../../../lib/context";
 import { isUniqueViolation } from "../../../lib/database";
-import { badInput, codedError, conflict, ErrorCode, forbidden, notFound } from "../../../lib/errors";
+import { badInput, conflict, forbidden, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { LocalizedText } from "../../../lib/i18n";
-import { logger } from "../../../lib/logger";
-import { recordEvent } from "../../../lib/outbox";
+import { recordEvent } from "../../../lib/events/outbox";
 import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
-import { EntryFact, fetchEntryFacts, grantPublicEntries, whyNotShowable } from "../entry/entry.client";
+import { EntryFact, whyNotShowable } from "../entry/entry.client";
+import { grantsPublicly, recordExhibitionChanged, requestPublicGrants } from "./exhibition-grants";
 import type { ExhibitionsLoaders } from "../loaders";
 import { unknownVenueIds } from "../venue/venue.client";
 import { localize, parseLocale, parseTranslations } from "./exhibition.translations";
@@ -149,24 +150,6 @@ export class ExhibitionService {
     return rows.map((row) => row.entry_id);
   }
 
-  /**
-   * After a change that took works off a published exhibition (already committed, so the public no longer sees them),
-   * narrows the public grants to the works left. On failure the entries stay public a while longer; repeating the
-   * (idempotent) call that removed them sends the grants again.
-   */
-  async narrowGrantsAfterCommit(exhibition: Exhibition, entryIds: string[], retry: string): Promise<void> {
-    try {
-      await grantPublicEntries(exhibition.id, entryIds);
-    } catch (error) {
-      logger.error("public grants not narrowed", { exhibitionId: exhibition.id, error });
-      throw codedError(
-        ErrorCode.SERVICE_UNAVAILABLE,
-        `The change was saved, but the entries service could not be told which entries are no longer public; ${retry} again to finish it.`,
-        { saved: true },
-      );
-    }
-  }
-
   private parseSlug(value: string): string {
     const slug = String(value).trim().toLowerCase();
     if (slug.length < 3 || slug.length > 100 || !SLUG.test(slug)) {
@@ -270,6 +253,13 @@ export class ExhibitionService {
 
   async update(input: UpdateExhibitionInput): Promise<Exhibition> {
     const viewer = this.editor();
+    // Host venues are checked with the venues service before the transaction opens (no call while locks are held).
+    let hostVenueIds: string[] | undefined;
+    if (input.hostVenueIds != null) {
+      const current = await this.repository.findOneBy({ id: parseId(input.id, "id") });
+      if (!current || !maySee(viewer, current)) throw notFound("Exhibition", input.id);
+      hostVenueIds = await this.parseHostVenues(input.hostVenueIds, input.kind ?? current.kind, viewer);
+    }
     try {
       const exhibition = await this.dataSource.transaction(async (manager) => {
         const exhibition = await this.lockForEdit(manager, input.id);
@@ -284,13 +274,18 @@ export class ExhibitionService {
         if (input.opensAt !== undefined) exhibition.opensAt = input.opensAt;
         if (input.closesAt !== undefined) exhibition.closesAt = input.closesAt;
         this.checkDates(exhibition.opensAt, exhibition.closesAt);
-        if (input.hostVenueIds != null) {
-          await this.saveHostVenues(manager, exhibition.id, await this.parseHostVenues(input.hostVenueIds, exhibition.kind, viewer));
+        if (hostVenueIds) {
+          if (exhibition.kind === ExhibitionKind.ONSITE && hostVenueIds.length === 0) {
+            throw badInput("An ONSITE exhibition needs at least one host venue.", { argument: "hostVenueIds" });
+          }
+          await this.saveHostVenues(manager, exhibition.id, hostVenueIds);
         } else if (input.kind === ExhibitionKind.ONSITE) {
           const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM exhibitions.exhibition_host_venue WHERE exhibition_id = $1`, [exhibition.id]);
           if (count === 0) throw badInput("An ONSITE exhibition needs at least one host venue.", { argument: "hostVenueIds" });
         }
-        return manager.getRepository(Exhibition).save(exhibition);
+        const saved = await manager.getRepository(Exhibition).save(exhibition);
+        await recordExhibitionChanged(manager, saved);
+        return saved;
       });
       return this.loaders.remember([exhibition])[0];
     } catch (error) {
@@ -300,65 +295,42 @@ export class ExhibitionService {
   }
 
   /**
-   * Publishes (or re-publishes, which also re-sends the grants): every work must still be showable, the entries
-   * service makes the works' entries public, and only then does the status become PUBLISHED, in the same
-   * transaction. A grant failure fails the publish and leaves the exhibition as it was.
+   * Publishes (or re-publishes, which also re-sends the grants). Accepted at once, without waiting for the entries
+   * service: the exhibition is PUBLISHING until the entries of its works are public, then PUBLISHED. Works were
+   * checked when added, and an entry that leaves the competition leaves every exhibition (exhibitions.events.ts).
    */
   async publish(id: string): Promise<Exhibition> {
-    let granted: string | undefined;
-    try {
-      const exhibition = await this.dataSource.transaction(async (manager) => {
-        const exhibition = await this.lockForEdit(manager, id);
-        const entryIds = await this.currentEntryIds(manager, exhibition.id);
-        if (entryIds.length === 0) throw conflict("An exhibition needs at least one work before it can be published; add works with addExhibitedWorks.");
-        const facts = await fetchEntryFacts(entryIds);
-        const refused = entryIds
-          .map((entryId) => ({ entryId, reason: whyNotInExhibition(exhibition, facts.get(entryId)) }))
-          .filter((item): item is RefusedEntry => item.reason !== null);
-        if (refused.length) {
-          throw conflict(refusalMessage("Some works can no longer be shown; remove them first:", refused), { refused });
-        }
-        const wasPublished = exhibition.status === ExhibitionStatus.PUBLISHED;
-        await grantPublicEntries(exhibition.id, entryIds);
-        if (!wasPublished) granted = exhibition.id;
-        exhibition.status = ExhibitionStatus.PUBLISHED;
-        exhibition.publishedAt = wasPublished ? exhibition.publishedAt : new Date();
-        exhibition.archivedAt = null;
-        if (!wasPublished) {
-          // Partners whose entries are on show hear of it, through the outbox (same transaction).
-          const organizationIds = [...new Set([...facts.values()].map((fact) => fact.organizationId))];
-          await recordEvent(manager, "exhibitions", {
-            type: "exhibition.published",
-            organizationIds,
-            payload: { exhibitionId: exhibition.id, slug: exhibition.slug, works: entryIds.length },
-          });
-        }
-        return manager.getRepository(Exhibition).save(exhibition);
-      });
-      return this.loaders.remember([exhibition])[0];
-    } catch (error) {
-      // The grants went out but the status did not change: take them back so no entry is public for nothing.
-      if (granted) await grantPublicEntries(granted, []).catch((revokeError) => logger.error("grants not revoked", { exhibitionId: granted, error: revokeError }));
-      throw error;
-    }
+    const exhibition = await this.dataSource.transaction(async (manager) => {
+      const exhibition = await this.lockForEdit(manager, id);
+      const entryIds = await this.currentEntryIds(manager, exhibition.id);
+      if (entryIds.length === 0) throw conflict("An exhibition needs at least one work before it can be published; add works with addExhibitedWorks.");
+      if (exhibition.status !== ExhibitionStatus.PUBLISHED) exhibition.status = ExhibitionStatus.PUBLISHING;
+      exhibition.archivedAt = null;
+      const saved = await manager.getRepository(Exhibition).save(exhibition);
+      await requestPublicGrants(manager, saved);
+      return saved;
+    });
+    return this.loaders.remember([exhibition])[0];
   }
 
   /**
-   * Archives: the exhibition disappears for the public at once (committed first), then its entries stop being public.
-   * Archiving an archived exhibition only re-sends that, so the call can be repeated after a failure.
+   * Archives: the exhibition disappears for the public at once, and its entries stop being public as soon as the
+   * entries service has applied the (empty) grant. Archiving an archived exhibition changes nothing.
    */
   async archive(id: string): Promise<Exhibition> {
-    let wasDraft = false;
     const exhibition = await this.dataSource.transaction(async (manager) => {
       const exhibition = await this.lockForEdit(manager, id);
       if (exhibition.status === ExhibitionStatus.ARCHIVED) return exhibition;
-      wasDraft = exhibition.status === ExhibitionStatus.DRAFT && exhibition.publishedAt === null;
+      const granted = grantsPublicly(exhibition.status) || exhibition.publishedAt !== null;
       exhibition.status = ExhibitionStatus.ARCHIVED;
       exhibition.archivedAt = new Date();
-      return manager.getRepository(Exhibition).save(exhibition);
+      const saved = await manager.getRepository(Exhibition).save(exhibition);
+      if (granted) {
+        await requestPublicGrants(manager, saved);
+        await recordEvent(manager, "exhibitions", { type: "exhibition.archived", organizationIds: [], payload: { exhibitionId: saved.id, slug: saved.slug } });
+      }
+      return saved;
     });
-    // A draft that was never published granted nothing.
-    if (!wasDraft) await this.narrowGrantsAfterCommit(exhibition, [], "call archiveExhibition");
     return this.loaders.remember([exhibition])[0];
   }
 }

@@ -10,11 +10,11 @@ import { consumeVisitorAllowance, VisitorAction } from "./visitor-rate.limiter";
 
 const VISITOR_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
-/** Works that accept likes and views: on show in a published exhibition. */
+/** Works that accept likes and views: on public show in a published exhibition (their entry's grant applied). */
 const LIKEABLE_WORK = `
   SELECT work.id FROM exhibitions.exhibited_work work
     JOIN exhibitions.exhibition exhibition ON exhibition.id = work.exhibition_id
-   WHERE work.id = $1 AND work.removed_at IS NULL AND exhibition.status = 'PUBLISHED'`;
+   WHERE work.id = $1 AND work.removed_at IS NULL AND exhibition.status = 'PUBLISHED' AND work.grant_version <= exhibition.grants_applied`;
 
 export class WorkLikeService {
   constructor(

@@ -1,17 +1,12 @@
-// Keeps the entries subgraph's judge grants equal to the judges' active assignments, so a judge's token
-// sees exactly the entries assigned to them (in open and closed rounds) and nothing else.
+// Keeps the entries subgraph's judge grants equal to the judges' active assignments, so a judge's token sees
+// exactly the entries assigned to them (in open and closed rounds) and nothing else. Until the entries subgraph
+// has applied a change, the round shows grantsPending and the judge may not see a newly assigned entry yet.
 import { EntityManager } from "typeorm";
-import { grantEntries } from "../internal-api.client";
-
-/** Grants are per round: source "round:<roundId>", audience "judge:<judgeId>". */
-export const roundGrantSource = (roundId: string) => `round:${roundId}`;
-
-const PARALLEL_CALLS = 8;
+import { requestGrants, roundGrantSource } from "../judging-grants";
 
 /**
- * Replaces each judge's grants for the round with their active (not recused) assignments as seen by
- * `manager`. Called inside the transaction that changed assignments, before it commits: if the entries
- * subgraph cannot be told, the change is rolled back. Empty lists revoke.
+ * Asks for each judge's grants for the round to be replaced with their active (not recused) assignments as seen
+ * by `manager` (empty lists revoke). Called inside the transaction that changed assignments, with the round locked.
  */
 export async function syncJudgeGrants(manager: EntityManager, roundId: string, judgeIds: Iterable<string>): Promise<number> {
   const judges = [...new Set(judgeIds)].sort();
@@ -24,10 +19,11 @@ export async function syncJudgeGrants(manager: EntityManager, roundId: string, j
       GROUP BY judge.id`,
     [roundId, judges],
   );
-  for (let start = 0; start < rows.length; start += PARALLEL_CALLS) {
-    await Promise.all(
-      rows.slice(start, start + PARALLEL_CALLS).map((row) => grantEntries({ source: roundGrantSource(roundId), judgeId: row.judgeId, entryIds: row.entryIds })),
-    );
-  }
+  const version = await requestGrants(
+    manager,
+    roundGrantSource(roundId),
+    rows.map((row) => ({ judgeId: row.judgeId, entryIds: row.entryIds })),
+  );
+  await manager.query(`UPDATE judging.judging_round SET grants_requested = $2 WHERE id = $1`, [roundId, version]);
   return rows.length;
 }

@@ -14,15 +14,6 @@ export const AssignmentConnection = ConnectionType("Assignment", Assignment, "A 
 
 @Resolver(() => Assignment)
 export class AssignmentResolver {
-  @Mutation(() => Int, {
-    description:
-      "Internal, not exposed by the gateway (called from the entries outbox): an entry was withdrawn or disqualified; its unscored assignments in rounds not closed are stood down (listed as recused with the reason), so judges no longer see it. Returns how many.",
-  })
-  @Directive("@inaccessible")
-  entryLeftCompetition(@Arg("entryId", () => ID) entryId: string, @Arg("reason") reason: string, @Ctx() context: JudgingContext) {
-    return context.assignments.standDownEntry(entryId, reason);
-  }
-
   @Query(() => AssignmentConnection, {
     description:
       "The caller's assignments in open and closed rounds (JUDGE tokens only; others FORBIDDEN), by round and entry id. Recused ones are not listed. Entries are blind: no entrant, venue or country.",

@@ -377,19 +377,4 @@ export class AssignmentService {
       return chosen;
     });
   }
-
-  /** Internal: stands down the unscored assignments of an entry that left the competition (withdrawn, disqualified). */
-  async standDownEntry(entryId: string, reason: string): Promise<number> {
-    judgingPolicy.assertCan(this.context, "assignment:manage");
-    const id = parseId(entryId, "entryId");
-    const text = `The entry was ${String(reason).slice(0, 40)}.`;
-    const rows: unknown[] = await this.dataSource.query(
-      `UPDATE judging.assignment assignment SET status = '${AssignmentStatus.RECUSED}', recusal_reason = $2, recused_at = now(), updated_at = now()
-         FROM judging.judging_round round
-        WHERE round.id = assignment.round_id AND round.status <> 'CLOSED' AND assignment.entry_id = $1 AND assignment.status = '${AssignmentStatus.ASSIGNED}'
-        RETURNING assignment.id`,
-      [id, text],
-    );
-    return Array.isArray(rows[0]) ? (rows[0] as unknown[]).length : rows.length;
-  }
 }

@@ -19,6 +19,21 @@ registerEnumType(AwardTier, {
   },
 });
 
+export enum AwardStatus {
+  PROPOSED = "PROPOSED",
+  PUBLISHING = "PUBLISHING",
+  PUBLISHED = "PUBLISHED",
+}
+registerEnumType(AwardStatus, {
+  name: "AwardStatus",
+  description: "Where an award stands on its way to the public.",
+  valuesConfig: {
+    PROPOSED: { description: "A proposal, visible to organisers only." },
+    PUBLISHING: { description: "publishAwards was accepted; it becomes PUBLISHED as soon as the entries service has made the entry public (usually under a second)." },
+    PUBLISHED: { description: "Public." },
+  },
+});
+
 export const TIER_ORDER: readonly AwardTier[] = [AwardTier.GOLD, AwardTier.SILVER, AwardTier.BRONZE, AwardTier.HONOURABLE_MENTION];
 
 /**
@@ -59,8 +74,22 @@ export class Award {
   position!: number;
 
   @Column("timestamptz", { nullable: true })
-  @Field(() => Date, { nullable: true, description: "When the award was published; null while it is a proposal." })
+  @Field(() => Date, { nullable: true, description: "When the award was published; null while it is a proposal or PUBLISHING." })
   publishedAt!: Date | null;
+
+  /** When publishAwards was accepted (PUBLISHING until the entry's public grant is applied). */
+  @Column("timestamptz", { nullable: true })
+  publishRequestedAt!: Date | null;
+
+  /** The public-grant request that makes the entry public; the award is published once it is applied. */
+  @Column("bigint", { nullable: true })
+  publishGrantVersion!: string | null;
+
+  @Field(() => AwardStatus, { description: "PROPOSED, PUBLISHING (waiting for the entry to become public) or PUBLISHED." })
+  get status(): AwardStatus {
+    if (this.publishedAt) return AwardStatus.PUBLISHED;
+    return this.publishRequestedAt ? AwardStatus.PUBLISHING : AwardStatus.PROPOSED;
+  }
 
   @CreateDateColumn({ type: "timestamptz" })
   createdAt!: Date;

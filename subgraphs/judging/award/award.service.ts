@@ -1,6 +1,7 @@
 // Responsible for awards: proposing them from a closed round's leaderboard per theme and division, adjusting,
-// publishing and unpublishing them (one award per entry per scope), who may see them, and telling the
-// entries subgraph which entries published awards make public.
+// publishing and unpublishing them (one award per entry per scope) and who may see them. Publishing asks the
+// entries subgraph, by an event, to make the awarded entries public; awards are PUBLISHING until it has
+// (judging.events.ts publishes them then), so an award is never public before its entry.
 import { DataSource, EntityManager } from "typeorm";
 import { RequestContext } from "../../../lib/context";
 import { judgingPolicy } from "../judging.visibility";
@@ -9,8 +10,8 @@ import { parseId } from "../../../lib/ids";
 import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
 import { ThemeCode } from "../../../lib/themes";
 import { isUniqueViolation } from "../../../lib/database";
-import { recordEvent } from "../../../lib/outbox";
-import { grantEntries } from "../internal-api.client";
+import { recordEvent } from "../../../lib/events/outbox";
+import { awardGrantSource, requestGrants } from "../judging-grants";
 import { JudgingLoaders } from "../loaders";
 import { JudgingRound, RoundKind, RoundStatus } from "../round/round.entity";
 import { RoundService } from "../round/round.service";
@@ -27,9 +28,6 @@ const DEFAULT_TIERS: AwardTierCountInput[] = [
 const TIER_RANK_SQL = "CASE award.tier WHEN 'GOLD' THEN 1 WHEN 'SILVER' THEN 2 WHEN 'BRONZE' THEN 3 ELSE 4 END";
 const tierRank = (tier: AwardTier) => TIER_ORDER.indexOf(tier) + 1;
 const DIVISION_KEY_SQL = "COALESCE(CAST(award.division_id AS text), '')";
-
-/** Published awards of a round make their entries public: source "awards:<roundId>", audience public. */
-export const awardGrantSource = (roundId: string) => `awards:${roundId}`;
 
 interface Scope {
   theme: ThemeCode;
@@ -140,7 +138,7 @@ export class AwardService {
     const slots = TIER_ORDER.flatMap((tier) => Array.from({ length: counts.get(tier) ?? 0 }, (_unused, index) => ({ tier, position: index + 1 })));
     return this.dataSource.transaction(async (manager) => {
       await this.lockScope(manager, scope);
-      await manager.query(`DELETE FROM judging.award WHERE theme = $1 AND division_id IS NOT DISTINCT FROM $2 AND published_at IS NULL`, [scope.theme, scope.divisionId]);
+      await manager.query(`DELETE FROM judging.award WHERE theme = $1 AND division_id IS NOT DISTINCT FROM $2 AND published_at IS NULL AND publish_requested_at IS NULL`, [scope.theme, scope.divisionId]);
       const best = slots.length
         ? (await this.rounds.rankedRows(manager, round)).filter((row) => row.accepted && row.theme === scope.theme && (!scope.divisionId || row.divisionId === scope.divisionId)).slice(0, slots.length)
         : [];
@@ -227,13 +225,14 @@ export class AwardService {
   }
 
   /**
-   * Publishes every award of a scope. The entries subgraph is told before the commit, so either the awards
-   * are published and their entries public, or nothing changes (SERVICE_UNAVAILABLE: try again).
+   * Publishes every award of a scope: accepted at once, the awards are PUBLISHING until the entries service has
+   * made their entries public, then PUBLISHED (and partners hear of it, awards.published).
    */
   async publish(theme: ThemeCode, divisionId: string | null | undefined): Promise<Award[]> {
     return this.setPublished({ theme, divisionId: divisionId ? parseId(divisionId, "divisionId") : null }, true);
   }
 
+  /** Takes a scope's awards back from the public at once; their entries stop being public shortly after. */
   async unpublish(theme: ThemeCode, divisionId: string | null | undefined): Promise<Award[]> {
     return this.setPublished({ theme, divisionId: divisionId ? parseId(divisionId, "divisionId") : null }, false);
   }
@@ -244,56 +243,53 @@ export class AwardService {
       await this.lockScope(manager, scope, true);
       const awards = await this.scopeAwards(manager, scope);
       if (!awards.length) throw notFound(`Awards for ${scope.theme}${scope.divisionId ? ` in division ${scope.divisionId}` : ""}`);
-      await manager.query(
-        `UPDATE judging.award SET published_at = ${published ? "COALESCE(published_at, now())" : "NULL"}, updated_at = now()
-          WHERE theme = $1 AND division_id IS NOT DISTINCT FROM $2`,
-        [scope.theme, scope.divisionId],
-      );
-      await this.syncPublicGrants(manager, [...new Set(awards.map((award) => award.roundId))]);
-      const newlyPublished = awards.filter((award) => award.publishedAt === null);
-      if (published && newlyPublished.length) await this.recordPublished(manager, scope, newlyPublished);
+      // The award grant of a round covers every scope of it: lock the rounds so requests are numbered in commit order.
+      const roundIds = [...new Set(awards.map((award) => award.roundId))].sort();
+      await manager.query(`SELECT id FROM judging.judging_round WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [roundIds]);
+      if (published) {
+        await manager.query(
+          `UPDATE judging.award SET publish_requested_at = COALESCE(publish_requested_at, now()), updated_at = now()
+            WHERE theme = $1 AND division_id IS NOT DISTINCT FROM $2`,
+          [scope.theme, scope.divisionId],
+        );
+      } else {
+        await manager.query(
+          `UPDATE judging.award SET published_at = NULL, publish_requested_at = NULL, publish_grant_version = NULL, updated_at = now()
+            WHERE theme = $1 AND division_id IS NOT DISTINCT FROM $2`,
+          [scope.theme, scope.divisionId],
+        );
+        if (awards.some((award) => award.publishedAt !== null)) {
+          await recordEvent(manager, "judging", {
+            type: "awards.unpublished",
+            organizationIds: [],
+            payload: { theme: scope.theme, divisionId: scope.divisionId, entryIds: awards.map((award) => award.entryId) },
+          });
+        }
+      }
+      await this.requestPublicGrants(manager, roundIds);
       return this.scopeAwards(manager, scope);
     });
   }
 
   /**
-   * The awards.published partner event, to the organisations whose venues' entries won (no entrant identity),
-   * with each round's score-log head fixed and signed now, so every partner keeps a copy to check against.
+   * Asks for exactly the entries holding a published or publishing award of each round to be public (replace-set per
+   * round); awards still waiting remember the request that will publish them.
    */
-  private async recordPublished(manager: EntityManager, scope: Scope, awards: Award[]): Promise<void> {
-    const heads = [];
-    for (const roundId of [...new Set(awards.map((award) => award.roundId))]) {
-      const round = await manager.getRepository(JudgingRound).findOneByOrFail({ id: roundId });
-      const head = await fixScoreLogHead(manager, round, ScoreLogHeadReason.AWARDS_PUBLISHED);
-      heads.push({ roundId, hash: head.hash, recordCount: head.recordCount, fixedAt: head.fixedAt.toISOString(), jws: head.jws });
-    }
-    const rows: { organizationId: string }[] = await manager.query(
-      `SELECT DISTINCT round_entry.organization_id AS "organizationId" FROM judging.round_entry round_entry
-         JOIN unnest($1::uuid[], $2::uuid[]) AS awarded(round_id, entry_id) ON awarded.round_id = round_entry.round_id AND awarded.entry_id = round_entry.entry_id`,
-      [awards.map((award) => award.roundId), awards.map((award) => award.entryId)],
-    );
-    await recordEvent(manager, "judging", {
-      type: "awards.published",
-      organizationIds: rows.map((row) => row.organizationId),
-      payload: {
-        theme: scope.theme,
-        divisionId: scope.divisionId,
-        awards: awards.map((award) => ({ awardId: award.id, roundId: award.roundId, entryId: award.entryId, venueId: award.venueId, tier: award.tier, position: award.position })),
-        scoreLogHeads: heads,
-      },
-    });
-  }
-
-  /** Makes exactly the entries holding a published award of each round public (replace-set per round). */
-  private async syncPublicGrants(manager: EntityManager, roundIds: string[]): Promise<void> {
+  private async requestPublicGrants(manager: EntityManager, roundIds: string[]): Promise<void> {
     const rows: { roundId: string; entryIds: string[] }[] = await manager.query(
       `SELECT round.id AS "roundId",
               COALESCE(array_agg(DISTINCT award.entry_id) FILTER (WHERE award.entry_id IS NOT NULL), '{}') AS "entryIds"
          FROM unnest($1::uuid[]) AS round(id)
-         LEFT JOIN judging.award award ON award.round_id = round.id AND award.published_at IS NOT NULL
+         LEFT JOIN judging.award award ON award.round_id = round.id AND (award.published_at IS NOT NULL OR award.publish_requested_at IS NOT NULL)
         GROUP BY round.id`,
       [roundIds],
     );
-    for (const row of rows) await grantEntries({ source: awardGrantSource(row.roundId), public: true, entryIds: row.entryIds });
+    for (const row of rows) {
+      const version = await requestGrants(manager, awardGrantSource(row.roundId), [{ public: true, entryIds: row.entryIds }]);
+      await manager.query(
+        `UPDATE judging.award SET publish_grant_version = $2 WHERE round_id = $1 AND publish_requested_at IS NOT NULL AND published_at IS NULL`,
+        [row.roundId, version],
+      );
+    }
   }
 }

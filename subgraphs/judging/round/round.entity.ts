@@ -142,6 +142,18 @@ export class JudgingRound {
   @Column("int", { nullable: true })
   closedWithUnscored!: number | null;
 
+  /** The last request for the judges' grants (judging-grants.ts), and the last the entries subgraph applied. */
+  @Column({ type: "bigint", default: 0, update: false })
+  grantsRequested!: string;
+
+  @Column({ type: "bigint", default: 0, update: false })
+  grantsApplied!: string;
+
+  @Field({ description: "True while a change of assignments has not yet reached the entries service (usually under a second): a judge may not see a newly assigned entry until then." })
+  get grantsPending(): boolean {
+    return Number(this.grantsApplied) < Number(this.grantsRequested);
+  }
+
   @CreateDateColumn({ type: "timestamptz" })
   @Field({ description: "When the round was created." })
   createdAt!: Date;

@@ -181,7 +181,7 @@ export class RoundService {
     }
     if (input.name != null) round.name = requiredText(input.name, "name");
     if (input.acceptanceCapPercent != null) {
-      const [{ published }] = await this.dataSource.query(`SELECT count(*)::int AS published FROM judging.award WHERE round_id = $1 AND published_at IS NOT NULL`, [round.id]);
+      const [{ published }] = await this.dataSource.query(`SELECT count(*)::int AS published FROM judging.award WHERE round_id = $1 AND (published_at IS NOT NULL OR publish_requested_at IS NOT NULL)`, [round.id]);
       if (published > 0) throw conflict("Awards from this round are published; unpublish them before changing the acceptance cap.");
       round.acceptanceCapPercent = checkCap(input.acceptanceCapPercent);
     }

@@ -7,6 +7,7 @@
 import { DataSource } from "typeorm";
 import { config } from "../../../lib/config";
 import { logger } from "../../../lib/logger";
+import { retryDelayMs } from "../../../lib/retry";
 import { startWorker, Worker } from "../../../lib/worker";
 import { WebhookCircuits } from "./webhook-circuit";
 import { sendWebhook } from "./webhook-sender";
@@ -24,13 +25,8 @@ interface DueDelivery {
   payload: Record<string, unknown>;
 }
 
+/** A failing endpoint is retried with the one backoff policy (lib/retry.ts), never more than two hours apart. */
 const MAX_DELAY_MS = 2 * 3600_000;
-
-/** Delay before attempt n+1 after n failures: base × 2^(n-1), capped at two hours, with ±10% jitter. */
-export function retryDelayMs(failures: number, baseMs = config().webhooks.retryBaseMilliseconds): number {
-  const delay = Math.min(MAX_DELAY_MS, baseMs * 2 ** Math.max(0, failures - 1));
-  return Math.round(delay * (0.9 + Math.random() * 0.2));
-}
 
 export interface WebhookDeliveryWorker extends Worker {
   /** Resolves when every attempt started so far has been recorded (tests, shutdown). */
@@ -60,7 +56,7 @@ export function startWebhookDeliveryWorker(dataSource: DataSource): WebhookDeliv
               status = $4, delivered_at = CASE WHEN $4 = 'DELIVERED' THEN now() ELSE NULL END,
               next_attempt_at = now() + make_interval(secs => $5::double precision / 1000)
         WHERE id = $1`,
-      [delivery.id, result.status, result.error, result.ok ? "DELIVERED" : giveUp ? "FAILED" : "PENDING", result.ok ? 0 : retryDelayMs(failures)],
+      [delivery.id, result.status, result.error, result.ok ? "DELIVERED" : giveUp ? "FAILED" : "PENDING", result.ok ? 0 : retryDelayMs(failures, { baseMs: settings().retryBaseMilliseconds, maxMs: MAX_DELAY_MS })],
     );
   };
 

@@ -45,24 +45,6 @@ export class WebhookWithSecret {
   signingSecret!: string;
 }
 
-@InputType({ description: "Internal: an event from a subgraph's outbox." })
-export class PartnerEventInput {
-  @Field(() => ID, { description: "Internal: the event's unique id." })
-  id!: string;
-
-  @Field({ description: 'Dotted type, e.g. "entry.submitted".' })
-  type!: string;
-
-  @Field({ description: "Internal: when the event happened." })
-  occurredAt!: Date;
-
-  @Field(() => [ID], { description: "Internal: the organisations whose webhooks receive it." })
-  organizationIds!: string[];
-
-  @Field(() => GraphQLJSONObject, { description: "Internal: the event's body as sent to webhooks." })
-  payload!: Record<string, unknown>;
-}
-
 @Resolver(() => Webhook)
 export class WebhookResolver {
   @Query(() => [Webhook], { description: "The caller's organisation's webhooks (partners), or all (organisers)." })
@@ -95,9 +77,4 @@ export class WebhookResolver {
     return context.webhooks.deliveries(webhook.id, page);
   }
 
-  @Mutation(() => Int, { description: "Internal, not exposed by the gateway: events from another subgraph's outbox; returns deliveries queued." })
-  @Directive("@inaccessible")
-  recordPartnerEvents(@Arg("events", () => [PartnerEventInput]) events: PartnerEventInput[], @Ctx() context: VenuesContext) {
-    return context.webhooks.recordEvents(events);
-  }
 }

@@ -1,6 +1,5 @@
-// Responsible for partners' webhooks: registering endpoints, taking in events from the other subgraphs'
-// outboxes (idempotently, by event id), queuing one delivery per subscribed endpoint, the delivery log,
-// replays and test pings.
+// Responsible for partners' webhooks: registering endpoints, the delivery log, replays and test pings. Events
+// reach them through venues.events.ts and webhook-delivery.store.ts.
 import { randomBytes, randomUUID } from "node:crypto";
 import { DataSource } from "typeorm";
 import { Viewer } from "../../../lib/auth";
@@ -10,18 +9,10 @@ import { badInput, conflict, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
 import { optionalText } from "../../../lib/text";
-import { DeliveryStatus, PartnerEvent, Webhook, WebhookDelivery, WebhookEvent, webhookEventOf } from "./webhook.entity";
+import { DeliveryStatus, PartnerEvent, Webhook, WebhookDelivery, WebhookEvent } from "./webhook.entity";
 import { assertPublicTarget, parseWebhookUrl } from "./webhook-target";
 
 const MAX_WEBHOOKS_PER_ORGANIZATION = 10;
-
-export interface PartnerEventInputData {
-  id: string;
-  type: string;
-  occurredAt: Date;
-  organizationIds: string[];
-  payload: Record<string, unknown>;
-}
 
 export class WebhookService {
   constructor(
@@ -112,34 +103,4 @@ export class WebhookService {
       return manager.getRepository(WebhookDelivery).save({ webhookId: webhook.id, eventId: event.id, status: DeliveryStatus.PENDING, attempts: 0, nextAttemptAt: new Date() });
     });
   }
-
-  /**
-   * Internal (service tokens): takes events from another subgraph's outbox. An event seen before is ignored,
-   * so a dispatcher retrying after a crash queues nothing twice. Returns how many deliveries were queued.
-   */
-  async recordEvents(events: PartnerEventInputData[]): Promise<number> {
-    venuesPolicy.assertCan(this.context, "webhook:record-events");
-    if (events.length > 500) throw badInput("At most 500 events per call.");
-    return this.dataSource.transaction(async (manager) => {
-      let queued = 0;
-      for (const event of events) {
-        const inserted: unknown[] = await manager.query(
-          `INSERT INTO venues.partner_event (id, type, occurred_at, organization_ids, payload) VALUES ($1, $2, $3, $4::uuid[], $5)
-           ON CONFLICT (id) DO NOTHING RETURNING id`,
-          [parseId(event.id, "id"), event.type, event.occurredAt, event.organizationIds.map((id) => parseId(id, "organizationIds")), JSON.stringify(event.payload)],
-        );
-        if (inserted.length === 0) continue;
-        const deliveries: unknown[] = await manager.query(
-          `INSERT INTO venues.webhook_delivery (webhook_id, event_id)
-           SELECT webhook.id, $1 FROM venues.webhook webhook
-            WHERE webhook.disabled_at IS NULL AND webhook.organization_id = ANY($2::uuid[]) AND $3 = ANY(webhook.events)
-           ON CONFLICT DO NOTHING RETURNING id`,
-          [event.id, event.organizationIds, webhookEventOf(event.type)],
-        );
-        queued += deliveries.length;
-      }
-      return queued;
-    });
-  }
 }
-

@@ -124,14 +124,16 @@ export type ExhibitionKind =
   /** Hung at one or more host venues (and shown online). */
   | 'ONSITE';
 
-/** DRAFT: being curated, seen only by organisers and the owning organisation; PUBLISHED: public; ARCHIVED: closed, seen again only by organisers and the owning organisation. */
+/** DRAFT: being curated, seen only by organisers and the owning organisation; PUBLISHING: published, waiting for its entries to become public (usually under a second); PUBLISHED: public; ARCHIVED: closed, seen again only by organisers and the owning organisation. */
 export type ExhibitionStatus =
   /** Closed; kept for the record, no longer listed to the public. */
   | 'ARCHIVED'
   /** Being prepared: visible to organisers and the owning organisation only. */
   | 'DRAFT'
   /** Open to the public: its works, captions and credits can be read without a token. */
-  | 'PUBLISHED';
+  | 'PUBLISHED'
+  /** publishExhibition was accepted; it becomes PUBLISHED as soon as the entries service has made its works' entries public. Not yet visible to the public. */
+  | 'PUBLISHING';
 
 /** Where a video's streaming renditions are: being made, ready to play, or given up on (see MicroVideo.failureReason). */
 export type MediaStatus =

@@ -17,6 +17,9 @@ collectDefaultMetrics({ register: metricsRegistry });
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export const metrics = {
+  eventBacklog: new Gauge({ name: "image_china_event_backlog_events", help: "Events in a producer's feed that a consumer has not handled yet (at its last read).", labelNames: ["consumer", "producer"], registers: [metricsRegistry] }),
+  eventLag: new Gauge({ name: "image_china_event_lag_seconds", help: "Age of the oldest event a consumer had not handled at its last read (0 when none).", labelNames: ["consumer", "producer"], registers: [metricsRegistry] }),
+  eventFailures: new Gauge({ name: "image_china_event_failures", help: "Consecutive failures reading or handling a feed (0 when healthy).", labelNames: ["consumer", "producer"], registers: [metricsRegistry] }),
   httpGraphqlRequests: new Counter({ name: "image_china_http_graphql_requests_total", help: "HTTP requests that reached /graphql, per service.", labelNames: ["service"], registers: [metricsRegistry] }),
   operations: new Counter({ name: "image_china_graphql_operations_total", help: "GraphQL operations answered, per operation name and API client.", labelNames: ["service", "operation", "client"], registers: [metricsRegistry] }),
   operationDuration: new Histogram({ name: "image_china_graphql_operation_duration_seconds", help: "Time to answer a GraphQL operation, per operation name and API client.", labelNames: ["service", "operation", "client"], buckets: LATENCY_BUCKETS, registers: [metricsRegistry] }),
@@ -89,43 +92,6 @@ new Gauge({
       this.set({ service, state: "idle" }, pool.idleCount);
       this.set({ service, state: "waiting" }, pool.waitingCount);
     }
-  },
-});
-
-/** Each subgraph's undispatched outbox events: how many, and the oldest one's age. Venues has no outbox table. */
-async function readOutboxes(): Promise<{ service: string; backlog: number; lag: number }[]> {
-  const results: { service: string; backlog: number; lag: number }[] = [];
-  for (const [service, dataSource] of pools) {
-    if (service === "venues") continue;
-    try {
-      const [row] = await dataSource.query(`SELECT count(*)::int AS backlog, coalesce(extract(epoch FROM now() - min(occurred_at)), 0)::float AS lag FROM "${service}".outbox WHERE dispatched_at IS NULL`);
-      results.push({ service, backlog: row.backlog, lag: row.lag });
-    } catch (error) {
-      logger.warn("could not read the outbox backlog", { service, error });
-    }
-  }
-  return results;
-}
-
-// prom-client collects gauges in parallel, so each reads the table itself (one small indexed query per outbox).
-new Gauge({
-  name: "image_china_outbox_backlog_events",
-  help: "Outbox events not yet dispatched.",
-  labelNames: ["service"],
-  registers: [metricsRegistry],
-  async collect() {
-    this.reset();
-    for (const { service, backlog } of await readOutboxes()) this.set({ service }, backlog);
-  },
-});
-new Gauge({
-  name: "image_china_outbox_lag_seconds",
-  help: "Age of the oldest outbox event not yet dispatched (0 when none).",
-  labelNames: ["service"],
-  registers: [metricsRegistry],
-  async collect() {
-    this.reset();
-    for (const { service, lag } of await readOutboxes()) this.set({ service }, lag);
   },
 });
 

@@ -98,6 +98,8 @@ export function startEventFeed(dataSource: DataSource, schema: SubgraphName, dat
         });
       }
     } catch (error) {
+      // Stopping: the database may already be closing; the consumer retries elsewhere or later.
+      if (stopped) return void response.status(503).end();
       next(error);
     }
   };

@@ -8,6 +8,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { serviceToken } from "../auth";
 import { config, SubgraphName } from "../config";
 import { logger } from "../logger";
+import { metrics } from "../metrics";
 import { retryDelayMs } from "../retry";
 import { subgraphSecretHeaders } from "../subgraph-secret";
 import { storedTraceContext, withSpan } from "../telemetry";
@@ -47,7 +48,7 @@ async function fetchPage(consumer: string, producer: SubgraphName, after: number
     signal: AbortSignal.any([AbortSignal.timeout(wait + 15_000), ...(signal ? [signal] : [])]),
   });
   if (!response.ok) throw new Error(`the ${producer} feed answered ${response.status}`);
-  return (await response.json()) as { events: FeedEvent[]; position: number };
+  return (await response.json()) as { events: FeedEvent[]; position: number; head: number };
 }
 
 async function fetchHead(consumer: string, producer: SubgraphName): Promise<number> {
@@ -127,10 +128,15 @@ function follow(options: FollowOptions, types: EventType[], cursorOf: (producer:
     const cursor = cursors.get(producer)!;
     const after = await cursor.read();
     const page = await fetchPage(options.consumer, producer, after, wait, types, controller.signal);
+    const labels = { consumer: options.consumer, producer };
+    metrics.eventBacklog.set(labels, Math.max(0, page.head - after));
+    metrics.eventLag.set(labels, page.events.length ? Math.max(0, (Date.now() - Date.parse(page.events[0].occurredAt)) / 1000) : 0);
     for (const event of page.events) {
       await withSpan(`${options.consumer} handles ${event.type}`, { parent: storedTraceContext(event.traceContext)?.parent }, () => cursor.handle(event));
     }
     if (page.position > after) await cursor.advance(page.position);
+    metrics.eventBacklog.set(labels, Math.max(0, page.head - page.position));
+    metrics.eventFailures.set(labels, 0);
     return page.events.length;
   };
 
@@ -143,10 +149,15 @@ function follow(options: FollowOptions, types: EventType[], cursorOf: (producer:
       } catch (error) {
         if (controller.signal.aborted) break;
         failures += 1;
+        metrics.eventFailures.set({ consumer: options.consumer, producer }, failures);
         await cursors.get(producer)!.failed(error);
         const delay = retryDelayMs(failures, BACKOFF);
         logger.warn("event feed: will retry", { consumer: options.consumer, producer, failures, retryInMs: delay, error });
-        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+        // The wait ends early when the follower stops.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          controller.signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+        });
       }
     }
   });

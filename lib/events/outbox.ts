@@ -45,7 +45,7 @@ export async function readFeed(
   after: number,
   limit: number,
   types: readonly string[],
-): Promise<{ events: FeedEvent[]; position: number }> {
+): Promise<{ events: FeedEvent[]; position: number; head: number }> {
   const rows: { id: string; position: string; type: EventType; organization_ids: string[]; payload: never; occurred_at: Date; trace_context: Record<string, string> | null }[] =
     await manager.query(
       `SELECT id, position, type, organization_ids, payload, occurred_at, trace_context FROM ${schema}.outbox
@@ -65,7 +65,7 @@ export async function readFeed(
       occurredAt: row.occurred_at.toISOString(),
       traceContext: row.trace_context,
     }));
-  return { events, position: rows.length ? Number(rows[rows.length - 1].position) : after };
+  return { events, position: rows.length ? Number(rows[rows.length - 1].position) : after, head: await feedHead(manager, schema) };
 }
 
 /** The highest position given so far (0 for an empty feed). */

@@ -66,6 +66,7 @@ describe("judging through the gateway", () => {
     // Judges do not see a DRAFT round.
     expect(ok(await graphql(gateway, `{ myAssignments { totalCount } }`, { token: issued.accessToken })).myAssignments.totalCount).toBe(0);
     await asOrganizer(`mutation($id: ID!) { openRound(id: $id) { status } }`, { id: round.id });
+    await system.settleEvents();
     const assignments = await judgingApi(system.urls.judging).assignments(round.id);
     for (const assignment of assignments) {
       const entry = entries.find((candidate) => candidate.id === assignment.entryId)!;
@@ -176,7 +177,10 @@ describe("judging through the gateway", () => {
     expect(errorCodes(await graphql(gateway, `{ awards(includeUnpublished: true) { totalCount } }`, { token: partner }))).toEqual(["FORBIDDEN"]);
 
     // Publishing the theme's awards makes them, and their entries, public; the division's stay unpublished.
-    await asOrganizer(`mutation { publishAwards(theme: EXCHANGES) { id published } }`);
+    const publishing = await asOrganizer(`mutation { publishAwards(theme: EXCHANGES) { id published status } }`);
+    // Accepted at once; public only once the entries service has made the entries public.
+    expect(new Set(publishing.publishAwards.map((award: any) => award.status))).toEqual(new Set(["PUBLISHING"]));
+    await system.settleEvents();
     const published = ok(await graphql(gateway, publicAwards)).awards;
     expect(published.totalCount).toBe(4);
     expect(published.edges[0].node).toEqual({ tier: "GOLD", division: null, entry: { id: gold.id, title: gold.title, creditName: gold.creditName } });
@@ -202,7 +206,7 @@ describe("judging through the gateway", () => {
     expect(results.awards.edges.map((edge: any) => edge.node.tier)).toEqual(venueTiers);
     expect(results.venue.awards.map((award: any) => award.tier)).toEqual(venueTiers);
     // Partners' webhooks hear of it: the event is in the outbox, for the winners' organisations.
-    const [event] = await system.dataSources.judging.query(`SELECT type, organization_ids FROM judging.outbox ORDER BY occurred_at DESC LIMIT 1`);
+    const [event] = await system.dataSources.judging.query(`SELECT type, organization_ids FROM judging.outbox ORDER BY sequence DESC LIMIT 1`);
     expect(event.type).toBe("awards.published");
     expect(new Set(event.organization_ids)).toEqual(new Set(ranked.slice(0, 4).map((entryId) => entryById.get(entryId)!.organizationId)));
     // A published scope cannot change until it is unpublished.
@@ -210,6 +214,7 @@ describe("judging through the gateway", () => {
 
     await asOrganizer(`mutation { unpublishAwards(theme: EXCHANGES) { id } }`);
     expect(ok(await graphql(gateway, publicAwards)).awards.totalCount).toBe(0);
+    await system.settleEvents();
     expect(ok(await graphql(gateway, entryAwards, { variables: { id: gold.id } })).entry).toBeNull();
   });
 
@@ -226,6 +231,7 @@ describe("judging through the gateway", () => {
       const round = await api.createRound({ name: `Overseas ${count}`, kind: "SCORE", theme: "OVERSEAS", divisionId: division.id, quorum: 1 });
       ok(await api.assignJudges({ roundId: round.id, judgeIds: [judge.id] }));
       await api.openRound(round.id);
+      await system.settleEvents();
       for (const [index, entryId] of entryIds.entries()) ok(await api.submitScore(judge.id, { roundId: round.id, entryId, value: 1 + (index % 19) / 2 }));
       ok(await api.closeRound(round.id));
       return round.id;

@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import { replaceGrants } from "../../subgraphs/entries/entry-grant/entry-grant.store";
 import { entities, errorCodes, graphql, statementsOf, tokenFor } from "../kit/http";
 import { makePublic, seedCompetition, seedEntry, seedVenue, unique } from "../kit/factories";
 import { startSystem, TestSystem } from "../kit/system";
@@ -194,12 +196,9 @@ describe("entries subgraph", () => {
       const assigned = await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId });
       const notAssigned = await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId });
       const judgeId = "6f1d1b8e-8a53-4d2e-9a65-0f6a5c1e9b11";
-      const grant = await graphql(
-        url,
-        `mutation($input: ReplaceEntryGrantsInput!) { replaceEntryGrants(input: $input) }`,
-        { variables: { input: { source: `round:${unique()}`, judgeId, entryIds: [assigned.id] } }, token: tokenFor({ role: "ORGANIZER" }) },
-      );
-      expect(grant.data!.replaceEntryGrants).toBe(1);
+      // As the entries subgraph applies a judging round's entry-grants.requested event.
+      const applied = await system.dataSources.entries.transaction((manager) => replaceGrants(manager, `round:${randomUUID()}`, `judge:${judgeId}`, 1, [assigned.id]));
+      expect(applied).toBe(true);
       const judge = tokenFor({ role: "JUDGE", judge: judgeId });
       const seen = await graphql(url, ENTRY, { variables: { id: assigned.id }, token: judge });
       expect(seen.data!.entry).toEqual({ id: assigned.id, title: assigned.title, venue: null, entrant: null, creditName: null, country: null });
@@ -216,15 +215,15 @@ describe("entries subgraph", () => {
         token: judge,
       });
       expect(errorCodes(byVenue)).toEqual(["FORBIDDEN"]);
-      // Only organisers (or services) can change grants.
+      // Grants change only through events from the subgraphs that own them: no API can change them.
       expect(
         errorCodes(
           await graphql(url, `mutation($input: ReplaceEntryGrantsInput!) { replaceEntryGrants(input: $input) }`, {
             variables: { input: { source: "round:x", judgeId, entryIds: [notAssigned.id] } },
-            token: judge,
+            token: tokenFor({ role: "ORGANIZER" }),
           }),
         ),
-      ).toEqual(["FORBIDDEN"]);
+      ).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
     });
   });
 

@@ -1,3 +1,5 @@
+import type { FeedEvent } from "../../lib/events/types";
+import { exhibitionsSubscriptions } from "../../subgraphs/exhibitions/exhibitions.events";
 import { randomUUID } from "node:crypto";
 import { serviceToken } from "../../lib/auth";
 import { LIKES_PER_CLIENT_PER_HOUR } from "../../subgraphs/exhibitions/work-like/visitor-rate.limiter";
@@ -131,21 +133,34 @@ describe("exhibitions subgraph: likes, views and removal of entries", () => {
     expect(errorCodes(await view(archived.works[0].id))).toEqual(["NOT_FOUND"]);
   });
 
-  it("removeEntryFromExhibitions: service or organiser only; the entry's works vanish at once, rows kept", async () => {
+  it("entry.withdrawn: the entry's works leave every exhibition at once (rows kept), the grant narrows, and a redelivery changes nothing", async () => {
     const tenant = await seedTenant(system, 3);
     const [kept1, leaving, kept2] = tenant.entries.map((entry) => entry.id);
     const first = await seedExhibition(system, { entryIds: [kept1, leaving, kept2] });
     const second = await seedExhibition(system, { status: ExhibitionStatus.DRAFT, entryIds: [leaving] });
-    const remove = (token?: string) =>
-      graphql(url, `mutation($id: ID!) { removeEntryFromExhibitions(entryId: $id) }`, { variables: { id: leaving }, token });
-
-    expect(errorCodes(await remove())).toEqual(["UNAUTHENTICATED"]);
-    expect(errorCodes(await remove(tokenFor({ role: "PARTNER", org: tenant.organizationId, venues: [tenant.venue.id] })))).toEqual(["FORBIDDEN"]);
-    expect(errorCodes(await remove(tokenFor({ role: "VENUE", org: tenant.organizationId, venues: [tenant.venue.id] })))).toEqual(["FORBIDDEN"]);
-    const removed = await remove(serviceToken("entries"));
-    expect(removed.errors).toBeUndefined();
-    expect(removed.data!.removeEntryFromExhibitions).toBe(2);
-    expect((await remove(serviceToken("entries"))).data!.removeEntryFromExhibitions).toBe(0);
+    const event: FeedEvent<"entry.withdrawn"> = {
+      id: randomUUID(),
+      producer: "entries",
+      position: 1,
+      type: "entry.withdrawn",
+      organizationIds: [tenant.organizationId],
+      payload: { entryId: leaving, venueId: tenant.venue.id, status: "WITHDRAWN", theme: "NATURE", kind: "SINGLE_PHOTO", title: "x" },
+      occurredAt: new Date().toISOString(),
+      traceContext: null,
+    };
+    const handle = () => system.dataSources.exhibitions.transaction((manager) => exhibitionsSubscriptions["entry.withdrawn"]!(event, manager));
+    const outboxCount = async () => (await system.dataSources.exhibitions.query(`SELECT count(*)::int AS count FROM exhibitions.outbox`))[0].count;
+    const before = await outboxCount();
+    await handle();
+    // The published exhibition asks for its narrowed public grant and says it changed; the draft grants nothing.
+    const recorded = await system.dataSources.exhibitions.query(`SELECT type, payload FROM exhibitions.outbox ORDER BY sequence DESC LIMIT 2`);
+    expect(recorded.map((row: any) => row.type).sort()).toEqual(["entry-grants.requested", "exhibition.changed"]);
+    const request = recorded.find((row: any) => row.type === "entry-grants.requested").payload;
+    expect(request.grants).toEqual([{ public: true, entryIds: [kept1, kept2] }]);
+    const after = await outboxCount();
+    expect(after - before).toBe(2);
+    await handle();
+    expect(await outboxCount()).toBe(after);
 
     const page = await graphql(url, `query($id: ID!) { exhibition(id: $id) { works { totalCount edges { node { position entry { id } } } } } }`, {
       variables: { id: first.exhibition.id },

@@ -54,7 +54,8 @@ describe("published score-log heads", () => {
     const asOrganizer = (query: string, variables: Record<string, unknown>) => graphql(gateway, query, { variables, token: organizerToken() });
     ok(await asOrganizer(`mutation($input: ProposeAwardsInput!) { proposeAwards(input: $input) { id } }`, { input: { roundId: round.id, theme: "NATURE", divisionId: division.id, tiers: [{ tier: "GOLD", count: 1 }] } }));
     ok(await asOrganizer(`mutation($d: ID!) { publishAwards(theme: NATURE, divisionId: $d) { id } }`, { d: division.id }));
-    const [event] = await system.dataSources.judging.query(`SELECT payload FROM judging.outbox WHERE type = 'awards.published' ORDER BY occurred_at DESC LIMIT 1`);
+    await system.settleEvents();
+    const [event] = await system.dataSources.judging.query(`SELECT payload FROM judging.outbox WHERE type = 'awards.published' ORDER BY sequence DESC LIMIT 1`);
     const [sent] = event.payload.scoreLogHeads;
     expect(sent).toMatchObject({ roundId: round.id, hash: closed.hash, recordCount: 7 });
     const publicHead = ok(await graphql(gateway, roundHead, { variables: { r: round.id } })).round.scoreLogHead;

@@ -142,13 +142,17 @@ function follow(options: FollowOptions, types: EventType[], cursorOf: (producer:
 
   const loops = producers.map(async (producer) => {
     let failures = 0;
+    let caughtUp = false;
     while (!controller.signal.aborted) {
       try {
-        await pass(producer, longPoll);
+        // Catch up at once (a fresh start, or after a failure), then wait for new events with a long poll.
+        await pass(producer, caughtUp ? longPoll : 0);
+        caughtUp = true;
         failures = 0;
       } catch (error) {
         if (controller.signal.aborted) break;
         failures += 1;
+        caughtUp = false;
         metrics.eventFailures.set({ consumer: options.consumer, producer }, failures);
         await cursors.get(producer)!.failed(error);
         const delay = retryDelayMs(failures, BACKOFF);

@@ -1,7 +1,6 @@
 import type { FeedEvent } from "../../lib/events/types";
 import { exhibitionsSubscriptions } from "../../subgraphs/exhibitions/exhibitions.events";
 import { randomUUID } from "node:crypto";
-import { serviceToken } from "../../lib/auth";
 import { LIKES_PER_CLIENT_PER_HOUR } from "../../subgraphs/exhibitions/work-like/visitor-rate.limiter";
 import { ExhibitionStatus } from "../../subgraphs/exhibitions/exhibition/exhibition.entity";
 import { seedExhibition, seedTenant } from "../kit/exhibitions-factories";

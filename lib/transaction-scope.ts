@@ -13,8 +13,13 @@ export function trackTransactions(): void {
   installed = true;
   const original = EntityManager.prototype.transaction as (...args: unknown[]) => Promise<unknown>;
   EntityManager.prototype.transaction = function (this: EntityManager, ...args: unknown[]) {
-    const work = args[args.length - 1] as (manager: EntityManager) => Promise<unknown>;
-    return original.apply(this, [...args.slice(0, -1), (manager: EntityManager) => openTransaction.run(true, () => work(manager))]);
+    // transaction(work) or transaction(isolationLevel, work); DataSource.transaction passes an undefined second argument.
+    const index = args.findIndex((arg) => typeof arg === "function");
+    if (index < 0) return original.apply(this, args);
+    const work = args[index] as (manager: EntityManager) => Promise<unknown>;
+    const wrapped = [...args];
+    wrapped[index] = (manager: EntityManager) => openTransaction.run(true, () => work(manager));
+    return original.apply(this, wrapped);
   } as typeof EntityManager.prototype.transaction;
 }
 

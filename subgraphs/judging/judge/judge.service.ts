@@ -1,4 +1,5 @@
 // Responsible for judges: who may see them, creating and changing them with their affiliations, and their logins.
+import { VenuesClient } from "../../../lib/clients/venues";
 import { DataSource } from "typeorm";
 import { RequestContext } from "../../../lib/context";
 import { judgingPolicy, maySeeJudge, maySeeJudgeContact, viewerJudgeId } from "../judging.visibility";
@@ -6,12 +7,13 @@ import { badInput, conflict, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
 import { optionalText, requiredText } from "../../../lib/text";
-import { createJudgeApiClient, existingVenueEntities } from "../internal-api.client";
 import { JudgingLoaders } from "../loaders";
 import { RoundStatus } from "../round/round.entity";
 import { Judge } from "./judge.entity";
 import { CreateJudgeInput, UpdateJudgeInput } from "./judge.inputs";
 import { JudgeLogin } from "./judge.types";
+
+const venuesClient = new VenuesClient("judging");
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/;
 
@@ -67,7 +69,7 @@ export class JudgeService {
     if (venueIds.length > 100) throw badInput("At most 100 venueIds.", { argument: "venueIds" });
     const organizations = [...new Set(organizationIds.map((id) => parseId(id, "organizationIds")))].sort();
     const venues = [...new Set(venueIds.map((id) => parseId(id, "venueIds")))].sort();
-    const [foundOrganizations, foundVenues] = await Promise.all([existingVenueEntities("Organization", organizations), existingVenueEntities("Venue", venues)]);
+    const [foundOrganizations, foundVenues] = await Promise.all([venuesClient.existing("Organization", organizations), venuesClient.existing("Venue", venues)]);
     const missingOrganization = organizations.find((id) => !foundOrganizations.has(id));
     if (missingOrganization) throw notFound("Organization", missingOrganization);
     const missingVenue = venues.find((id) => !foundVenues.has(id));
@@ -115,7 +117,7 @@ export class JudgeService {
     judgingPolicy.assertCan(this.context, "judge:manage");
     const judge = await this.loaders.judge.load(parseId(judgeId, "judgeId"));
     if (!judge) throw notFound("Judge", judgeId);
-    const client = await createJudgeApiClient(judge.id, optionalText(name, "name") ?? `Judge ${judge.name}`);
+    const client = await venuesClient.createJudgeApiClient(judge.id, optionalText(name, "name") ?? `Judge ${judge.name}`);
     return { judge, apiClientId: client.id, clientId: client.clientId, clientSecret: client.clientSecret };
   }
 }

@@ -1,5 +1,7 @@
 // Responsible for judging rounds: their settings and validation, who may see them, opening and closing
 // them, their progress, and which entries a round covers (snapshotted from the entries and venues subgraphs).
+import { EntriesClient } from "../../../lib/clients/entries";
+import { VenuesClient } from "../../../lib/clients/venues";
 import { DataSource, EntityManager } from "typeorm";
 import { RequestContext } from "../../../lib/context";
 import { judgingPolicy, maySeeRoundDetail, seesEverything } from "../judging.visibility";
@@ -7,7 +9,6 @@ import { badInput, conflict, forbidden, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { requiredText } from "../../../lib/text";
 import { syncJudgeGrants } from "../assignment/assignment-grants";
-import { existingVenueEntities, submittedEntryFacts, venueFacts } from "../internal-api.client";
 import { JudgingLoaders } from "../loaders";
 import type { RankedRow } from "../leaderboard/leaderboard.ranking";
 import { rankedRowsOf } from "../leaderboard/leaderboard.store";
@@ -15,6 +16,9 @@ import { fixScoreLogHead, PublishedScoreLogHead, ScoreLogHeadReason } from "../s
 import { JudgingRound, RoundCriterion, RoundEntry, RoundKind, RoundStatus } from "./round.entity";
 import { CreateRoundInput, RoundCriterionInput, ScoreScaleInput, UpdateRoundInput } from "./round.inputs";
 import { JudgingProgress } from "./round.types";
+
+const entriesClient = new EntriesClient("judging");
+const venuesClient = new VenuesClient("judging");
 
 const DEFAULT_SCALE = { min: 1, max: 10, step: 0.5 };
 const DEFAULT_CRITERIA: RoundCriterion[] = [{ code: "overall", name: "Overall", weight: 1 }];
@@ -136,7 +140,7 @@ export class RoundService {
     const name = requiredText(input.name, "name");
     const quorum = checkQuorum(input.quorum ?? 3);
     const divisionId = input.divisionId ? parseId(input.divisionId, "divisionId") : null;
-    if (divisionId && !(await existingVenueEntities("Division", [divisionId])).has(divisionId)) throw notFound("Division", divisionId);
+    if (divisionId && !(await venuesClient.existing("Division", [divisionId])).has(divisionId)) throw notFound("Division", divisionId);
     let previous: JudgingRound | null = null;
     if (input.previousRoundId) {
       previous = (await this.loaders.round.load(parseId(input.previousRoundId, "previousRoundId"))) ?? null;
@@ -276,7 +280,7 @@ export class RoundService {
       if (!previous || previous.status !== RoundStatus.CLOSED) throw conflict("The previous round must be CLOSED before this round's entries can be set.");
       candidateIds = (await this.rankedRows(this.dataSource.manager, previous)).filter((row) => row.accepted).map((row) => row.entryId);
     }
-    const [facts, venues] = await Promise.all([submittedEntryFacts({ theme: round.theme, ids: candidateIds }), venueFacts()]);
+    const [facts, venues] = await Promise.all([entriesClient.entryFacts({ status: "SUBMITTED", theme: round.theme, ids: candidateIds }), venuesClient.venues()]);
     const entries: RoundEntry[] = [];
     for (const fact of facts) {
       if (round.theme && fact.theme !== round.theme) continue;

@@ -8,6 +8,7 @@ import { parseId } from "../../../lib/ids";
 import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
 import { optionalText, requiredText } from "../../../lib/text";
 import { JudgingLoaders } from "../loaders";
+import { AssignmentStatus } from "../assignment/assignment.entity";
 import { RoundStatus } from "../round/round.entity";
 import { Judge } from "./judge.entity";
 import { CreateJudgeInput, UpdateJudgeInput } from "./judge.inputs";
@@ -98,9 +99,9 @@ export class JudgeService {
         `SELECT count(*)::int AS count FROM judging.assignment assignment
            JOIN judging.round_entry round_entry ON round_entry.round_id = assignment.round_id AND round_entry.entry_id = assignment.entry_id
            JOIN judging.judging_round round ON round.id = assignment.round_id
-          WHERE assignment.judge_id = $1 AND assignment.status <> 'RECUSED' AND round.status <> '${RoundStatus.CLOSED}'
+          WHERE assignment.judge_id = $1 AND assignment.status <> $4 AND round.status <> $5
             AND (round_entry.organization_id = ANY($2::uuid[]) OR round_entry.venue_id = ANY($3::uuid[]))`,
-        [judge.id, affiliations.organizationIds, affiliations.venueIds],
+        [judge.id, affiliations.organizationIds, affiliations.venueIds, AssignmentStatus.RECUSED, RoundStatus.CLOSED],
       );
       if (count > 0) {
         throw conflict(`The judge holds ${count} assignments in rounds not yet closed that these affiliations would conflict with; remove or reassign them first.`, {

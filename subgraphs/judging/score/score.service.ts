@@ -112,7 +112,7 @@ export class ScoreService {
           [assignment.id, round.id, assignment.judgeId, entryId, checked.value, checked.pass, JSON.stringify(checked.criteria)],
         );
         id = row.id;
-        await manager.query(`UPDATE judging.assignment SET status = '${AssignmentStatus.SCORED}', updated_at = now() WHERE id = $1`, [assignment.id]);
+        await manager.query(`UPDATE judging.assignment SET status = $2, updated_at = now() WHERE id = $1`, [assignment.id, AssignmentStatus.SCORED]);
       }
       await appendScoreEvent(manager, round, {
         assignmentId: assignment.id,

@@ -166,6 +166,23 @@ export async function replacementInput(manager: EntityManager, roundId: string, 
   return { pool, entries, holders };
 }
 
+/** How many active assignments in rounds not yet closed the judge holds for entries of these organisations or venues. */
+export async function conflictingAssignmentCount(
+  db: DataSource | EntityManager,
+  judgeId: string,
+  affiliations: { organizationIds: readonly string[]; venueIds: readonly string[] },
+): Promise<number> {
+  const [{ count }] = await db.query(
+    `SELECT count(*)::int AS count FROM ${SCHEMA}.assignment assignment
+       JOIN ${SCHEMA}.round_entry round_entry ON round_entry.round_id = assignment.round_id AND round_entry.entry_id = assignment.entry_id
+       JOIN ${SCHEMA}.judging_round round ON round.id = assignment.round_id
+      WHERE assignment.judge_id = $1 AND assignment.status <> $4 AND round.status <> $5
+        AND (round_entry.organization_id = ANY($2::uuid[]) OR round_entry.venue_id = ANY($3::uuid[]))`,
+    [judgeId, affiliations.organizationIds, affiliations.venueIds, AssignmentStatus.RECUSED, RoundStatus.CLOSED],
+  );
+  return count;
+}
+
 /** Recuses the unscored assignments of an entry in rounds not yet closed; returns how many. */
 export async function recuseUnscoredOfEntry(db: DataSource | EntityManager, entryId: string, reason: string): Promise<number> {
   const rows: unknown[] = await db.query(

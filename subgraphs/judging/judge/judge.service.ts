@@ -8,8 +8,7 @@ import { parseId } from "../../../lib/ids";
 import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
 import { optionalText, requiredText } from "../../../lib/text";
 import { JudgingLoaders } from "../loaders";
-import { AssignmentStatus } from "../assignment/assignment.entity";
-import { RoundStatus } from "../round/round.entity";
+import { conflictingAssignmentCount } from "../assignment/assignment.store";
 import { Judge } from "./judge.entity";
 import { CreateJudgeInput, UpdateJudgeInput } from "./judge.inputs";
 import { JudgeLogin } from "./judge.types";
@@ -95,14 +94,7 @@ export class JudgeService {
     if (input.organizationIds != null || input.venueIds != null) {
       const affiliations = await this.affiliations(input.organizationIds ?? judge.organizationIds, input.venueIds ?? judge.venueIds);
       // A new affiliation must not leave the judge holding entries they now have a conflict with.
-      const [{ count }] = await this.dataSource.query(
-        `SELECT count(*)::int AS count FROM judging.assignment assignment
-           JOIN judging.round_entry round_entry ON round_entry.round_id = assignment.round_id AND round_entry.entry_id = assignment.entry_id
-           JOIN judging.judging_round round ON round.id = assignment.round_id
-          WHERE assignment.judge_id = $1 AND assignment.status <> $4 AND round.status <> $5
-            AND (round_entry.organization_id = ANY($2::uuid[]) OR round_entry.venue_id = ANY($3::uuid[]))`,
-        [judge.id, affiliations.organizationIds, affiliations.venueIds, AssignmentStatus.RECUSED, RoundStatus.CLOSED],
-      );
+      const count = await conflictingAssignmentCount(this.dataSource, judge.id, affiliations);
       if (count > 0) {
         throw conflict(`The judge holds ${count} assignments in rounds not yet closed that these affiliations would conflict with; remove or reassign them first.`, {
           conflictingAssignments: count,

@@ -2,7 +2,7 @@
 // subgraph every few seconds (kept and retried if it is unreachable, within a bounded number of rows).
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { Viewer } from "../lib/auth";
-import { callSubgraph } from "../lib/internal-client";
+import { VenuesClient } from "../lib/clients/venues";
 import { logger } from "../lib/logger";
 
 interface Counts {
@@ -12,6 +12,7 @@ interface Counts {
 }
 
 const MAX_ROWS = 50_000;
+const venues = new VenuesClient("gateway");
 
 export class UsageRecorder {
   private rows = new Map<string, Counts>();
@@ -48,7 +49,7 @@ export class UsageRecorder {
       return { clientId, minute, ...value };
     });
     try {
-      await callSubgraph("gateway", "venues", `mutation($counts: [ApiUsageInput!]!) { recordApiUsage(counts: $counts) }`, { counts });
+      await venues.recordApiUsage(counts);
     } catch (error) {
       logger.warn("could not report API usage; keeping it for the next flush", { error });
       for (const [key, value] of batch) {
@@ -85,7 +86,7 @@ export class UsageRecorder {
       // The venues subgraph takes at most 10000 rows per call.
       for (let start = 0; start < counts.length; start += 5000) {
         const chunk = counts.slice(start, start + 5000);
-        await callSubgraph("gateway", "venues", `mutation($counts: [DeprecatedFieldUsageInput!]!) { recordDeprecatedFieldUsage(counts: $counts) }`, { counts: chunk });
+        await venues.recordDeprecatedFieldUsage(chunk);
         for (const row of chunk) batch.delete(`${row.clientId}\u0000${row.minute}\u0000${row.coordinate}`);
       }
     } catch (error) {

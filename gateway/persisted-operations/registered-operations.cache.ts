@@ -6,23 +6,14 @@
 // subgraph a bounded trickle of one-row reads.
 import type { Viewer } from "../../lib/auth";
 import type { RegisteredOperationsRole } from "../../lib/config";
-import { callSubgraph } from "../../lib/internal-client";
+import { RegisteredOperationsSnapshot as Snapshot, VenuesClient } from "../../lib/clients/venues";
 import { logger } from "../../lib/logger";
 
-interface Snapshot {
-  revision: string;
-  changed: boolean;
-  settings: { clientId: string; registeredOperationsOnly: boolean }[];
-  operations: { clientId: string | null; hash: string; document: string }[];
-}
-
-const SNAPSHOT_QUERY = `query RegisteredOperationsSnapshot($knownRevision: String) {
-  registeredOperationsSnapshot(knownRevision: $knownRevision) { revision changed settings { clientId registeredOperationsOnly } operations { clientId hash document } }
-}`;
 
 /** The key the public safelist is kept under (client ids are never empty). */
 const PUBLIC = "";
 const EARLY_CHECK_INTERVAL_MS = 250;
+const venues = new VenuesClient("gateway");
 
 export interface RegisteredOperationsCacheOptions {
   pollSeconds: number;
@@ -43,11 +34,7 @@ export class RegisteredOperationsCache {
   private readonly fetchSnapshot: (knownRevision: string | undefined) => Promise<Snapshot>;
 
   constructor(private readonly options: RegisteredOperationsCacheOptions) {
-    this.fetchSnapshot =
-      options.fetchSnapshot ??
-      (async (knownRevision) =>
-        (await callSubgraph<{ registeredOperationsSnapshot: Snapshot }>("gateway", "venues", SNAPSHOT_QUERY, { knownRevision: knownRevision ?? null }))
-          .registeredOperationsSnapshot);
+    this.fetchSnapshot = options.fetchSnapshot ?? ((knownRevision) => venues.registeredOperationsSnapshot(knownRevision));
     this.timer = setInterval(() => void this.refresh(), options.pollSeconds * 1000);
     this.timer.unref();
   }

@@ -55,10 +55,10 @@ export const judgeAudience = (judgeId: string) => `judge:${judgeId}`;
  */
 export function restrictToVisible<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, alias: string, viewer: Viewer | undefined): SelectQueryBuilder<T> {
   const granted = (audiences: string) =>
-    `(${alias}.status = '${EntryStatus.SUBMITTED}' AND EXISTS (SELECT 1 FROM entries.entry_grant visible_grant ` +
+    `(${alias}.status = :visibleStatus AND EXISTS (SELECT 1 FROM entries.entry_grant visible_grant ` +
     `WHERE visible_grant.entry_id = ${alias}.id AND visible_grant.audience IN (${audiences})))`;
   const isPublic = granted(":publicAudience");
-  query.setParameter("publicAudience", PUBLIC_AUDIENCE);
+  query.setParameter("publicAudience", PUBLIC_AUDIENCE).setParameter("visibleStatus", EntryStatus.SUBMITTED);
   switch (viewer?.role) {
     case Role.ORGANIZER:
       return query;

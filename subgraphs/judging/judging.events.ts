@@ -4,20 +4,13 @@
 import type { EventHandler, EventHandlers } from "../../lib/events/follower";
 import { isUuid } from "../../lib/ids";
 import { completeAwardPublication } from "./award/award-publication";
-import { AssignmentStatus } from "./assignment/assignment.entity";
+import { recuseUnscoredOfEntry } from "./assignment/assignment.store";
 import { parseGrantSource } from "./judging-grants";
-import { RoundStatus } from "./round/round.entity";
 
 /** Unscored assignments of the entry in rounds not closed are listed as recused with the reason. */
 const entryLeft: EventHandler<"entry.withdrawn" | "entry.disqualified"> = async (event, manager) => {
   if (!isUuid(event.payload.entryId)) return;
-  const reason = `The entry was ${event.type === "entry.withdrawn" ? "withdrawn" : "disqualified"}.`;
-  await manager.query(
-    `UPDATE judging.assignment assignment SET status = $3, recusal_reason = $2, recused_at = now(), updated_at = now()
-       FROM judging.judging_round round
-      WHERE round.id = assignment.round_id AND round.status <> $4 AND assignment.entry_id = $1 AND assignment.status = $5`,
-    [event.payload.entryId, reason, AssignmentStatus.RECUSED, RoundStatus.CLOSED, AssignmentStatus.ASSIGNED],
-  );
+  await recuseUnscoredOfEntry(manager, event.payload.entryId, `The entry was ${event.type === "entry.withdrawn" ? "withdrawn" : "disqualified"}.`);
 };
 
 export const judgingSubscriptions: EventHandlers = {

@@ -66,8 +66,8 @@ export function createJudgingLoaders(dataSource: DataSource, viewer: Viewer | un
       const rows: { roundId: string }[] = await dataSource.query(
         `SELECT DISTINCT assignment.round_id AS "roundId" FROM judging.assignment assignment
            JOIN judging.judging_round round ON round.id = assignment.round_id
-          WHERE assignment.judge_id = $1 AND assignment.round_id = ANY($2::uuid[]) AND round.status <> '${RoundStatus.DRAFT}'`,
-        [judgeId, wellFormedIds(ids)],
+          WHERE assignment.judge_id = $1 AND assignment.round_id = ANY($2::uuid[]) AND round.status <> $3`,
+        [judgeId, wellFormedIds(ids), RoundStatus.DRAFT],
       );
       return rows.map((row) => row.roundId);
     }, (roundId) => roundId),

@@ -12,7 +12,6 @@ const ROLE_AS_DATA: Record<string, string> = {
   "venues/api-client/api-client.entity.ts": "declares the role column and enum of API clients",
   "venues/api-client/api-client.inputs.ts": "declares the role an organiser gives a new client",
   "venues/api-client/api-client.types.ts": "declares the role a token carries",
-  "judging/internal-api.client.ts": "creates a JUDGE API client for a new judge login",
 };
 
 function files(directory: string): string[] {

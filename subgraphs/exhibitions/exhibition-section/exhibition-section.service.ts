@@ -11,6 +11,7 @@ import { ExhibitionService, LONG_TEXT_MAX, TITLE_MAX } from "../exhibition/exhib
 import type { ExhibitionsLoaders, WorksPageArgs } from "../loaders";
 import { ExhibitionSection } from "./exhibition-section.entity";
 import { AddExhibitionSectionInput, UpdateExhibitionSectionInput } from "./exhibition-section.inputs";
+import { closeGapAt, makeRoomAt, sectionCount, shiftForMove, unsectionWorks } from "./exhibition-section.store";
 
 const MAX_SECTIONS = 50;
 
@@ -62,12 +63,11 @@ export class ExhibitionSectionService {
       const exhibition = await this.exhibitions.lockForEdit(manager, input.exhibitionId, "exhibitionId");
       const titleText = this.parseTitle(input.title, exhibition);
       const descriptionText = parseTranslations(input.description, "description", LONG_TEXT_MAX);
-      const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM exhibitions.exhibition_section WHERE exhibition_id = $1`, [exhibition.id]);
+      const count = await sectionCount(manager, exhibition.id);
       if (count >= MAX_SECTIONS) throw badInput(`An exhibition has at most ${MAX_SECTIONS} sections.`);
       const position = input.position ?? count + 1;
       this.checkPosition(position, count + 1);
-      // The unique position is checked at commit, so shifting the others first is safe.
-      await manager.query(`UPDATE exhibitions.exhibition_section SET position = position + 1 WHERE exhibition_id = $1 AND position >= $2`, [exhibition.id, position]);
+      await makeRoomAt(manager, exhibition.id, position);
       const { identifiers } = await manager.insert(ExhibitionSection, { exhibitionId: exhibition.id, position, titleText, descriptionText });
       return manager.getRepository(ExhibitionSection).findOneByOrFail({ id: identifiers[0].id });
     });
@@ -80,13 +80,8 @@ export class ExhibitionSectionService {
       if (input.title != null) section.titleText = this.parseTitle(input.title, exhibition);
       if (input.description !== undefined) section.descriptionText = parseTranslations(input.description, "description", LONG_TEXT_MAX);
       if (input.position != null && input.position !== section.position) {
-        const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM exhibitions.exhibition_section WHERE exhibition_id = $1`, [exhibition.id]);
-        this.checkPosition(input.position, count);
-        await manager.query(
-          `UPDATE exhibitions.exhibition_section SET position = position + CASE WHEN $2::int < $3::int THEN 1 ELSE -1 END
-            WHERE exhibition_id = $1 AND position BETWEEN LEAST($2::int, $3::int) AND GREATEST($2::int, $3::int) AND id <> $4`,
-          [exhibition.id, input.position, section.position, section.id],
-        );
+        this.checkPosition(input.position, await sectionCount(manager, exhibition.id));
+        await shiftForMove(manager, exhibition.id, section.id, section.position, input.position);
         section.position = input.position;
       }
       return manager.getRepository(ExhibitionSection).save(section);
@@ -98,12 +93,9 @@ export class ExhibitionSectionService {
     this.exhibitions.editor();
     const exhibition = await this.dataSource.transaction(async (manager) => {
       const { section, exhibition } = await this.lockSection(manager, id);
-      await manager.query(`UPDATE exhibitions.exhibited_work SET section_id = NULL WHERE section_id = $1`, [section.id]);
+      await unsectionWorks(manager, section.id);
       await manager.delete(ExhibitionSection, { id: section.id });
-      await manager.query(`UPDATE exhibitions.exhibition_section SET position = position - 1 WHERE exhibition_id = $1 AND position > $2`, [
-        exhibition.id,
-        section.position,
-      ]);
+      await closeGapAt(manager, exhibition.id, section.position);
       return exhibition;
     });
     return this.loaders.remember([exhibition])[0];

@@ -9,26 +9,20 @@ import { badInput, conflict, forbidden, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { LocalizedText } from "../../../lib/i18n";
 import { recordEvent } from "../../../lib/events/outbox";
-import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
+import { Page, PageArgs } from "../../../lib/pagination";
 import { EntryFact, whyNotShowable } from "../entry/entry.client";
 import { grantsPublicly, recordExhibitionChanged, requestPublicGrants } from "./exhibition-grants";
 import type { ExhibitionsLoaders } from "../loaders";
 import { unknownVenueIds } from "../venue/venue.client";
 import { localize, parseLocale, parseTranslations } from "./exhibition.translations";
-import { Exhibition, ExhibitionHostVenue, ExhibitionKind, ExhibitionStatus } from "./exhibition.entity";
+import { Exhibition, ExhibitionKind, ExhibitionStatus } from "./exhibition.entity";
 import { CreateExhibitionInput, ExhibitionFilter, UpdateExhibitionInput } from "./exhibition.inputs";
+import { checkDates, checkHostVenueIds, checkTitleHasDefault, LONG_TEXT_MAX, parseSlug, parseTitle, sameText, TITLE_MAX } from "./exhibition.parsing";
+import * as store from "./exhibition.store";
 import { editsOwnOrganizationOnly, exhibitionsPolicy, mayEdit, maySee, restrictToVisible } from "../exhibitions.visibility";
 
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const MAX_HOST_VENUES = 60;
-export const TITLE_MAX = 200;
-export const LONG_TEXT_MAX = 5000;
-
-/** Equal texts in every language (jsonb does not keep the order keys were given in). */
-function sameText(a: LocalizedText, b: LocalizedText): boolean {
-  const keys = Object.keys(a).sort();
-  return keys.join() === Object.keys(b).sort().join() && keys.every((key) => a[key] === b[key]);
-}
+// The sections' and works' services take the text limits from here too.
+export { LONG_TEXT_MAX, TITLE_MAX };
 
 /** One refused work: which entry, and why it may not be shown. */
 export interface RefusedEntry {
@@ -67,19 +61,8 @@ export class ExhibitionService {
 
   async list(filter: ExhibitionFilter | null | undefined, args: PageArgs): Promise<Page<Exhibition>> {
     const query = restrictToVisible(this.repository.createQueryBuilder("exhibition"), "exhibition", this.context.viewer);
-    if (filter?.status) query.andWhere("exhibition.status = :status", { status: filter.status });
-    if (filter?.kind) query.andWhere("exhibition.kind = :kind", { kind: filter.kind });
-    if (filter?.hostVenueId) {
-      query.andWhere(
-        "EXISTS (SELECT 1 FROM exhibitions.exhibition_host_venue host WHERE host.exhibition_id = exhibition.id AND host.venue_id = :hostVenueId)",
-        { hostVenueId: parseId(filter.hostVenueId, "filter.hostVenueId") },
-      );
-    }
-    const page = await keysetPage(
-      query,
-      { columns: ["exhibition.created_at", "exhibition.id"], direction: "DESC", cursorOf: (row) => [row.createdAt.toISOString(), row.id] },
-      args,
-    );
+    const hostVenueId = filter?.hostVenueId ? parseId(filter.hostVenueId, "filter.hostVenueId") : undefined;
+    const page = await store.exhibitionPage(query, { status: filter?.status, kind: filter?.kind, hostVenueId }, args);
     this.loaders.remember(page.edges.map((edge) => edge.node));
     return page;
   }
@@ -128,12 +111,7 @@ export class ExhibitionService {
   async lockForEdit(manager: EntityManager, id: string, argument = "id"): Promise<Exhibition> {
     const viewer = this.editor();
     const exhibitionId = parseId(id, argument);
-    const exhibition = await manager
-      .getRepository(Exhibition)
-      .createQueryBuilder("exhibition")
-      .setLock("pessimistic_write")
-      .where("exhibition.id = :exhibitionId", { exhibitionId })
-      .getOne();
+    const exhibition = await store.lockExhibition(manager, exhibitionId);
     if (!exhibition || !mayEdit(viewer, exhibition)) {
       if (exhibition && maySee(viewer, exhibition)) throw forbidden("Only organisers and the organisation that owns this exhibition can change it.");
       throw notFound("Exhibition", id);
@@ -142,27 +120,10 @@ export class ExhibitionService {
   }
 
   /** The entries of the exhibition's works on show. */
-  async currentEntryIds(manager: EntityManager, exhibitionId: string): Promise<string[]> {
-    const rows: { entry_id: string }[] = await manager.query(
-      `SELECT entry_id FROM exhibitions.exhibited_work WHERE exhibition_id = $1 AND removed_at IS NULL ORDER BY position`,
-      [exhibitionId],
-    );
-    return rows.map((row) => row.entry_id);
+  currentEntryIds(manager: EntityManager, exhibitionId: string): Promise<string[]> {
+    return store.currentEntryIds(manager, exhibitionId);
   }
 
-  private parseSlug(value: string): string {
-    const slug = String(value).trim().toLowerCase();
-    if (slug.length < 3 || slug.length > 100 || !SLUG.test(slug)) {
-      throw badInput('slug must be 3 to 100 lower-case letters, digits and single dashes, e.g. "harmonious-co-existence".', { argument: "slug" });
-    }
-    return slug;
-  }
-
-  private parseTitle(input: CreateExhibitionInput["title"], defaultLocale: string): LocalizedText {
-    const title = parseTranslations(input, "title", TITLE_MAX);
-    if (!title[defaultLocale]) throw badInput(`title must be given in the default language (${defaultLocale}).`, { argument: "title" });
-    return title;
-  }
 
   /**
    * Validates host venues: ONSITE needs one; a partner may only name its own venues, and at least one
@@ -170,9 +131,7 @@ export class ExhibitionService {
    */
   private async parseHostVenues(ids: string[], kind: ExhibitionKind, viewer: Viewer): Promise<string[]> {
     const venueIds = ids.map((id) => parseId(id, "hostVenueIds"));
-    if (new Set(venueIds).size !== venueIds.length) throw badInput("hostVenueIds names a venue twice.", { argument: "hostVenueIds" });
-    if (venueIds.length > MAX_HOST_VENUES) throw badInput(`At most ${MAX_HOST_VENUES} host venues.`, { argument: "hostVenueIds" });
-    if (kind === ExhibitionKind.ONSITE && venueIds.length === 0) throw badInput("An ONSITE exhibition needs at least one host venue.", { argument: "hostVenueIds" });
+    checkHostVenueIds(venueIds, kind);
     if (editsOwnOrganizationOnly(viewer)) {
       if (venueIds.length === 0) throw badInput("A partner's exhibition needs at least one of its own venues as host.", { argument: "hostVenueIds" });
       const foreign = venueIds.filter((id) => !viewer.venueIds.includes(id));
@@ -183,31 +142,19 @@ export class ExhibitionService {
     return venueIds;
   }
 
-  private checkDates(opensAt: Date | null, closesAt: Date | null): void {
-    for (const [name, value] of [["opensAt", opensAt], ["closesAt", closesAt]] as const) {
-      if (value && Number.isNaN(value.getTime())) throw badInput(`${name} is not a valid date.`, { argument: name });
-    }
-    if (opensAt && closesAt && opensAt >= closesAt) throw badInput("closesAt must be after opensAt.", { argument: "closesAt" });
-  }
-
-  private async saveHostVenues(manager: EntityManager, exhibitionId: string, venueIds: string[]): Promise<void> {
-    await manager.delete(ExhibitionHostVenue, { exhibitionId });
-    if (venueIds.length) await manager.insert(ExhibitionHostVenue, venueIds.map((venueId, index) => ({ exhibitionId, venueId, position: index + 1 })));
-  }
-
   private slugTaken(slug: string): never {
     throw conflict(`The slug "${slug}" is already used by another exhibition; choose another.`, { argument: "slug" });
   }
 
   async create(input: CreateExhibitionInput): Promise<Exhibition> {
     const viewer = this.editor();
-    const slug = this.parseSlug(input.slug);
+    const slug = parseSlug(input.slug);
     const defaultLocale = parseLocale(input.defaultLocale, "defaultLocale");
-    const titleText = this.parseTitle(input.title, defaultLocale);
+    const titleText = parseTitle(input.title, defaultLocale);
     const descriptionText = parseTranslations(input.description, "description", LONG_TEXT_MAX);
     const opensAt = input.opensAt ?? null;
     const closesAt = input.closesAt ?? null;
-    this.checkDates(opensAt, closesAt);
+    checkDates(opensAt, closesAt);
     let organizationId: string | null;
     if (editsOwnOrganizationOnly(viewer)) {
       if (input.organizationId && parseId(input.organizationId, "organizationId") !== viewer.organizationId) {
@@ -220,7 +167,7 @@ export class ExhibitionService {
     const hostVenueIds = await this.parseHostVenues(input.hostVenueIds ?? [], input.kind, viewer);
     try {
       const id = await this.dataSource.transaction(async (manager) => {
-        const { identifiers } = await manager.insert(Exhibition, {
+        const exhibitionId = await store.insertExhibition(manager, {
           slug,
           organizationId,
           kind: input.kind,
@@ -232,8 +179,7 @@ export class ExhibitionService {
           closesAt,
           createdBy: viewer.subject,
         });
-        const exhibitionId = identifiers[0].id as string;
-        await this.saveHostVenues(manager, exhibitionId, hostVenueIds);
+        await store.saveHostVenues(manager, exhibitionId, hostVenueIds);
         return exhibitionId;
       });
       return this.loaders.remember([await this.repository.findOneByOrFail({ id })])[0];
@@ -263,25 +209,22 @@ export class ExhibitionService {
     try {
       const exhibition = await this.dataSource.transaction(async (manager) => {
         const exhibition = await this.lockForEdit(manager, input.id);
-        if (input.slug != null) exhibition.slug = this.parseSlug(input.slug);
+        if (input.slug != null) exhibition.slug = parseSlug(input.slug);
         if (input.kind != null) exhibition.kind = input.kind;
         if (input.defaultLocale != null) exhibition.defaultLocale = parseLocale(input.defaultLocale, "defaultLocale");
         if (input.title != null) exhibition.titleText = parseTranslations(input.title, "title", TITLE_MAX);
-        if (!exhibition.titleText[exhibition.defaultLocale]) {
-          throw badInput(`title must be given in the default language (${exhibition.defaultLocale}).`, { argument: "title" });
-        }
+        checkTitleHasDefault(exhibition.titleText, exhibition.defaultLocale);
         if (input.description !== undefined) exhibition.descriptionText = parseTranslations(input.description, "description", LONG_TEXT_MAX);
         if (input.opensAt !== undefined) exhibition.opensAt = input.opensAt;
         if (input.closesAt !== undefined) exhibition.closesAt = input.closesAt;
-        this.checkDates(exhibition.opensAt, exhibition.closesAt);
+        checkDates(exhibition.opensAt, exhibition.closesAt);
         if (hostVenueIds) {
           if (exhibition.kind === ExhibitionKind.ONSITE && hostVenueIds.length === 0) {
             throw badInput("An ONSITE exhibition needs at least one host venue.", { argument: "hostVenueIds" });
           }
-          await this.saveHostVenues(manager, exhibition.id, hostVenueIds);
+          await store.saveHostVenues(manager, exhibition.id, hostVenueIds);
         } else if (input.kind === ExhibitionKind.ONSITE) {
-          const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM exhibitions.exhibition_host_venue WHERE exhibition_id = $1`, [exhibition.id]);
-          if (count === 0) throw badInput("An ONSITE exhibition needs at least one host venue.", { argument: "hostVenueIds" });
+          if ((await store.hostVenueCount(manager, exhibition.id)) === 0) throw badInput("An ONSITE exhibition needs at least one host venue.", { argument: "hostVenueIds" });
         }
         const saved = await manager.getRepository(Exhibition).save(exhibition);
         await recordExhibitionChanged(manager, saved);

@@ -1,5 +1,5 @@
 // Responsible for public interaction with works on show: likes (one per visitor per work, exact under concurrency,
-// never below zero), views, and the per-address hourly limits that keep both from being inflated.
+// never below zero), views, and the per-address hourly limits that keep both from being inflated. SQL: work-like.store.ts.
 import { DataSource } from "typeorm";
 import { badInput, conflict, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
@@ -7,14 +7,9 @@ import { ExhibitedWork } from "../exhibited-work/exhibited-work.entity";
 import type { ExhibitionsLoaders } from "../loaders";
 import { RequestContext, VISITOR_ID_HEADER } from "../../../lib/context";
 import { consumeVisitorAllowance, VisitorAction } from "./visitor-rate.limiter";
+import { countView, deleteLike, insertLike } from "./work-like.store";
 
 const VISITOR_ID = /^[A-Za-z0-9._:-]{8,128}$/;
-
-/** Works that accept likes and views: on public show in a published exhibition (their entry's grant applied). */
-const LIKEABLE_WORK = `
-  SELECT work.id FROM exhibitions.exhibited_work work
-    JOIN exhibitions.exhibition exhibition ON exhibition.id = work.exhibition_id
-   WHERE work.id = $1 AND work.removed_at IS NULL AND exhibition.status = 'PUBLISHED' AND work.grant_version <= exhibition.grants_applied`;
 
 export class WorkLikeService {
   constructor(
@@ -52,13 +47,7 @@ export class WorkLikeService {
     const workId = parseId(id, "workId");
     const visitorId = this.visitorId(visitorIdArgument);
     await consumeVisitorAllowance(this.dataSource, VisitorAction.LIKE, this.request.clientIp);
-    const [{ found }] = await this.dataSource.query(
-      `WITH target AS (${LIKEABLE_WORK}),
-            inserted AS (INSERT INTO exhibitions.work_like (work_id, visitor_id) SELECT id, $2 FROM target ON CONFLICT DO NOTHING RETURNING work_id),
-            counted AS (UPDATE exhibitions.exhibited_work work SET like_count = work.like_count + 1 FROM inserted WHERE work.id = inserted.work_id RETURNING work.id)
-       SELECT EXISTS (SELECT 1 FROM target) AS found, (SELECT count(*) FROM counted)::int AS changed`,
-      [workId, visitorId],
-    );
+    const found = await insertLike(this.dataSource, workId, visitorId);
     return this.result(workId, found, id);
   }
 
@@ -67,13 +56,7 @@ export class WorkLikeService {
     const workId = parseId(id, "workId");
     const visitorId = this.visitorId(visitorIdArgument);
     await consumeVisitorAllowance(this.dataSource, VisitorAction.LIKE, this.request.clientIp);
-    const [{ found }] = await this.dataSource.query(
-      `WITH target AS (${LIKEABLE_WORK}),
-            deleted AS (DELETE FROM exhibitions.work_like liked USING target WHERE liked.work_id = target.id AND liked.visitor_id = $2 RETURNING liked.work_id),
-            counted AS (UPDATE exhibitions.exhibited_work work SET like_count = GREATEST(work.like_count - 1, 0) FROM deleted WHERE work.id = deleted.work_id RETURNING work.id)
-       SELECT EXISTS (SELECT 1 FROM target) AS found, (SELECT count(*) FROM counted)::int AS changed`,
-      [workId, visitorId],
-    );
+    const found = await deleteLike(this.dataSource, workId, visitorId);
     return this.result(workId, found, id);
   }
 
@@ -81,12 +64,7 @@ export class WorkLikeService {
   async recordView(id: string): Promise<ExhibitedWork> {
     const workId = parseId(id, "workId");
     await consumeVisitorAllowance(this.dataSource, VisitorAction.VIEW, this.request.clientIp);
-    const [{ found }] = await this.dataSource.query(
-      `WITH target AS (${LIKEABLE_WORK}),
-            counted AS (UPDATE exhibitions.exhibited_work work SET view_count = work.view_count + 1 FROM target WHERE work.id = target.id RETURNING work.id)
-       SELECT EXISTS (SELECT 1 FROM counted) AS found`,
-      [workId],
-    );
+    const found = await countView(this.dataSource, workId);
     return this.result(workId, found, id);
   }
 }

@@ -73,3 +73,35 @@ export function pickLeastLoaded(entryId: string, candidateIds: readonly string[]
     .slice(0, count)
     .map((candidate) => candidate.judgeId);
 }
+
+/** What replacements are chosen from: the round's pool with active loads, its entries, and who holds or held each. */
+export interface ReplacementInput {
+  pool: (PlannedJudge & { load: number })[];
+  entries: PlannedEntry[];
+  holders: { entryId: string; judgeId: string }[];
+}
+
+/**
+ * For each assignment, the least-loaded judge of the pool who is free of a conflict of interest with its entry and
+ * has never held it in this round; null when there is none. Later picks see the load of earlier ones.
+ */
+export function planReplacements(input: ReplacementInput, assignments: readonly { entryId: string }[], seed: string): (string | null)[] {
+  const loads = new Map(input.pool.map((judge) => [judge.id, judge.load]));
+  const entryById = new Map(input.entries.map((entry) => [entry.entryId, entry]));
+  const heldBy = new Map<string, Set<string>>();
+  for (const holder of input.holders) {
+    if (!heldBy.has(holder.entryId)) heldBy.set(holder.entryId, new Set());
+    heldBy.get(holder.entryId)!.add(holder.judgeId);
+  }
+  return assignments.map((assignment) => {
+    const entry = entryById.get(assignment.entryId)!;
+    const held = heldBy.get(assignment.entryId) ?? new Set<string>();
+    const candidates = input.pool.filter((judge) => !held.has(judge.id) && !hasConflict(judge, entry)).map((judge) => judge.id);
+    const [chosen] = pickLeastLoaded(assignment.entryId, candidates, loads, seed);
+    if (!chosen) return null;
+    loads.set(chosen, (loads.get(chosen) ?? 0) + 1);
+    held.add(chosen);
+    heldBy.set(assignment.entryId, held);
+    return chosen;
+  });
+}

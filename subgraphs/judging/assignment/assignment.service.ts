@@ -5,25 +5,40 @@ import { RequestContext } from "../../../lib/context";
 import { judgingPolicy, maySeeAssignment, recusalNeedsOpenRound, viewerJudgeId } from "../judging.visibility";
 import { badInput, conflict, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
-import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
+import { Page, PageArgs } from "../../../lib/pagination";
 import { optionalText, requiredText } from "../../../lib/text";
 import { Judge } from "../judge/judge.entity";
 import { JudgingLoaders } from "../loaders";
 import { JudgingRound, RoundKind, RoundStatus } from "../round/round.entity";
 import { RoundService } from "../round/round.service";
+import { checkQuorum } from "../round/round.settings";
 import { AssignmentSummary } from "../round/round.types";
 import { appendScoreEvent } from "../score/score-log";
 import { ScoreEventKind } from "../score/score.entity";
 import { syncJudgeGrants } from "./assignment-grants";
 import { Assignment, AssignmentOrigin, AssignmentStatus } from "./assignment.entity";
 import { AddAssignmentInput, AssignJudgesInput } from "./assignment.inputs";
-import { hasConflict, pickLeastLoaded, planAssignments } from "./assignment.planner";
+import { hasConflict, planAssignments, planReplacements } from "./assignment.planner";
+import {
+  addToPool,
+  assignmentsOfRound,
+  deleteAssignment,
+  deleteScoreOf,
+  eligibilityFacts,
+  insertAssignment,
+  judgeIdsOfRound,
+  lockAssignment,
+  markRecused,
+  moveAssignments,
+  ownAssignments,
+  recuseUnscoredOfEntry,
+  replacementInput,
+  saveAutomaticPlan,
+  unscoredAssignmentsOf,
+} from "./assignment.store";
 import { ReassignmentResult, RecusalResult } from "./assignment.types";
 
 const MAX_POOL = 500;
-// By round, then entry id: a fixed order that says nothing about the entry (timestamps would also lose
-// microseconds in a cursor, and bulk-inserted assignments share one).
-const ASSIGNMENT_ORDER = { columns: ["assignment.round_id", "assignment.entry_id", "assignment.id"], direction: "ASC" as const, cursorOf: (assignment: Assignment) => [assignment.roundId, assignment.entryId, assignment.id] };
 
 export class AssignmentService {
   private readonly repository;
@@ -58,8 +73,7 @@ export class AssignmentService {
     const missing = judgeIds.find((_id, index) => !(judges[index] instanceof Judge));
     if (missing) throw notFound("Judge", missing);
     const pool = judges as Judge[];
-    const quorum = input.quorum ?? round.quorum;
-    if (!Number.isInteger(quorum) || quorum < 1 || quorum > 25) throw badInput("quorum must be between 1 and 25.", { argument: "quorum" });
+    const quorum = checkQuorum(input.quorum ?? round.quorum);
     if (pool.length < quorum) throw badInput(`A quorum of ${quorum} needs at least ${quorum} judges; ${pool.length} given.`, { argument: "judgeIds" });
     if (round.kind === RoundKind.SHORTLIST && (round.passVotes ?? 0) > quorum) {
       throw badInput(`The round needs ${round.passVotes} yes votes to pass; lower passVotes (updateRound) before a quorum of ${quorum}.`, { argument: "quorum" });
@@ -79,33 +93,7 @@ export class AssignmentService {
     await this.dataSource.transaction(async (manager) => {
       const locked = await this.rounds.lock(manager, round.id);
       if (locked.status !== RoundStatus.DRAFT) throw conflict(`The round was opened meanwhile (${locked.status}); automatic assignment is no longer possible.`);
-      await manager.query(`DELETE FROM judging.assignment WHERE round_id = $1`, [round.id]);
-      await manager.query(`DELETE FROM judging.round_entry WHERE round_id = $1`, [round.id]);
-      await manager.query(`DELETE FROM judging.round_judge WHERE round_id = $1`, [round.id]);
-      await manager.query(
-        `INSERT INTO judging.round_entry (round_id, entry_id, theme, kind, venue_id, organization_id, division_id)
-         SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[])`,
-        [
-          round.id,
-          entries.map((entry) => entry.entryId),
-          entries.map((entry) => entry.theme),
-          entries.map((entry) => entry.kind),
-          entries.map((entry) => entry.venueId),
-          entries.map((entry) => entry.organizationId),
-          entries.map((entry) => entry.divisionId),
-        ],
-      );
-      await manager.query(`INSERT INTO judging.round_judge (round_id, judge_id) SELECT $1, unnest($2::uuid[])`, [round.id, pool.map((judge) => judge.id)]);
-      await manager.query(
-        `INSERT INTO judging.assignment (round_id, entry_id, judge_id, status, origin)
-         SELECT $1, assigned.entry_id, assigned.judge_id, '${AssignmentStatus.ASSIGNED}', '${AssignmentOrigin.AUTOMATIC}'
-           FROM unnest($2::uuid[], $3::uuid[]) AS assigned(entry_id, judge_id)`,
-        [round.id, plan.assignments.map((item) => item.entryId), plan.assignments.map((item) => item.judgeId)],
-      );
-      await manager.query(
-        `UPDATE judging.judging_round SET quorum = $2, assignment_seed = $3, entries_loaded_at = now(), updated_at = now() WHERE id = $1`,
-        [round.id, quorum, seed],
-      );
+      await saveAutomaticPlan(manager, { roundId: round.id, entries, judgeIds: pool.map((judge) => judge.id), assignments: plan.assignments, quorum, seed });
     });
     const updated = await this.dataSource.getRepository(JudgingRound).findOneByOrFail({ id: round.id });
     return {
@@ -127,13 +115,10 @@ export class AssignmentService {
     const id = await this.dataSource.transaction(async (manager) => {
       const round = await this.lockChangeable(manager, roundId);
       await this.checkEligible(manager, round, entryId, judge);
-      const [{ id }] = await manager.query(
-        `INSERT INTO judging.assignment (round_id, entry_id, judge_id, status, origin) VALUES ($1, $2, $3, '${AssignmentStatus.ASSIGNED}', '${AssignmentOrigin.MANUAL}') RETURNING id`,
-        [round.id, entryId, judge.id],
-      );
-      await manager.query(`INSERT INTO judging.round_judge (round_id, judge_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [round.id, judge.id]);
+      const id = await insertAssignment(manager, round.id, entryId, judge.id, AssignmentOrigin.MANUAL);
+      await addToPool(manager, round.id, judge.id);
       if (this.grantsApply(round)) await syncJudgeGrants(manager, round.id, [judge.id]);
-      return id as string;
+      return id;
     });
     return this.repository.findOneByOrFail({ id });
   }
@@ -148,7 +133,7 @@ export class AssignmentService {
       if (current.status !== AssignmentStatus.ASSIGNED) {
         throw conflict(`Only an unscored assignment can be removed; this one is ${current.status}.`, { status: current.status });
       }
-      await manager.query(`DELETE FROM judging.assignment WHERE id = $1`, [current.id]);
+      await deleteAssignment(manager, current.id);
       if (this.grantsApply(round)) await syncJudgeGrants(manager, round.id, [current.judgeId]);
     });
     return true;
@@ -170,7 +155,7 @@ export class AssignmentService {
       let origin: AssignmentOrigin;
       if (target) {
         await this.checkEligible(manager, round, current.entryId, target);
-        await manager.query(`INSERT INTO judging.round_judge (round_id, judge_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [round.id, target.id]);
+        await addToPool(manager, round.id, target.id);
         newJudgeId = target.id;
         origin = AssignmentOrigin.MANUAL;
       } else {
@@ -179,7 +164,7 @@ export class AssignmentService {
         newJudgeId = replacement;
         origin = AssignmentOrigin.REASSIGNED;
       }
-      await manager.query(`UPDATE judging.assignment SET judge_id = $2, origin = $3, updated_at = now() WHERE id = $1`, [current.id, newJudgeId, origin]);
+      await moveAssignments(manager, [{ id: current.id, judgeId: newJudgeId }], origin);
       if (this.grantsApply(round)) await syncJudgeGrants(manager, round.id, [current.judgeId, newJudgeId]);
     });
     return this.repository.findOneByOrFail({ id: assignment.id });
@@ -191,17 +176,11 @@ export class AssignmentService {
     const fromJudgeId = parseId(judgeId, "judgeId");
     return this.dataSource.transaction(async (manager) => {
       const round = await this.lockChangeable(manager, id);
-      const pending: Assignment[] = await manager
-        .getRepository(Assignment)
-        .find({ where: { roundId: round.id, judgeId: fromJudgeId, status: AssignmentStatus.ASSIGNED }, order: { entryId: "ASC" } });
+      const pending = await unscoredAssignmentsOf(manager, round.id, fromJudgeId);
       const replacements = await this.planReplacements(manager, round, pending, [fromJudgeId]);
-      const moves = pending.map((assignment, index) => ({ id: assignment.id, judgeId: replacements[index] })).filter((move) => move.judgeId);
+      const moves = pending.flatMap((assignment, index) => (replacements[index] ? [{ id: assignment.id, judgeId: replacements[index] }] : []));
       if (moves.length) {
-        await manager.query(
-          `UPDATE judging.assignment assignment SET judge_id = moved.judge_id, origin = '${AssignmentOrigin.REASSIGNED}', updated_at = now()
-             FROM unnest($1::uuid[], $2::uuid[]) AS moved(id, judge_id) WHERE assignment.id = moved.id`,
-          [moves.map((move) => move.id), moves.map((move) => move.judgeId)],
-        );
+        await moveAssignments(manager, moves, AssignmentOrigin.REASSIGNED);
         if (this.grantsApply(round)) await syncJudgeGrants(manager, round.id, [fromJudgeId, ...moves.map((move) => move.judgeId!)]);
       }
       return { moved: moves.length, unmoved: pending.length - moves.length };
@@ -225,7 +204,7 @@ export class AssignmentService {
       const current = await this.lockAssignment(manager, assignment.id);
       if (current.status === AssignmentStatus.RECUSED) throw conflict("This assignment is already recused.", { status: current.status });
       if (current.status === AssignmentStatus.SCORED) {
-        await manager.query(`DELETE FROM judging.score WHERE assignment_id = $1`, [current.id]);
+        await deleteScoreOf(manager, current.id);
         await appendScoreEvent(manager, round, {
           assignmentId: current.id,
           judgeId: current.judgeId,
@@ -237,17 +216,9 @@ export class AssignmentService {
           actor: viewer.subject,
         });
       }
-      await manager.query(
-        `UPDATE judging.assignment SET status = '${AssignmentStatus.RECUSED}', recusal_reason = $2, recused_at = now(), updated_at = now() WHERE id = $1`,
-        [current.id, text],
-      );
+      await markRecused(manager, current.id, text);
       const [replacement] = await this.planReplacements(manager, round, [current], [current.judgeId]);
-      if (replacement) {
-        await manager.query(
-          `INSERT INTO judging.assignment (round_id, entry_id, judge_id, status, origin) VALUES ($1, $2, $3, '${AssignmentStatus.ASSIGNED}', '${AssignmentOrigin.REASSIGNED}')`,
-          [round.id, current.entryId, replacement],
-        );
-      }
+      if (replacement) await insertAssignment(manager, round.id, current.entryId, replacement, AssignmentOrigin.REASSIGNED);
       if (this.grantsApply(round)) await syncJudgeGrants(manager, round.id, replacement ? [current.judgeId, replacement] : [current.judgeId]);
       return Boolean(replacement);
     });
@@ -259,8 +230,7 @@ export class AssignmentService {
     const round = await this.rounds.require(roundId);
     if (!this.grantsApply(round)) return 0;
     return this.dataSource.transaction(async (manager) => {
-      const judges: { judgeId: string }[] = await manager.query(`SELECT DISTINCT judge_id AS "judgeId" FROM judging.assignment WHERE round_id = $1`, [round.id]);
-      return syncJudgeGrants(manager, round.id, judges.map((row) => row.judgeId));
+      return syncJudgeGrants(manager, round.id, await judgeIdsOfRound(manager, round.id));
     });
   }
 
@@ -268,14 +238,7 @@ export class AssignmentService {
   myAssignments(roundId: string | null | undefined, status: AssignmentStatus | null | undefined, args: PageArgs): Promise<Page<Assignment>> {
     const viewer = judgingPolicy.assertCan(this.context, "assignment:list-own");
     if (status === AssignmentStatus.RECUSED) throw badInput("Recused assignments are not listed; filter by ASSIGNED or SCORED.", { argument: "status" });
-    const query = this.repository
-      .createQueryBuilder("assignment")
-      .innerJoin(JudgingRound, "round", `round.id = assignment.round_id AND round.status <> '${RoundStatus.DRAFT}'`)
-      .where("assignment.judge_id = :judgeId", { judgeId: viewerJudgeId(viewer) })
-      .andWhere(`assignment.status <> '${AssignmentStatus.RECUSED}'`);
-    if (roundId) query.andWhere("assignment.round_id = :roundId", { roundId: parseId(roundId, "roundId") });
-    if (status) query.andWhere("assignment.status = :status", { status });
-    return keysetPage(query, ASSIGNMENT_ORDER, args);
+    return ownAssignments(this.dataSource, viewerJudgeId(viewer), { roundId: roundId ? parseId(roundId, "roundId") : undefined, status }, args);
   }
 
   /** Every assignment of a round, for organisers, with optional filters. */
@@ -285,11 +248,16 @@ export class AssignmentService {
     args: PageArgs,
   ): Promise<Page<Assignment>> {
     const round = await this.rounds.require(roundId);
-    const query = this.repository.createQueryBuilder("assignment").where("assignment.round_id = :roundId", { roundId: round.id });
-    if (filter.judgeId) query.andWhere("assignment.judge_id = :judgeId", { judgeId: parseId(filter.judgeId, "judgeId") });
-    if (filter.entryId) query.andWhere("assignment.entry_id = :entryId", { entryId: parseId(filter.entryId, "entryId") });
-    if (filter.status) query.andWhere("assignment.status = :status", { status: filter.status });
-    return keysetPage(query, ASSIGNMENT_ORDER, args);
+    return assignmentsOfRound(
+      this.dataSource,
+      round.id,
+      {
+        judgeId: filter.judgeId ? parseId(filter.judgeId, "judgeId") : undefined,
+        entryId: filter.entryId ? parseId(filter.entryId, "entryId") : undefined,
+        status: filter.status,
+      },
+      args,
+    );
   }
 
   /** Organisers see every assignment; a judge their own in rounds they can see. */
@@ -310,19 +278,14 @@ export class AssignmentService {
   }
 
   private async lockAssignment(manager: EntityManager, id: string): Promise<Assignment> {
-    const assignment = await manager.getRepository(Assignment).createQueryBuilder("assignment").setLock("pessimistic_write").where("assignment.id = :id", { id }).getOne();
+    const assignment = await lockAssignment(manager, id);
     if (!assignment) throw notFound("Assignment", id);
     return assignment;
   }
 
   /** The entry must be in the round, the judge free of a conflict of interest with it and not already on it. */
   private async checkEligible(manager: EntityManager, round: JudgingRound, entryId: string, judge: Judge): Promise<void> {
-    const [entry] = await manager.query(
-      `SELECT entry_id AS "entryId", venue_id AS "venueId", organization_id AS "organizationId",
-              EXISTS (SELECT 1 FROM judging.assignment WHERE round_id = $1 AND entry_id = $2 AND judge_id = $3) AS "alreadyAssigned"
-         FROM judging.round_entry WHERE round_id = $1 AND entry_id = $2`,
-      [round.id, entryId, judge.id],
-    );
+    const entry = await eligibilityFacts(manager, round.id, entryId, judge.id);
     if (!entry) throw badInput("This entry is not part of the round.", { argument: "entryId" });
     if (hasConflict(judge, entry)) {
       throw badInput("The judge is affiliated with the entry's venue or its organisation (conflict of interest) and cannot judge it.", {
@@ -333,48 +296,10 @@ export class AssignmentService {
     if (entry.alreadyAssigned) throw conflict("The judge already has (or recused from) this entry in this round.", { argument: "judgeId" });
   }
 
-  /**
-   * For each assignment, the least-loaded judge of the round's pool who is free of a conflict of interest with
-   * its entry, has never held it in this round and is not excluded; null when there is none. Three statements
-   * whatever the number of assignments; later picks see the load of earlier ones.
-   */
+  /** For each assignment, a replacement from the round's pool (see planReplacements), or null; later picks see earlier ones. */
   private async planReplacements(manager: EntityManager, round: JudgingRound, assignments: Assignment[], excluded: string[]): Promise<(string | null)[]> {
     if (!assignments.length) return [];
     const entryIds = [...new Set(assignments.map((assignment) => assignment.entryId))];
-    // One after another: a transaction's statements share one connection.
-    const pool: { id: string; organizationIds: string[]; venueIds: string[]; load: number }[] = await manager.query(
-      `SELECT judge.id, judge.organization_ids AS "organizationIds", judge.venue_ids AS "venueIds",
-              (SELECT count(*) FROM judging.assignment WHERE round_id = $1 AND judge_id = judge.id AND status <> '${AssignmentStatus.RECUSED}')::int AS load
-         FROM judging.round_judge pool JOIN judging.judge judge ON judge.id = pool.judge_id
-        WHERE pool.round_id = $1 AND judge.id <> ALL($2::uuid[])
-        ORDER BY judge.id`,
-      [round.id, excluded],
-    );
-    const entries: { entryId: string; venueId: string; organizationId: string }[] = await manager.query(
-      `SELECT entry_id AS "entryId", venue_id AS "venueId", organization_id AS "organizationId" FROM judging.round_entry WHERE round_id = $1 AND entry_id = ANY($2::uuid[])`,
-      [round.id, entryIds],
-    );
-    const holders: { entryId: string; judgeId: string }[] = await manager.query(
-      `SELECT entry_id AS "entryId", judge_id AS "judgeId" FROM judging.assignment WHERE round_id = $1 AND entry_id = ANY($2::uuid[])`,
-      [round.id, entryIds],
-    );
-    const loads = new Map(pool.map((judge) => [judge.id, judge.load]));
-    const entryById = new Map(entries.map((entry) => [entry.entryId, entry]));
-    const heldBy = new Map<string, Set<string>>();
-    for (const holder of holders) {
-      if (!heldBy.has(holder.entryId)) heldBy.set(holder.entryId, new Set());
-      heldBy.get(holder.entryId)!.add(holder.judgeId);
-    }
-    return assignments.map((assignment) => {
-      const entry = entryById.get(assignment.entryId)!;
-      const held = heldBy.get(assignment.entryId) ?? new Set<string>();
-      const candidates = pool.filter((judge) => !held.has(judge.id) && !hasConflict(judge, entry)).map((judge) => judge.id);
-      const [chosen] = pickLeastLoaded(assignment.entryId, candidates, loads, this.seedOf(round));
-      if (!chosen) return null;
-      loads.set(chosen, (loads.get(chosen) ?? 0) + 1);
-      held.add(chosen);
-      heldBy.set(assignment.entryId, held);
-      return chosen;
-    });
+    return planReplacements(await replacementInput(manager, round.id, entryIds, excluded), assignments, this.seedOf(round));
   }
 }

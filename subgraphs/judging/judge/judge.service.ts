@@ -1,4 +1,5 @@
 // Responsible for judges: who may see them, creating and changing them with their affiliations, and their logins.
+import { VenuesClient } from "../../../lib/clients/venues";
 import { DataSource } from "typeorm";
 import { RequestContext } from "../../../lib/context";
 import { judgingPolicy, maySeeJudge, maySeeJudgeContact, viewerJudgeId } from "../judging.visibility";
@@ -6,12 +7,13 @@ import { badInput, conflict, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
 import { optionalText, requiredText } from "../../../lib/text";
-import { createJudgeApiClient, existingVenueEntities } from "../internal-api.client";
 import { JudgingLoaders } from "../loaders";
-import { RoundStatus } from "../round/round.entity";
+import { conflictingAssignmentCount } from "../assignment/assignment.store";
 import { Judge } from "./judge.entity";
 import { CreateJudgeInput, UpdateJudgeInput } from "./judge.inputs";
 import { JudgeLogin } from "./judge.types";
+
+const venuesClient = new VenuesClient("judging");
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/;
 
@@ -67,7 +69,7 @@ export class JudgeService {
     if (venueIds.length > 100) throw badInput("At most 100 venueIds.", { argument: "venueIds" });
     const organizations = [...new Set(organizationIds.map((id) => parseId(id, "organizationIds")))].sort();
     const venues = [...new Set(venueIds.map((id) => parseId(id, "venueIds")))].sort();
-    const [foundOrganizations, foundVenues] = await Promise.all([existingVenueEntities("Organization", organizations), existingVenueEntities("Venue", venues)]);
+    const [foundOrganizations, foundVenues] = await Promise.all([venuesClient.existing("Organization", organizations), venuesClient.existing("Venue", venues)]);
     const missingOrganization = organizations.find((id) => !foundOrganizations.has(id));
     if (missingOrganization) throw notFound("Organization", missingOrganization);
     const missingVenue = venues.find((id) => !foundVenues.has(id));
@@ -92,14 +94,7 @@ export class JudgeService {
     if (input.organizationIds != null || input.venueIds != null) {
       const affiliations = await this.affiliations(input.organizationIds ?? judge.organizationIds, input.venueIds ?? judge.venueIds);
       // A new affiliation must not leave the judge holding entries they now have a conflict with.
-      const [{ count }] = await this.dataSource.query(
-        `SELECT count(*)::int AS count FROM judging.assignment assignment
-           JOIN judging.round_entry round_entry ON round_entry.round_id = assignment.round_id AND round_entry.entry_id = assignment.entry_id
-           JOIN judging.judging_round round ON round.id = assignment.round_id
-          WHERE assignment.judge_id = $1 AND assignment.status <> 'RECUSED' AND round.status <> '${RoundStatus.CLOSED}'
-            AND (round_entry.organization_id = ANY($2::uuid[]) OR round_entry.venue_id = ANY($3::uuid[]))`,
-        [judge.id, affiliations.organizationIds, affiliations.venueIds],
-      );
+      const count = await conflictingAssignmentCount(this.dataSource, judge.id, affiliations);
       if (count > 0) {
         throw conflict(`The judge holds ${count} assignments in rounds not yet closed that these affiliations would conflict with; remove or reassign them first.`, {
           conflictingAssignments: count,
@@ -115,7 +110,7 @@ export class JudgeService {
     judgingPolicy.assertCan(this.context, "judge:manage");
     const judge = await this.loaders.judge.load(parseId(judgeId, "judgeId"));
     if (!judge) throw notFound("Judge", judgeId);
-    const client = await createJudgeApiClient(judge.id, optionalText(name, "name") ?? `Judge ${judge.name}`);
+    const client = await venuesClient.createJudgeApiClient(judge.id, optionalText(name, "name") ?? `Judge ${judge.name}`);
     return { judge, apiClientId: client.id, clientId: client.clientId, clientSecret: client.clientSecret };
   }
 }

@@ -1,5 +1,7 @@
 // Responsible for judging rounds: their settings and validation, who may see them, opening and closing
 // them, their progress, and which entries a round covers (snapshotted from the entries and venues subgraphs).
+import { EntriesClient } from "../../../lib/clients/entries";
+import { VenuesClient } from "../../../lib/clients/venues";
 import { DataSource, EntityManager } from "typeorm";
 import { RequestContext } from "../../../lib/context";
 import { judgingPolicy, maySeeRoundDetail, seesEverything } from "../judging.visibility";
@@ -7,66 +9,17 @@ import { badInput, conflict, forbidden, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { requiredText } from "../../../lib/text";
 import { syncJudgeGrants } from "../assignment/assignment-grants";
-import { existingVenueEntities, submittedEntryFacts, venueFacts } from "../internal-api.client";
 import { JudgingLoaders } from "../loaders";
 import type { RankedRow } from "../leaderboard/leaderboard.ranking";
 import { rankedRowsOf } from "../leaderboard/leaderboard.store";
 import { fixScoreLogHead, PublishedScoreLogHead, ScoreLogHeadReason } from "../score/score-log";
 import { JudgingRound, RoundCriterion, RoundEntry, RoundKind, RoundStatus } from "./round.entity";
 import { CreateRoundInput, RoundCriterionInput, ScoreScaleInput, UpdateRoundInput } from "./round.inputs";
+import { checkCap, checkCriteria, checkPassVotes, checkQuorum, checkScale, DEFAULT_CRITERIA, DEFAULT_SCALE } from "./round.settings";
 import { JudgingProgress } from "./round.types";
 
-const DEFAULT_SCALE = { min: 1, max: 10, step: 0.5 };
-const DEFAULT_CRITERIA: RoundCriterion[] = [{ code: "overall", name: "Overall", weight: 1 }];
-const CRITERION_CODE = /^[a-z][a-z0-9_]{0,31}$/;
-
-/** True when x has at most three decimals (the precision scores are stored with). */
-const hasThreeDecimals = (x: number) => Number.isFinite(x) && Math.abs(Math.round(x * 1000) - x * 1000) < 1e-6;
-
-export function checkScale(scale: ScoreScaleInput): { min: number; max: number; step: number } {
-  const { min, max, step } = scale;
-  for (const [name, value] of Object.entries({ min, max, step })) {
-    if (!hasThreeDecimals(value) || Math.abs(value) > 1000) throw badInput(`scale.${name} must be between -1000 and 1000 with at most 3 decimals.`, { argument: `scale.${name}` });
-  }
-  if (step <= 0) throw badInput("scale.step must be greater than 0.", { argument: "scale.step" });
-  if (max <= min) throw badInput("scale.max must be greater than scale.min.", { argument: "scale.max" });
-  const steps = (max - min) / step;
-  if (Math.abs(steps - Math.round(steps)) > 1e-9 || Math.round(steps) > 1000) {
-    throw badInput("scale.max - scale.min must be a whole number of steps (at most 1000).", { argument: "scale.step" });
-  }
-  return { min, max, step };
-}
-
-export function checkCriteria(criteria: RoundCriterionInput[]): RoundCriterion[] {
-  if (criteria.length < 1 || criteria.length > 12) throw badInput("A SCORE round needs 1 to 12 criteria.", { argument: "criteria" });
-  const seen = new Set<string>();
-  return criteria.map((criterion, index) => {
-    const code = String(criterion.code).trim();
-    if (!CRITERION_CODE.test(code)) throw badInput(`criteria[${index}].code must be 1 to 32 lower-case letters, digits or underscores, starting with a letter.`, { argument: "criteria" });
-    if (seen.has(code)) throw badInput(`criteria code "${code}" is used twice.`, { argument: "criteria" });
-    seen.add(code);
-    const weight = criterion.weight ?? 1;
-    if (!(weight > 0) || weight > 1000 || !hasThreeDecimals(weight)) throw badInput(`criteria[${index}].weight must be > 0 and at most 1000, with at most 3 decimals.`, { argument: "criteria" });
-    return { code, name: requiredText(criterion.name, `criteria[${index}].name`, 100), weight };
-  });
-}
-
-function checkQuorum(quorum: number): number {
-  if (!Number.isInteger(quorum) || quorum < 1 || quorum > 25) throw badInput("quorum must be between 1 and 25.", { argument: "quorum" });
-  return quorum;
-}
-
-function checkPassVotes(passVotes: number, quorum: number): number {
-  if (!Number.isInteger(passVotes) || passVotes < 1 || passVotes > quorum) throw badInput(`passVotes must be between 1 and the quorum (${quorum}).`, { argument: "passVotes" });
-  return passVotes;
-}
-
-function checkCap(cap: number): number {
-  if (!(cap > 0) || cap > 100 || Math.abs(Math.round(cap * 100) - cap * 100) > 1e-6) {
-    throw badInput("acceptanceCapPercent must be > 0 and at most 100, with at most 2 decimals.", { argument: "acceptanceCapPercent" });
-  }
-  return cap;
-}
+const entriesClient = new EntriesClient("judging");
+const venuesClient = new VenuesClient("judging");
 
 export class RoundService {
   private readonly repository;
@@ -136,7 +89,7 @@ export class RoundService {
     const name = requiredText(input.name, "name");
     const quorum = checkQuorum(input.quorum ?? 3);
     const divisionId = input.divisionId ? parseId(input.divisionId, "divisionId") : null;
-    if (divisionId && !(await existingVenueEntities("Division", [divisionId])).has(divisionId)) throw notFound("Division", divisionId);
+    if (divisionId && !(await venuesClient.existing("Division", [divisionId])).has(divisionId)) throw notFound("Division", divisionId);
     let previous: JudgingRound | null = null;
     if (input.previousRoundId) {
       previous = (await this.loaders.round.load(parseId(input.previousRoundId, "previousRoundId"))) ?? null;
@@ -276,7 +229,7 @@ export class RoundService {
       if (!previous || previous.status !== RoundStatus.CLOSED) throw conflict("The previous round must be CLOSED before this round's entries can be set.");
       candidateIds = (await this.rankedRows(this.dataSource.manager, previous)).filter((row) => row.accepted).map((row) => row.entryId);
     }
-    const [facts, venues] = await Promise.all([submittedEntryFacts({ theme: round.theme, ids: candidateIds }), venueFacts()]);
+    const [facts, venues] = await Promise.all([entriesClient.entryFacts({ status: "SUBMITTED", theme: round.theme, ids: candidateIds }), venuesClient.venues()]);
     const entries: RoundEntry[] = [];
     for (const fact of facts) {
       if (round.theme && fact.theme !== round.theme) continue;

@@ -13,54 +13,9 @@ import { RoundService } from "../round/round.service";
 import { appendScoreEvent, chainExtends, publishedHeads, verifyChain } from "./score-log";
 import { CriteriaValues, CriterionScore, Score, ScoreEvent, ScoreEventKind } from "./score.entity";
 import { SubmitScoreInput } from "./score.inputs";
+import { checkSubmission, round3, sameScore } from "./score.checks";
+import { insertScore, judgeProgress, updateScore } from "./score.store";
 import { MyJudgingProgress, ScoreLogVerification } from "./score.types";
-
-interface CheckedScore {
-  value: number | null;
-  pass: boolean | null;
-  criteria: CriteriaValues;
-}
-
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
-
-/** The scoring rules of a round, applied to one submission; BAD_USER_INPUT names what is wrong. */
-export function checkSubmission(round: JudgingRound, input: Pick<SubmitScoreInput, "value" | "criteria" | "pass">): CheckedScore {
-  if (round.kind === RoundKind.SHORTLIST) {
-    if (input.value != null || input.criteria != null) throw badInput("This is a SHORTLIST round: vote with pass: true or false, without value or criteria.", { argument: "pass" });
-    if (input.pass == null) throw badInput("This is a SHORTLIST round: give pass: true or false.", { argument: "pass" });
-    return { value: null, pass: input.pass, criteria: {} };
-  }
-  if (input.pass != null) throw badInput("This is a SCORE round: give value or criteria, not pass.", { argument: "pass" });
-  const min = round.scaleMin!;
-  const max = round.scaleMax!;
-  const step = round.scaleStep!;
-  const onScale = (value: number, argument: string) => {
-    const steps = (value - min) / step;
-    if (!Number.isFinite(value) || value < min - 1e-9 || value > max + 1e-9 || Math.abs(steps - Math.round(steps)) > 1e-9) {
-      throw badInput(`${argument} must be between ${min} and ${max} in steps of ${step}; got ${value}.`, { argument, min, max, step });
-    }
-    return round3(min + Math.round(steps) * step);
-  };
-  let criteria: CriteriaValues;
-  if (input.criteria != null) {
-    if (input.value != null) throw badInput("Give either value or criteria, not both.", { argument: "value" });
-    criteria = {};
-    for (const item of input.criteria) {
-      if (!round.criteria.some((criterion) => criterion.code === item.code)) throw badInput(`"${String(item.code).slice(0, 40)}" is not a criterion of this round.`, { argument: "criteria" });
-      if (item.code in criteria) throw badInput(`Criterion "${item.code}" is given twice.`, { argument: "criteria" });
-      criteria[item.code] = onScale(item.value, `criteria.${item.code}`);
-    }
-    const missing = round.criteria.filter((criterion) => !(criterion.code in criteria)).map((criterion) => criterion.code);
-    if (missing.length) throw badInput(`Every criterion needs a value; missing: ${missing.join(", ")}.`, { argument: "criteria", missing });
-  } else {
-    if (input.value == null) throw badInput("Give the score as value or criteria.", { argument: "value" });
-    if (round.criteria.length !== 1) throw badInput(`This round scores ${round.criteria.length} criteria: give criteria, one value each.`, { argument: "criteria" });
-    criteria = { [round.criteria[0].code]: onScale(input.value, "value") };
-  }
-  const totalWeight = round.criteria.reduce((sum, criterion) => sum + criterion.weight, 0);
-  const weighted = round.criteria.reduce((sum, criterion) => sum + criterion.weight * criteria[criterion.code], 0) / totalWeight;
-  return { value: round3(weighted), pass: null, criteria };
-}
 
 export class ScoreService {
   private readonly repository;
@@ -99,20 +54,10 @@ export class ScoreService {
       if (existing && sameScore(existing, checked)) return existing.id;
       let id: string;
       if (existing) {
-        await manager.query(`UPDATE judging.score SET value = $2, pass = $3, criteria = $4, version = version + 1, updated_at = now() WHERE id = $1`, [
-          existing.id,
-          checked.value,
-          checked.pass,
-          JSON.stringify(checked.criteria),
-        ]);
+        await updateScore(manager, existing.id, checked);
         id = existing.id;
       } else {
-        const [row] = await manager.query(
-          `INSERT INTO judging.score (assignment_id, round_id, judge_id, entry_id, value, pass, criteria, version) VALUES ($1, $2, $3, $4, $5, $6, $7, 1) RETURNING id`,
-          [assignment.id, round.id, assignment.judgeId, entryId, checked.value, checked.pass, JSON.stringify(checked.criteria)],
-        );
-        id = row.id;
-        await manager.query(`UPDATE judging.assignment SET status = '${AssignmentStatus.SCORED}', updated_at = now() WHERE id = $1`, [assignment.id]);
+        id = await insertScore(manager, { id: assignment.id, roundId: round.id, judgeId: assignment.judgeId, entryId }, checked);
       }
       await appendScoreEvent(manager, round, {
         assignmentId: assignment.id,
@@ -132,22 +77,10 @@ export class ScoreService {
     const viewer = judgingPolicy.assertCan(this.context, "score:read-own-progress");
     const round = await this.rounds.get(parseId(roundId, "roundId"));
     if (!round) throw notFound("JudgingRound", roundId);
-    const [counts, buckets] = await Promise.all([
-      this.dataSource.query(
-        `SELECT (count(*) FILTER (WHERE status <> 'RECUSED'))::int AS assigned, (count(*) FILTER (WHERE status = 'SCORED'))::int AS scored,
-                (count(*) FILTER (WHERE status = 'ASSIGNED'))::int AS pending, (count(*) FILTER (WHERE status = 'RECUSED'))::int AS recused
-           FROM judging.assignment WHERE round_id = $1 AND judge_id = $2`,
-        [round.id, viewer.judgeId],
-      ),
-      this.dataSource.query(
-        `SELECT COALESCE(value::float8, CASE WHEN pass THEN 1 ELSE 0 END) AS value, count(*)::int AS count
-           FROM judging.score WHERE round_id = $1 AND judge_id = $2 GROUP BY 1 ORDER BY 1`,
-        [round.id, viewer.judgeId],
-      ) as Promise<{ value: number; count: number }[]>,
-    ]);
+    const { counts, buckets } = await judgeProgress(this.dataSource.manager, round.id, viewer.judgeId!);
     const total = buckets.reduce((sum, bucket) => sum + bucket.count, 0);
     const meanScore = total ? round3(buckets.reduce((sum, bucket) => sum + bucket.value * bucket.count, 0) / total) : null;
-    return { round, ...counts[0], meanScore, distribution: buckets };
+    return { round, ...counts, meanScore, distribution: buckets };
   }
 
   /** Every change to an entry's scores in a round, oldest first (organisers). */
@@ -211,9 +144,4 @@ export class ScoreService {
     if (!maySeeAssignment(this.context.viewer, assignment)) return null;
     return (await this.loaders.scoreByAssignment.load(assignment.id)) ?? null;
   }
-}
-
-function sameScore(score: Score, checked: CheckedScore): boolean {
-  const codes = (criteria: CriteriaValues) => JSON.stringify(Object.keys(criteria).sort().map((code) => [code, criteria[code]]));
-  return score.value === checked.value && score.pass === checked.pass && codes(score.criteria) === codes(checked.criteria);
 }

@@ -8,8 +8,11 @@ export const CACHE_CONTROL_SPEC_URL = "https://specs.image-china.invalid/cache-c
 
 /** Apollo's own definition of the directive, as its cache-control plugin and Apollo Router read it. */
 export const CACHE_CONTROL_DEFINITIONS = `
+"""Who may keep an answer: PUBLIC, shared caches (the gateway's, CDNs); PRIVATE, only the caller's own. Used by @cacheControl."""
 enum CacheControlScope {
+  """Shared caches may keep the answer."""
   PUBLIC
+  """Only the caller's own cache may keep the answer."""
   PRIVATE
 }
 

@@ -7,9 +7,11 @@ import {
   ConstDirectiveNode,
   DocumentNode,
   getNamedType,
+  GraphQLCompositeType,
   GraphQLSchema,
   isAbstractType,
   isCompositeType,
+  isUnionType,
   Kind,
   OperationDefinitionNode,
   parse,
@@ -88,6 +90,19 @@ function analyse(schema: GraphQLSchema, hints: CacheHints, document: DocumentNod
   const typenames = new Set<string>();
   let maxAge = Number.POSITIVE_INFINITY;
   let scope: CacheScope = "PUBLIC";
+  // A type with its possible types, and what a wrapper (a connection, an edge: a type that inherits its lifetime) holds,
+  // so `exhibitions { totalCount }` is tagged Exhibition: its count changes with exhibitions.
+  const tag = (type: GraphQLCompositeType): void => {
+    if (typenames.has(type.name)) return;
+    typenames.add(type.name);
+    if (isAbstractType(type)) for (const possible of schema.getPossibleTypes(type)) tag(possible);
+    if (hints.types.get(type.name)?.inheritMaxAge && !isUnionType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        const held = getNamedType(field.type);
+        if (isCompositeType(held)) tag(held);
+      }
+    }
+  };
   const typeInfo = new TypeInfo(schema);
   // The chosen operation and every fragment (a fragment it does not spread only makes the answer shorter-lived).
   const definitions = document.definitions.filter((definition) => definition === operation || definition.kind === Kind.FRAGMENT_DEFINITION);
@@ -98,14 +113,13 @@ function analyse(schema: GraphQLSchema, hints: CacheHints, document: DocumentNod
         const field = typeInfo.getFieldDef();
         const parent = typeInfo.getParentType();
         if (!field || !parent) return;
-        if (!rootTypes.has(parent as never)) typenames.add(parent.name);
+        if (!rootTypes.has(parent as never)) tag(parent);
         const target = getNamedType(field.type);
         const composite = isCompositeType(target);
         const hint: CacheHint = {};
         let inherits = false;
         if (composite) {
-          typenames.add(target.name);
-          if (isAbstractType(target)) for (const possible of schema.getPossibleTypes(target)) typenames.add(possible.name);
+          tag(target);
           const typeHint = hints.types.get(target.name);
           if (typeHint?.inheritMaxAge) inherits = true;
           else if (typeHint) replace(hint, typeHint);

@@ -42,6 +42,11 @@ describe("cache policy of an operation", () => {
     expect(facts(`{ venues(first: 1) { totalCount } }`).maxAge).toBe(0);
   });
 
+  it("tags a page of a connection with the type it lists, so a count goes with its items", () => {
+    expect(facts(`{ exhibitions(first: 1) { totalCount } }`).typenames).toEqual(expect.arrayContaining(["Exhibition", "ExhibitionConnection", "ExhibitionEdge", "PageInfo"]));
+    expect(facts(`query($slug: String!) { exhibition(slug: $slug) { works(first: 1) { totalCount } } }`).typenames).toContain("ExhibitedWork");
+  });
+
   it("takes fragments into account", () => {
     const viaFragment = facts(`query($slug: String!) { exhibition(slug: $slug) { ...Works } } fragment Works on Exhibition { works(first: 1) { edges { node { likeCount } } } }`);
     expect(viaFragment.maxAge).toBe(5);

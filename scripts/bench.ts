@@ -570,6 +570,8 @@ async function main(): Promise<void> {
     const env: NodeJS.ProcessEnv = {
       ...process.env, ...RUN_SECRETS, NODE_ENV, DATABASE_URL: database.url, PORT: String(BASE_PORT), MEDIA_ROOT: database.mediaRoot, LOG_LEVEL: flag("log-level", "error"),
       BENCH_METRICS: "on", DEMO_DATA: "false", RATE_LIMIT_PER_SECOND: "100000", RATE_LIMIT_BURST: "100000", RESPONSE_CACHE_KEY_PREFIX: CACHE_KEY_PREFIX,
+      // The bench sends its operations as text; production makes the public and venues registered-only.
+      REGISTERED_OPERATIONS_ONLY_ROLES: "",
     };
     for (const name of SUBGRAPH_NAMES) {
       env[`${name.toUpperCase()}_PORT`] = String(portOf(name));

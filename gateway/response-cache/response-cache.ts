@@ -6,7 +6,7 @@
 //     of every type the operation may show (cache-policy.ts).
 //   - Where: this gateway's memory, or Redis when configured, shared by every gateway (response-cache.store.ts).
 //   - Eviction: evictResponseCacheTypes(typenames), called when what an answer shows changes; max-age bounds the rest.
-//   - HTTP: an anonymous cacheable answer says `public, max-age=N` with Vary: Accept-Language, and over GET carries an
+//   - HTTP: an anonymous cacheable answer says `public, max-age=N` with Vary: Accept-Language, Authorization, and over GET carries an
 //     ETag of its data (the extensions carry the caller's own rate budget), so a CDN can keep it and revalidate with
 //     If-None-Match (express answers 304); everything else says `private, no-store` (a token) or `no-store`.
 // Built on @apollo/server-plugin-response-cache (key, storage, Age header); the policy comes from the document instead
@@ -111,7 +111,8 @@ export class ResponseCache {
       return;
     }
     headers.set("cache-control", `public, max-age=${policy.maxAge}`);
-    headers.set("vary", "accept-language");
+    // A shared cache must not answer a caller with a token from the public's copy.
+    headers.set("vary", "accept-language, authorization");
     if (requestContext.request.http?.method === "GET") {
       headers.set("etag", `W/"${createHash("sha256").update(JSON.stringify(data)).digest("base64url").slice(0, 32)}"`);
     }

@@ -98,8 +98,13 @@ export class ResponseCache {
   private setHttpHeaders(requestContext: RequestContext): void {
     const state = this.states.get(requestContext.request);
     const { response } = requestContext;
-    if (!state || response.body?.kind !== "single") return;
     const { headers } = response.http;
+    // Refused before an operation was resolved (unparsable, invalid, unknown persisted query): never kept.
+    if (!state) {
+      if (!headers.has("cache-control")) headers.set("cache-control", "no-store");
+      return;
+    }
+    if (response.body?.kind !== "single") return;
     const { data, errors } = response.body.singleResult;
     if (!state.anonymous) {
       headers.set("cache-control", "private, no-store");

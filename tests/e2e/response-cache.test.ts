@@ -211,6 +211,9 @@ describe("response cache (memory)", () => {
       const partner = await get({ query: PAGE, variables: { slug: exhibition.slug } }, { authorization: `Bearer ${tokenFor({ role: Role.PARTNER, org: tenant.organizationId })}` });
       expect(partner.status).toBe(200);
       expect(partner.headers.get("cache-control")).toBe("private, no-store");
+      const invalid = await get({ query: `{ exhibition(slug: "x") { noSuchField } }` });
+      expect(invalid.status).toBe(400);
+      expect(invalid.headers.get("cache-control")).toBe("no-store");
     });
   });
 });

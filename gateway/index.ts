@@ -24,6 +24,7 @@ import { RegisteredOperationsCache } from "./persisted-operations/registered-ope
 import { persistedOperationsMiddleware } from "./persisted-operations/persisted-operations.middleware";
 import { deprecatedFieldUsagePlugin } from "./persisted-operations/deprecated-field-usage.plugin";
 import { publicJwks } from "../lib/auth";
+import { createResponseCache } from "./response-cache/response-cache";
 
 export interface GatewayOptions {
   port: number;
@@ -50,14 +51,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     onRateLimited: (viewer) => usage.record(usageClientId(viewer), { rateLimited: true }),
     points: (request) => (request.path.startsWith("/exports/") ? EXPORT_POINTS : request.path.startsWith("/media/") ? MEDIA_POINTS : 1),
   });
+  const responseCache = createResponseCache();
   let apiSchema: GraphQLSchema | undefined;
-  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded, coreSupergraphSdl }) => {
     apiSchema = loaded;
+    responseCache.setSchema(loaded, coreSupergraphSdl);
   });
   return startService<GatewayContext>({
     name: "gateway",
     port: options.port,
-    apollo: { gateway, plugins: [usagePlugin(usage), deprecatedFieldUsagePlugin(usage), admissionPlugin()] },
+    apollo: { gateway, plugins: [...responseCache.plugins(), usagePlugin(usage), deprecatedFieldUsagePlugin(usage), admissionPlugin()] },
     // The rate budget was charged by admission, before the body was read.
     context: async (request) => createGatewayContext(request),
     onStop: async () => {
@@ -65,6 +68,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       registeredOperations.stop();
       await usage.stop();
       await rateLimits.close();
+      await responseCache.stop();
     },
     // Multipart uploads are parsed here (files buffered on disk, not in memory) and streamed on by SubgraphDataSource.
     beforeOperation: [

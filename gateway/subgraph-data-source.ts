@@ -57,6 +57,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     super({ url: options.url, fetcher: subgraphFetch as unknown as RemoteGraphQLDataSource["fetcher"] });
     this.name = options.name;
     this.timeoutMs = options.timeoutMs;
+    // The cache policy comes from the supergraph's hints (gateway/response-cache); subgraphs send no Cache-Control.
+    this.honorSubgraphCacheControlHeader = false;
     // subgraphFetch keeps connections alive and aborts the call on the signal: at the deadline, or as soon as the
     // caller has gone (the subgraph then drops the work if it has not started it).
     const fetcher = this.fetcher;

@@ -84,6 +84,16 @@ export interface Config {
   };
   /** How often the gateway reports per-client usage to the venues subgraph. */
   usageFlushMilliseconds: number;
+  /** The gateway's cache of answers to callers without a token (gateway/response-cache). */
+  responseCache: {
+    /** off; memory (each gateway its own); redis (shared by the gateways). Default: redis when REDIS_URL is set, else memory. */
+    store: "memory" | "redis" | "off";
+    redisUrl: string | undefined;
+    /** Prefix of every Redis key the cache writes (answers and type generations). */
+    keyPrefix: string;
+    /** Bytes of answers one gateway keeps in memory, least recently used dropped first. */
+    memoryBytes: number;
+  };
   /** The background job that makes micro-videos' streaming renditions (entries service). */
   videoRenditions: {
     /** How often an idle worker looks for a due job. */
@@ -404,6 +414,7 @@ export function loadConfig(env: Env = process.env): Config {
       redisUrl: readUrl(env, "REDIS_URL", undefined, ["redis:", "rediss:"]),
     },
     usageFlushMilliseconds: readInt(env, "USAGE_FLUSH_MS", 10_000, 10, 600_000),
+    responseCache: readResponseCache(env),
     videoRenditions: {
       pollMilliseconds: readInt(env, "VIDEO_RENDITION_POLL_MS", 2000, 10, 600_000),
       maxAttempts: readInt(env, "VIDEO_RENDITION_MAX_ATTEMPTS", 3, 1, 20),
@@ -448,6 +459,18 @@ export function loadConfig(env: Env = process.env): Config {
       circuitFailures: readInt(env, "WEBHOOK_CIRCUIT_FAILURES", 5, 1, 1000),
       circuitOpenMilliseconds: readInt(env, "WEBHOOK_CIRCUIT_OPEN_MS", 60_000, 10, 86_400_000),
     },
+  };
+}
+
+function readResponseCache(env: Env): Config["responseCache"] {
+  const redisUrl = readUrl(env, "REDIS_URL", undefined, ["redis:", "rediss:"]);
+  const store = readEnum(env, "RESPONSE_CACHE", ["memory", "redis", "off"] as const, redisUrl ? "redis" : "memory");
+  if (store === "redis" && !redisUrl) throw new ConfigError("REDIS_URL", "must be set when RESPONSE_CACHE=redis");
+  return {
+    store,
+    redisUrl,
+    keyPrefix: env.RESPONSE_CACHE_KEY_PREFIX ?? "response-cache:",
+    memoryBytes: readInt(env, "RESPONSE_CACHE_MEMORY_MB", 64, 1, 64 * 1024) * 1024 * 1024,
   };
 }
 

@@ -2,12 +2,14 @@
 import { ArgsType, ClassType, Directive, Field, Int, ObjectType } from "type-graphql";
 import { ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import { badInput } from "./errors";
+import { INHERIT_CACHE } from "./cache-hints";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
 @ObjectType({ description: "Where a page of a connection ends, and whether another follows." })
 @Directive("@shareable")
+@Directive(INHERIT_CACHE)
 export class PageInfo {
   @Field({ description: "True when a further page exists; pass endCursor as `after` to read it." })
   hasNextPage!: boolean;
@@ -38,7 +40,9 @@ export function lazy<T>(run: () => Promise<T>): PromiseLike<T> {
 
 /** Declares `<Name>Connection` and `<Name>Edge` GraphQL types for a node type. */
 export function ConnectionType<T extends object>(name: string, nodeType: ClassType<T>, description?: string) {
+  // A page lives as long as the field that holds it; its nodes' types bring their own hints.
   @ObjectType(`${name}Edge`, { description: `One ${name} in a page, with the cursor that points at it.` })
+  @Directive(INHERIT_CACHE)
   class EdgeType {
     @Field({ description: "Opaque cursor; pass it as `after` to read the items following this one." })
     cursor!: string;
@@ -48,6 +52,7 @@ export function ConnectionType<T extends object>(name: string, nodeType: ClassTy
   }
 
   @ObjectType(`${name}Connection`, { description: description ?? `A page of ${name} items.` })
+  @Directive(INHERIT_CACHE)
   class ConnectionClass {
     @Field(() => [EdgeType], { description: `The ${name} items of this page, in order, each with its cursor.` })
     edges!: EdgeType[];

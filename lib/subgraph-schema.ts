@@ -6,9 +6,14 @@ import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { buildSchema, createResolversMap, NonEmptyArray } from "type-graphql";
 import { DateTimeResolver } from "graphql-scalars";
 import { guardFreeText } from "./free-text-guard";
+import { CACHE_CONTROL_DEFINITIONS, CACHE_CONTROL_SPEC_URL } from "./cache-hints";
 
-const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@inaccessible", "@external", "@requires"])';
+// @cacheControl comes from its own @link and is composed into the supergraph, where the gateway reads the hints.
+const FEDERATION_LINK = `extend schema
+  @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@inaccessible", "@external", "@requires", "@composeDirective"])
+  @link(url: "${CACHE_CONTROL_SPEC_URL}", import: ["@cacheControl"])
+  @composeDirective(name: "@cacheControl")
+${CACHE_CONTROL_DEFINITIONS}`;
 
 export interface SubgraphSchemaOptions {
   resolvers: NonEmptyArray<Function>;

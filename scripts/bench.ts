@@ -4,6 +4,11 @@
 // federation's own cost, without the gateway). Prints a table, the ratios gateway/B2 and gateway/B0, a one-line JSON
 // summary, and writes a Markdown report to bench/results/<date>.md. Also measures the time `npm start` takes to be
 // ready on the demo data, and each process's memory through the whole run.
+// The response cache: Q1 is the public page as deployed (the gateway's response cache on, so after the warm-up every read
+// is a hit); Q1uncached the same page through a second gateway with RESPONSE_CACHE=off; B-static the very bytes of Q1's
+// answer from a bare node:http handler (the ceiling of a cached page). With REDIS_URL set (the cache in Redis, as
+// Compose and Kubernetes deploy it), "Q1 after eviction" reads the page once right after each eviction of Exhibition
+// (what an event does), one read at a time, to show the cost of the first read after a change.
 //
 //   npm run bench [-- --duration 7 --connections 1,8,32 --queries Q1,Q2,Q3,Q4 --soak 120 --skip-start-time --cpu-prof]
 //   --cpu-prof      run every service with node --cpu-prof (profiles under bench/profiles/, top frames in the report)
@@ -23,7 +28,8 @@ import { ApolloServer } from "@apollo/server";
 import { Client } from "pg";
 import { Role, signToken } from "../lib/auth";
 import { randomBytes } from "node:crypto";
-import { loadConfig, setConfig, SUBGRAPH_NAMES, SubgraphName } from "../lib/config";
+import { config, loadConfig, setConfig, SUBGRAPH_NAMES, SubgraphName } from "../lib/config";
+import { RedisResponseCacheStore } from "../gateway/response-cache/response-cache.store";
 import { subgraphSecretHeaders } from "../lib/subgraph-secret";
 import { PROJECT_ROOT, SUPERGRAPH_PATH } from "../lib/paths";
 import { withDistinctRepresentations } from "../gateway/dedupe-representations";
@@ -33,7 +39,7 @@ import { flag, hasFlag, openScaleDatabase, SCALE } from "./scale-database";
 const DURATION_SECONDS = Number(flag("duration", "7"));
 const WARMUP_SECONDS = Number(flag("warmup", "2"));
 const CONNECTIONS = flag("connections", "1,8,32").split(",").map(Number);
-const QUERY_NAMES = flag("queries", "Q1,Q2,Q3,Q4").split(",");
+const QUERY_NAMES = flag("queries", "Q1,Q1uncached,Q2,Q3,Q4").split(",");
 const SOAK_SECONDS = Number(flag("soak", "120"));
 const CPU_PROFILE = hasFlag("cpu-prof");
 const BASE_PORT = Number(flag("port", "4700"));
@@ -43,9 +49,15 @@ const NODE_ENV = flag("node-env", "production");
 const RUN_SECRETS = { JWT_SECRET: randomBytes(32).toString("hex"), SUBGRAPH_SECRET: randomBytes(32).toString("hex") };
 const B0_PORT = BASE_PORT + 10;
 const HOP_PORT = BASE_PORT + 11;
-const SERVICES = ["gateway", ...SUBGRAPH_NAMES] as const;
+const STATIC_PORT = BASE_PORT + 12;
+/** The deployed gateway (response cache on) and a second one with RESPONSE_CACHE=off for Q1uncached. */
+const SERVICES = ["gateway", ...SUBGRAPH_NAMES, "gateway-uncached"] as const;
 type ServiceName = (typeof SERVICES)[number];
-const portOf = (service: ServiceName | "b0" | "hop") => (service === "b0" ? B0_PORT : service === "hop" ? HOP_PORT : BASE_PORT + SERVICES.indexOf(service));
+type GatewayName = "gateway" | "gateway-uncached";
+/** The run's own Redis keys, so the bench can evict what its gateway cached and nothing else. */
+const CACHE_KEY_PREFIX = `bench-${randomBytes(4).toString("hex")}:`;
+const portOf = (service: ServiceName | "b0" | "hop" | "static") =>
+  service === "b0" ? B0_PORT : service === "hop" ? HOP_PORT : service === "static" ? STATIC_PORT : BASE_PORT + SERVICES.indexOf(service);
 const urlOf = (service: ServiceName) => `http://127.0.0.1:${portOf(service)}/graphql`;
 
 // ---- processes -------------------------------------------------------------------------------------------
@@ -94,15 +106,18 @@ async function waitFor(url: string, seconds = 60): Promise<void> {
   throw new Error(`${url} did not answer within ${seconds} s`);
 }
 
-async function metricsOf(name: ServiceName | "b0" | "hop"): Promise<Metrics> {
+async function metricsOf(name: ServiceName | "b0" | "hop" | "static"): Promise<Metrics> {
   const response = await fetch(`http://127.0.0.1:${portOf(name)}/metrics`);
   // The services serve Prometheus text (lib/metrics.ts); the baseline servers answer JSON.
   if (response.headers.get("content-type")?.includes("json")) return response.json() as Promise<Metrics>;
   return benchMetricsFromPrometheus(await response.text());
 }
 
+/** The processes whose CPU a run counts: the services, B0, and B-static once started. */
+const measuredProcesses = (): (ServiceName | "b0" | "static")[] => [...SERVICES, "b0", ...(children.has("static") ? (["static"] as const) : [])];
+
 async function allMetrics(): Promise<Record<string, Metrics>> {
-  const names = [...SERVICES, "b0"] as const;
+  const names = measuredProcesses();
   const values = await Promise.all(names.map((name) => metricsOf(name)));
   return Object.fromEntries(names.map((name, index) => [name, values[index]]));
 }
@@ -124,7 +139,7 @@ async function stopChildren(): Promise<void> {
     await Promise.race([Promise.all(exits), new Promise((resolve) => setTimeout(resolve, 30_000))]);
     for (const child of stopping) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   };
-  await stop(["gateway", "b0"]);
+  await stop(["gateway", "gateway-uncached", "b0", "static"]);
   await stop([...children.keys()]);
   children.clear();
 }
@@ -137,6 +152,10 @@ interface BenchQuery {
   query: string;
   variables: Record<string, unknown>;
   token: string | undefined;
+  /** The gateway process it is sent to. */
+  gateway: GatewayName;
+  /** B0's route for the same answer. */
+  baseline: string;
   /** How many items the answer holds (checked before loading, the same for the three targets). */
   items: (data: any) => number;
   expectedItems: number;
@@ -152,6 +171,19 @@ function benchQueries(parameters: BaselineParameters): BenchQuery[] {
       query: `query Q1($slug: String!) { exhibition(slug: $slug) { works(first: 100) { edges { node { entry { id title creditName country venue { code name } awards { tier theme } } } } } } }`,
       variables: { slug: parameters.exhibitionSlug },
       token: undefined,
+      gateway: "gateway",
+      baseline: "Q1",
+      items: (data: any) => data.exhibition.works.edges.filter((edge: any) => edge.node.entry).length,
+      expectedItems: 100,
+    },
+    {
+      name: "Q1uncached",
+      title: "Q1 through a gateway with RESPONSE_CACHE=off: every read executes the plan",
+      query: `query Q1($slug: String!) { exhibition(slug: $slug) { works(first: 100) { edges { node { entry { id title creditName country venue { code name } awards { tier theme } } } } } } }`,
+      variables: { slug: parameters.exhibitionSlug },
+      token: undefined,
+      gateway: "gateway-uncached",
+      baseline: "Q1",
       items: (data: any) => data.exhibition.works.edges.filter((edge: any) => edge.node.entry).length,
       expectedItems: 100,
     },
@@ -161,6 +193,8 @@ function benchQueries(parameters: BaselineParameters): BenchQuery[] {
       query: `query Q2($id: ID!) { venue(id: $id) { entries(first: 50) { edges { node { id title status awards { tier } exhibitions { slug } } } } } }`,
       variables: { id: parameters.venueId },
       token: venue,
+      gateway: "gateway",
+      baseline: "Q2",
       items: (data: any) => data.venue.entries.edges.length,
       expectedItems: 50,
     },
@@ -170,6 +204,8 @@ function benchQueries(parameters: BaselineParameters): BenchQuery[] {
       query: `query Q3($id: ID!) { entry(id: $id) { id title status kind creditName country theme { code } photos { position width height } venue { code name } } }`,
       variables: { id: parameters.entryId },
       token: organizer,
+      gateway: "gateway",
+      baseline: "Q3",
       items: (data: any) => (data.entry ? 1 : 0),
       expectedItems: 1,
     },
@@ -179,6 +215,8 @@ function benchQueries(parameters: BaselineParameters): BenchQuery[] {
       query: `query Q4($roundId: ID!, $theme: ThemeCode) { leaderboard(roundId: $roundId, theme: $theme, first: 100) { totalCount edges { node { rank normalizedScore meanScore judgeCount accepted entry { id title } } } } }`,
       variables: { roundId: parameters.roundId, theme: parameters.theme },
       token: organizer,
+      gateway: "gateway",
+      baseline: "Q4",
       items: (data: any) => data.leaderboard.edges.filter((edge: any) => edge.node.entry?.title).length,
       expectedItems: 100,
     },
@@ -323,7 +361,7 @@ interface Soak {
 
 interface RunFigures {
   query: string;
-  target: "gateway" | "B2" | "B0";
+  target: "gateway" | "B2" | "B0" | "B-static";
   connections: number;
   requestsPerSecond: number;
   p50: number;
@@ -354,7 +392,7 @@ async function measure(
   const requests = Math.max(result.requests, 1);
   const delta = (name: string, key: keyof Metrics) => after[name][key] - before[name][key];
   const cpuMsPerRequest: Record<string, number> = {};
-  for (const name of [...SERVICES, "b0"]) {
+  for (const name of measuredProcesses()) {
     const ms = (delta(name, "cpuUserMicros") + delta(name, "cpuSystemMicros")) / 1000 / requests;
     if (ms >= 0.005) cpuMsPerRequest[name] = round(ms, 2);
   }
@@ -363,7 +401,7 @@ async function measure(
   const subgraphRequests = SUBGRAPH_NAMES.reduce((sum, name) => sum + delta(name, "graphqlRequests"), 0);
   const cores = os.cpus().length;
   const machineCores = ((machineAfter.busy - machineBefore.busy) / Math.max(machineAfter.total - machineBefore.total, 1)) * cores;
-  const nodeMicros = [...SERVICES, "b0"].reduce((sum, name) => sum + delta(name, "cpuUserMicros") + delta(name, "cpuSystemMicros"), 0) + ownCpu.user + ownCpu.system;
+  const nodeMicros = measuredProcesses().reduce((sum, name) => sum + delta(name, "cpuUserMicros") + delta(name, "cpuSystemMicros"), 0) + ownCpu.user + ownCpu.system;
   return {
     machineCores: round(machineCores, 2),
     nodeCores: round(nodeMicros / 1e6 / result.seconds, 2),
@@ -383,6 +421,41 @@ async function measure(
 }
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
+
+// ---- a read right after an eviction -------------------------------------------------------------------------
+
+interface AfterEviction {
+  reads: number;
+  p50: number;
+  p99: number;
+  /** Subgraph requests per read: the plan's count when every read after an eviction is answered afresh. */
+  subgraphRequestsPerRead: number;
+}
+
+/** Q1 read once right after each eviction of Exhibition in the gateways' shared Redis (what an event does), one at a time. */
+async function measureAfterEviction(body: string, headers: Record<string, string>): Promise<AfterEviction | undefined> {
+  const settings = config().responseCache;
+  if (settings.store !== "redis") return undefined;
+  const store = new RedisResponseCacheStore(settings.redisUrl!, settings.keyPrefix);
+  try {
+    const latencies: number[] = [];
+    const before = await allMetrics();
+    const deadline = performance.now() + DURATION_SECONDS * 1000;
+    while (performance.now() < deadline) {
+      await store.advance(["Exhibition"]);
+      const begin = performance.now();
+      const response = await fetch(urlOf("gateway"), { method: "POST", headers, body });
+      await response.text();
+      if (response.ok) latencies.push(performance.now() - begin);
+    }
+    const after = await allMetrics();
+    const subgraphRequests = SUBGRAPH_NAMES.reduce((sum, name) => sum + after[name].graphqlRequests - before[name].graphqlRequests, 0);
+    const sorted = latencies.sort((a, b) => a - b);
+    return { reads: latencies.length, p50: round(percentile(sorted, 50), 2), p99: round(percentile(sorted, 99), 2), subgraphRequestsPerRead: round(subgraphRequests / Math.max(latencies.length, 1), 2) };
+  } finally {
+    await store.close();
+  }
+}
 
 // ---- npm start time to ready --------------------------------------------------------------------------------
 
@@ -456,7 +529,7 @@ function topFrames(file: string, count = 12): string[] {
 
 async function main(): Promise<void> {
   const benchStarted = Date.now();
-  setConfig(loadConfig({ ...process.env, ...RUN_SECRETS, NODE_ENV }));
+  setConfig(loadConfig({ ...process.env, ...RUN_SECRETS, NODE_ENV, RESPONSE_CACHE_KEY_PREFIX: CACHE_KEY_PREFIX }));
   const startTime = hasFlag("skip-start-time") ? undefined : await measureStartTime();
   if (startTime) process.stdout.write(`npm start to ready on the demo data: first start ${startTime.firstStartSeconds} s, restart ${startTime.restartSeconds} s\n`);
 
@@ -496,20 +569,24 @@ async function main(): Promise<void> {
     // The system as deployed: each subgraph and the gateway in its own process.
     const env: NodeJS.ProcessEnv = {
       ...process.env, ...RUN_SECRETS, NODE_ENV, DATABASE_URL: database.url, PORT: String(BASE_PORT), MEDIA_ROOT: database.mediaRoot, LOG_LEVEL: flag("log-level", "error"),
-      BENCH_METRICS: "on", DEMO_DATA: "false", RATE_LIMIT_PER_SECOND: "100000", RATE_LIMIT_BURST: "100000",
+      BENCH_METRICS: "on", DEMO_DATA: "false", RATE_LIMIT_PER_SECOND: "100000", RATE_LIMIT_BURST: "100000", RESPONSE_CACHE_KEY_PREFIX: CACHE_KEY_PREFIX,
+      // The bench sends its operations as text; production makes the public and venues registered-only.
+      REGISTERED_OPERATIONS_ONLY_ROLES: "",
     };
     for (const name of SUBGRAPH_NAMES) {
       env[`${name.toUpperCase()}_PORT`] = String(portOf(name));
       env[`${name.toUpperCase()}_URL`] = urlOf(name);
     }
-    for (const port of [...SERVICES.map(portOf), B0_PORT, HOP_PORT]) {
+    for (const port of [...SERVICES.map(portOf), B0_PORT, HOP_PORT, STATIC_PORT]) {
       if (!(await portIsFree(port))) throw new Error(`Port ${port} is taken (another benchmark still running?); pass --port to use others.`);
     }
     for (const name of SUBGRAPH_NAMES) spawnNode(name, `subgraphs/${name}/index.js`, [], env, profileDir);
     for (const name of SUBGRAPH_NAMES) await waitFor(`http://127.0.0.1:${portOf(name)}/ready`);
     spawnNode("gateway", "gateway/index.js", [], env, profileDir);
+    spawnNode("gateway-uncached", "gateway/index.js", [], { ...env, PORT: String(portOf("gateway-uncached")), RESPONSE_CACHE: "off" }, profileDir);
     spawnNode("b0", "scripts/bench-baseline-server.js", [String(B0_PORT), database.url, JSON.stringify(parameters)], env);
     await waitFor(`http://127.0.0.1:${portOf("gateway")}/ready`);
+    await waitFor(`http://127.0.0.1:${portOf("gateway-uncached")}/ready`);
     await waitFor(`http://127.0.0.1:${B0_PORT}/metrics`);
     spawnNode("hop", "scripts/bench-hop-server.js", [String(HOP_PORT)], env);
     await waitFor(`http://127.0.0.1:${HOP_PORT}/metrics`);
@@ -527,13 +604,23 @@ async function main(): Promise<void> {
     const runs: RunFigures[] = [];
     const plans: Record<string, { waves: string[][] }> = {};
     const clientCheck: Record<string, number> = {};
+    let afterEviction: AfterEviction | undefined;
     for (const query of queries) {
       const body = JSON.stringify({ query: query.query, variables: query.variables });
       const headers = headersFor(query.token);
+      const gatewayUrl = urlOf(query.gateway);
       // Each target must answer with the same items before it is loaded.
-      const viaGateway = await postJson(urlOf("gateway"), body, headers);
+      const viaGateway = await postJson(gatewayUrl, body, headers);
       if (viaGateway.json.errors) throw new Error(`${query.name} through the gateway: ${JSON.stringify(viaGateway.json.errors)}`);
-      const viaB0 = await postJson(`http://127.0.0.1:${B0_PORT}/${query.name}`, "{}", headers);
+      const viaB0 = await postJson(`http://127.0.0.1:${B0_PORT}/${query.baseline}`, "{}", headers);
+      // B-static: the cached page's very bytes from a bare handler.
+      const withStatic = query.name === "Q1";
+      if (withStatic && !children.has("static")) {
+        const file = path.join(os.tmpdir(), `image-china-bench-static-${process.pid}.json`);
+        fs.writeFileSync(file, viaGateway.text);
+        spawnNode("static", "scripts/bench-static-server.js", [String(STATIC_PORT), file], env);
+        await waitFor(`http://127.0.0.1:${STATIC_PORT}/metrics`);
+      }
       for (const [target, answer] of [["gateway", viaGateway], ["B0", viaB0]] as const) {
         const items = query.items(answer.json.data);
         if (items !== query.expectedItems) throw new Error(`${query.name} via ${target} returned ${items} items, expected ${query.expectedItems}`);
@@ -542,22 +629,30 @@ async function main(): Promise<void> {
       plans[query.name] = { waves: waves.map((wave) => wave.map((call) => call.service)) };
       process.stdout.write(`\n${query.name} ${query.title}\n  plan: ${plans[query.name].waves.map((wave) => wave.join(" + ")).join(" → ")}; response ${viaGateway.text.length} bytes (B0 ${viaB0.text.length})\n`);
       for (const connections of CONNECTIONS) {
-        const gateway = await measure(query.name, "gateway", connections, viaGateway.text.length, (seconds) => loadWithAutocannon(urlOf("gateway"), body, headers, connections, seconds));
+        const gateway = await measure(query.name, "gateway", connections, viaGateway.text.length, (seconds) => loadWithAutocannon(gatewayUrl, body, headers, connections, seconds));
         const b2 = await measure(query.name, "B2", connections, viaGateway.text.length, (seconds) => loadPlan(waves, connections, seconds));
-        const b0 = await measure(query.name, "B0", connections, viaB0.text.length, (seconds) => loadWithAutocannon(`http://127.0.0.1:${B0_PORT}/${query.name}`, "{}", headers, connections, seconds));
-        runs.push(gateway, b2, b0);
-        for (const figures of [gateway, b2, b0]) {
+        const b0 = await measure(query.name, "B0", connections, viaB0.text.length, (seconds) => loadWithAutocannon(`http://127.0.0.1:${B0_PORT}/${query.baseline}`, "{}", headers, connections, seconds));
+        const bStatic = withStatic
+          ? await measure(query.name, "B-static", connections, viaGateway.text.length, (seconds) => loadWithAutocannon(`http://127.0.0.1:${STATIC_PORT}/`, body, headers, connections, seconds))
+          : undefined;
+        runs.push(gateway, b2, b0, ...(bStatic ? [bStatic] : []));
+        for (const figures of [gateway, b2, b0, ...(bStatic ? [bStatic] : [])]) {
           process.stdout.write(
             `  ${String(connections).padStart(2)} conn ${figures.target.padEnd(7)} ${String(figures.requestsPerSecond).padStart(8)} req/s  p50 ${figures.p50} p95 ${figures.p95} p99 ${figures.p99} ms` +
               `  sql/req ${figures.sqlPerRequest}  subgraph req/req ${figures.subgraphRequestsPerRequest}  cpu ms/req ${JSON.stringify(figures.cpuMsPerRequest)}  cores ${figures.machineCores}/${figures.nodeCores}${figures.errors ? `  ERRORS ${figures.errors}` : ""}\n`,
           );
         }
-        process.stdout.write(`          gateway/B2 ${ratio(gateway, b2)}  gateway/B0 ${ratio(gateway, b0)} (throughput ratios: B's req/s over the gateway's)\n`);
+        process.stdout.write(`          gateway/B2 ${ratio(gateway, b2)}  gateway/B0 ${ratio(gateway, b0)}${bStatic ? `  gateway/B-static ${ratio(gateway, bStatic)}` : ""} (throughput ratios: B's req/s over the gateway's)\n`);
       }
       // The same gateway load with B2's client, to show how much of gateway/B2 is the load tool.
       if (CONNECTIONS.includes(8)) {
-        const sameClient = await measure(query.name, "gateway", 8, viaGateway.text.length, (seconds) => loadPlan([[{ service: "gateway", body, headers }]], 8, seconds));
+        const sameClient = await measure(query.name, "gateway", 8, viaGateway.text.length, (seconds) => loadPlan([[{ service: query.gateway, body, headers }]], 8, seconds));
         clientCheck[query.name] = sameClient.requestsPerSecond;
+      }
+      if (query.name === "Q1") {
+        afterEviction = await measureAfterEviction(body, headers);
+        if (afterEviction) process.stdout.write(`  read right after an eviction of Exhibition (1 at a time, ${afterEviction.reads} reads): p50 ${afterEviction.p50} p99 ${afterEviction.p99} ms, subgraph req/read ${afterEviction.subgraphRequestsPerRead}\n`);
+        else process.stdout.write("  read after an eviction: not measured (needs REDIS_URL: the bench evicts through the gateways' shared Redis)\n");
       }
     }
 
@@ -610,7 +705,7 @@ async function main(): Promise<void> {
     const profiles = profileDir
       ? Object.fromEntries(fs.readdirSync(profileDir).filter((file) => file.endsWith(".cpuprofile")).map((file) => [file.replace(".cpuprofile", ""), topFrames(path.join(profileDir, file))]))
       : undefined;
-    const summary = { ...buildSummary(runs, facts, startTime, soak, benchSeconds), hopFloor: Object.values(hop).map((figures) => figures.cpuMsPerRequest) };
+    const summary = { ...buildSummary(runs, facts, startTime, soak, benchSeconds, afterEviction), hopFloor: Object.values(hop).map((figures) => figures.cpuMsPerRequest) };
     const report = markdownReport({ runs, facts, plans, startTime, memoryFigures, profiles, summary, clientCheck, soak, benchSeconds, queries, hop });
     const resultsDir = path.join(PROJECT_ROOT, "bench", "results");
     fs.mkdirSync(resultsDir, { recursive: true });
@@ -629,17 +724,22 @@ function ratio(gateway: RunFigures, baseline: RunFigures): number {
   return round(baseline.requestsPerSecond / Math.max(gateway.requestsPerSecond, 0.001), 2);
 }
 
-function buildSummary(runs: RunFigures[], facts: object, startTime: object | undefined, soak: Soak | undefined, benchSeconds: number) {
+function buildSummary(runs: RunFigures[], facts: object, startTime: object | undefined, soak: Soak | undefined, benchSeconds: number, afterEviction?: AfterEviction) {
   const find = (query: string, target: string, connections: number) => runs.find((run) => run.query === query && run.target === target && run.connections === connections);
   const queries: Record<string, unknown> = {};
   for (const query of [...new Set(runs.map((run) => run.query))]) {
     const at8 = (target: string) => find(query, target, 8) ?? find(query, target, runs.find((run) => run.query === query)!.connections)!;
     const gateway = at8("gateway");
+    const bStatic = find(query, "B-static", gateway.connections);
     queries[query] = {
       connections: gateway.connections, rps: gateway.requestsPerSecond, p50: gateway.p50, p99: gateway.p99, sqlPerRequest: gateway.sqlPerRequest,
       subgraphRequests: gateway.subgraphRequestsPerRequest, gatewayOverB2: ratio(gateway, at8("B2")), gatewayOverB0: ratio(gateway, at8("B0")),
+      ...(bStatic ? { bStaticRps: bStatic.requestsPerSecond, gatewayOverBStatic: ratio(gateway, bStatic), shareOfBStatic: round(gateway.requestsPerSecond / Math.max(bStatic.requestsPerSecond, 0.001), 2) } : {}),
     };
   }
+  if (afterEviction) queries.Q1afterEviction = afterEviction;
+  const q1Uncached = find("Q1uncached", "gateway", 8);
+  const q1Static = find("Q1", "B-static", 8);
   const q1 = find("Q1", "gateway", 8);
   const q4 = find("Q4", "gateway", 1);
   const goals = {
@@ -648,6 +748,12 @@ function buildSummary(runs: RunFigures[], facts: object, startTime: object | und
     q1GatewayOverB2AtMost1_5: q1 ? ratio(q1, find("Q1", "B2", 8)!) <= 1.5 : null,
     q1GatewayOverB0AtMost4: q1 ? ratio(q1, find("Q1", "B0", 8)!) <= 4 : null,
     q4P50Under50: q4 ? q4.p50 < 50 : null,
+    q1CachedRps1000: q1 ? q1.requestsPerSecond >= 1000 : null,
+    q1CachedP99Under20: q1 ? q1.p99 < 20 : null,
+    q1CachedGatewayOverB0AtMost1: q1 ? ratio(q1, find("Q1", "B0", 8)!) <= 1 : null,
+    q1CachedAtLeast0_3OfBStatic: q1 && q1Static ? q1.requestsPerSecond >= 0.3 * q1Static.requestsPerSecond : null,
+    q1UncachedGatewayOverB0AtMost4: q1Uncached ? ratio(q1Uncached, find("Q1uncached", "B0", 8)!) <= 4 : null,
+    q1UncachedGatewayOverB2AtMost1_3: q1Uncached ? ratio(q1Uncached, find("Q1uncached", "B2", 8)!) <= 1.3 : null,
     memoryFlat: soak ? SERVICES.every((name) => !soak.memory[name] || soak.memory[name].secondHalfPeakMb <= soak.memory[name].firstHalfPeakMb * 1.05 + 5) : null,
   };
   return { bench: "image-china", date: new Date().toISOString(), node: process.version, durationSeconds: DURATION_SECONDS, benchSeconds, data: facts, startTime, queries, goals };
@@ -677,11 +783,22 @@ function markdownReport(input: {
     for (const run of runs.filter((figures) => figures.query === query.name)) {
       lines.push(`| ${run.connections} | ${run.target} | ${run.requestsPerSecond} | ${run.p50} | ${run.p95} | ${run.p99} | ${run.responseBytes} | ${run.sqlPerRequest} | ${run.subgraphRequestsPerRequest} | ${cpuCell(run)} | ${run.machineCores} / ${run.nodeCores} | ${run.errors} |`);
     }
-    lines.push("", "| conn | gateway/B2 | gateway/B0 |", "|---:|---:|---:|");
+    lines.push("", "| conn | gateway/B2 | gateway/B0 | gateway/B-static |", "|---:|---:|---:|---:|");
     for (const connections of CONNECTIONS) {
       const pick = (target: string) => runs.find((run) => run.query === query.name && run.target === target && run.connections === connections);
       const gateway = pick("gateway");
-      if (gateway) lines.push(`| ${connections} | ${ratio(gateway, pick("B2")!)} | ${ratio(gateway, pick("B0")!)} |`);
+      const bStatic = pick("B-static");
+      if (gateway) lines.push(`| ${connections} | ${ratio(gateway, pick("B2")!)} | ${ratio(gateway, pick("B0")!)} | ${bStatic ? ratio(gateway, bStatic) : "–"} |`);
+    }
+    const afterEviction = (input.summary.queries as Record<string, unknown>).Q1afterEviction as AfterEviction | undefined;
+    if (query.name === "Q1") {
+      lines.push(
+        "",
+        "Q1 is served with the gateway's response cache on (after the warm-up every read is a hit); B-static serves the same bytes from a bare node:http handler. " +
+          (afterEviction
+            ? `Read right after an eviction of Exhibition (the Redis generation bumped by the bench, then one read; ${afterEviction.reads} reads one at a time): p50 ${afterEviction.p50} ms, p99 ${afterEviction.p99} ms, ${afterEviction.subgraphRequestsPerRead} subgraph requests per read (every one answered afresh).`
+            : "The read after an eviction needs REDIS_URL (the bench evicts through the gateways' shared Redis): not measured."),
+      );
     }
     if (input.clientCheck[query.name] !== undefined) {
       lines.push("", `Load-tool check: the gateway at 8 connections with B2's client answers ${input.clientCheck[query.name]} req/s (autocannon: ${runs.find((run) => run.query === query.name && run.target === "gateway" && run.connections === 8)?.requestsPerSecond}).`);
@@ -710,7 +827,10 @@ function markdownReport(input: {
   const goals = input.summary.goals as Record<string, boolean | null>;
   const names: Record<string, string> = {
     q1Rps200: "Q1 at 8 connections ≥ 200 req/s", q1P99Under100: "Q1 at 8 connections p99 < 100 ms", q1GatewayOverB2AtMost1_5: "Q1 gateway/B2 ≤ 1.5",
-    q1GatewayOverB0AtMost4: "Q1 gateway/B0 ≤ 4", q4P50Under50: "Q4 p50 < 50 ms (1 connection)", memoryFlat: "memory flat (soak: no service's RSS peaks more than 5% + 5 MB higher in its second half than in its first)",
+    q1GatewayOverB0AtMost4: "Q1 gateway/B0 ≤ 4", q4P50Under50: "Q4 p50 < 50 ms (1 connection)",
+    q1CachedRps1000: "Q1 (cache on) at 8 connections ≥ 1,000 req/s", q1CachedP99Under20: "Q1 (cache on) at 8 connections p99 < 20 ms",
+    q1CachedGatewayOverB0AtMost1: "Q1 (cache on) gateway/B0 ≤ 1", q1CachedAtLeast0_3OfBStatic: "Q1 (cache on) ≥ 0.3 × B-static",
+    q1UncachedGatewayOverB0AtMost4: "Q1uncached gateway/B0 ≤ 4", q1UncachedGatewayOverB2AtMost1_3: "Q1uncached gateway/B2 ≤ 1.3", memoryFlat: "memory flat (soak: no service's RSS peaks more than 5% + 5 MB higher in its second half than in its first)",
   };
   for (const [key, met] of Object.entries(goals)) lines.push(`| ${names[key] ?? key} | ${met === null ? "not measured" : met ? "yes" : "**no**"} |`);
   lines.push("", "## Summary (JSON)", "", "```json", JSON.stringify(input.summary), "```", "");

@@ -36,7 +36,7 @@ function entriesStorage(dataDir: string): Record<string, string> {
 }
 
 /** Settings both copies share: one database, one Redis, fast pollers so the test waits little. */
-const SHARED = { REVOCATION_POLL_SECONDS: "1", WEBHOOK_POLL_MS: "50", WEBHOOK_RETRY_BASE_MS: "100", USAGE_FLUSH_MS: "200", REDIS_URL: redisUrl ?? "", RATE_LIMIT_PER_SECOND: "100000", RATE_LIMIT_BURST: "100000" };
+const SHARED = { REVOCATION_POLL_SECONDS: "1", WEBHOOK_POLL_MS: "50", WEBHOOK_RETRY_BASE_MS: "100", USAGE_FLUSH_MS: "200", REDIS_URL: redisUrl ?? "", RATE_LIMIT_PER_SECOND: "100000", RATE_LIMIT_BURST: "100000", RESPONSE_CACHE: "off" };
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

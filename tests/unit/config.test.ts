@@ -40,6 +40,16 @@ describe("config", () => {
     expect(problem({ REGISTERED_OPERATIONS_POLL_SECONDS: "0" })).toBe("REGISTERED_OPERATIONS_POLL_SECONDS");
   });
 
+  it("keeps the response cache in memory by default, in Redis when REDIS_URL is set, and off on request", () => {
+    expect(loadConfig({}).responseCache).toMatchObject({ store: "memory", redisUrl: undefined });
+    expect(loadConfig({ REDIS_URL: "redis://127.0.0.1:6379" }).responseCache).toMatchObject({ store: "redis", redisUrl: "redis://127.0.0.1:6379" });
+    expect(loadConfig({ REDIS_URL: "redis://127.0.0.1:6379", RESPONSE_CACHE: "memory" }).responseCache.store).toBe("memory");
+    expect(loadConfig({ RESPONSE_CACHE: "off" }).responseCache.store).toBe("off");
+    expect(problem({ RESPONSE_CACHE: "redis" })).toBe("REDIS_URL");
+    expect(problem({ RESPONSE_CACHE: "disk" })).toBe("RESPONSE_CACHE");
+    expect(problem({ RESPONSE_CACHE_MEMORY_MB: "0" })).toBe("RESPONSE_CACHE_MEMORY_MB");
+  });
+
   it("names the variable of a bad value", () => {
     expect(problem({ PORT: "eighty" })).toBe("PORT");
     expect(problem({ PORT: "70000" })).toBe("PORT");

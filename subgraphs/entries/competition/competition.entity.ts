@@ -3,10 +3,12 @@ import { Directive, Field, Float, ID, Int, ObjectType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
 import type { LocalizedText } from "../../../lib/i18n";
 import { ThemeCode } from "../../../lib/themes";
+import { PUBLIC_CACHE } from "../../../lib/cache-hints";
 
 @Entity({ name: "competition" })
 @ObjectType({ description: "The competition: its themes, its submission window and the rules entries must follow." })
 @Directive('@key(fields: "id")')
+@Directive(PUBLIC_CACHE)
 export class Competition {
   @PrimaryGeneratedColumn("uuid")
   @Field(() => ID, { description: "Stable id of the competition." })
@@ -62,6 +64,7 @@ export class Competition {
 
 @Entity({ name: "theme" })
 @ObjectType({ description: "One of the competition's themes." })
+@Directive(PUBLIC_CACHE)
 export class Theme {
   @PrimaryGeneratedColumn("uuid")
   id!: string;

@@ -2,6 +2,7 @@ import { bigintAsNumber } from "../../../lib/database";
 import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
 import { ThemeCode } from "../../../lib/themes";
+import { PUBLIC_CACHE } from "../../../lib/cache-hints";
 
 export enum EntryKind {
   PHOTO_SET = "PHOTO_SET",
@@ -38,6 +39,7 @@ registerEnumType(EntryStatus, {
 @Entity({ name: "entry" })
 @ObjectType({ description: "A work entered in the competition: a photo set, a single photo or a micro-video." })
 @Directive('@key(fields: "id")')
+@Directive(PUBLIC_CACHE)
 export class Entry {
   @PrimaryGeneratedColumn("uuid")
   @Field(() => ID, { description: "Stable id of the entry; pass it to uploadPhotos, uploadVideo, submitEntry and withdrawEntry." })
@@ -152,6 +154,7 @@ export class Entrant {
 
 @Entity({ name: "photo" })
 @ObjectType({ description: "One photo of an entry, as uploaded (original, EXIF intact) and in derived sizes." })
+@Directive(PUBLIC_CACHE)
 export class Photo {
   @PrimaryGeneratedColumn("uuid")
   @Field(() => ID, { description: "Stable id of the photo." })
@@ -231,6 +234,7 @@ registerEnumType(VideoRendition, {
 
 @Entity({ name: "micro_video" })
 @ObjectType({ description: "The video of a MICRO_VIDEO entry." })
+@Directive(PUBLIC_CACHE)
 export class MicroVideo {
   @PrimaryGeneratedColumn("uuid")
   @Field(() => ID, { description: "Stable id of the video." })
@@ -282,6 +286,7 @@ export class MicroVideo {
 /** One streaming file made from a micro-video by the rendition job (H.264/AAC MP4, no metadata). */
 @Entity({ name: "video_rendition" })
 @ObjectType({ description: "A streaming file made from a micro-video: H.264/AAC MP4 with faststart and no metadata." })
+@Directive(PUBLIC_CACHE)
 export class VideoRenditionFile {
   @Column("uuid", { primary: true })
   videoId!: string;

@@ -1,6 +1,7 @@
-import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
 import type { LocalizedText } from "../../../lib/i18n";
+import { PUBLIC_CACHE, SHORT_CACHE } from "../../../lib/cache-hints";
 
 export enum WorkRemovalReason {
   /** A curator took the work out. */
@@ -11,6 +12,7 @@ export enum WorkRemovalReason {
 
 @Entity({ name: "exhibited_work" })
 @ObjectType({ description: "A competition entry shown in an exhibition, at a position, with a caption in several languages and public likes and views." })
+@Directive(PUBLIC_CACHE)
 export class ExhibitedWork {
   @PrimaryGeneratedColumn("uuid")
   @Field(() => ID, { description: "Stable id of the work in this exhibition (not the entry's id); pass it to likeWork." })
@@ -34,10 +36,12 @@ export class ExhibitedWork {
   captionText!: LocalizedText;
 
   @Column("int", { default: 0 })
+  @Directive(SHORT_CACHE)
   @Field(() => Int, { description: "Likes from distinct visitors; exact, never below zero." })
   likeCount!: number;
 
   @Column("int", { default: 0 })
+  @Directive(SHORT_CACHE)
   @Field(() => Int, { description: "Views recorded with recordWorkView." })
   viewCount!: number;
 

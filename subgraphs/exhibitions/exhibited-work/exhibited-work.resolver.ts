@@ -6,6 +6,7 @@ import { Exhibition } from "../exhibition/exhibition.entity";
 import { ExhibitionSection } from "../exhibition-section/exhibition-section.entity";
 import { ExhibitedWork } from "./exhibited-work.entity";
 import { AddExhibitedWorksInput, UpdateExhibitedWorkInput } from "./exhibited-work.inputs";
+import { NEVER_CACHE } from "../../../lib/cache-hints";
 
 @Resolver(() => ExhibitedWork)
 export class ExhibitedWorkResolver {
@@ -89,6 +90,7 @@ export class ExhibitedWorkResolver {
     return context.works.exhibition(work);
   }
 
+  @Directive(NEVER_CACHE)
   @FieldResolver(() => Boolean, { description: "Whether this visitor has liked the work (the visitor id given to likeWork). Errors: none; an unknown id is false." })
   likedBy(@Root() work: ExhibitedWork, @Arg("visitorId", { description: "The visitor's id, as given to likeWork." }) visitorId: string, @Ctx() context: ExhibitionsContext) {
     return context.works.likedBy(work, visitorId);

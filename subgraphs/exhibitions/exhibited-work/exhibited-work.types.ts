@@ -1,6 +1,7 @@
-import { Field, Int, ObjectType } from "type-graphql";
+import { Directive, Field, Int, ObjectType } from "type-graphql";
 import { PageInfo } from "../../../lib/pagination";
 import { ExhibitedWork } from "./exhibited-work.entity";
+import { INHERIT_CACHE } from "../../../lib/cache-hints";
 
 /*
  * The works connection is written out rather than made with ConnectionType because its node is nullable.
@@ -10,6 +11,7 @@ import { ExhibitedWork } from "./exhibited-work.entity";
  * the one edge, so the rest of the page still shows. The entry.withdrawn and entry.disqualified events keep this rare.
  */
 @ObjectType({ description: "One work in a page, with the cursor that points at it." })
+@Directive(INHERIT_CACHE)
 export class ExhibitedWorkEdge {
   @Field({ description: "Opaque cursor; pass it as `after` to read the works following this one." })
   cursor!: string;
@@ -22,6 +24,7 @@ export class ExhibitedWorkEdge {
 }
 
 @ObjectType({ description: "A page of an exhibition's works, in their order." })
+@Directive(INHERIT_CACHE)
 export class ExhibitedWorkConnection {
   @Field(() => [ExhibitedWorkEdge], { description: "The works of this page, at most `first`." })
   edges!: ExhibitedWorkEdge[];

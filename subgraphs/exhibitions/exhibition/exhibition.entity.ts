@@ -1,6 +1,7 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
 import type { LocalizedText } from "../../../lib/i18n";
+import { PUBLIC_CACHE } from "../../../lib/cache-hints";
 
 export enum ExhibitionStatus {
   DRAFT = "DRAFT",
@@ -39,6 +40,7 @@ registerEnumType(ExhibitionKind, {
     "A curated exhibition of competition works, online or at venues at home and abroad. The public sees PUBLISHED ones; drafts and archived ones only organisers and the owning organisation.",
 })
 @Directive('@key(fields: "id")')
+@Directive(PUBLIC_CACHE)
 export class Exhibition {
   @PrimaryGeneratedColumn("uuid")
   @Field(() => ID, { description: "Stable id of the exhibition." })

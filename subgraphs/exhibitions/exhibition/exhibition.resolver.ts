@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { PageArguments } from "../../../lib/pagination";
 import type { ExhibitionsContext } from "../context";
 import { ExhibitedWorkConnection } from "../exhibited-work/exhibited-work.types";
@@ -9,11 +9,13 @@ import { ExhibitionTranslation, translationsOf } from "./exhibition.translations
 import { Exhibition } from "./exhibition.entity";
 import { CreateExhibitionInput, ExhibitionFilter, UpdateExhibitionInput } from "./exhibition.inputs";
 import { ExhibitionConnection } from "./exhibition.types";
+import { PUBLIC_CACHE } from "../../../lib/cache-hints";
 
 const LOCALE_DESCRIPTION = 'Language to return, e.g. "zh", "en", "pt" or "pt-PT"; default: the Accept-Language header, then the exhibition\'s default language.';
 
 @Resolver(() => Exhibition)
 export class ExhibitionResolver {
+  @Directive(PUBLIC_CACHE)
   @Query(() => ExhibitionConnection, {
     description:
       "Exhibitions the caller may see, newest first: the public, venues and judges published ones; partners also their organisation's drafts and archived ones; organisers all. Errors: BAD_USER_INPUT for a bad filter or page.",

@@ -1,9 +1,10 @@
 // Multilingual text of exhibitions, sections and captions: parsed from inputs, listed for editors,
 // and picked for readers (locale argument, then Accept-Language, then the exhibition's default language).
-import { Field, InputType, ObjectType } from "type-graphql";
+import { Directive, Field, InputType, ObjectType } from "type-graphql";
 import { badInput } from "../../../lib/errors";
 import { checkLocale, LocalizedText, pickText, SUPPORTED_LOCALES } from "../../../lib/i18n";
 import { optionalText } from "../../../lib/text";
+import { PUBLIC_CACHE } from "../../../lib/cache-hints";
 
 const LOCALES = new Set<string>(SUPPORTED_LOCALES);
 const LOCALE_LIST = SUPPORTED_LOCALES.join(", ");
@@ -18,6 +19,7 @@ export class ExhibitionTranslationInput {
 }
 
 @ObjectType({ description: "A text in one language, as entered by the curator." })
+@Directive(PUBLIC_CACHE)
 export class ExhibitionTranslation {
   @Field({ description: 'Language code, e.g. "zh", "en", "pt".' })
   locale!: string;

@@ -1,6 +1,7 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
 import { ThemeCode } from "../../../lib/themes";
+import { PUBLIC_CACHE } from "../../../lib/cache-hints";
 
 export enum AwardTier {
   GOLD = "GOLD",
@@ -44,6 +45,7 @@ export const TIER_ORDER: readonly AwardTier[] = [AwardTier.GOLD, AwardTier.SILVE
 @Entity({ name: "award" })
 @ObjectType({ description: "An award to an entry in a theme, or in a theme within a regional division. Published awards are public; unpublished ones are visible to organisers only (null for others)." })
 @Directive('@key(fields: "id")')
+@Directive(PUBLIC_CACHE)
 export class Award {
   @PrimaryGeneratedColumn("uuid")
   @Field(() => ID, { description: "The award's id." })

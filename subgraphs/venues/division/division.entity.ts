@@ -1,9 +1,11 @@
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { PUBLIC_CACHE } from "../../../lib/cache-hints";
 
 @Entity({ name: "division" })
 @ObjectType({ description: "A regional division with its own awards and ceremony, e.g. the Portugal Division." })
 @Directive('@key(fields: "id")')
+@Directive(PUBLIC_CACHE)
 export class Division {
   @PrimaryGeneratedColumn("uuid")
   @Field(() => ID, { description: "Stable id of the division; filter venues, awards and leaderboards by it." })

@@ -1,5 +1,6 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
+import { PUBLIC_CACHE } from "../../../lib/cache-hints";
 
 export enum Region {
   DOMESTIC = "DOMESTIC",
@@ -30,6 +31,7 @@ registerEnumType(VenueKind, {
 @Entity({ name: "venue" })
 @ObjectType({ description: "A branch venue or station through which entries are collected, in China or overseas." })
 @Directive('@key(fields: "id")')
+@Directive(PUBLIC_CACHE)
 export class Venue {
   @PrimaryGeneratedColumn("uuid")
   @Field(() => ID, { description: "Stable id of the venue; pass it as venueId when creating entries or filtering lists." })

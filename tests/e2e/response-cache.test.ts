@@ -1,0 +1,258 @@
+// The gateway's response cache, through the real gateway and subgraphs: what the public gets from the cache, that no
+// answer to a token is ever stored or served (per role, and for an invalid token), that evictResponseCacheTypes makes
+// the next read fresh (and that without it the read would be stale), and the HTTP caching of public GET requests.
+import { createHash, randomUUID } from "node:crypto";
+import { Role } from "../../lib/auth";
+import { PUBLIC_MAX_AGE_SECONDS } from "../../lib/cache-hints";
+import { ExhibitionStatus } from "../../subgraphs/exhibitions/exhibition/exhibition.entity";
+import { graphqlRequestObserver } from "../../lib/server";
+import { evictResponseCacheTypes } from "../../gateway/response-cache/response-cache";
+import { startGateway } from "../../gateway";
+import type { RunningService } from "../../lib/server";
+import { seedExhibition, seedTenant, Tenant } from "../kit/exhibitions-factories";
+import { errorCodes, graphql, GraphqlResponse, tokenFor } from "../kit/http";
+import { startSystem, TestSystem } from "../kit/system";
+
+const PAGE = `query CachedPage($slug: String!, $locale: String, $first: Int) {
+  exhibition(slug: $slug) {
+    id slug status title(locale: $locale)
+    works(first: $first) { totalCount edges { node { id position caption(locale: $locale) entry { id title creditName venue { code name } awards { tier } } } } }
+  }
+}`;
+
+/** Subgraph requests seen per client request id: a cached answer costs none. */
+const subgraphCalls = new Map<string, number>();
+graphqlRequestObserver.onRequest = (service, requestId) => {
+  if (service !== "gateway") subgraphCalls.set(requestId, (subgraphCalls.get(requestId) ?? 0) + 1);
+};
+
+interface Read extends GraphqlResponse {
+  /** Subgraph requests this read caused: 0 when the gateway answered from its cache. */
+  subgraphRequests: number;
+}
+
+async function read(url: string, query: string, variables: Record<string, unknown>, options: { token?: string; headers?: Record<string, string> } = {}): Promise<Read> {
+  const requestId = `response-cache-${randomUUID()}`;
+  const response = await graphql(url, query, { variables, token: options.token, headers: { "x-request-id": requestId, ...options.headers } });
+  return { ...response, subgraphRequests: subgraphCalls.get(requestId) ?? 0 };
+}
+
+const ROLES: { role: Role; claims: (tenant: Tenant) => Record<string, unknown> }[] = [
+  { role: Role.ORGANIZER, claims: () => ({}) },
+  { role: Role.PARTNER, claims: (tenant) => ({ org: tenant.organizationId }) },
+  { role: Role.VENUE, claims: (tenant) => ({ org: tenant.organizationId, venues: [tenant.venue.id] }) },
+  { role: Role.JUDGE, claims: () => ({ judge: randomUUID() }) },
+];
+
+describe("response cache (memory)", () => {
+  let system: TestSystem;
+
+  beforeAll(async () => {
+    system = await startSystem({ env: { RESPONSE_CACHE: "memory" } });
+  });
+  afterAll(() => system.stop());
+
+  async function publishedExhibition(status: ExhibitionStatus = ExhibitionStatus.PUBLISHED) {
+    const tenant = await seedTenant(system, 2, { code: `PT-C-${randomUUID().slice(0, 6).toUpperCase()}` });
+    const { exhibition } = await seedExhibition(system, { status, organizationId: tenant.organizationId, entryIds: tenant.entries.map((entry) => entry.id) });
+    return { tenant, exhibition };
+  }
+
+  it("answers the public page from the cache, per variables and languages, with the same data", async () => {
+    const { exhibition } = await publishedExhibition();
+    const variables = { slug: exhibition.slug, first: 10 };
+    const first = await read(system.gatewayUrl, PAGE, variables);
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.exhibition.works.totalCount).toBe(2);
+    expect(first.subgraphRequests).toBeGreaterThan(0);
+
+    const second = await read(system.gatewayUrl, PAGE, variables);
+    expect(second.subgraphRequests).toBe(0);
+    expect(second.data).toEqual(first.data);
+    expect(second.headers.get("age")).not.toBeNull();
+
+    // Other variables, or other languages, are other answers.
+    expect((await read(system.gatewayUrl, PAGE, { ...variables, first: 1 })).subgraphRequests).toBeGreaterThan(0);
+    const english = await read(system.gatewayUrl, PAGE, variables, { headers: { "accept-language": "en" } });
+    expect(english.subgraphRequests).toBeGreaterThan(0);
+    expect(english.data!.exhibition.title).toBe("Harmonious Co-Existence");
+    expect(first.data!.exhibition.title).toBe("和合共生");
+    expect((await read(system.gatewayUrl, PAGE, variables, { headers: { "accept-language": "en" } })).subgraphRequests).toBe(0);
+  });
+
+  it("never caches what a hint forbids: a visitor's own like", async () => {
+    const { exhibition } = await publishedExhibition();
+    const query = `query($slug: String!) { exhibition(slug: $slug) { works(first: 5) { edges { node { id likedBy(visitorId: "visitor-1") } } } } }`;
+    await read(system.gatewayUrl, query, { slug: exhibition.slug });
+    expect((await read(system.gatewayUrl, query, { slug: exhibition.slug })).subgraphRequests).toBeGreaterThan(0);
+  });
+
+  describe.each(ROLES)("a $role token", ({ role, claims }) => {
+    it("is never answered from the public's cache, and its answers are never stored", async () => {
+      const { tenant, exhibition } = await publishedExhibition();
+      const token = tokenFor({ role, ...claims(tenant) } as never);
+      const variables = { slug: exhibition.slug, first: 10 };
+      // The public's answer is cached...
+      await read(system.gatewayUrl, PAGE, variables);
+      expect((await read(system.gatewayUrl, PAGE, variables)).subgraphRequests).toBe(0);
+      // ...but the caller with a token goes to the subgraphs every time, and is told not to store the answer.
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const withToken = await read(system.gatewayUrl, PAGE, variables, { token });
+        expect(withToken.subgraphRequests).toBeGreaterThan(0);
+        expect(withToken.headers.get("cache-control")).toBe("private, no-store");
+        expect(withToken.headers.get("age")).toBeNull();
+      }
+      // An answer to the token on a key the public has not asked for is not stored for the public either.
+      const fresh = { slug: exhibition.slug, first: 7 };
+      await read(system.gatewayUrl, PAGE, fresh, { token });
+      expect((await read(system.gatewayUrl, PAGE, fresh)).subgraphRequests).toBeGreaterThan(0);
+    });
+  });
+
+  it("never serves the public what a token may see (a partner's and the organisers' draft)", async () => {
+    const { tenant, exhibition } = await publishedExhibition(ExhibitionStatus.DRAFT);
+    const variables = { slug: exhibition.slug, first: 10 };
+    for (const token of [tokenFor({ role: Role.PARTNER, org: tenant.organizationId }), tokenFor({ role: Role.ORGANIZER })]) {
+      expect((await read(system.gatewayUrl, PAGE, variables, { token })).data!.exhibition).toMatchObject({ status: "DRAFT" });
+      const anonymous = await read(system.gatewayUrl, PAGE, variables);
+      expect(anonymous.data!.exhibition).toBeNull();
+    }
+    // And the public's cached null is never served to the partner.
+    expect((await read(system.gatewayUrl, PAGE, variables)).subgraphRequests).toBe(0);
+    const partner = await read(system.gatewayUrl, PAGE, variables, { token: tokenFor({ role: Role.PARTNER, org: tenant.organizationId }) });
+    expect(partner.data!.exhibition).toMatchObject({ status: "DRAFT" });
+  });
+
+  it("refuses an invalid token even when the public's answer is cached", async () => {
+    const { exhibition } = await publishedExhibition();
+    const variables = { slug: exhibition.slug, first: 10 };
+    await read(system.gatewayUrl, PAGE, variables);
+    expect((await read(system.gatewayUrl, PAGE, variables)).subgraphRequests).toBe(0);
+    for (const authorization of ["Bearer not-a-token", "Basic abc", `Bearer ${tokenFor({ role: Role.ORGANIZER, ttlSeconds: -10 })}`]) {
+      const refused = await read(system.gatewayUrl, PAGE, variables, { headers: { authorization } });
+      expect(refused.data ?? null).toBeNull();
+      expect(errorCodes(refused)).toEqual(["UNAUTHENTICATED"]);
+    }
+    // An empty header is the public to the subgraphs, yet any Authorization header keeps the request from the cache.
+    expect((await read(system.gatewayUrl, PAGE, variables, { headers: { authorization: "" } })).subgraphRequests).toBeGreaterThan(0);
+  });
+
+  it("serves a stale page until evictResponseCacheTypes names a type it shows, then reads afresh", async () => {
+    const { exhibition } = await publishedExhibition();
+    const variables = { slug: exhibition.slug, first: 10, locale: "en" };
+    expect((await read(system.gatewayUrl, PAGE, variables)).data!.exhibition.title).toBe("Harmonious Co-Existence");
+    const renamed = await graphql(system.gatewayUrl, `mutation($input: UpdateExhibitionInput!) { updateExhibition(input: $input) { title(locale: "en") } }`, {
+      token: tokenFor({ role: Role.ORGANIZER }),
+      variables: { input: { id: exhibition.id, title: [{ locale: "zh", text: "和合共生" }, { locale: "en", text: "Renamed" }] } },
+    });
+    expect(renamed.errors).toBeUndefined();
+    expect(renamed.data!.updateExhibition.title).toBe("Renamed");
+
+    // Without an eviction the public still gets the stored page: this is what the eviction has to fix.
+    const stale = await read(system.gatewayUrl, PAGE, variables);
+    expect(stale.subgraphRequests).toBe(0);
+    expect(stale.data!.exhibition.title).toBe("Harmonious Co-Existence");
+    // A type the page does not show evicts nothing.
+    await evictResponseCacheTypes(["Judge", "ApiClient"]);
+    expect((await read(system.gatewayUrl, PAGE, variables)).data!.exhibition.title).toBe("Harmonious Co-Existence");
+
+    await evictResponseCacheTypes(["Exhibition"]);
+    const fresh = await read(system.gatewayUrl, PAGE, variables);
+    expect(fresh.subgraphRequests).toBeGreaterThan(0);
+    expect(fresh.data!.exhibition.title).toBe("Renamed");
+    // The fresh page is cached again.
+    expect((await read(system.gatewayUrl, PAGE, variables)).subgraphRequests).toBe(0);
+  });
+
+  describe("HTTP caching of public GET requests", () => {
+    /** A GET as a CDN forwards it: the operation as an automatic persisted query (its hash), variables in the URL. */
+    async function get(parameters: Record<string, unknown>, headers: Record<string, string> = {}) {
+      const target = new URL(system.gatewayUrl);
+      for (const [name, value] of Object.entries(parameters)) target.searchParams.set(name, typeof value === "string" ? value : JSON.stringify(value));
+      // fetch adds "cache-control: no-cache" (an end-to-end reload) to a conditional request unless one is given; a CDN
+      // revalidating sends none, a browser max-age=0.
+      return fetch(target, { headers: { "apollo-require-preflight": "true", "cache-control": "max-age=0", ...headers } });
+    }
+    const persisted = (query: string) => ({ persistedQuery: { version: 1, sha256Hash: createHash("sha256").update(query).digest("hex") } });
+
+    it("answers Cache-Control from the computed policy and an ETag, and 304 to If-None-Match", async () => {
+      const { exhibition } = await publishedExhibition();
+      const variables = { slug: exhibition.slug, first: 10 };
+      // The first GET registers the document with its hash; later ones send the hash alone.
+      expect((await get({ query: PAGE, variables, extensions: persisted(PAGE) })).status).toBe(200);
+      const response = await get({ variables, extensions: persisted(PAGE) });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("cache-control")).toBe(`public, max-age=${PUBLIC_MAX_AGE_SECONDS}`);
+      expect(response.headers.get("vary")).toMatch(/accept-language/i);
+      const etag = response.headers.get("etag");
+      expect(etag).toMatch(/^W\/".+"$/);
+      expect(((await response.json()) as { data: { exhibition: { slug: string } } }).data.exhibition.slug).toBe(exhibition.slug);
+
+      const revalidated = await get({ variables, extensions: persisted(PAGE) }, { "if-none-match": etag! });
+      expect(revalidated.status).toBe(304);
+      expect(await revalidated.text()).toBe("");
+      // Once the page changes (and is evicted), the old ETag no longer matches.
+      await graphql(system.gatewayUrl, `mutation($input: UpdateExhibitionInput!) { updateExhibition(input: $input) { id } }`, {
+        token: tokenFor({ role: Role.ORGANIZER }),
+        variables: { input: { id: exhibition.id, title: [{ locale: "zh", text: "新标题" }] } },
+      });
+      await evictResponseCacheTypes(["Exhibition"]);
+      const changed = await get({ variables, extensions: persisted(PAGE) }, { "if-none-match": etag! });
+      expect(changed.status).toBe(200);
+      expect(changed.headers.get("etag")).not.toBe(etag);
+    });
+
+    it("gives likes their short lifetime, and never says public to a token or for an uncacheable answer", async () => {
+      const { tenant, exhibition } = await publishedExhibition();
+      const withLikes = `query($slug: String!) { exhibition(slug: $slug) { works(first: 5) { edges { node { likeCount } } } } }`;
+      expect((await get({ query: withLikes, variables: { slug: exhibition.slug } })).headers.get("cache-control")).toBe("public, max-age=5");
+      const own = `query($slug: String!) { exhibition(slug: $slug) { works(first: 5) { edges { node { likedBy(visitorId: "v") } } } } }`;
+      expect((await get({ query: own, variables: { slug: exhibition.slug } })).headers.get("cache-control")).toBe("no-store");
+      const partner = await get({ query: PAGE, variables: { slug: exhibition.slug } }, { authorization: `Bearer ${tokenFor({ role: Role.PARTNER, org: tenant.organizationId })}` });
+      expect(partner.status).toBe(200);
+      expect(partner.headers.get("cache-control")).toBe("private, no-store");
+      const invalid = await get({ query: `{ exhibition(slug: "x") { noSuchField } }` });
+      expect(invalid.status).toBe(400);
+      expect(invalid.headers.get("cache-control")).toBe("no-store");
+    });
+  });
+});
+
+describe("response cache (Redis, shared by two gateways)", () => {
+  let system: TestSystem;
+  let second: RunningService;
+
+  beforeAll(async () => {
+    system = await startSystem({ env: { RESPONSE_CACHE: "redis", REDIS_URL: "redis://127.0.0.1:6379", RESPONSE_CACHE_KEY_PREFIX: `cache-test:${randomUUID()}:` } });
+    second = await startGateway({ port: 0, subgraphUrls: system.urls });
+  });
+  afterAll(async () => {
+    await second.stop();
+    await system.stop();
+  });
+
+  it("serves one gateway's cached public page from the other, never a token's, and evicts for both", async () => {
+    const tenant = await seedTenant(system, 1, { code: `PT-R-${randomUUID().slice(0, 6).toUpperCase()}` });
+    const { exhibition } = await seedExhibition(system, { organizationId: tenant.organizationId, entryIds: [tenant.entries[0].id] });
+    const variables = { slug: exhibition.slug, first: 10, locale: "en" };
+    const token = tokenFor({ role: Role.ORGANIZER });
+    expect((await read(second.url, PAGE, variables, { token })).subgraphRequests).toBeGreaterThan(0);
+    expect((await read(system.gatewayUrl, PAGE, variables)).subgraphRequests).toBeGreaterThan(0);
+    const fromOther = await read(second.url, PAGE, variables);
+    expect(fromOther.subgraphRequests).toBe(0);
+    expect(fromOther.data!.exhibition.title).toBe("Harmonious Co-Existence");
+    expect((await read(second.url, PAGE, variables, { token })).subgraphRequests).toBeGreaterThan(0);
+
+    await graphql(system.gatewayUrl, `mutation($input: UpdateExhibitionInput!) { updateExhibition(input: $input) { id } }`, {
+      token,
+      variables: { input: { id: exhibition.id, title: [{ locale: "zh", text: "和合共生" }, { locale: "en", text: "Shared and renamed" }] } },
+    });
+    expect((await read(second.url, PAGE, variables)).data!.exhibition.title).toBe("Harmonious Co-Existence");
+    await evictResponseCacheTypes(["Entry", "Exhibition"]);
+    for (const url of [second.url, system.gatewayUrl]) {
+      const fresh = await read(url, PAGE, variables);
+      expect(fresh.data!.exhibition.title).toBe("Shared and renamed");
+    }
+    expect((await read(second.url, PAGE, variables)).subgraphRequests).toBe(0);
+  });
+});

@@ -159,8 +159,13 @@ function follow(options: FollowOptions, types: EventType[], cursorOf: (producer:
         logger.warn("event feed: will retry", { consumer: options.consumer, producer, failures, retryInMs: delay, error });
         // The wait ends early when the follower stops.
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          controller.signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+          const done = () => {
+            clearTimeout(timer);
+            controller.signal.removeEventListener("abort", done);
+            resolve();
+          };
+          const timer = setTimeout(done, delay);
+          controller.signal.addEventListener("abort", done);
         });
       }
     }

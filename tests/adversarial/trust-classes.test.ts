@@ -43,6 +43,7 @@ describe("trust classes 1, 3 and 5", () => {
     const round = await api.createRound({ name: `Round ${unique()}`, kind: "SCORE", theme: "NATURE", quorum: 1 });
     ok(await api.assignJudges({ roundId: round.id, judgeIds: [judge.id], quorum: 1, seed: "classes" }));
     await api.openRound(round.id);
+    await system.settleEvents();
     tokens.judge = judgeToken(judge.id);
     Object.assign(ids, { fromA: fromA.id, fromB: fromB.id });
   });

@@ -18,7 +18,9 @@ describe("judging: assignment", () => {
   });
   afterAll(() => system.stop());
 
+  /** What the judge sees of the entry once the grants changed so far have reached the entries subgraph. */
   const seeJudgeEntry = async (judgeId: string, entryId: string) => {
+    await system.settleEvents();
     const response = await entities(system.urls.entries, [{ __typename: "Entry", id: entryId }], "... on Entry { id title }", judgeToken(judgeId));
     expect(response.errors).toBeUndefined();
     return response.data!._entities[0];

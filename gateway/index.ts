@@ -25,6 +25,8 @@ import { persistedOperationsMiddleware } from "./persisted-operations/persisted-
 import { deprecatedFieldUsagePlugin } from "./persisted-operations/deprecated-field-usage.plugin";
 import { publicJwks } from "../lib/auth";
 import { createResponseCache } from "./response-cache/response-cache";
+import { responseCacheEvictions } from "./response-cache/response-cache.events";
+import { EventFollower, followEventsInMemory } from "../lib/events/follower";
 
 export interface GatewayOptions {
   port: number;
@@ -34,7 +36,12 @@ export interface GatewayOptions {
   supergraphSdl?: string;
 }
 
-export async function startGateway(options: GatewayOptions): Promise<RunningService> {
+export interface RunningGateway extends RunningService {
+  /** Handles the events already in the feeds it follows (tests: evict without waiting for the long polls). */
+  handlePendingEvents(): Promise<number>;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const urls = options.subgraphUrls ?? config().subgraphUrls;
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, "utf8"),
@@ -52,17 +59,23 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     points: (request) => (request.path.startsWith("/exports/") ? EXPORT_POINTS : request.path.startsWith("/media/") ? MEDIA_POINTS : 1),
   });
   const responseCache = createResponseCache();
+  // Cached answers are evicted by the events that change them (each replica follows the feeds itself).
+  const follower: EventFollower | undefined =
+    config().responseCache.store === "off" ? undefined : followEventsInMemory("gateway", responseCacheEvictions(responseCache));
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded, coreSupergraphSdl }) => {
     apiSchema = loaded;
     responseCache.setSchema(loaded, coreSupergraphSdl);
   });
-  return startService<GatewayContext>({
+  const service = await startService<GatewayContext>({
     name: "gateway",
     port: options.port,
     apollo: { gateway, plugins: [...responseCache.plugins(), usagePlugin(usage), deprecatedFieldUsagePlugin(usage), admissionPlugin()] },
     // The rate budget was charged by admission, before the body was read.
     context: async (request) => createGatewayContext(request),
+    onStopping: async () => {
+      await follower?.stop();
+    },
     onStop: async () => {
       revocations.stop();
       registeredOperations.stop();
@@ -99,6 +112,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       return checks.every(Boolean);
     },
   });
+  return { ...service, handlePendingEvents: async () => (await follower?.runOnce()) ?? 0 };
 }
 
 if (require.main === module) {

@@ -137,6 +137,60 @@ describe("response cache (memory)", () => {
     expect((await read(system.gatewayUrl, PAGE, variables, { headers: { authorization: "" } })).subgraphRequests).toBeGreaterThan(0);
   });
 
+  it("is never stale after events: publishing, a change, works added and removed, an entry withdrawn, archiving, while readers keep reading", async () => {
+    const tenant = await seedTenant(system, 3, { code: `PT-E-${randomUUID().slice(0, 6).toUpperCase()}` });
+    const [first, second, third] = tenant.entries.map((entry) => entry.id);
+    const { exhibition } = await seedExhibition(system, { status: ExhibitionStatus.DRAFT, organizationId: tenant.organizationId, entryIds: [first, second] });
+    const organizer = tokenFor({ role: "ORGANIZER" });
+    const variables = { slug: exhibition.slug, first: 10 };
+    const visitor = async () => (await read(system.gatewayUrl, PAGE, variables)).data!.exhibition;
+    const truth = async () => (await read(system.gatewayUrl, PAGE, variables, { token: organizer })).data!.exhibition;
+    const worksOf = (page: any) => page?.works.edges.map((edge: any) => edge.node?.entry?.id ?? null) ?? null;
+    // Readers fill the cache the whole time, so every step below starts from a cached answer.
+    let reading = true;
+    const readers = Promise.all(Array.from({ length: 3 }, async () => {
+      while (reading) await visitor();
+    }));
+    let stale = 0;
+    /** After the events of a step have been handled, the public reads what the database says, at once. */
+    const settledView = async (expected: (page: any) => void) => {
+      await system.settleEvents();
+      const page = await visitor();
+      try {
+        expected(page);
+      } catch (error) {
+        stale += 1;
+        throw error;
+      }
+    };
+    const mutate = async (query: string, vars: Record<string, unknown>) => {
+      const response = await graphql(system.gatewayUrl, query, { variables: vars, token: organizer });
+      expect(response.errors).toBeUndefined();
+    };
+    try {
+      expect(await visitor()).toBeNull();
+      await mutate(`mutation($id: ID!) { publishExhibition(id: $id) { status } }`, { id: exhibition.id });
+      await settledView((page) => expect([page?.status, worksOf(page)]).toEqual(["PUBLISHED", [first, second]]));
+      await mutate(`mutation($input: UpdateExhibitionInput!) { updateExhibition(input: $input) { id } }`, {
+        input: { id: exhibition.id, title: [{ locale: "zh", text: "新标题" }, { locale: "en", text: "New title" }] },
+      });
+      await settledView((page) => expect(page.title).toBe("新标题"));
+      await mutate(`mutation($input: AddExhibitedWorksInput!) { addExhibitedWorks(input: $input) { id } }`, { input: { exhibitionId: exhibition.id, works: [{ entryId: third }] } });
+      await settledView((page) => expect(worksOf(page)).toEqual([first, second, third]));
+      const venueToken = tokenFor({ role: "VENUE", org: tenant.organizationId, venues: [tenant.venue.id] });
+      const withdrawn = await graphql(system.gatewayUrl, `mutation($id: ID!) { withdrawEntry(id: $id) { status } }`, { variables: { id: second }, token: venueToken });
+      expect(withdrawn.errors).toBeUndefined();
+      await settledView((page) => expect(worksOf(page)).toEqual([first, third]));
+      await mutate(`mutation($id: ID!) { archiveExhibition(id: $id) { status } }`, { id: exhibition.id });
+      await settledView((page) => expect(page).toBeNull());
+      expect(worksOf(await truth())).toEqual([first, third]);
+    } finally {
+      reading = false;
+      await readers;
+    }
+    expect(stale).toBe(0);
+  });
+
   it("serves a stale page until evictResponseCacheTypes names a type it shows, then reads afresh", async () => {
     const { exhibition } = await publishedExhibition();
     const variables = { slug: exhibition.slug, first: 10, locale: "en" };

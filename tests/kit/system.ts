@@ -51,7 +51,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     RESPONSE_CACHE: "off",
     ...options.env }));
   const services: RunningService[] = [];
-  const subgraphs: RunningSubgraph[] = [];
+  /** Everything that follows event feeds: the subgraphs and the gateway (its response cache). */
+  const followers: Pick<RunningSubgraph, "handlePendingEvents">[] = [];
   const urls = {} as Record<SubgraphName, string>;
   const dataSources = {} as Record<SubgraphName, DataSource>;
   try {
@@ -60,7 +61,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       if (!definition) throw new Error(`The ${name} subgraph is not defined yet.`);
       const running = await startSubgraph(definition, { port: 0, databaseUrl: database.url });
       services.push(running);
-      subgraphs.push(running);
+      followers.push(running);
       urls[name] = running.url;
       dataSources[name] = running.dataSource;
     }
@@ -71,6 +72,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     if (options.gateway ?? true) {
       const gateway = await startGateway({ port: 0, subgraphUrls: urls, supergraphSdl: options.supergraphSdl });
       services.unshift(gateway);
+      followers.push(gateway);
       gatewayUrl = gateway.url;
       // Media URLs are built on the public URL, which is the gateway's.
       setConfig({ ...config(), publicUrl: new URL(gateway.url).origin });
@@ -84,7 +86,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       settleEvents: async () => {
         for (let round = 0; round < 20; round++) {
           let handled = 0;
-          for (const subgraph of subgraphs) handled += await subgraph.handlePendingEvents();
+          for (const follower of followers) handled += await follower.handlePendingEvents();
           if (handled === 0) return;
         }
         throw new Error("Events did not settle after 20 rounds: a handler keeps producing events.");

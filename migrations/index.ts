@@ -13,6 +13,7 @@ import { ExhibitionsOutbox1764400000000 } from "./exhibitions/1764400000000-exhi
 import { EntriesOutboxTraceContext1764900000000 } from "./entries/1764900000000-entries-outbox-trace-context";
 import { ExhibitionsOutboxTraceContext1764900000000 } from "./exhibitions/1764900000000-exhibitions-outbox-trace-context";
 import { JudgingOutboxTraceContext1764900000000 } from "./judging/1764900000000-judging-outbox-trace-context";
+import { JudgingJudgeStatistics1764950000000 } from "./judging/1764950000000-judging-judge-statistics";
 import { VenuesInitial1764288000000 } from "./venues/1764288000000-venues-initial";
 import { VenuesPartnerIntegration1764400000000 } from "./venues/1764400000000-venues-partner-integration";
 import { VenuesRegisteredOperations1764700000000 } from "./venues/1764700000000-venues-registered-operations";
@@ -28,6 +29,6 @@ export const migrationsBySubgraph: Record<SubgraphName, Function[]> = {
     EntriesEntrantPerTenant1764700000000,
     EntriesOutboxTraceContext1764900000000,
   ],
-  judging: [JudgingInitial1764460800000, JudgingScoreLogHeads1764633600000, JudgingOutboxTraceContext1764900000000],
+  judging: [JudgingInitial1764460800000, JudgingScoreLogHeads1764633600000, JudgingOutboxTraceContext1764900000000, JudgingJudgeStatistics1764950000000],
   exhibitions: [ExhibitionsInitial1764374400000, ExhibitionsOutbox1764400000000, ExhibitionsOutboxTraceContext1764900000000],
 };

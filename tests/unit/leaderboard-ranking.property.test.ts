@@ -4,7 +4,7 @@
 // reduced by gcd, variances as sums of squared deviations, each z from its exact square, square roots by
 // bisection, the cap parsed from its decimal text), agrees on every rank, normalised score and acceptance.
 import fc from "fast-check";
-import { RankingEntry, RankingScore, rankRound, MIN_SCORES_TO_NORMALISE } from "../../subgraphs/judging/leaderboard/leaderboard.ranking";
+import { RankingEntry, RankingScore, rankEntries, rankRound, MIN_SCORES_TO_NORMALISE, statisticsOfScores } from "../../subgraphs/judging/leaderboard/leaderboard.ranking";
 
 const seed = Number(process.env.FAST_CHECK_SEED ?? 20261202);
 const runs = 150;
@@ -77,6 +77,22 @@ describe("ranking properties", () => {
         expect(rows[a].normalizedScore).toBe(rows[b].normalizedScore);
         expect(rows[a].meanScore).toBe(rows[b].meanScore);
         expect(a < b).toBe(original!.entryId < cloneId);
+      }),
+      { seed, numRuns: runs },
+    );
+  });
+
+  it("ranks each theme from the round's statistics exactly as the full recomputation ranks it", () => {
+    fc.assert(
+      fc.property(roundArb, fc.array(fc.nat(1000), { minLength: 1, maxLength: 50 }), (round, keys) => {
+        const whole = rankRound(settings(round.cap), round.entries, round.scores);
+        const statistics = statisticsOfScores(round.scores);
+        for (const theme of ["NATURE", "TECHNOLOGY"]) {
+          const entries = round.entries.filter((entry) => entry.theme === theme);
+          const ids = new Set(entries.map((entry) => entry.entryId));
+          const rows = rankEntries(settings(round.cap), statistics, shuffled(entries, keys), shuffled(round.scores.filter((score) => ids.has(score.entryId)), keys));
+          expect(rows).toEqual(whole.filter((row) => row.theme === theme));
+        }
       }),
       { seed, numRuns: runs },
     );

@@ -1,6 +1,6 @@
 // Responsible for leaderboards and their explanations: the ranking is leaderboard.ranking.ts's pure function
-// over the round's scores (two statements whatever the number of entries); a closed round's is kept
-// (leaderboard.cache.ts).
+// over the round's scores and the judges' kept statistics (three statements whatever the number of entries); a
+// closed round's is kept (leaderboard.cache.ts).
 import DataLoader from "dataloader";
 import { DataSource } from "typeorm";
 import { badInput } from "../../../lib/errors";
@@ -48,10 +48,13 @@ export class LeaderboardService {
     if (!Number.isInteger(after) || after < 0) throw badInput("`after` is not a cursor this list returned.", { argument: "after" });
     const cacheKey = closedRankingKey(round);
     const view = { theme: theme ?? null, divisionId: division };
-    // A closed round's ranking cannot change: it is computed once and pages are read from it.
+    // A closed round's ranking cannot change: it is computed once and pages are read from it. Another round's is
+    // ranked on each request from the judges' kept statistics and only the viewed theme's scores, read at one moment.
     const rows = cacheKey
       ? await closedRankingView(cacheKey, view, () => rankedRowsOf(this.dataSource, round))
-      : (await rankedRowsOf(this.dataSource, round)).filter((row) => (!view.theme || row.theme === view.theme) && (!view.divisionId || row.divisionId === view.divisionId));
+      : (await this.dataSource.transaction("REPEATABLE READ", (manager) => rankedRowsOf(manager, round, view.theme))).filter(
+          (row) => !view.divisionId || row.divisionId === view.divisionId,
+        );
     const nodes: LeaderboardRow[] = rows.slice(after, after + first + 1).map((row, index) => ({
       round,
       rank: after + index + 1,

@@ -1,7 +1,7 @@
-// Open rounds' leaderboards from the judges' kept statistics (judging.judge_statistics, kept by triggers on
-// judging.score): on a random round scored through the API by judges of different severities, with
+// Open rounds' leaderboards from what triggers on judging.score keep (each judge's tally in
+// judging.judge_statistics, each round entry's current scores in round_entry.scores): on a random round scored through the API by judges of different severities, with
 // corrections and recusals, every view of the leaderboard equals the full recomputation (rankRound over every
-// score, read here straight from the table), and the kept statistics equal the scores' own. Statements that
+// score, read here straight from the table), and the kept statistics and entry scores equal the scores' own. Statements that
 // change many scores at once keep them too, and the migration backfills them.
 import type { DataSource } from "typeorm";
 import { startSystem, TestSystem } from "../kit/system";
@@ -48,16 +48,33 @@ describe("judging: open-round leaderboards from kept statistics", () => {
     return Object.fromEntries(statisticsOfScores(scores).judges);
   }
 
-  /** The full recomputation: rankRound over every entry and score of the round, read here without the store. */
+  /** Each round entry's kept scores, and the same recomputed from judging.score. */
+  const keptEntryScores = async () =>
+    Object.fromEntries((await judging.query(`SELECT entry_id, scores FROM judging.round_entry WHERE round_id = $1 AND scores <> '{}'`, [roundId])).map((row: any) => [row.entry_id, row.scores]));
+  async function recomputedEntryScores() {
+    const rows: { entry_id: string; judge_id: string; value: number | null; pass: boolean | null }[] = await judging.query(
+      `SELECT entry_id, judge_id, (value * 1000)::int AS value, pass FROM judging.score WHERE round_id = $1`,
+      [roundId],
+    );
+    const byEntry: Record<string, Record<string, number | boolean>> = {};
+    for (const row of rows) (byEntry[row.entry_id] ??= {})[row.judge_id] = row.value ?? row.pass!;
+    return byEntry;
+  }
+
+  /**
+   * The full recomputation: rankRound over every entry and score of the round, read here without the store (and
+   * without the kept columns), with each entry's assigned judges.
+   */
   async function recomputedRanking() {
-    const entries: RankingEntry[] = await judging.query(
+    const entries: (RankingEntry & { assignedJudgeCount: number })[] = await judging.query(
       `SELECT round_entry.entry_id AS "entryId", round_entry.theme, round_entry.division_id AS "divisionId", round_entry.venue_id AS "venueId",
               (SELECT count(*) FROM judging.assignment WHERE round_id = round_entry.round_id AND entry_id = round_entry.entry_id AND status <> 'RECUSED')::int AS "assignedJudgeCount"
          FROM judging.round_entry round_entry WHERE round_entry.round_id = $1`,
       [roundId],
     );
     const scores: RankingScore[] = await judging.query(`SELECT judge_id AS "judgeId", entry_id AS "entryId", (value * 1000)::int AS value, pass FROM judging.score WHERE round_id = $1`, [roundId]);
-    return rankRound(SETTINGS, entries, scores);
+    const assigned = new Map(entries.map((entry) => [entry.entryId, entry.assignedJudgeCount]));
+    return rankRound(SETTINGS, entries, scores).map((row) => ({ ...row, assignedJudgeCount: assigned.get(row.entryId) }));
   }
 
   const leaderboardQuery = `query($r: ID!, $theme: ThemeCode, $d: ID) {
@@ -133,6 +150,7 @@ describe("judging: open-round leaderboards from kept statistics", () => {
       expect(ok(recusal).recuse.assignment.status).toBe("RECUSED");
     }
     expect(await keptStatistics()).toEqual(await recomputedStatistics());
+    expect(await keptEntryScores()).toEqual(await recomputedEntryScores());
     await expectLeaderboardsEqualRecomputation();
   });
 
@@ -141,6 +159,7 @@ describe("judging: open-round leaderboards from kept statistics", () => {
     await judging.query(`UPDATE judging.score SET value = LEAST(10, value + 0.5) WHERE round_id = $1 AND value < 6`, [roundId]);
     await judging.query(`DELETE FROM judging.score WHERE id IN (SELECT id FROM judging.score WHERE round_id = $1 ORDER BY id LIMIT 4)`, [roundId]);
     expect(await keptStatistics()).toEqual(await recomputedStatistics());
+    expect(await keptEntryScores()).toEqual(await recomputedEntryScores());
     await expectLeaderboardsEqualRecomputation();
 
     const migration = new JudgingJudgeStatistics1764950000000();
@@ -154,6 +173,7 @@ describe("judging: open-round leaderboards from kept statistics", () => {
       await runner.release();
     }
     expect(await keptStatistics()).toEqual(await recomputedStatistics());
+    expect(await keptEntryScores()).toEqual(await recomputedEntryScores());
     await expectLeaderboardsEqualRecomputation();
   });
 });

@@ -31,7 +31,7 @@ const roundArb: fc.Arbitrary<RandomRound> = fc
     cap: fc.constantFrom(30, 18.4, 33.33, 50, 12.5, 100),
   })
   .map(({ entryIds, themes, judges, cap }) => {
-    const entries = entryIds.map((entryId, index) => ({ entryId, theme: themes[index], divisionId: null, venueId: entryId, assignedJudgeCount: 0 }));
+    const entries = entryIds.map((entryId, index) => ({ entryId, theme: themes[index], divisionId: null, venueId: entryId }));
     const judgeIds = [...new Set(judges.map((judge) => judge.id))];
     const scores: RankingScore[] = [];
     judges.forEach((judge, j) => {

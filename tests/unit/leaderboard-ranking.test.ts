@@ -20,7 +20,7 @@ import {
 
 const SCORE = { kind: "SCORE", scaleMin: 1, scaleMax: 10, acceptanceCapPercent: 30, passVotes: null };
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
-const entry = (n: number, theme = "NATURE"): RankingEntry => ({ entryId: id(n), theme, divisionId: null, venueId: id(999), assignedJudgeCount: 0 });
+const entry = (n: number, theme = "NATURE"): RankingEntry => ({ entryId: id(n), theme, divisionId: null, venueId: id(999) });
 const score = (judge: string, entryNumber: number, value: number): RankingScore => ({ judgeId: judge, entryId: id(entryNumber), value: Math.round(value * 1000), pass: null });
 const tallyOf = (values: number[]): Tally => {
   const tally = emptyTally();

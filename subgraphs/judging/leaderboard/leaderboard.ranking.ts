@@ -64,7 +64,6 @@ export interface RankingEntry {
   theme: string;
   divisionId: string | null;
   venueId: string;
-  assignedJudgeCount: number;
 }
 
 export interface RankedRow {
@@ -76,7 +75,6 @@ export interface RankedRow {
   normalizedScore: number | null;
   judgeCount: number;
   yesVotes: number;
-  assignedJudgeCount: number;
   themeRank: number;
   accepted: boolean;
 }
@@ -243,7 +241,6 @@ export function rankEntries(settings: RankingSettings, statistics: RoundStatisti
       normalizedScore: row.normalised === null ? null : Number(row.normalised) / 1e6,
       judgeCount: row.count,
       yesVotes: row.yes,
-      assignedJudgeCount: row.entry.assignedJudgeCount,
       themeRank,
       accepted,
     };

@@ -11,12 +11,27 @@ import { JudgingRound, RoundKind } from "../round/round.entity";
 import { RoundService } from "../round/round.service";
 import { closedRankingKey, closedRankingView } from "./leaderboard.cache";
 import { explainScores, RoundStatistics, ScoreExplanation } from "./leaderboard.ranking";
-import { loadEntryScores, loadRoundStatistics, rankedRowsOf } from "./leaderboard.store";
+import { loadAssignedJudgeCounts, loadEntryScores, loadRoundStatistics, rankedRowsOf } from "./leaderboard.store";
 import { LeaderboardRow } from "./leaderboard.types";
 
 export class LeaderboardService {
   private readonly statistics = new Map<string, Promise<RoundStatistics>>();
   private readonly explanations: DataLoader<{ round: JudgingRound; entryId: string }, ScoreExplanation | null, string>;
+  /** Judges assigned (recusals not counted) by "round|entry": read for the rows a page shows, not for the whole ranking. */
+  private readonly assignedJudges = new DataLoader<string, number>(async (keys) => {
+    const counts = new Map<string, number>();
+    const byRound = new Map<string, string[]>();
+    for (const key of keys) {
+      const [roundId, entryId] = key.split("|");
+      byRound.set(roundId, [...(byRound.get(roundId) ?? []), entryId]);
+    }
+    await Promise.all(
+      [...byRound].map(async ([roundId, entryIds]) => {
+        for (const [entryId, count] of await loadAssignedJudgeCounts(this.dataSource, roundId, entryIds)) counts.set(`${roundId}|${entryId}`, count);
+      }),
+    );
+    return keys.map((key) => counts.get(key) ?? 0);
+  });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -62,7 +77,6 @@ export class LeaderboardService {
       meanScore: row.meanScore,
       normalizedScore: row.normalizedScore,
       judgeCount: row.judgeCount,
-      assignedJudgeCount: row.assignedJudgeCount,
       yesVotes: round.kind === RoundKind.SHORTLIST ? row.yesVotes : null,
       accepted: row.accepted,
       theme: row.theme as ThemeCode,
@@ -70,6 +84,11 @@ export class LeaderboardService {
       division: row.divisionId ? { id: row.divisionId } : null,
     }));
     return pageFromRows(nodes, first, (row) => [row.rank], rows.length);
+  }
+
+  /** How many judges are assigned to a row's entry in its round, recusals not counted. */
+  assignedJudgeCount(row: LeaderboardRow): Promise<number> {
+    return this.assignedJudges.load(`${row.round.id}|${row.entry.id}`);
   }
 
   /** How a row's normalised score was made (SCORE rounds with scores; null otherwise). Organisers only, as the leaderboard. */

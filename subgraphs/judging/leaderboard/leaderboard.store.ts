@@ -13,30 +13,38 @@ export interface RankableRound extends RankingSettings {
 }
 
 /**
- * A round's entries and their current scores, all of them or those of one theme: one statement whatever the
- * round's size. Each entry's assignments and scores are looked up by its index entries (a theme reads its own
- * rows, not the round's), and the answer is one JSON text: tens of thousands of rows parse far faster as one
- * JSON.parse than as rows.
+ * A round's entries and their current scores, all of them or those of one theme: one statement reading one row per
+ * entry, whatever the round's size, since each round entry keeps its current scores (round_entry.scores, kept by
+ * triggers on judging.score). The answer is one JSON text: ten thousand rows parse far faster as one JSON.parse
+ * than as rows.
  */
 export async function loadRankingInput(db: Queryable, round: RankableRound, theme: string | null = null): Promise<{ entries: RankingEntry[]; scores: RankingScore[] }> {
   const [row]: { entries: string | null }[] = await db.query(
-    `SELECT json_agg(json_build_array(round_entry.entry_id, round_entry.theme, round_entry.division_id, round_entry.venue_id,
-              (SELECT count(*) FROM judging.assignment assignment
-                WHERE assignment.round_id = round_entry.round_id AND assignment.entry_id = round_entry.entry_id AND assignment.status <> 'RECUSED'),
-              (SELECT json_agg(json_build_array(score.judge_id, (score.value * 1000)::int, score.pass)) FROM judging.score score
-                WHERE score.round_id = round_entry.round_id AND score.entry_id = round_entry.entry_id)))::text AS entries
-       FROM judging.round_entry round_entry
-      WHERE round_entry.round_id = $1 AND ($2::text IS NULL OR round_entry.theme = $2)`,
+    `SELECT json_agg(json_build_array(entry_id, theme, division_id, venue_id, scores))::text AS entries
+       FROM judging.round_entry WHERE round_id = $1 AND ($2::text IS NULL OR theme = $2)`,
     [round.id, theme],
   );
   const entries: RankingEntry[] = [];
   const scores: RankingScore[] = [];
-  type Row = [string, string, string | null, string, number, [string, number | null, boolean | null][] | null];
-  for (const [entryId, entryTheme, divisionId, venueId, assignedJudgeCount, entryScores] of JSON.parse(row.entries ?? "[]") as Row[]) {
-    entries.push({ entryId, theme: entryTheme, divisionId, venueId, assignedJudgeCount });
-    for (const [judgeId, value, pass] of entryScores ?? []) scores.push({ judgeId, entryId, value, pass });
+  for (const [entryId, entryTheme, divisionId, venueId, entryScores] of JSON.parse(row.entries ?? "[]") as [string, string, string | null, string, Record<string, number | boolean>][]) {
+    entries.push({ entryId, theme: entryTheme, divisionId, venueId });
+    // A score in whole thousandths, or a vote.
+    for (const judgeId in entryScores) {
+      const given = entryScores[judgeId];
+      scores.push(typeof given === "number" ? { judgeId, entryId, value: given, pass: null } : { judgeId, entryId, value: null, pass: given });
+    }
   }
   return { entries, scores };
+}
+
+/** How many judges are assigned to each of some entries of a round, recusals not counted (entries without any left out). */
+export async function loadAssignedJudgeCounts(db: Queryable, roundId: string, entryIds: readonly string[]): Promise<Map<string, number>> {
+  const rows: { entryId: string; count: number }[] = await db.query(
+    `SELECT entry_id AS "entryId", count(*)::int AS count FROM judging.assignment
+      WHERE round_id = $1 AND entry_id = ANY($2::uuid[]) AND status <> 'RECUSED' GROUP BY entry_id`,
+    [roundId, entryIds],
+  );
+  return new Map(rows.map((row) => [row.entryId, row.count]));
 }
 
 /**

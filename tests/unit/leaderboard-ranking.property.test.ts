@@ -4,7 +4,7 @@
 // reduced by gcd, variances as sums of squared deviations, each z from its exact square, square roots by
 // bisection, the cap parsed from its decimal text), agrees on every rank, normalised score and acceptance.
 import fc from "fast-check";
-import { RankingEntry, RankingScore, rankEntries, rankRound, MIN_SCORES_TO_NORMALISE, statisticsOfScores } from "../../subgraphs/judging/leaderboard/leaderboard.ranking";
+import { RankingEntry, RankingScore, rankEntries, rankRound, MIN_SCORES_TO_NORMALISE, rescale, rescaler, roundStatistics, statisticsOfScores } from "../../subgraphs/judging/leaderboard/leaderboard.ranking";
 
 const seed = Number(process.env.FAST_CHECK_SEED ?? 20261202);
 const runs = 150;
@@ -95,6 +95,26 @@ describe("ranking properties", () => {
         }
       }),
       { seed, numRuns: runs },
+    );
+  });
+
+  it("rescales in floating point exactly as the integer rescale, halves included", () => {
+    const tallyArb = fc.record({ count: fc.integer({ min: 1, max: 200_000 }), mean: fc.integer({ min: 1000, max: 10_000 }), spread: fc.integer({ min: 0, max: 4_500 }) });
+    fc.assert(
+      fc.property(tallyArb, fc.integer({ min: -3e10, max: 3e10 }), fc.integer({ min: 1, max: 9 }), fc.boolean(), ({ count: drawn, mean, spread }, zSum, scores, half) => {
+        let count = drawn;
+        // Sums of squares consistent with the mean and spread (population variance spread², in thousandths).
+        // Half the cases put the round's mean (in 10⁻⁶) on a half, with zSum = 0: sum / n = mean + 1/2000.
+        const n = BigInt(half ? 2000 * ((count % 100) + 1) : count);
+        const sum = BigInt(mean) * n + (half ? n / 2000n : 0n);
+        count = Number(n);
+        const round = { count, sum, sumOfSquares: (sum * sum + n - 1n) / n + BigInt(spread) ** 2n * n };
+        const statistics = roundStatistics(round, new Map());
+        const scale = { min: 1, max: 10 };
+        const z = half ? 0 : zSum;
+        expect(rescaler(statistics, scale)(z, scores)).toBe(Number(rescale(BigInt(z), scores, statistics, scale).clamped));
+      }),
+      { seed, numRuns: runs * 4 },
     );
   });
 

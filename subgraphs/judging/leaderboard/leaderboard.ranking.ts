@@ -153,6 +153,31 @@ export function rescale(zSum: bigint, count: number, statistics: RoundStatistics
   return { unclamped, clamped: unclamped < min ? min : unclamped > max ? max : unclamped };
 }
 
+/**
+ * rescale's clamped value for the entries of one round, in units of 10⁻⁶ as a number, fast: computed in floating
+ * point, whose error here stays below 10⁻⁸ units (integers below 2⁵³, a few correctly rounded operations on values
+ * near 10⁷), and so rounds exactly as rescale does unless the value lies within 10⁻⁶ of a half, where rescale
+ * itself decides. zSum must be a safe integer.
+ */
+export function rescaler(statistics: RoundStatistics, scale: { min: number; max: number }): (zSum: number, count: number) => number {
+  const mean = (1000 * Number(statistics.round.sum)) / statistics.round.count;
+  const spread = Number(statistics.roundSpread);
+  const inRange = Number.isSafeInteger(1000 * Number(statistics.round.sum)) && Number.isSafeInteger(spread);
+  const min = Math.round(scale.min * 1e6);
+  const max = Math.round(scale.max * 1e6);
+  return (zSum, count) => {
+    const value = mean + (zSum * spread) / (count * 1e12);
+    const magnitude = Math.abs(value);
+    const fraction = magnitude - Math.floor(magnitude);
+    const rounded =
+      inRange && magnitude < 2 ** 40 && Math.abs(fraction - 0.5) > 1e-6
+        ? Math.sign(value) * Math.floor(magnitude + 0.5)
+        : Number(rescale(BigInt(zSum), count, statistics, scale).unclamped);
+    // (+ 0 turns −0 into 0.)
+    return (rounded < min ? min : rounded > max ? max : rounded) + 0;
+  };
+}
+
 /** How many entries of a theme can be accepted: floor(entries × cap / 100), the cap counted in whole hundredths. */
 export function acceptedCount(themeEntries: number, acceptanceCapPercent: number): number {
   const hundredths = BigInt(Math.round(acceptanceCapPercent * 100));
@@ -169,7 +194,8 @@ interface Accumulated {
   sum: number;
   yes: number;
   zSum: number;
-  normalised: bigint | null;
+  /** Units of 10⁻⁶ (an exact integer). */
+  normalised: number | null;
 }
 
 /** The round's and each judge's tallies, from the scores themselves (votes do not count). */
@@ -217,9 +243,11 @@ export function rankEntries(settings: RankingSettings, statistics: RoundStatisti
   }
   const rows = [...byEntry.values()];
   if (isScore) {
-    const scale = { min: settings.scaleMin!, max: settings.scaleMax! };
     // (Statistics without scores cannot rescale anything: there is nothing to rank by yet.)
-    if (statistics.round.count > 0) for (const row of rows) if (row.count > 0) row.normalised = rescale(BigInt(row.zSum), row.count, statistics, scale).clamped;
+    if (statistics.round.count > 0) {
+      const normalise = rescaler(statistics, { min: settings.scaleMin!, max: settings.scaleMax! });
+      for (const row of rows) if (row.count > 0) row.normalised = normalise(row.zSum, row.count);
+    }
   }
   rows.sort(isScore ? compareScored : compareVoted);
 
@@ -238,7 +266,7 @@ export function rankEntries(settings: RankingSettings, statistics: RoundStatisti
       divisionId: row.entry.divisionId,
       venueId: row.entry.venueId,
       meanScore: row.count === 0 ? null : isScore ? row.sum / 1000 / row.count : row.yes / row.count,
-      normalizedScore: row.normalised === null ? null : Number(row.normalised) / 1e6,
+      normalizedScore: row.normalised === null ? null : row.normalised / 1e6,
       judgeCount: row.count,
       yesVotes: row.yes,
       themeRank,

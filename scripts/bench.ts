@@ -509,6 +509,9 @@ async function main(): Promise<void> {
     const env: NodeJS.ProcessEnv = {
       ...process.env, ...RUN_SECRETS, NODE_ENV, DATABASE_URL: database.url, PORT: String(BASE_PORT), MEDIA_ROOT: database.mediaRoot, LOG_LEVEL: flag("log-level", "error"),
       BENCH_METRICS: "on", DEMO_DATA: "false", RATE_LIMIT_PER_SECOND: "100000", RATE_LIMIT_BURST: "100000",
+      // The bench sends query text with tokens of no registered client; production refuses that from the public and
+      // venues (registered operations only), which would stop Q1 and Q2 before they are measured.
+      REGISTERED_OPERATIONS_ONLY_ROLES: "",
     };
     for (const name of SUBGRAPH_NAMES) {
       env[`${name.toUpperCase()}_PORT`] = String(portOf(name));

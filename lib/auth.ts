@@ -1,5 +1,5 @@
 // Signs and verifies the API's JWTs and turns a verified token into the caller (Viewer) every service scopes by.
-import { createPublicKey } from "node:crypto";
+import { createPublicKey, createSecretKey, KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { config } from "./config";
 import { GraphQLError } from "graphql";
@@ -42,6 +42,16 @@ export interface Viewer {
   rateLimit?: { perSecond: number; burst: number };
 }
 
+let hmac: { secret: string; key: KeyObject } | undefined;
+/**
+ * The HS256 secret as a KeyObject, made once. Given a string, jsonwebtoken tries it as a PEM public key first (an
+ * exception thrown and caught) and then as a secret, on every call: the top CPU frame of every service under load.
+ */
+function hmacKey(secret: string): KeyObject {
+  if (hmac?.secret !== secret) hmac = { secret, key: createSecretKey(Buffer.from(secret)) };
+  return hmac.key;
+}
+
 /** Signs with the configured key pair (RS256/ES256 with its key id) or, without one, HS256 with the secret. */
 export function signToken(claims: TokenClaims, ttlSeconds = config().jwt.tokenTtlSeconds): { token: string; expiresAt: Date } {
   const { secret, signingKey, issuer, audience } = config().jwt;
@@ -49,7 +59,7 @@ export function signToken(claims: TokenClaims, ttlSeconds = config().jwt.tokenTt
   const options = { issuer, audience, subject: sub, expiresIn: ttlSeconds };
   const token = signingKey
     ? jwt.sign(rest, signingKey.key, { ...options, algorithm: signingKey.algorithm, keyid: signingKey.kid })
-    : jwt.sign(rest, secret!, { ...options, algorithm: "HS256" });
+    : jwt.sign(rest, hmacKey(secret!), { ...options, algorithm: "HS256" });
   const { exp } = jwt.decode(token) as { exp: number };
   return { token, expiresAt: new Date(exp * 1000) };
 }
@@ -71,7 +81,7 @@ function verifySignature(token: string): jwt.JwtPayload {
     verified = jwt.verify(token, key.key, { algorithms: [key.algorithm], issuer, audience });
   } else {
     if (!secret) throw unauthenticated("The token has no key id (kid).");
-    verified = jwt.verify(token, secret, { algorithms: ["HS256"], issuer, audience });
+    verified = jwt.verify(token, hmacKey(secret), { algorithms: ["HS256"], issuer, audience });
   }
   if (typeof verified === "string") throw new Error("string payload");
   return verified;
@@ -129,7 +139,7 @@ export function signDocument(payload: Record<string, unknown>): string {
   const options = { issuer, noTimestamp: true };
   return signingKey
     ? jwt.sign(payload, signingKey.key, { ...options, algorithm: signingKey.algorithm, keyid: signingKey.kid })
-    : jwt.sign(payload, secret!, { ...options, algorithm: "HS256" });
+    : jwt.sign(payload, hmacKey(secret!), { ...options, algorithm: "HS256" });
 }
 
 /** The claims of a document signed by signDocument, or undefined when its signature or issuer does not verify. */
@@ -140,7 +150,7 @@ export function verifyDocument(jws: string): Record<string, unknown> | undefined
     const key = kid === undefined ? undefined : verificationKeys.get(kid);
     if (kid !== undefined && !key) return undefined;
     if (kid === undefined && !secret) return undefined;
-    const claims = key ? jwt.verify(jws, key.key, { algorithms: [key.algorithm], issuer }) : jwt.verify(jws, secret!, { algorithms: ["HS256"], issuer });
+    const claims = key ? jwt.verify(jws, key.key, { algorithms: [key.algorithm], issuer }) : jwt.verify(jws, hmacKey(secret!), { algorithms: ["HS256"], issuer });
     return typeof claims === "string" ? undefined : claims;
   } catch {
     return undefined;

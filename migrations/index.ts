@@ -13,6 +13,7 @@ import { ExhibitionsOutbox1764400000000 } from "./exhibitions/1764400000000-exhi
 import { EntriesOutboxTraceContext1764900000000 } from "./entries/1764900000000-entries-outbox-trace-context";
 import { ExhibitionsOutboxTraceContext1764900000000 } from "./exhibitions/1764900000000-exhibitions-outbox-trace-context";
 import { JudgingOutboxTraceContext1764900000000 } from "./judging/1764900000000-judging-outbox-trace-context";
+import { JudgingJudgeStatistics1764950000000 } from "./judging/1764950000000-judging-judge-statistics";
 import { EntriesEventFeeds1765000000000 } from "./entries/1765000000000-entries-event-feeds";
 import { ExhibitionsEventFeeds1765000000000 } from "./exhibitions/1765000000000-exhibitions-event-feeds";
 import { JudgingEventFeeds1765000000000 } from "./judging/1765000000000-judging-event-feeds";
@@ -33,6 +34,12 @@ export const migrationsBySubgraph: Record<SubgraphName, Function[]> = {
     EntriesOutboxTraceContext1764900000000,
     EntriesEventFeeds1765000000000,
   ],
-  judging: [JudgingInitial1764460800000, JudgingScoreLogHeads1764633600000, JudgingOutboxTraceContext1764900000000, JudgingEventFeeds1765000000000],
+  judging: [
+    JudgingInitial1764460800000,
+    JudgingScoreLogHeads1764633600000,
+    JudgingOutboxTraceContext1764900000000,
+    JudgingJudgeStatistics1764950000000,
+    JudgingEventFeeds1765000000000,
+  ],
   exhibitions: [ExhibitionsInitial1764374400000, ExhibitionsOutbox1764400000000, ExhibitionsOutboxTraceContext1764900000000, ExhibitionsEventFeeds1765000000000],
 };

@@ -13,6 +13,8 @@ export interface BaselineParameters {
   venueId: string;
   entryId: string;
   roundId: string;
+  /** The open round Q4open ranks. */
+  openRoundId: string;
   theme: string;
 }
 
@@ -63,10 +65,12 @@ SELECT json_build_object('data', json_build_object('entry', json_build_object(
 /**
  * Q4: the leaderboard of one theme, first 100, with each entry's title. The ranking is the judging subgraph's
  * (a pure function of the scores, leaderboard.ranking.ts), computed once at start as the subgraph keeps a closed
- * round's; each request is then one statement that joins the page to the entries' titles.
+ * round's; each request is then one statement that joins the page to the entries' titles. Q4open: the same for the
+ * open round, whose ranking is made on each request as the subgraph makes it (the theme's entries and scores and
+ * the judges' kept statistics), then the same statement.
  */
 async function q4(pool: Pool, round: JudgingRound, theme: string): Promise<{ sql: string; params: unknown[] }> {
-  const rows = (await rankedRowsOf({ query: async (sql, params) => (await pool.query(sql, params)).rows }, round)).filter((row) => row.theme === theme);
+  const rows = await rankedRowsOf({ query: async (sql, params) => (await pool.query(sql, params)).rows }, round, theme);
   const page = rows.slice(0, 100).map((row, index) => ({ ...row, rank: index + 1 }));
   return {
     sql: `WITH page AS (
@@ -84,13 +88,17 @@ async function main(): Promise<void> {
   const [port, databaseUrl, json] = process.argv.slice(2);
   const parameters = JSON.parse(json) as BaselineParameters;
   const pool = new Pool({ connectionString: databaseUrl, max: 10, application_name: "image-china-bench-b0" });
-  const [round] = (await pool.query(`SELECT id, kind, scale_min::float8 AS "scaleMin", scale_max::float8 AS "scaleMax", acceptance_cap_percent::float8 AS "acceptanceCapPercent", pass_votes AS "passVotes" FROM judging.judging_round WHERE id = $1`, [parameters.roundId])).rows as JudgingRound[];
+  const roundOf = async (id: string) =>
+    (await pool.query(`SELECT id, kind, scale_min::float8 AS "scaleMin", scale_max::float8 AS "scaleMax", acceptance_cap_percent::float8 AS "acceptanceCapPercent", pass_votes AS "passVotes" FROM judging.judging_round WHERE id = $1`, [id])).rows[0] as JudgingRound;
+  const [round, openRound] = await Promise.all([roundOf(parameters.roundId), roundOf(parameters.openRoundId)]);
   const leaderboard = await q4(pool, round, parameters.theme);
-  const statements: Record<string, { sql: string; params: unknown[] }> = {
-    "/Q1": { sql: Q1, params: [parameters.exhibitionSlug] },
-    "/Q2": { sql: Q2, params: [parameters.venueId] },
-    "/Q3": { sql: Q3, params: [parameters.entryId] },
-    "/Q4": leaderboard,
+  const fixed = (statement: { sql: string; params: unknown[] }) => async () => statement;
+  const statements: Record<string, () => Promise<{ sql: string; params: unknown[] }>> = {
+    "/Q1": fixed({ sql: Q1, params: [parameters.exhibitionSlug] }),
+    "/Q2": fixed({ sql: Q2, params: [parameters.venueId] }),
+    "/Q3": fixed({ sql: Q3, params: [parameters.entryId] }),
+    "/Q4": fixed(leaderboard),
+    "/Q4open": () => q4(pool, openRound, parameters.theme),
   };
   let served = 0;
   const server = http.createServer(async (request, response) => {
@@ -109,7 +117,8 @@ async function main(): Promise<void> {
     // The request body is ignored (the parameters are fixed), but read so keep-alive connections stay usable.
     request.resume();
     try {
-      const { rows } = await pool.query({ text: statement.sql, values: statement.params, name: request.url!.slice(1) });
+      const { sql, params } = await statement();
+      const { rows } = await pool.query({ text: sql, values: params, name: request.url!.slice(1) });
       served += 1;
       response.setHeader("content-type", "application/json");
       response.end(rows[0]?.body ?? `{"data":null}`);

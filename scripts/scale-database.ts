@@ -12,6 +12,8 @@ export const SCALE = {
   exhibitionSlug: "harmonious-co-existence",
   exhibitionId: demoId("scale:exhibition:harmonious-co-existence"),
   roundId: demoId("scale:round:final"),
+  /** The open round (judging under way) that Q4open ranks. */
+  openRoundId: demoId("scale:round:open"),
   venueId: DEMO.lisbonVenueId,
   organizationId: DEMO.lisbonOrganizationId,
   entryId: (index: number) => demoId(`scale:entry:${index}`),

@@ -1,7 +1,7 @@
 // npm run seed:scale: the competition at full size, for the benchmark. 39,000 entries (single photos and photo
 // sets adding up to 66,000 photos, and 630 micro-videos) through the 55 demo venues of 31 organisations, entrants
-// from 12 countries, a closed SCORE round with three judges' scores on every submitted entry (and its hash-chained
-// score log), published awards per theme and per division, and a published exhibition of 100 works.
+// from 12 countries, a closed SCORE round with three judges' scores on every submitted entry and an open one with
+// 70% of them (each with its hash-chained score log), published awards per theme and per division, and a published exhibition of 100 works.
 //
 // Rows go in with COPY … FROM STDIN, into each subgraph's own schema through that subgraph's own DataSource
 // (one owner per table), after its migrations. Media rows share the few generated demo files.
@@ -39,6 +39,8 @@ const VIDEOS = Math.round((ENTRIES * 630) / 39_000);
 const PHOTO_SETS = Math.round((ENTRIES * 11_052) / 39_000);
 const JUDGES = 30;
 const JUDGES_PER_ENTRY = 3;
+/** The open round's share of assignments already scored. */
+const OPEN_ROUND_SCORED_SHARE = 0.7;
 const COMPETITION_ID = demoId("scale:competition");
 /** How often each theme is chosen: NATURE is the largest (Q4 ranks it). */
 const THEME_WEIGHTS: [ThemeCode, number][] = [
@@ -105,7 +107,12 @@ async function copyInto(client: PoolClient, table: string, columns: string[], ro
 async function ownConnection(dataSource: DataSource): Promise<{ client: PoolClient; release: () => Promise<void> }> {
   const runner = dataSource.createQueryRunner();
   const client = (await runner.connect()) as PoolClient;
-  return { client, release: () => runner.release() };
+  // A bulk load: COPY of 100,000 scores (their checks and triggers included) may outlast the services' statement timeout.
+  await client.query("SET statement_timeout = 0");
+  return { client, release: async () => {
+    await client.query("RESET statement_timeout");
+    await runner.release();
+  } };
 }
 
 // ---- the data ------------------------------------------------------------------------------------------
@@ -262,7 +269,11 @@ async function loadEntries(dataSource: DataSource, entries: ScaleEntry[], entran
   }
 }
 
-/** The closed final round: every submitted entry, three judges each, their scores and the score log. */
+/**
+ * Two SCORE rounds over every submitted entry, three judges each: the closed final round, every assignment scored,
+ * and an open round (the same judges and entries, scored afresh) where judging is under way: the first
+ * OPEN_ROUND_SCORED_SHARE of its assignments are scored (Q4open ranks it). Each round has its hash-chained score log.
+ */
 async function loadJudging(dataSource: DataSource, entries: ScaleEntry[]): Promise<{ counts: Record<string, number>; judgeGrants: [string, string][] }> {
   const random = seededRandom(117_000);
   const judges = Array.from({ length: JUDGES }, (_unused, index) => ({
@@ -275,69 +286,93 @@ async function loadJudging(dataSource: DataSource, entries: ScaleEntry[]): Promi
   for (const judge of judges) {
     await dataSource.query(`INSERT INTO judging.judge (id, name, email) VALUES ($1, $2, $3)`, [judge.id, judge.name, `${judge.name.toLowerCase().replace(/\W+/g, ".")}@example.org`]);
   }
-  await dataSource.query(
-    `INSERT INTO judging.judging_round (id, name, kind, status, theme, quorum, scale_min, scale_max, scale_step, criteria, acceptance_cap_percent, entries_loaded_at, opened_at, closed_at, closed_with_unscored, created_at)
-     VALUES ($1, 'Final round', 'SCORE', 'CLOSED', NULL, 3, 1, 10, 0.5, $2, 30, $3, $3, $4, 0, $3)`,
-    [SCALE.roundId, JSON.stringify([{ code: "overall", name: "Overall", weight: 1 }]), new Date(ROUND_OPENED), new Date(ROUND_CLOSED)],
-  );
   const judged = entries.filter((entry) => entry.status === "SUBMITTED");
-  const { client, release } = await ownConnection(dataSource);
-  const counts: Record<string, number> = {};
   const judgeGrants: [string, string][] = [];
-  try {
-    counts.roundJudges = await copyInto(client, "judging.round_judge", ["round_id", "judge_id"], judges.map((judge) => [SCALE.roundId, judge.id]));
-    counts.roundEntries = await copyInto(client, "judging.round_entry", ["round_id", "entry_id", "theme", "kind", "venue_id", "organization_id", "division_id"],
-      judged.map((entry) => [SCALE.roundId, entry.id, entry.theme, entry.kind, entry.venue.id, entry.venue.organizationId, entry.venue.divisionId]),
+  const counts: Record<string, number> = {};
+  const rounds = [
+    { id: SCALE.roundId, name: "Final round", status: "CLOSED", closedAt: new Date(ROUND_CLOSED), scoredShare: 1, prefix: "" },
+    { id: SCALE.openRoundId, name: "Open round", status: "OPEN", closedAt: null, scoredShare: OPEN_ROUND_SCORED_SHARE, prefix: "open:" },
+  ];
+  for (const round of rounds) {
+    await dataSource.query(
+      `INSERT INTO judging.judging_round (id, name, kind, status, theme, quorum, scale_min, scale_max, scale_step, criteria, acceptance_cap_percent, entries_loaded_at, opened_at, closed_at, closed_with_unscored, created_at)
+       VALUES ($1, $2, 'SCORE', $3, NULL, 3, 1, 10, 0.5, $4, 30, $5, $5, $6, 0, $5)`,
+      [round.id, round.name, round.status, JSON.stringify([{ code: "overall", name: "Overall", weight: 1 }]), new Date(ROUND_OPENED), round.closedAt],
     );
-    // Assignments: judges (i·7 + k·11) mod 30 for k = 0..2, distinct and balanced; every one scored.
-    const assignments: { id: string; entryId: string; judge: (typeof judges)[number]; value: number; at: Date }[] = [];
-    for (const [index, entry] of judged.entries()) {
-      const quality = 5.5 + (random() + random() + random() - 1.5) * 3;
-      for (let k = 0; k < JUDGES_PER_ENTRY; k++) {
-        const judge = judges[(index * 7 + k * 11) % JUDGES];
-        const raw = quality * judge.spread + (1 - judge.spread) * 5.5 + judge.bias + (random() - 0.5);
-        const value = Math.min(10, Math.max(1, Math.round(raw * 2) / 2));
-        const at = new Date(ROUND_OPENED + Math.floor(((index * JUDGES_PER_ENTRY + k) / (judged.length * JUDGES_PER_ENTRY)) * (ROUND_CLOSED - ROUND_OPENED - 3_600_000)));
-        assignments.push({ id: demoId(`scale:assignment:${index}:${k}`), entryId: entry.id, judge, value, at });
-        judgeGrants.push([entry.id, judge.id]);
+    const { client, release } = await ownConnection(dataSource);
+    const add = (name: string, count: number) => (counts[`${round.prefix}${name}`] = count);
+    try {
+      add("roundJudges", await copyInto(client, "judging.round_judge", ["round_id", "judge_id"], judges.map((judge) => [round.id, judge.id])));
+      add(
+        "roundEntries",
+        await copyInto(client, "judging.round_entry", ["round_id", "entry_id", "theme", "kind", "venue_id", "organization_id", "division_id"],
+          judged.map((entry) => [round.id, entry.id, entry.theme, entry.kind, entry.venue.id, entry.venue.organizationId, entry.venue.divisionId]),
+        ),
+      );
+      // Assignments: judges (i·7 + k·11) mod 30 for k = 0..2, distinct and balanced.
+      const assignments: { id: string; entryId: string; judge: (typeof judges)[number]; value: number; at: Date }[] = [];
+      for (const [index, entry] of judged.entries()) {
+        const quality = 5.5 + (random() + random() + random() - 1.5) * 3;
+        for (let k = 0; k < JUDGES_PER_ENTRY; k++) {
+          const judge = judges[(index * 7 + k * 11) % JUDGES];
+          const raw = quality * judge.spread + (1 - judge.spread) * 5.5 + judge.bias + (random() - 0.5);
+          const value = Math.min(10, Math.max(1, Math.round(raw * 2) / 2));
+          const at = new Date(ROUND_OPENED + Math.floor(((index * JUDGES_PER_ENTRY + k) / (judged.length * JUDGES_PER_ENTRY)) * (ROUND_CLOSED - ROUND_OPENED - 3_600_000)));
+          assignments.push({ id: demoId(`scale:${round.prefix}assignment:${index}:${k}`), entryId: entry.id, judge, value, at });
+          if (round.id === SCALE.roundId) judgeGrants.push([entry.id, judge.id]);
+        }
       }
+      // Scored assignments spread over the whole round, so some entries have all their scores, some a part, some none.
+      const scored = assignments.filter((_assignment, index) => (index % 10) < round.scoredShare * 10);
+      const isScored = new Set(scored.map((assignment) => assignment.id));
+      add(
+        "assignments",
+        await copyInto(client, "judging.assignment", ["id", "round_id", "entry_id", "judge_id", "status", "origin", "created_at", "updated_at"],
+          (function* () {
+            for (const assignment of assignments) {
+              yield [assignment.id, round.id, assignment.entryId, assignment.judge.id, isScored.has(assignment.id) ? "SCORED" : "ASSIGNED", "AUTOMATIC", new Date(ROUND_OPENED - 86_400_000), assignment.at];
+            }
+          })(),
+        ),
+      );
+      add(
+        "scores",
+        await copyInto(client, "judging.score", ["id", "assignment_id", "round_id", "judge_id", "entry_id", "value", "pass", "criteria", "version", "created_at", "updated_at"],
+          (function* () {
+            for (const assignment of scored) {
+              yield [demoId(`scale:score:${assignment.id}`), assignment.id, round.id, assignment.judge.id, assignment.entryId, assignment.value.toFixed(3), null,
+                { overall: assignment.value }, 1, assignment.at, assignment.at];
+            }
+          })(),
+        ),
+      );
+      // The score log, hash-chained exactly as appendScoreEvent builds it, so the round's log verifies.
+      let previousHash = GENESIS_HASH;
+      add(
+        "scoreEvents",
+        await copyInto(client, "judging.score_event",
+          ["round_id", "sequence", "assignment_id", "judge_id", "entry_id", "kind", "value", "pass", "criteria", "actor", "recorded_at", "previous_hash", "hash"],
+          (function* () {
+            for (const [index, assignment] of scored.entries()) {
+              const event = {
+                roundId: round.id, sequence: index + 1, assignmentId: assignment.id, judgeId: assignment.judge.id, entryId: assignment.entryId,
+                kind: ScoreEventKind.SCORED, value: assignment.value, pass: null, criteria: { overall: assignment.value }, actor: `judge:${assignment.judge.id}`,
+                recordedAt: assignment.at, previousHash,
+              };
+              const hash = eventHash(event);
+              yield [event.roundId, event.sequence, event.assignmentId, event.judgeId, event.entryId, event.kind, event.value.toFixed(3), null, event.criteria, event.actor,
+                event.recordedAt, previousHash, hash];
+              previousHash = hash;
+            }
+          })(),
+        ),
+      );
+      await dataSource.query(`UPDATE judging.judging_round SET log_length = $2, log_head_hash = $3 WHERE id = $1`, [round.id, scored.length, previousHash]);
+    } finally {
+      await release();
     }
-    counts.assignments = await copyInto(client, "judging.assignment", ["id", "round_id", "entry_id", "judge_id", "status", "origin", "created_at", "updated_at"],
-      (function* () {
-        for (const assignment of assignments) yield [assignment.id, SCALE.roundId, assignment.entryId, assignment.judge.id, "SCORED", "AUTOMATIC", new Date(ROUND_OPENED - 86_400_000), assignment.at];
-      })(),
-    );
-    counts.scores = await copyInto(client, "judging.score", ["id", "assignment_id", "round_id", "judge_id", "entry_id", "value", "pass", "criteria", "version", "created_at", "updated_at"],
-      (function* () {
-        for (const assignment of assignments) {
-          yield [demoId(`scale:score:${assignment.id}`), assignment.id, SCALE.roundId, assignment.judge.id, assignment.entryId, assignment.value.toFixed(3), null,
-            { overall: assignment.value }, 1, assignment.at, assignment.at];
-        }
-      })(),
-    );
-    // The score log, hash-chained exactly as appendScoreEvent builds it, so the round's log verifies.
-    let previousHash = GENESIS_HASH;
-    counts.scoreEvents = await copyInto(client, "judging.score_event",
-      ["round_id", "sequence", "assignment_id", "judge_id", "entry_id", "kind", "value", "pass", "criteria", "actor", "recorded_at", "previous_hash", "hash"],
-      (function* () {
-        for (const [index, assignment] of assignments.entries()) {
-          const event = {
-            roundId: SCALE.roundId, sequence: index + 1, assignmentId: assignment.id, judgeId: assignment.judge.id, entryId: assignment.entryId,
-            kind: ScoreEventKind.SCORED, value: assignment.value, pass: null, criteria: { overall: assignment.value }, actor: `judge:${assignment.judge.id}`,
-            recordedAt: assignment.at, previousHash,
-          };
-          const hash = eventHash(event);
-          yield [event.roundId, event.sequence, event.assignmentId, event.judgeId, event.entryId, event.kind, event.value.toFixed(3), null, event.criteria, event.actor,
-            event.recordedAt, previousHash, hash];
-          previousHash = hash;
-        }
-      })(),
-    );
-    await dataSource.query(`UPDATE judging.judging_round SET log_length = $2, log_head_hash = $3 WHERE id = $1`, [SCALE.roundId, assignments.length, previousHash]);
-  } finally {
-    await release();
   }
-  await dataSource.query(`ANALYZE judging.round_entry; ANALYZE judging.assignment; ANALYZE judging.score`);
+  await dataSource.query(`ANALYZE judging.round_entry; ANALYZE judging.assignment; ANALYZE judging.score; ANALYZE judging.judge_statistics`);
   return { counts, judgeGrants };
 }
 
@@ -466,7 +501,7 @@ async function main(): Promise<void> {
     const entryCounts = await loadEntries(dataSources.entries, entries, entrants, media);
     step("entries", { ...entryCounts, countries: new Set(entries.map((entry) => entry.country)).size });
     const judging = await loadJudging(dataSources.judging, entries);
-    step("judging (closed final round)", judging.counts);
+    step("judging (closed final round, open round)", judging.counts);
     const awards = await loadAwards(dataSources.judging);
     step("awards (published)", { awards: awards.length });
     const awardedIds = awards.map((award) => award.entryId);

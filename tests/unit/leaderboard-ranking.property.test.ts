@@ -4,7 +4,7 @@
 // reduced by gcd, variances as sums of squared deviations, each z from its exact square, square roots by
 // bisection, the cap parsed from its decimal text), agrees on every rank, normalised score and acceptance.
 import fc from "fast-check";
-import { RankingEntry, RankingScore, rankRound, MIN_SCORES_TO_NORMALISE } from "../../subgraphs/judging/leaderboard/leaderboard.ranking";
+import { RankingEntry, RankingScore, rankEntries, rankRound, MIN_SCORES_TO_NORMALISE, rescale, rescaler, roundStatistics, statisticsOfScores } from "../../subgraphs/judging/leaderboard/leaderboard.ranking";
 
 const seed = Number(process.env.FAST_CHECK_SEED ?? 20261202);
 const runs = 150;
@@ -31,7 +31,7 @@ const roundArb: fc.Arbitrary<RandomRound> = fc
     cap: fc.constantFrom(30, 18.4, 33.33, 50, 12.5, 100),
   })
   .map(({ entryIds, themes, judges, cap }) => {
-    const entries = entryIds.map((entryId, index) => ({ entryId, theme: themes[index], divisionId: null, venueId: entryId, assignedJudgeCount: 0 }));
+    const entries = entryIds.map((entryId, index) => ({ entryId, theme: themes[index], divisionId: null, venueId: entryId }));
     const judgeIds = [...new Set(judges.map((judge) => judge.id))];
     const scores: RankingScore[] = [];
     judges.forEach((judge, j) => {
@@ -79,6 +79,42 @@ describe("ranking properties", () => {
         expect(a < b).toBe(original!.entryId < cloneId);
       }),
       { seed, numRuns: runs },
+    );
+  });
+
+  it("ranks each theme from the round's statistics exactly as the full recomputation ranks it", () => {
+    fc.assert(
+      fc.property(roundArb, fc.array(fc.nat(1000), { minLength: 1, maxLength: 50 }), (round, keys) => {
+        const whole = rankRound(settings(round.cap), round.entries, round.scores);
+        const statistics = statisticsOfScores(round.scores);
+        for (const theme of ["NATURE", "TECHNOLOGY"]) {
+          const entries = round.entries.filter((entry) => entry.theme === theme);
+          const ids = new Set(entries.map((entry) => entry.entryId));
+          const rows = rankEntries(settings(round.cap), statistics, shuffled(entries, keys), shuffled(round.scores.filter((score) => ids.has(score.entryId)), keys));
+          expect(rows).toEqual(whole.filter((row) => row.theme === theme));
+        }
+      }),
+      { seed, numRuns: runs },
+    );
+  });
+
+  it("rescales in floating point exactly as the integer rescale, halves included", () => {
+    const tallyArb = fc.record({ count: fc.integer({ min: 1, max: 200_000 }), mean: fc.integer({ min: 1000, max: 10_000 }), spread: fc.integer({ min: 0, max: 4_500 }) });
+    fc.assert(
+      fc.property(tallyArb, fc.integer({ min: -3e10, max: 3e10 }), fc.integer({ min: 1, max: 9 }), fc.boolean(), ({ count: drawn, mean, spread }, zSum, scores, half) => {
+        let count = drawn;
+        // Sums of squares consistent with the mean and spread (population variance spread², in thousandths).
+        // Half the cases put the round's mean (in 10⁻⁶) on a half, with zSum = 0: sum / n = mean + 1/2000.
+        const n = BigInt(half ? 2000 * ((count % 100) + 1) : count);
+        const sum = BigInt(mean) * n + (half ? n / 2000n : 0n);
+        count = Number(n);
+        const round = { count, sum, sumOfSquares: (sum * sum + n - 1n) / n + BigInt(spread) ** 2n * n };
+        const statistics = roundStatistics(round, new Map());
+        const scale = { min: 1, max: 10 };
+        const z = half ? 0 : zSum;
+        expect(rescaler(statistics, scale)(z, scores)).toBe(Number(rescale(BigInt(z), scores, statistics, scale).clamped));
+      }),
+      { seed, numRuns: runs * 4 },
     );
   });
 

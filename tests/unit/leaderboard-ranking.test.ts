@@ -9,8 +9,10 @@ import {
   MIN_SCORES_TO_NORMALISE,
   RankingEntry,
   RankingScore,
+  rankEntries,
   rankRound,
   roundStatistics,
+  statisticsOfScores,
   Tally,
   zScore,
   ZScoreBasis,
@@ -18,7 +20,7 @@ import {
 
 const SCORE = { kind: "SCORE", scaleMin: 1, scaleMax: 10, acceptanceCapPercent: 30, passVotes: null };
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
-const entry = (n: number, theme = "NATURE"): RankingEntry => ({ entryId: id(n), theme, divisionId: null, venueId: id(999), assignedJudgeCount: 0 });
+const entry = (n: number, theme = "NATURE"): RankingEntry => ({ entryId: id(n), theme, divisionId: null, venueId: id(999) });
 const score = (judge: string, entryNumber: number, value: number): RankingScore => ({ judgeId: judge, entryId: id(entryNumber), value: Math.round(value * 1000), pass: null });
 const tallyOf = (values: number[]): Tally => {
   const tally = emptyTally();
@@ -220,5 +222,33 @@ describe("ranking order", () => {
       [id(1), 1, 0.5, false, null],
       [id(3), 0, 0, false, null],
     ]);
+  });
+});
+
+describe("ranking from kept statistics (open rounds)", () => {
+  it("tallies each judge's scores and the round's from the scores, votes left out", () => {
+    const statistics = statisticsOfScores([score("a", 1, 4), score("a", 2, 6), score("b", 1, 8), { judgeId: "c", entryId: id(1), value: null, pass: true }]);
+    expect(statistics.round).toEqual(tallyOf([4, 6, 8]));
+    expect(Object.fromEntries(statistics.judges)).toEqual({ a: tallyOf([4, 6]), b: tallyOf([8]) });
+  });
+
+  it("ranks one theme with the round's statistics exactly as the whole round ranks that theme", () => {
+    // Judge a scores both themes: their mean and spread come from all their scores, not the theme's alone.
+    const entries = [entry(1), entry(2), entry(3), entry(4, "TECHNOLOGY"), entry(5, "TECHNOLOGY"), entry(6, "TECHNOLOGY")];
+    const scores = [
+      ...[7, 5.5, 9, 2, 3, 1.5].map((value, index) => score("a", index + 1, value)),
+      ...[6, 8, 4].map((value, index) => score("b", index + 1, value)),
+      ...[3, 9.5].map((value, index) => score("c", index + 4, value)),
+    ];
+    const nature = (rows: { theme: string }[]) => rows.filter((row) => row.theme === "NATURE");
+    const whole = rankRound(SCORE, entries, scores);
+    const themeScores = scores.filter((item) => Number(item.entryId.slice(-3)) <= 3);
+    expect(rankEntries(SCORE, statisticsOfScores(scores), entries.slice(0, 3), themeScores)).toEqual(nature(whole));
+    expect(rankRound(SCORE, entries.slice(0, 3), themeScores)).not.toEqual(nature(whole));
+  });
+
+  it("leaves normalised scores empty when the statistics hold no score yet", () => {
+    const rows = rankEntries(SCORE, statisticsOfScores([]), [entry(1)], [score("a", 1, 7)]);
+    expect(rows[0]).toMatchObject({ normalizedScore: null, meanScore: 7, judgeCount: 1 });
   });
 });

@@ -27,7 +27,7 @@
 // accepted, provided they have at least one score; the cap (two decimals) is counted in whole hundredths of a
 // percent, so floor(375 × 18.4 / 100) is 69. The cap always counts per theme (a FIAP section), whichever
 // theme/division filter a leaderboard view applies.
-import { compareFractions, roundQuotient, roundSqrtQuotient } from "./fixed-point";
+import { roundQuotient, roundSqrtQuotient } from "./fixed-point";
 
 /** A judge with fewer scores than this in a round is placed on the round's scale instead of their own. */
 export const MIN_SCORES_TO_NORMALISE = 5;
@@ -39,6 +39,7 @@ export const NORMALISED_DECIMALS = 6;
 const Z_UNIT = 10n ** BigInt(Z_DECIMALS);
 const NORMALISED_UNIT = 10n ** BigInt(NORMALISED_DECIMALS);
 const THOUSAND = 1000n;
+const TEN_TO_12 = 10n ** 12n;
 
 export interface RankingSettings {
   /** "SCORE" or "SHORTLIST" (RoundKind). */
@@ -63,7 +64,6 @@ export interface RankingEntry {
   theme: string;
   divisionId: string | null;
   venueId: string;
-  assignedJudgeCount: number;
 }
 
 export interface RankedRow {
@@ -75,7 +75,6 @@ export interface RankedRow {
   normalizedScore: number | null;
   judgeCount: number;
   yesVotes: number;
-  assignedJudgeCount: number;
   themeRank: number;
   accepted: boolean;
 }
@@ -148,10 +147,35 @@ export function rescale(zSum: bigint, count: number, statistics: RoundStatistics
   const n = BigInt(round.count);
   const k = BigInt(count);
   // 10⁶·Σ/(1000·N) + 10⁶·Σz·σ/(10⁹·10⁹·k), over the common denominator N·k·10¹².
-  const unclamped = roundQuotient(THOUSAND * round.sum * k * 10n ** 12n + zSum * roundSpread * n, n * k * 10n ** 12n);
+  const unclamped = roundQuotient(THOUSAND * round.sum * k * TEN_TO_12 + zSum * roundSpread * n, n * k * TEN_TO_12);
   const min = BigInt(Math.round(scale.min * 1e6));
   const max = BigInt(Math.round(scale.max * 1e6));
   return { unclamped, clamped: unclamped < min ? min : unclamped > max ? max : unclamped };
+}
+
+/**
+ * rescale's clamped value for the entries of one round, in units of 10⁻⁶ as a number, fast: computed in floating
+ * point, whose error here stays below 10⁻⁸ units (integers below 2⁵³, a few correctly rounded operations on values
+ * near 10⁷), and so rounds exactly as rescale does unless the value lies within 10⁻⁶ of a half, where rescale
+ * itself decides. zSum must be a safe integer.
+ */
+export function rescaler(statistics: RoundStatistics, scale: { min: number; max: number }): (zSum: number, count: number) => number {
+  const mean = (1000 * Number(statistics.round.sum)) / statistics.round.count;
+  const spread = Number(statistics.roundSpread);
+  const inRange = Number.isSafeInteger(1000 * Number(statistics.round.sum)) && Number.isSafeInteger(spread);
+  const min = Math.round(scale.min * 1e6);
+  const max = Math.round(scale.max * 1e6);
+  return (zSum, count) => {
+    const value = mean + (zSum * spread) / (count * 1e12);
+    const magnitude = Math.abs(value);
+    const fraction = magnitude - Math.floor(magnitude);
+    const rounded =
+      inRange && magnitude < 2 ** 40 && Math.abs(fraction - 0.5) > 1e-6
+        ? Math.sign(value) * Math.floor(magnitude + 0.5)
+        : Number(rescale(BigInt(zSum), count, statistics, scale).unclamped);
+    // (+ 0 turns −0 into 0.)
+    return (rounded < min ? min : rounded > max ? max : rounded) + 0;
+  };
 }
 
 /** How many entries of a theme can be accepted: floor(entries × cap / 100), the cap counted in whole hundredths. */
@@ -160,45 +184,70 @@ export function acceptedCount(themeEntries: number, acceptanceCapPercent: number
   return Number((BigInt(themeEntries) * hundredths) / 10_000n);
 }
 
+/**
+ * An entry's running totals. Sums are JavaScript numbers, exact: they are integers far below 2⁵³ (a z-score's
+ * magnitude is at most √n for a judge with n scores, 10⁹ units each, and an entry has a few scores).
+ */
 interface Accumulated {
   entry: RankingEntry;
   count: number;
-  sum: bigint;
+  sum: number;
   yes: number;
-  zSum: bigint;
-  normalised: bigint | null;
+  zSum: number;
+  /** Units of 10⁻⁶ (an exact integer). */
+  normalised: number | null;
 }
 
-/** Every entry of the round, ranked, in ranking order (see the header for the rules). */
-export function rankRound(settings: RankingSettings, entries: RankingEntry[], scores: RankingScore[]): RankedRow[] {
-  const isScore = settings.kind === "SCORE";
+/** The round's and each judge's tallies, from the scores themselves (votes do not count). */
+export function statisticsOfScores(scores: RankingScore[]): RoundStatistics {
   const round = emptyTally();
   const judges = new Map<string, Tally>();
-  if (isScore) {
-    for (const score of scores) {
-      if (score.value === null) continue;
-      addToTally(round, score.value);
-      let tally = judges.get(score.judgeId);
-      if (!tally) judges.set(score.judgeId, (tally = emptyTally()));
-      addToTally(tally, score.value);
-    }
+  for (const score of scores) {
+    if (score.value === null) continue;
+    addToTally(round, score.value);
+    let tally = judges.get(score.judgeId);
+    if (!tally) judges.set(score.judgeId, (tally = emptyTally()));
+    addToTally(tally, score.value);
   }
-  const statistics = roundStatistics(round, judges);
-  const byEntry = new Map<string, Accumulated>(entries.map((entry) => [entry.entryId, { entry, count: 0, sum: 0n, yes: 0, zSum: 0n, normalised: null }]));
+  return roundStatistics(round, judges);
+}
+
+/** Every entry of the round, ranked, in ranking order (see the header for the rules): the full recomputation. */
+export function rankRound(settings: RankingSettings, entries: RankingEntry[], scores: RankingScore[]): RankedRow[] {
+  return rankEntries(settings, statisticsOfScores(settings.kind === "SCORE" ? scores : []), entries, scores);
+}
+
+/**
+ * Some entries of a round, ranked with the round's statistics (as kept by judging.judge_statistics). Given every
+ * entry of some themes and all their scores, the rows are exactly rankRound's rows of those themes, in the same
+ * order: the order compares two entries by their own numbers only, and themeRank and the cap count per theme.
+ */
+export function rankEntries(settings: RankingSettings, statistics: RoundStatistics, entries: RankingEntry[], scores: RankingScore[]): RankedRow[] {
+  const isScore = settings.kind === "SCORE";
+  const byEntry = new Map<string, Accumulated>(entries.map((entry) => [entry.entryId, { entry, count: 0, sum: 0, yes: 0, zSum: 0, normalised: null }]));
+  // A judge's scores are on the scale's steps, so the same z recurs: each (judge, value) is computed once.
+  const zOf = new Map<string, Map<number, number>>();
   for (const score of scores) {
     const row = byEntry.get(score.entryId);
     if (!row) continue;
     row.count += 1;
     if (score.pass) row.yes += 1;
     if (isScore && score.value !== null) {
-      row.sum += BigInt(score.value);
-      row.zSum += zScore(score.value, judges.get(score.judgeId)!, statistics).z;
+      row.sum += score.value;
+      let judgeZ = zOf.get(score.judgeId);
+      if (!judgeZ) zOf.set(score.judgeId, (judgeZ = new Map()));
+      let z = judgeZ.get(score.value);
+      if (z === undefined) judgeZ.set(score.value, (z = Number(zScore(score.value, statistics.judges.get(score.judgeId) ?? emptyTally(), statistics).z)));
+      row.zSum += z;
     }
   }
   const rows = [...byEntry.values()];
   if (isScore) {
-    const scale = { min: settings.scaleMin!, max: settings.scaleMax! };
-    for (const row of rows) if (row.count > 0) row.normalised = rescale(row.zSum, row.count, statistics, scale).clamped;
+    // (Statistics without scores cannot rescale anything: there is nothing to rank by yet.)
+    if (statistics.round.count > 0) {
+      const normalise = rescaler(statistics, { min: settings.scaleMin!, max: settings.scaleMax! });
+      for (const row of rows) if (row.count > 0) row.normalised = normalise(row.zSum, row.count);
+    }
   }
   rows.sort(isScore ? compareScored : compareVoted);
 
@@ -216,11 +265,10 @@ export function rankRound(settings: RankingSettings, entries: RankingEntry[], sc
       theme: row.entry.theme,
       divisionId: row.entry.divisionId,
       venueId: row.entry.venueId,
-      meanScore: row.count === 0 ? null : isScore ? Number(row.sum) / 1000 / row.count : row.yes / row.count,
-      normalizedScore: row.normalised === null ? null : Number(row.normalised) / 1e6,
+      meanScore: row.count === 0 ? null : isScore ? row.sum / 1000 / row.count : row.yes / row.count,
+      normalizedScore: row.normalised === null ? null : row.normalised / 1e6,
       judgeCount: row.count,
       yesVotes: row.yes,
-      assignedJudgeCount: row.entry.assignedJudgeCount,
       themeRank,
       accepted,
     };
@@ -229,10 +277,10 @@ export function rankRound(settings: RankingSettings, entries: RankingEntry[], sc
 
 const byEntryId = (a: Accumulated, b: Accumulated) => (a.entry.entryId < b.entry.entryId ? -1 : a.entry.entryId > b.entry.entryId ? 1 : 0);
 
-/** Entries without scores last; otherwise the higher fraction first. */
-function compareMeans(aNum: bigint, aCount: number, bNum: bigint, bCount: number): number {
+/** Entries without scores last; otherwise the higher fraction first (cross-multiplied: exact integers below 2⁵³). */
+function compareMeans(aNum: number, aCount: number, bNum: number, bCount: number): number {
   if (aCount === 0 || bCount === 0) return (aCount === 0 ? 1 : 0) - (bCount === 0 ? 1 : 0);
-  return compareFractions(bNum, BigInt(bCount), aNum, BigInt(aCount));
+  return Math.sign(bNum * aCount - aNum * bCount);
 }
 
 function compareScored(a: Accumulated, b: Accumulated): number {
@@ -245,7 +293,7 @@ function compareScored(a: Accumulated, b: Accumulated): number {
 }
 
 function compareVoted(a: Accumulated, b: Accumulated): number {
-  return b.yes - a.yes || compareMeans(BigInt(a.yes), a.count, BigInt(b.yes), b.count) || b.count - a.count || byEntryId(a, b);
+  return b.yes - a.yes || compareMeans(a.yes, a.count, b.yes, b.count) || b.count - a.count || byEntryId(a, b);
 }
 
 /** One judge's part in an entry's normalised score. */

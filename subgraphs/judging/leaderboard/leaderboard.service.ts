@@ -1,6 +1,6 @@
 // Responsible for leaderboards and their explanations: the ranking is leaderboard.ranking.ts's pure function
-// over the round's scores (two statements whatever the number of entries); a closed round's is kept
-// (leaderboard.cache.ts).
+// over the round's scores and the judges' kept statistics (three statements whatever the number of entries); a
+// closed round's is kept (leaderboard.cache.ts).
 import DataLoader from "dataloader";
 import { DataSource } from "typeorm";
 import { badInput } from "../../../lib/errors";
@@ -11,12 +11,27 @@ import { JudgingRound, RoundKind } from "../round/round.entity";
 import { RoundService } from "../round/round.service";
 import { closedRankingKey, closedRankingView } from "./leaderboard.cache";
 import { explainScores, RoundStatistics, ScoreExplanation } from "./leaderboard.ranking";
-import { loadEntryScores, loadRoundStatistics, rankedRowsOf } from "./leaderboard.store";
+import { loadAssignedJudgeCounts, loadEntryScores, loadRoundStatistics, rankedRowsOf } from "./leaderboard.store";
 import { LeaderboardRow } from "./leaderboard.types";
 
 export class LeaderboardService {
   private readonly statistics = new Map<string, Promise<RoundStatistics>>();
   private readonly explanations: DataLoader<{ round: JudgingRound; entryId: string }, ScoreExplanation | null, string>;
+  /** Judges assigned (recusals not counted) by "round|entry": read for the rows a page shows, not for the whole ranking. */
+  private readonly assignedJudges = new DataLoader<string, number>(async (keys) => {
+    const counts = new Map<string, number>();
+    const byRound = new Map<string, string[]>();
+    for (const key of keys) {
+      const [roundId, entryId] = key.split("|");
+      byRound.set(roundId, [...(byRound.get(roundId) ?? []), entryId]);
+    }
+    await Promise.all(
+      [...byRound].map(async ([roundId, entryIds]) => {
+        for (const [entryId, count] of await loadAssignedJudgeCounts(this.dataSource, roundId, entryIds)) counts.set(`${roundId}|${entryId}`, count);
+      }),
+    );
+    return keys.map((key) => counts.get(key) ?? 0);
+  });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -48,10 +63,13 @@ export class LeaderboardService {
     if (!Number.isInteger(after) || after < 0) throw badInput("`after` is not a cursor this list returned.", { argument: "after" });
     const cacheKey = closedRankingKey(round);
     const view = { theme: theme ?? null, divisionId: division };
-    // A closed round's ranking cannot change: it is computed once and pages are read from it.
+    // A closed round's ranking cannot change: it is computed once and pages are read from it. Another round's is
+    // ranked on each request from the judges' kept statistics and only the viewed theme's scores, read at one moment.
     const rows = cacheKey
       ? await closedRankingView(cacheKey, view, () => rankedRowsOf(this.dataSource, round))
-      : (await rankedRowsOf(this.dataSource, round)).filter((row) => (!view.theme || row.theme === view.theme) && (!view.divisionId || row.divisionId === view.divisionId));
+      : (await this.dataSource.transaction("REPEATABLE READ", (manager) => rankedRowsOf(manager, round, view.theme))).filter(
+          (row) => !view.divisionId || row.divisionId === view.divisionId,
+        );
     const nodes: LeaderboardRow[] = rows.slice(after, after + first + 1).map((row, index) => ({
       round,
       rank: after + index + 1,
@@ -59,7 +77,6 @@ export class LeaderboardService {
       meanScore: row.meanScore,
       normalizedScore: row.normalizedScore,
       judgeCount: row.judgeCount,
-      assignedJudgeCount: row.assignedJudgeCount,
       yesVotes: round.kind === RoundKind.SHORTLIST ? row.yesVotes : null,
       accepted: row.accepted,
       theme: row.theme as ThemeCode,
@@ -67,6 +84,11 @@ export class LeaderboardService {
       division: row.divisionId ? { id: row.divisionId } : null,
     }));
     return pageFromRows(nodes, first, (row) => [row.rank], rows.length);
+  }
+
+  /** How many judges are assigned to a row's entry in its round, recusals not counted. */
+  assignedJudgeCount(row: LeaderboardRow): Promise<number> {
+    return this.assignedJudges.load(`${row.round.id}|${row.entry.id}`);
   }
 
   /** How a row's normalised score was made (SCORE rounds with scores; null otherwise). Organisers only, as the leaderboard. */

@@ -87,9 +87,6 @@ export class LeaderboardRow {
   @Field(() => Int, { description: "How many judges' scores or votes the entry has." })
   judgeCount!: number;
 
-  @Field(() => Int, { description: "How many judges are (still) assigned to the entry, recusals not counted." })
-  assignedJudgeCount!: number;
-
   @Field(() => Int, { nullable: true, description: "SHORTLIST rounds: yes votes; null in SCORE rounds." })
   yesVotes!: number | null;
 

@@ -22,6 +22,11 @@ export interface RunningService {
   port: number;
   /** Stops accepting connections, finishes requests in flight, then runs the service's own cleanup. */
   stop(): Promise<void>;
+  /**
+   * Ends the work that talks to other services (event feeds and their followers) without closing anything else, so
+   * services stopped together (npm start) stop talking to each other before any of them goes away. stop() does it too.
+   */
+  quiesce(): Promise<void>;
 }
 
 export interface ServiceOptions<TContext extends BaseContext> {
@@ -161,13 +166,16 @@ export async function startService<TContext extends BaseContext>(options: Servic
   logger.info("service listening", { service: options.name, url });
 
   let stopping: Promise<void> | undefined;
+  let quiescing: Promise<void> | undefined;
+  const quiesce = () => (quiescing ??= (async () => options.onStopping?.())());
   return {
     name: options.name,
     url,
     port,
+    quiesce,
     stop: () =>
       (stopping ??= (async () => {
-        await options.onStopping?.();
+        await quiesce();
         await apollo.stop();
         await options.onStop?.();
         await metricsListener?.release();

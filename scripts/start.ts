@@ -33,6 +33,8 @@ async function main(): Promise<void> {
   // The gateway first (it flushes API usage to venues), then the subgraphs, then the database they all use: the
   // embedded PostgreSQL runs in its own process group, so Ctrl-C reaches this process only and the order holds.
   const stopAll = async () => {
+    // Followers and feeds first, everywhere, so no service is left calling one that has already gone.
+    await Promise.all(services.map((service) => service.quiesce()));
     for (const service of [...services].reverse()) await service.stop();
     await embedded?.stop();
   };

@@ -25,6 +25,8 @@ export type MemoryEventHandlers = { [T in EventType]?: (event: FeedEvent<T>) => 
 const LONG_POLL_MS = 20_000;
 const PAGE = 100;
 const BACKOFF = { baseMs: 250, maxMs: 60_000 };
+/** About four seconds of backoff: longer than services take to start beside each other. */
+const QUIET_UNREACHABLE_FAILURES = 5;
 
 export interface FollowOptions {
   /** Who follows: the subgraph's name (its schema holds the cursors) or "gateway". */
@@ -156,7 +158,15 @@ function follow(options: FollowOptions, types: EventType[], cursorOf: (producer:
         metrics.eventFailures.set({ consumer: options.consumer, producer }, failures);
         await cursors.get(producer)!.failed(error);
         const delay = retryDelayMs(failures, BACKOFF);
-        logger.warn("event feed: will retry", { consumer: options.consumer, producer, failures, retryInMs: delay, error });
+        // A producer that is not listening yet (services starting one after another) is retried quietly at first.
+        const unreachable = error instanceof TypeError && error.message === "fetch failed";
+        (unreachable && failures <= QUIET_UNREACHABLE_FAILURES ? logger.debug : logger.warn)("event feed: will retry", {
+          consumer: options.consumer,
+          producer,
+          failures,
+          retryInMs: delay,
+          error,
+        });
         // The wait ends early when the follower stops.
         await new Promise<void>((resolve) => {
           const done = () => {

@@ -31,7 +31,7 @@ registerEnumType(AwardStatus, {
   valuesConfig: {
     PROPOSED: { description: "A proposal, visible to organisers only." },
     PUBLISHING: { description: "publishAwards was accepted; it becomes PUBLISHED as soon as the entries service has made the entry public (usually under a second)." },
-    PUBLISHED: { description: "Public." },
+    PUBLISHED: { description: "Public: the award and its entry can be read without a token." },
   },
 });
 

@@ -1,7 +1,7 @@
 // Responsible for judges: who may see them, creating and changing them with their affiliations, and their logins.
 import { DataSource } from "typeorm";
 import { RequestContext } from "../../../lib/context";
-import { judgingPolicy, maySeeJudge, maySeeJudgeContact, viewerJudgeId } from "../judging.visibility";
+import { judgingPolicy, maySeeJudge, maySeeJudgeContact } from "../judging.visibility";
 import { badInput, conflict, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { keysetPage, Page, PageArgs } from "../../../lib/pagination";

@@ -4,7 +4,7 @@ import { emptyTally, RankedRow, RankingEntry, rankRound, RankingScore, RankingSe
 
 /** A DataSource, an EntityManager, or anything else with TypeORM's query(sql, params). */
 export interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<any>;
+  query(sql: string, params?: unknown[]): Promise<unknown>;
 }
 
 export interface RankableRound extends RankingSettings {
@@ -39,11 +39,11 @@ export async function rankedRowsOf(db: Queryable, round: RankableRound): Promise
 
 /** The round's and each judge's tallies (exact sums in thousandths), for explaining normalised scores. */
 export async function loadRoundStatistics(db: Queryable, roundId: string): Promise<RoundStatistics> {
-  const rows: { judgeId: string; count: number; sum: string; sumOfSquares: string }[] = await db.query(
+  const rows = (await db.query(
     `SELECT judge_id AS "judgeId", count(*)::int AS count, sum((value * 1000)::bigint)::text AS sum, sum(((value * 1000)::bigint)::numeric * ((value * 1000)::bigint))::text AS "sumOfSquares"
        FROM judging.score WHERE round_id = $1 AND value IS NOT NULL GROUP BY judge_id`,
     [roundId],
-  );
+  )) as { judgeId: string; count: number; sum: string; sumOfSquares: string }[];
   const round = emptyTally();
   const judges = new Map<string, Tally>();
   for (const row of rows) {
@@ -58,10 +58,10 @@ export async function loadRoundStatistics(db: Queryable, roundId: string): Promi
 
 /** The current scores (thousandths) of some entries of a round, by entry. */
 export async function loadEntryScores(db: Queryable, roundId: string, entryIds: readonly string[]): Promise<Map<string, { judgeId: string; value: number }[]>> {
-  const rows: { judgeId: string; entryId: string; value: number }[] = await db.query(
+  const rows = (await db.query(
     `SELECT judge_id AS "judgeId", entry_id AS "entryId", (value * 1000)::int AS value FROM judging.score WHERE round_id = $1 AND entry_id = ANY($2::uuid[]) AND value IS NOT NULL`,
     [roundId, entryIds],
-  );
+  )) as { judgeId: string; entryId: string; value: number }[];
   const byEntry = new Map<string, { judgeId: string; value: number }[]>();
   for (const row of rows) byEntry.set(row.entryId, [...(byEntry.get(row.entryId) ?? []), row]);
   return byEntry;

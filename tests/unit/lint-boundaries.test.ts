@@ -46,8 +46,9 @@ const cases = {
   },
   subgraphIntoRegistry: { file: "subgraphs/judging/judging.example.ts", code: importOf("..") },
   subgraphIntoOwnAndLib: {
-    file: "subgraphs/entries/entry/entry.example.ts",
-    code: `import { thing } from "../entries.visibility";\nimport { other } from "../../../lib/errors";\nimport { graphql } from "graphql";\nexport { thing, other, graphql };\n`,
+    file: "subgraphs/exhibitions/entry/entry.example.ts",
+    // lib/clients/entries is lib (the typed client of the entries subgraph), not the entries subgraph's folder.
+    code: `import { thing } from "../exhibitions.visibility";\nimport { other } from "../../../lib/errors";\nimport { client } from "../../../lib/clients/entries";\nimport { graphql } from "graphql";\nexport { thing, other, client, graphql };\n`,
   },
   libIntoSubgraph: { file: "lib/example.ts", code: importOf("../subgraphs/entries/entry/entry.entity") },
   libIntoGateway: { file: "lib/example.ts", code: importOf("../gateway/context") },

@@ -18,7 +18,7 @@ import { PROJECT_ROOT } from "../lib/paths";
 import { startSubgraph } from "../lib/subgraph-service";
 import { makeJpeg } from "../subgraphs/entries/media/fixtures";
 import { subgraphDefinitions } from "../subgraphs";
-import { DEMO, loadDemoDataIfEmpty } from "./demo-data";
+import { loadDemoDataIfEmpty } from "./demo-data";
 import { flag } from "./scale-database";
 
 const ADDRESSES = Number(flag("addresses", "5"));

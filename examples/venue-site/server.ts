@@ -30,6 +30,7 @@ import { GraphqlError, request } from "../client/graphql-client";
 const COOKIE = "venue_site_session";
 
 /** The only operations the page may run, by name: the browser never sends GraphQL text of its own. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- documents of different result and variable types in one table; the API checks the variables
 const OPERATIONS: Record<string, TypedDocumentNode<any, any>> = {
   CompetitionRules: CompetitionRulesDocument,
   CreateEntry: CreateEntryDocument,

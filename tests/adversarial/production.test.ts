@@ -18,7 +18,7 @@ describe("production error surface", () => {
     // tests/e2e/registered-operations.test.ts and tests/unit/config.test.ts.
     system = await startSystem({ subgraphs: ["venues", "entries", "exhibitions"], env: { NODE_ENV: "production", JWT_SECRET: "production-test-secret-".padEnd(48, "p"), LOG_LEVEL: "warn", REGISTERED_OPERATIONS_ONLY_ROLES: "" } });
     await seedCompetition(system.dataSources.entries);
-    process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    process.stderr.write = ((chunk: string | Uint8Array, ..._rest: unknown[]) => {
       logged.push(String(chunk));
       return true;
     }) as typeof process.stderr.write;

@@ -86,7 +86,7 @@ describe("draft photos: remove and reorder", () => {
   });
 
   it("removes a photo, closes the gap, and deletes its files after the change commits", async () => {
-    const { token, entryId, photoIds } = await draftWithPhotos();
+    const { token, photoIds } = await draftWithPhotos();
     const removedKeys = await keysOf(photoIds[1]);
     const keptKeys = [...(await keysOf(photoIds[0])), ...(await keysOf(photoIds[2]))];
     expect(await allExist(removedKeys)).toBe(true);

@@ -1,7 +1,6 @@
 // Judging's part of the seeding kit: judges straight in the database, rounds and scores through the API
 // (so entry grants and the score log are built as in production), and generated competitions with many venues.
 import type { DataSource } from "typeorm";
-import { randomUUID } from "node:crypto";
 import { ThemeCode } from "../../lib/themes";
 import { Judge } from "../../subgraphs/judging/judge/judge.entity";
 import type { Division } from "../../subgraphs/venues/division/division.entity";

@@ -27,7 +27,7 @@ describe("deployment files", () => {
 
   it("refuses a Compose file with an unknown key or a service that skips the migrations", () => {
     expect(validateCompose(compose.replace("      interval: 5s\n", "      intervall: 5s\n")).join("\n")).toMatch(/additional properties/);
-    expect(validateCompose(compose.replace(/\n  redis:\n(    .*\n)+/, "\n")).join("\n")).toMatch(/service redis is missing/);
+    expect(validateCompose(compose.replace(/\n {2}redis:\n( {4}.*\n)+/, "\n")).join("\n")).toMatch(/service redis is missing/);
   });
 
   it("refuses manifests that break the Kubernetes schema or lack probes, HPA or secrets", () => {

@@ -53,7 +53,7 @@
       };
       request.onload = function () {
         var result;
-        try { result = JSON.parse(request.responseText); } catch (error) { return reject(new Error("Upload failed (HTTP " + request.status + ").")); }
+        try { result = JSON.parse(request.responseText); } catch { return reject(new Error("Upload failed (HTTP " + request.status + ").")); }
         if (result.errors) return reject(new Error(result.errors.map(function (e) { return e.message; }).join(" ")));
         resolve(result.data);
       };

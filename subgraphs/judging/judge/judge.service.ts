@@ -2,7 +2,7 @@
 import { VenuesClient } from "../../../lib/clients/venues";
 import { DataSource } from "typeorm";
 import { RequestContext } from "../../../lib/context";
-import { judgingPolicy, maySeeJudge, maySeeJudgeContact, viewerJudgeId } from "../judging.visibility";
+import { judgingPolicy, maySeeJudge, maySeeJudgeContact } from "../judging.visibility";
 import { badInput, conflict, notFound } from "../../../lib/errors";
 import { parseId } from "../../../lib/ids";
 import { keysetPage, Page, PageArgs } from "../../../lib/pagination";

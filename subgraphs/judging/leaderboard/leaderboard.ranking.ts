@@ -37,7 +37,6 @@ export const Z_DECIMALS = 9;
 export const NORMALISED_DECIMALS = 6;
 
 const Z_UNIT = 10n ** BigInt(Z_DECIMALS);
-const NORMALISED_UNIT = 10n ** BigInt(NORMALISED_DECIMALS);
 const THOUSAND = 1000n;
 const TEN_TO_12 = 10n ** 12n;
 

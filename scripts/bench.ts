@@ -329,7 +329,8 @@ async function loadPlan(waves: SubgraphCall[][], connections: number, seconds: n
         response.on("end", () => {
           // A GraphQL error in a subgraph answer counts as a failed plan.
           if (ok && chunks.length && Buffer.concat(chunks).includes('"errors"')) ok = false;
-          ok ? resolve() : reject(new Error(`status ${response.statusCode}`));
+          if (ok) resolve();
+          else reject(new Error(`status ${response.statusCode}`));
         });
       });
       request.on("error", reject);

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { config, setConfig } from "../../lib/config";
 import { EntryStatus } from "../../subgraphs/entries/entry/entry.entity";
 import { ExhibitionStatus } from "../../subgraphs/exhibitions/exhibition/exhibition.entity";
 import { seedExhibition, seedTenant } from "../kit/exhibitions-factories";

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ConnectionType, PageArguments } from "../../../lib/pagination";
 import type { JudgingContext } from "../context";
 import { EntryReference } from "../entry/entry.type";

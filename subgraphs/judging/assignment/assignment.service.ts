@@ -31,7 +31,6 @@ import {
   markRecused,
   moveAssignments,
   ownAssignments,
-  recuseUnscoredOfEntry,
   replacementInput,
   saveAutomaticPlan,
   unscoredAssignmentsOf,

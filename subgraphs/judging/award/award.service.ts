@@ -15,7 +15,6 @@ import { awardGrantSource, requestGrants } from "../judging-grants";
 import { JudgingLoaders } from "../loaders";
 import { JudgingRound, RoundKind, RoundStatus } from "../round/round.entity";
 import { RoundService } from "../round/round.service";
-import { fixScoreLogHead, ScoreLogHeadReason } from "../score/score-log";
 import { Award, AwardTier, TIER_ORDER } from "./award.entity";
 import { AddAwardInput, AwardTierCountInput, ProposeAwardsInput, UpdateAwardInput } from "./award.inputs";
 

@@ -13,8 +13,8 @@ import { JudgingLoaders } from "../loaders";
 import type { RankedRow } from "../leaderboard/leaderboard.ranking";
 import { rankedRowsOf } from "../leaderboard/leaderboard.store";
 import { fixScoreLogHead, PublishedScoreLogHead, ScoreLogHeadReason } from "../score/score-log";
-import { JudgingRound, RoundCriterion, RoundEntry, RoundKind, RoundStatus } from "./round.entity";
-import { CreateRoundInput, RoundCriterionInput, ScoreScaleInput, UpdateRoundInput } from "./round.inputs";
+import { JudgingRound, RoundEntry, RoundKind, RoundStatus } from "./round.entity";
+import { CreateRoundInput, UpdateRoundInput } from "./round.inputs";
 import { checkCap, checkCriteria, checkPassVotes, checkQuorum, checkScale, DEFAULT_CRITERIA, DEFAULT_SCALE } from "./round.settings";
 import { JudgingProgress } from "./round.types";
 

@@ -1,5 +1,4 @@
-import { Arg, Args, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
-import { GraphQLJSONObject } from "graphql-scalars";
+import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { ConnectionType, PageArguments } from "../../../lib/pagination";
 import type { VenuesContext } from "../context";
 import { Webhook, WebhookDelivery, WebhookEvent } from "./webhook.entity";

@@ -91,11 +91,20 @@ export async function sweepMedia(dataSource: DataSource, storage: MediaStorage, 
   return report;
 }
 
-async function removeUnreferenced(manager: EntityManager, storage: MediaStorage, keys: string[]): Promise<string[]> {
+/**
+ * The keys among `keys` that no row references (any table of REFERENCED_KEYS_SQL). Called inside the transaction
+ * that removed rows, it names the files to delete once that transaction commits; keys are generated per file, so
+ * only loaded data (such as the demo's) shares one.
+ */
+export async function unreferencedKeys(manager: Pick<EntityManager, "query">, keys: string[]): Promise<string[]> {
   if (!keys.length) return [];
   const referenced: { key: string }[] = await manager.query(`SELECT DISTINCT key FROM (${REFERENCED_KEYS_SQL}) AS referenced WHERE key = ANY($1::text[])`, [keys]);
   const keep = new Set(referenced.map((row) => row.key));
-  const orphans = keys.filter((key) => !keep.has(key));
+  return [...new Set(keys)].filter((key) => !keep.has(key));
+}
+
+async function removeUnreferenced(manager: EntityManager, storage: MediaStorage, keys: string[]): Promise<string[]> {
+  const orphans = await unreferencedKeys(manager, keys);
   for (const key of orphans) await storage.delete(key);
   return orphans;
 }

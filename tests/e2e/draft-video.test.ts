@@ -157,6 +157,43 @@ describe("a draft's micro-video: remove it, and submit only one that is not FAIL
     expect(await runRenditionJobs()).toBe(0);
   });
 
+  it("removes a video while its rendition job runs: the worker finds its lease gone and keeps nothing it made", async () => {
+    const { token, entryId } = await draft();
+    await upload(entryId, token, await newVideoFile());
+    const original = await videoKeys(entryId);
+    const made = async () => {
+      const keys: string[] = [];
+      for (const prefix of ["renditions/", "posters/"]) for await (const object of mediaStorage().list(prefix)) keys.push(object.key);
+      return keys.sort();
+    };
+    const before = await made();
+    // The venue removes the video at the moment the worker, transcode done, stores its first file.
+    const real = mediaStorage();
+    let removal: Promise<unknown> | undefined;
+    const storage = new Proxy(real, {
+      get(target, property) {
+        if (property === "moveFile") {
+          return async (key: string, sourcePath: string) => {
+            removal ??= graphql(system.gatewayUrl, REMOVE, { variables: { entryId }, token });
+            expect(((await removal) as { errors?: unknown }).errors).toBeUndefined();
+            return target.moveFile(key, sourcePath);
+          };
+        }
+        const value = Reflect.get(target, property);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const worker = new VideoRenditionService(new VideoRenditionStore(db()), () => storage, {
+      leaseMilliseconds: 60_000, maxAttempts: 3, retryBaseMilliseconds: 10, timeoutMilliseconds: 120_000, workDir: path.join(system.mediaRoot, ".tmp", "uploads", "renditions"),
+    });
+    expect(await worker.runDue()).toBe(1);
+    expect(removal).toBeDefined();
+    expect(await videoKeys(entryId)).toEqual([]);
+    expect(await existing(original)).toEqual([]);
+    expect(await made()).toEqual(before);
+    expect((await video(entryId, token)).video).toBeNull();
+  });
+
   it("keeps the files when the change does not commit", async () => {
     const { token, entryId } = await draft();
     await upload(entryId, token, await newVideoFile());

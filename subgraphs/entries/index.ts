@@ -12,7 +12,7 @@ import { Entrant, Entry, EntryGrant, MicroVideo, Photo, VideoRenditionFile } fro
 import { EntryResolver } from "./entry/entry.resolver";
 import { EntryMediaResolver, MicroVideoResolver, PhotoResolver } from "./entry/entry-media.resolver";
 import { serveMedia } from "./media/media-route";
-import { mediaStorage } from "./media/media-store";
+import { mediaStorage, mediaTempRoot } from "./media/media-store";
 import { sweepMedia } from "./media/media-sweeper";
 import { startWorker } from "../../lib/worker";
 import { MediaUploadResolver } from "./media-upload/media-upload.resolver";
@@ -40,8 +40,8 @@ export const entriesSubgraph: SubgraphDefinition<EntriesContext> = {
   background: (dataSource) => [
     startVideoRenditionWorker(dataSource),
     startWorker("media sweeper", async () => {
-      const report = await sweepMedia(dataSource, mediaStorage(), { graceSeconds: config().mediaUploads.sweepGraceSeconds });
-      return report.removedOrphans.length + report.expiredUploads;
+      const report = await sweepMedia(dataSource, mediaStorage(), { graceSeconds: config().mediaUploads.sweepGraceSeconds, tempRoot: mediaTempRoot() });
+      return report.removedOrphans.length + report.expiredUploads + report.removedTempFiles.length;
     }, () => config().mediaUploads.sweepIntervalMs),
   ],
   // entry.* events and entry-grants.applied acknowledgements; grant requests from exhibitions and judging.

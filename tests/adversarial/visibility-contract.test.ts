@@ -447,7 +447,7 @@ const EDITORS: Gate = ["organizer", "partnerA", "partnerB"];
 const WRITES: Record<string, Gate> = {
   createEntry: ["venueA", "venueB", "partnerA", "partnerB"], submitEntry: OWNERS, withdrawEntry: OWNERS, disqualifyEntry: ORGANIZER,
   uploadPhotos: OWNERS, registerOperations: OWNERS, unregisterOperations: OWNERS, setApiClientRegisteredOperationsOnly: ORGANIZER,
-  uploadVideo: OWNERS, startMediaUpload: OWNERS, completeMediaUpload: OWNERS, removePhoto: OWNERS, reorderPhotos: OWNERS, resolveEntrantCollision: ORGANIZER,
+  uploadVideo: OWNERS, startMediaUpload: OWNERS, completeMediaUpload: OWNERS, removePhoto: OWNERS, removeVideo: OWNERS, reorderPhotos: OWNERS, resolveEntrantCollision: ORGANIZER,
   addExhibitedWorks: EDITORS, updateExhibitedWork: EDITORS, moveExhibitedWork: EDITORS, reorderExhibitedWorks: EDITORS, removeExhibitedWork: EDITORS,
   addExhibitionSection: EDITORS, updateExhibitionSection: EDITORS, removeExhibitionSection: EDITORS, createExhibition: EDITORS, updateExhibition: EDITORS,
   publishExhibition: EDITORS, archiveExhibition: EDITORS,

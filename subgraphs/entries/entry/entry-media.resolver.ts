@@ -123,6 +123,14 @@ export class EntryMediaResolver {
 
   @Mutation(() => Entry, {
     description:
+      "Removes the video of a DRAFT MICRO_VIDEO entry, whatever its status (a FAILED one in particular), so another can be uploaded; the original, its renditions and poster are deleted once the change is committed. Errors: NOT_FOUND (no such entry you can see, or it has no video), FORBIDDEN (not your entry), BAD_USER_INPUT (not a MICRO_VIDEO entry), CONFLICT (not a draft), DEADLINE_PASSED.",
+  })
+  removeVideo(@Arg("entryId", () => ID, { description: "The DRAFT MICRO_VIDEO entry whose video to remove (Entry.id)." }) entryId: string, @Ctx() context: EntriesContext) {
+    return context.entryMedia.removeVideo(entryId);
+  }
+
+  @Mutation(() => Entry, {
+    description:
       "Puts the photos of a DRAFT photo entry in a new order (positions 1..n). Errors: BAD_USER_INPUT (photoIds is not exactly the entry's photos, each once), NOT_FOUND, FORBIDDEN, CONFLICT (not a draft), DEADLINE_PASSED.",
   })
   reorderPhotos(

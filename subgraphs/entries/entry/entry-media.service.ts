@@ -16,6 +16,7 @@ import { inspectImage } from "../media/inspect-image";
 import { inspectVideo } from "../media/inspect-video";
 import { mediaStorage, signedMediaUrl, signedUploadPartUrl, uploadTempDir } from "../media/media-store";
 import { receiveUpload, ReceivedUpload, sha256OfFile } from "../media/receive";
+import { unreferencedKeys } from "../media/media-sweeper";
 import { LocalCopy, newMediaKey } from "../media/storage";
 import { choosePartBytes, missingParts, partCount, partPlacement } from "../media-upload/media-upload.plan";
 import { claimForCompletion, deleteUpload, findUpload, insertUpload, MediaUploadRow, removeOpenUploadOfEntry } from "../media-upload/media-upload.store";
@@ -169,6 +170,32 @@ export class EntryMediaService {
       );
       return { keys: keys.map((row) => row.key), saved: await this.touch(manager, entry.id) };
     });
+    await new StoredKeys(keys).removeAll();
+    return saved;
+  }
+
+  /**
+   * Removes the video of a DRAFT micro-video entry (owner or organiser, submission window open), whatever its status
+   * — a FAILED one in particular, so the venue can upload the file again. The original, the renditions and the
+   * poster are deleted only after the change has committed: a rollback leaves them in place. A rendition job still
+   * queued or running goes with the row; a worker in the middle of it finds its lease gone and drops what it made.
+   */
+  async removeVideo(entryId: string): Promise<Entry> {
+    const { entry } = await this.editableEntry(entryId, [EntryKind.MICRO_VIDEO]);
+    const { keys, saved } = await this.dataSource.transaction(async (manager) => {
+      await this.lockDraft(manager, entry.id);
+      const [video] = rows<{ id: string }>(await manager.query(`SELECT id FROM entries.micro_video WHERE entry_id = $1`, [entry.id]));
+      if (!video) throw codedError(ErrorCode.NOT_FOUND, `Entry ${entryId} has no video to remove.`);
+      // The job row first, then the video (the cascade), as the worker locks them: no deadlock with a job finishing.
+      await manager.query(`SELECT 1 FROM entries.video_rendition_job WHERE video_id = $1 FOR UPDATE`, [video.id]);
+      const renditions = rows<{ key: string }>(await manager.query(`SELECT key FROM entries.video_rendition WHERE video_id = $1`, [video.id]));
+      const [removed] = rows<{ video_key: string; poster_key: string | null }>(
+        await manager.query(`DELETE FROM entries.micro_video WHERE id = $1 RETURNING video_key, poster_key`, [video.id]),
+      );
+      const candidates = [removed.video_key, removed.poster_key, ...renditions.map((row) => row.key)].filter((key): key is string => Boolean(key));
+      return { keys: await unreferencedKeys(manager, candidates), saved: await this.touch(manager, entry.id) };
+    });
+    this.loaders.videoByEntry.clear(entry.id);
     await new StoredKeys(keys).removeAll();
     return saved;
   }

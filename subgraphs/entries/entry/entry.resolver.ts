@@ -36,7 +36,7 @@ export class EntryResolver {
     return context.entries.create(input);
   }
 
-  @Mutation(() => Entry, { description: "Sends a DRAFT entry with its media to the jury. Errors: BAD_USER_INPUT (media missing), CONFLICT, DEADLINE_PASSED, FORBIDDEN, NOT_FOUND." })
+  @Mutation(() => Entry, { description: "Sends a DRAFT entry with its media to the jury. A video still PROCESSING may be submitted (its streaming renditions follow); a FAILED one may not: remove it with removeVideo and upload it again. Errors: BAD_USER_INPUT (media missing), CONFLICT (not a draft, or the video is FAILED, with extensions.videoStatus), DEADLINE_PASSED, FORBIDDEN, NOT_FOUND." })
   submitEntry(@Arg("id", () => ID, { description: "The draft's id (Entry.id)." }) id: string, @Ctx() context: EntriesContext) {
     return context.entries.submit(id);
   }

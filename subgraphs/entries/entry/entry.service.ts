@@ -10,7 +10,7 @@ import { optionalText, requiredText } from "../../../lib/text";
 import { ThemeCode } from "../../../lib/themes";
 import type { CompetitionService } from "../competition/competition.service";
 import { entryCursor, EntriesLoaders, VenueEntriesArgs } from "../loaders";
-import { Entry, EntryKind, EntryStatus } from "./entry.entity";
+import { Entry, EntryKind, EntryStatus, MediaStatus } from "./entry.entity";
 import { CreateEntryInput, EntryFilter, EntryStatsGroup } from "./entry.inputs";
 import { EntryStat } from "./entry.types";
 import { assertMaySelectBy, entriesPolicy, mayEdit, organizationScope, publishedIdentityReadable, restrictToVisible } from "../entries.visibility";
@@ -165,9 +165,11 @@ export class EntryService {
       if (entry.status === EntryStatus.SUBMITTED) return;
       if (entry.status !== EntryStatus.DRAFT) throw conflict(`A ${entry.status} entry cannot be submitted.`, { status: entry.status });
       this.competitions.assertWindowOpen(competition);
-      const [{ photos, videos }] = await manager.query(
+      const [{ photos, videos, video_status: videoStatus, failure_reason: failureReason }] = await manager.query(
         `SELECT (SELECT count(*)::int FROM entries.photo WHERE entry_id = $1) AS photos,
-                (SELECT count(*)::int FROM entries.micro_video WHERE entry_id = $1) AS videos`,
+                (SELECT count(*)::int FROM entries.micro_video WHERE entry_id = $1) AS videos,
+                (SELECT status FROM entries.micro_video WHERE entry_id = $1) AS video_status,
+                (SELECT failure_reason FROM entries.micro_video WHERE entry_id = $1) AS failure_reason`,
         [entry.id],
       );
       if (entry.kind === EntryKind.PHOTO_SET && (photos < competition.minPhotosPerSet || photos > competition.maxPhotosPerSet)) {
@@ -175,6 +177,15 @@ export class EntryService {
       }
       if (entry.kind === EntryKind.SINGLE_PHOTO && photos !== 1) throw badInput(`A single-photo entry needs exactly one photo; this one has ${photos}.`);
       if (entry.kind === EntryKind.MICRO_VIDEO && videos !== 1) throw badInput("A micro-video entry needs its video; upload it with uploadVideo first.");
+      // A FAILED video cannot be streamed to the jury, and once submitted it could no longer be replaced. A PROCESSING
+      // one may be submitted: its renditions follow in the background (minutes at most, longer only when the queue is
+      // long at the deadline rush), and the venue must not miss the deadline waiting for our queue.
+      if (entry.kind === EntryKind.MICRO_VIDEO && videoStatus === MediaStatus.FAILED) {
+        throw conflict(`The entry's video is FAILED and cannot be submitted: ${failureReason ?? "its streaming renditions could not be made."} Remove it with removeVideo, upload the file again, then submit.`, {
+          videoStatus,
+          failureReason,
+        });
+      }
       entry.status = EntryStatus.SUBMITTED;
       entry.submittedAt = new Date();
       await recordEvent(manager, "entries", entryEvent("entry.submitted", entry));

@@ -19,9 +19,17 @@ export function mediaStorage(): MediaStorage {
   return store;
 }
 
-/** Where received uploads wait while they are checked: inside the media root's own temp folder. */
+/**
+ * This machine's temp folder inside the media root (same file system, so a move into storage is a rename): received
+ * uploads, disk multipart uploads, S3 downloads and the renditions worker's folders. The sweeper clears what is stale.
+ */
+export function mediaTempRoot(): string {
+  return path.join(config().mediaRoot, ".tmp");
+}
+
+/** Where received uploads wait while they are checked. */
 export function uploadTempDir(): string {
-  return path.join(config().mediaRoot, ".tmp", "uploads");
+  return path.join(mediaTempRoot(), "uploads");
 }
 
 const DAY = 86_400_000;

@@ -33,6 +33,18 @@ export function failureReasonFor(error: unknown, timeoutMilliseconds: number): s
   return "The video could not be converted for streaming because of an error on the server; the organisers can find the details in the service log.";
 }
 
+const LEASE_IN_WORK_DIR = /^rendition-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-/;
+
+/** A job's work folder is named after its lease, so the media sweeper can tell a running job's folder from a dead process's. */
+export function workDirPrefix(leaseId: string): string {
+  return `rendition-${leaseId}-`;
+}
+
+/** The lease a work folder was made for; null for a name that carries none. */
+export function leaseOfWorkDir(name: string): string | null {
+  return LEASE_IN_WORK_DIR.exec(name)?.[1] ?? null;
+}
+
 /** Delay before attempt number `attempt + 1`: the base, doubled for each earlier attempt, at most an hour. */
 export function retryDelay(attempt: number, baseMilliseconds: number): number {
   return Math.min(MAX_RETRY_DELAY_MS, baseMilliseconds * 2 ** Math.max(0, attempt - 1));
@@ -69,7 +81,7 @@ export class VideoRenditionService {
     const storage = this.storage();
     const stored: string[] = [];
     await fs.mkdir(this.settings.workDir, { recursive: true });
-    const dir = await fs.mkdtemp(path.join(this.settings.workDir, "rendition-"));
+    const dir = await fs.mkdtemp(path.join(this.settings.workDir, workDirPrefix(job.leaseId)));
     try {
       const made = await this.transcodeAndStore(job, dir, storage, stored, signal);
       const done = await this.store.complete(job, made.renditions, made.posterKey);

@@ -63,7 +63,9 @@ const boundaries = [
       "no-restricted-imports": [
         "error",
         {
-          patterns: [{ regex: reachesInto(["subgraphs"]), message: "The gateway knows subgraphs through the supergraph and lib/, never by importing their code." }],
+          patterns: [
+            { regex: reachesInto(["subgraphs"]), message: "The gateway knows subgraphs through the supergraph and lib/, never by importing their code." },
+          ],
         },
       ],
     },
@@ -73,7 +75,17 @@ const boundaries = [
 export default tseslint.config(
   {
     // Generated files (checked by `npm run codegen:check`), build output and local data.
-    ignores: ["dist/", "coverage/", ".data/", ".test-data/", "bench/tmp/", "bench/profiles/", "tests/browser/screenshots/", "examples/client/generated.ts", "lib/clients/generated/"],
+    ignores: [
+      "dist/",
+      "coverage/",
+      ".data/",
+      ".test-data/",
+      "bench/tmp/",
+      "bench/profiles/",
+      "tests/browser/screenshots/",
+      "examples/client/generated.ts",
+      "lib/clients/generated/",
+    ],
   },
   js.configs.recommended,
   {

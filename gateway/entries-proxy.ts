@@ -60,7 +60,9 @@ export function entriesProxy(entriesUrl: string) {
         // Whatever went wrong inside stays inside: no upstream body, status text or location.
         logger.warn("media proxy got an unexpected answer", { status: upstream.status });
         await upstream.body?.cancel().catch(() => undefined);
-        response.status(502).json({ errors: [{ message: "Media are unavailable right now; try again shortly.", extensions: { code: "SERVICE_UNAVAILABLE" } }] });
+        response
+          .status(502)
+          .json({ errors: [{ message: "Media are unavailable right now; try again shortly.", extensions: { code: "SERVICE_UNAVAILABLE" } }] });
         return;
       }
       response.status(upstream.status);

@@ -86,7 +86,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Multipart uploads are parsed here (files buffered on disk, not in memory) and streamed on by SubgraphDataSource.
     beforeOperation: [
       persistedOperationsMiddleware(registeredOperations),
-      operationLimitsMiddleware(config().operationLimits, () => apiSchema, (request, response, cost) => chargeOperationCost(rateLimits, request, response, cost)),
+      operationLimitsMiddleware(
+        config().operationLimits,
+        () => apiSchema,
+        (request, response, cost) => chargeOperationCost(rateLimits, request, response, cost),
+      ),
     ],
     admission: admission.handlers,
     before: [multipartRequests()],

@@ -82,7 +82,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const done = metrics.subgraphFetchDuration.startTimer({ subgraph: this.name });
     try {
-      const response = await withSpan(`subgraph ${this.name}`, { kind: SpanKind.CLIENT, attributes: { "image_china.subgraph": this.name } }, () => this.processUntimed(options));
+      const response = await withSpan(`subgraph ${this.name}`, { kind: SpanKind.CLIENT, attributes: { "image_china.subgraph": this.name } }, () =>
+        this.processUntimed(options),
+      );
       done({ outcome: response.errors?.length ? "errors" : "ok" });
       return response;
     } catch (error) {
@@ -105,7 +107,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     let response: { status: number; body: string };
     try {
       // The connection may stay silent while the subgraph checks and stores the files, so uploads get a minute at least.
-      response = await postMultipart(this.url!, { ...forwardedHeaders(options.context), "apollo-require-preflight": "true" }, multipart, Math.max(60_000, this.timeoutMs));
+      response = await postMultipart(
+        this.url!,
+        { ...forwardedHeaders(options.context), "apollo-require-preflight": "true" },
+        multipart,
+        Math.max(60_000, this.timeoutMs),
+      );
     } catch (error) {
       throw subgraphFailure(error as Error, { name: this.name, url: this.url!, timeoutMs: this.timeoutMs, requestId: options.context?.requestId });
     }

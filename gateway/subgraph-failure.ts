@@ -17,7 +17,13 @@ interface HttpFailure {
 }
 
 /** Codes a subgraph may answer with a non-2xx status that the client should see as they are. */
-const PASSED_CODES = new Set<string>([ErrorCode.UNAUTHENTICATED, ErrorCode.BAD_USER_INPUT, ErrorCode.PAYLOAD_TOO_LARGE, ErrorCode.UNSUPPORTED_MEDIA_TYPE, ErrorCode.RATE_LIMITED]);
+const PASSED_CODES = new Set<string>([
+  ErrorCode.UNAUTHENTICATED,
+  ErrorCode.BAD_USER_INPUT,
+  ErrorCode.PAYLOAD_TOO_LARGE,
+  ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+  ErrorCode.RATE_LIMITED,
+]);
 
 function unavailable(subgraph: FailedSubgraph, why: string): GraphQLError {
   return new GraphQLError(`Part of this request could not be answered: ${why}. The rest of the answer is complete; try again shortly.`, {
@@ -28,7 +34,12 @@ function unavailable(subgraph: FailedSubgraph, why: string): GraphQLError {
 /** A subgraph shed the call for overload: the whole answer becomes a 503 (admission.plugin), never partial data. */
 function overloaded(subgraph: FailedSubgraph, retryAfterSeconds: number): GraphQLError {
   return new GraphQLError("The service is at capacity; retry shortly.", {
-    extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, reason: "OVERLOADED", retryAfterSeconds, ...(subgraph.requestId ? { requestId: subgraph.requestId } : {}) },
+    extensions: {
+      code: ErrorCode.SERVICE_UNAVAILABLE,
+      reason: "OVERLOADED",
+      retryAfterSeconds,
+      ...(subgraph.requestId ? { requestId: subgraph.requestId } : {}),
+    },
   });
 }
 
@@ -46,7 +57,9 @@ export function subgraphFailure(error: Error, subgraph: FailedSubgraph): Error {
   const http = error instanceof GraphQLError ? (error.extensions?.response as HttpFailure | undefined) : undefined;
   const log = (message: string) => logger.warn(message, { subgraph: subgraph.name, url: subgraph.url, error, status: http?.status, body: http?.body });
   if (http) {
-    const first = (http.body as { errors?: { message?: unknown; extensions?: { code?: unknown; reason?: unknown; retryAfterSeconds?: unknown } }[] } | undefined)?.errors?.[0];
+    const first = (
+      http.body as { errors?: { message?: unknown; extensions?: { code?: unknown; reason?: unknown; retryAfterSeconds?: unknown } }[] } | undefined
+    )?.errors?.[0];
     const code = first?.extensions?.code;
     if (http.status === 503 && first?.extensions?.reason === "OVERLOADED") {
       log("subgraph shed the call for overload");

@@ -44,7 +44,10 @@ export interface MultipartBody {
 }
 
 /** Builds a multipart body per the GraphQL multipart request spec, streaming each file in turn. */
-export function multipartBody(operation: { query: string; operationName?: string; variables?: Record<string, unknown> }, uploads: FoundUpload[]): MultipartBody {
+export function multipartBody(
+  operation: { query: string; operationName?: string; variables?: Record<string, unknown> },
+  uploads: FoundUpload[],
+): MultipartBody {
   const boundary = `----image-china-${randomBytes(12).toString("hex")}`;
   const operations = JSON.stringify({ ...operation, variables: withoutUploads(operation.variables ?? {}) });
   const map = JSON.stringify(Object.fromEntries(uploads.map((item, index) => [String(index), [item.path]])));
@@ -54,8 +57,10 @@ export function multipartBody(operation: { query: string; operationName?: string
     yield field("map", map);
     for (const [index, item] of uploads.entries()) {
       const file: FileUpload = await item.upload.promise;
-      yield `--${boundary}\r\nContent-Disposition: form-data; name="${index}"; filename="${headerSafeName(file.filename)}"\r\n` +
-        `Content-Type: ${/^[\w.+-]+\/[\w.+-]+$/.test(file.mimetype) ? file.mimetype : "application/octet-stream"}\r\n\r\n`;
+      yield (
+        `--${boundary}\r\nContent-Disposition: form-data; name="${index}"; filename="${headerSafeName(file.filename)}"\r\n` +
+        `Content-Type: ${/^[\w.+-]+\/[\w.+-]+$/.test(file.mimetype) ? file.mimetype : "application/octet-stream"}\r\n\r\n`
+      );
       yield* file.createReadStream({ highWaterMark: 1 << 20 });
       yield "\r\n";
     }
@@ -68,16 +73,25 @@ export function multipartBody(operation: { query: string; operationName?: string
  * POSTs a multipart body with node's http client: piping applies backpressure end to end, so a file
  * is never held in memory (fetch with a stream body read the whole file ahead here).
  */
-export function postMultipart(url: string, headers: Record<string, string>, multipart: MultipartBody, timeoutMs = 10 * 60_000): Promise<{ status: number; body: string }> {
+export function postMultipart(
+  url: string,
+  headers: Record<string, string>,
+  multipart: MultipartBody,
+  timeoutMs = 10 * 60_000,
+): Promise<{ status: number; body: string }> {
   const target = new URL(url);
   const client = target.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
-    const request = client.request(target, { method: "POST", headers: { ...headers, "content-type": multipart.contentType }, timeout: timeoutMs }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-      response.on("error", reject);
-    });
+    const request = client.request(
+      target,
+      { method: "POST", headers: { ...headers, "content-type": multipart.contentType }, timeout: timeoutMs },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        response.on("error", reject);
+      },
+    );
     request.on("timeout", () => request.destroy(new Error("upload forwarding timed out")));
     request.on("error", reject);
     pipeline(multipart.body, request).catch((error) => request.destroy(error));

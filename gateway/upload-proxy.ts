@@ -42,7 +42,9 @@ export function uploadProxy(entriesUrl: string) {
       if (answered) return;
       logger.warn("upload proxy failed", { error: error.message });
       if (!response.headersSent) {
-        response.status(502).json({ errors: [{ message: "The upload part could not be stored right now; send it again.", extensions: { code: "SERVICE_UNAVAILABLE" } }] });
+        response
+          .status(502)
+          .json({ errors: [{ message: "The upload part could not be stored right now; send it again.", extensions: { code: "SERVICE_UNAVAILABLE" } }] });
       } else response.destroy();
     });
     // A client that goes away mid-part ends the upstream request too, so the part is not recorded.

@@ -150,7 +150,9 @@ export function verifyDocument(jws: string): Record<string, unknown> | undefined
     const key = kid === undefined ? undefined : verificationKeys.get(kid);
     if (kid !== undefined && !key) return undefined;
     if (kid === undefined && !secret) return undefined;
-    const claims = key ? jwt.verify(jws, key.key, { algorithms: [key.algorithm], issuer }) : jwt.verify(jws, hmacKey(secret!), { algorithms: ["HS256"], issuer });
+    const claims = key
+      ? jwt.verify(jws, key.key, { algorithms: [key.algorithm], issuer })
+      : jwt.verify(jws, hmacKey(secret!), { algorithms: ["HS256"], issuer });
     return typeof claims === "string" ? undefined : claims;
   } catch {
     return undefined;

@@ -199,7 +199,10 @@ const REGISTERED_OPERATIONS_ROLES: readonly RegisteredOperationsRole[] = ["PUBLI
 function readRegisteredOnlyRoles(env: Env, nodeEnv: Config["nodeEnv"]): Set<RegisteredOperationsRole> {
   const raw = env.REGISTERED_OPERATIONS_ONLY_ROLES;
   if (raw === undefined) return new Set(nodeEnv === "production" ? ["PUBLIC", "VENUE"] : []);
-  const roles = raw.split(",").map((role) => role.trim()).filter(Boolean);
+  const roles = raw
+    .split(",")
+    .map((role) => role.trim())
+    .filter(Boolean);
   for (const role of roles) {
     if (!(REGISTERED_OPERATIONS_ROLES as readonly string[]).includes(role)) {
       throw new ConfigError("REGISTERED_OPERATIONS_ONLY_ROLES", `must list roles among ${REGISTERED_OPERATIONS_ROLES.join(", ")}, got "${role}"`);
@@ -215,7 +218,10 @@ export interface JwtKey {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
     super(`Invalid configuration: ${variable} ${problem}`);
   }
 }
@@ -481,9 +487,11 @@ function readMediaStorage(env: Env): MediaStorageConfig {
   const endpoint = readUrl(env, "S3_ENDPOINT", undefined, ["http:", "https:"]);
   const accessKeyId = readText(env, "S3_ACCESS_KEY_ID");
   const secretAccessKey = readText(env, "S3_SECRET_ACCESS_KEY");
-  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) throw new ConfigError(accessKeyId ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID", "must be set together with its pair");
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey))
+    throw new ConfigError(accessKeyId ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID", "must be set together with its pair");
   const keyPrefix = env.S3_KEY_PREFIX ?? "";
-  if (keyPrefix && !/^[a-z0-9][a-z0-9._/-]*\/$/i.test(keyPrefix)) throw new ConfigError("S3_KEY_PREFIX", 'must be letters, digits, ".", "_", "-" and "/", ending in "/"');
+  if (keyPrefix && !/^[a-z0-9][a-z0-9._/-]*\/$/i.test(keyPrefix))
+    throw new ConfigError("S3_KEY_PREFIX", 'must be letters, digits, ".", "_", "-" and "/", ending in "/"');
   return {
     driver: "s3",
     endpoint,
@@ -506,9 +514,11 @@ function readTelemetry(env: Env): Config["telemetry"] {
     headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
   }
   if (readBoolean(env, "OTEL_SDK_DISABLED", false) || env.OTEL_TRACES_EXPORTER === "none") return { tracesEndpoint: undefined, serviceName, headers };
-  if (env.OTEL_TRACES_EXPORTER && env.OTEL_TRACES_EXPORTER !== "otlp") throw new ConfigError("OTEL_TRACES_EXPORTER", `must be otlp or none, got "${env.OTEL_TRACES_EXPORTER}"`);
+  if (env.OTEL_TRACES_EXPORTER && env.OTEL_TRACES_EXPORTER !== "otlp")
+    throw new ConfigError("OTEL_TRACES_EXPORTER", `must be otlp or none, got "${env.OTEL_TRACES_EXPORTER}"`);
   const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL;
-  if (protocol && protocol !== "http/json") throw new ConfigError("OTEL_EXPORTER_OTLP_PROTOCOL", `must be http/json (the exporter this build ships), got "${protocol}"`);
+  if (protocol && protocol !== "http/json")
+    throw new ConfigError("OTEL_EXPORTER_OTLP_PROTOCOL", `must be http/json (the exporter this build ships), got "${protocol}"`);
   // The signal-specific variable is the full URL; the general one is a base to which /v1/traces is added (the spec's rule).
   const specific = readUrl(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", undefined, ["http:", "https:"]);
   const base = readUrl(env, "OTEL_EXPORTER_OTLP_ENDPOINT", undefined, ["http:", "https:"]);

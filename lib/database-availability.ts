@@ -9,7 +9,11 @@ const UNAVAILABLE_SQLSTATES = new Set([
   "57014", // query_canceled: statement_timeout
   "53300", // too_many_connections
   "53000", // insufficient_resources
-  "08000", "08001", "08003", "08004", "08006", // connection exceptions
+  "08000",
+  "08001",
+  "08003",
+  "08004",
+  "08006", // connection exceptions
 ]);
 
 const UNAVAILABLE_SYSTEM_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN"]);

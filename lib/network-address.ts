@@ -5,7 +5,10 @@ import ipaddr from "ipaddr.js";
 /** Parses an address (IPv4, IPv6, IPv4-mapped IPv6; brackets and a zone index allowed); undefined when it is none. */
 function parseAddress(address: string | undefined): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
   if (!address) return undefined;
-  const bare = address.trim().replace(/^\[|\]$/g, "").replace(/%.*$/, "");
+  const bare = address
+    .trim()
+    .replace(/^\[|\]$/g, "")
+    .replace(/%.*$/, "");
   if (!ipaddr.isValid(bare)) return undefined;
   const parsed = ipaddr.parse(bare);
   // An IPv4 address written as IPv6 (::ffff:a.b.c.d) is that IPv4 address: one rule, one bucket.

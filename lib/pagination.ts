@@ -124,11 +124,7 @@ export interface KeysetOrder<T> {
  * Reads one page from a query builder with keyset pagination: two statements at most
  * (the page, and the count only when totalCount is asked for).
  */
-export async function keysetPage<T extends ObjectLiteral>(
-  query: SelectQueryBuilder<T>,
-  order: KeysetOrder<T>,
-  args: PageArgs,
-): Promise<Page<T>> {
+export async function keysetPage<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, order: KeysetOrder<T>, args: PageArgs): Promise<Page<T>> {
   const first = pageSize(args.first);
   const counter = query.clone();
   const paged = query.clone();
@@ -139,17 +135,18 @@ export async function keysetPage<T extends ObjectLiteral>(
     paged.andWhere(`(${order.columns.join(", ")}) ${order.direction === "DESC" ? "<" : ">"} (${placeholders})`, params);
   }
   order.columns.forEach((column, i) => (i === 0 ? paged.orderBy(column, order.direction) : paged.addOrderBy(column, order.direction)));
-  const rows = first === 0 ? [] : await paged.take(undefined).limit(first + 1).getMany();
+  const rows =
+    first === 0
+      ? []
+      : await paged
+          .take(undefined)
+          .limit(first + 1)
+          .getMany();
   return pageFromRows(rows, first, order.cursorOf, () => counter.getCount());
 }
 
 /** Builds a connection page from rows fetched with a limit of first + 1. */
-export function pageFromRows<T>(
-  rows: T[],
-  first: number,
-  cursorOf: (row: T) => CursorValue[],
-  totalCount: number | (() => Promise<number>),
-): Page<T> {
+export function pageFromRows<T>(rows: T[], first: number, cursorOf: (row: T) => CursorValue[], totalCount: number | (() => Promise<number>)): Page<T> {
   const count = typeof totalCount === "number" ? totalCount : lazy(totalCount);
   const nodes = rows.slice(0, first);
   const edges = nodes.map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));

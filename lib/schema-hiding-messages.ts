@@ -47,9 +47,16 @@ export function valueProblem(reason: string): string {
 /** Whether a reason is already in the words valueProblem uses (a service behind the gateway reworded it). */
 function isReworded(reason: string): boolean {
   return (
-    [GENERIC_VALUE_PROBLEM, "a required field is missing", "expected an object", "must not be null", "exactly one field must be given",
-      "not one of the accepted values", "not in the expected format", ...Object.values(SCALAR_EXPECTATIONS)].includes(reason) ||
-    /^field "[^"]*" (is not accepted here|must not be null)$/.test(reason)
+    [
+      GENERIC_VALUE_PROBLEM,
+      "a required field is missing",
+      "expected an object",
+      "must not be null",
+      "exactly one field must be given",
+      "not one of the accepted values",
+      "not in the expected format",
+      ...Object.values(SCALAR_EXPECTATIONS),
+    ].includes(reason) || /^field "[^"]*" (is not accepted here|must not be null)$/.test(reason)
   );
 }
 
@@ -94,7 +101,8 @@ export function operationValueMessage(message: string): string | undefined {
   if ((match = message.match(/^Field "(\w+)" must not have a selection since type "[^"]*" has no subfields\.$/))) {
     return `Field "${match[1]}" must not have a selection: it returns a plain value.`;
   }
-  if ((match = message.match(/^Field "(\w+)" of type "[^"]*" must have a selection of subfields\./))) return `Field "${match[1]}" must have a selection of subfields.`;
+  if ((match = message.match(/^Field "(\w+)" of type "[^"]*" must have a selection of subfields\./)))
+    return `Field "${match[1]}" must have a selection of subfields.`;
   if (/^OneOf Input Object "[^"]*" must specify exactly one key\.$/.test(message)) return "Exactly one field of this input object must be given.";
   if ((match = message.match(/^Field "[^"]*\.(\w+)" must be non-null\.$/))) return `Field "${match[1]}" must not be null.`;
   if ((match = message.match(/^Variable "(\$\w+)" is of type "([^"]*)" but must be non-nullable to be used for OneOf Input Object "[^"]*"\.$/))) {

@@ -23,8 +23,5 @@ export function subgraphAdmission(): RequestHandler[] {
   const { authenticatedConcurrency, publicConcurrency, queueLength, queueTimeoutMs } = config().admission;
   const authenticated = new ConcurrencyShare("authenticated", { concurrency: authenticatedConcurrency, queueLength, queueTimeoutMs });
   const anonymous = new ConcurrencyShare("public", { concurrency: publicConcurrency, queueLength, queueTimeoutMs });
-  return [
-    abortWhenCallerLeaves,
-    (request, response, next) => (request.headers.authorization ? authenticated : anonymous).admit(request, response, next),
-  ];
+  return [abortWhenCallerLeaves, (request, response, next) => (request.headers.authorization ? authenticated : anonymous).admit(request, response, next)];
 }

@@ -102,7 +102,9 @@ export async function startSubgraph<TContext extends RequestContext>(
 export function runSubgraphStandalone<TContext extends RequestContext>(definition: SubgraphDefinition<TContext>): void {
   const settings = config();
   if (!settings.databaseUrl) {
-    process.stderr.write(`Invalid configuration: DATABASE_URL must be set to run the ${definition.name} subgraph alone (npm start runs everything on an embedded database).\n`);
+    process.stderr.write(
+      `Invalid configuration: DATABASE_URL must be set to run the ${definition.name} subgraph alone (npm start runs everything on an embedded database).\n`,
+    );
     process.exit(1);
   }
   startSubgraph(definition, { port: settings.subgraphPorts[definition.name], databaseUrl: settings.databaseUrl })

@@ -5,18 +5,7 @@
 // Spans are made explicitly (server span per request, client span per subgraph fetch) rather than by patching node:http,
 // and pg is patched on the module object this code itself loads: both work the same whether each service runs in its
 // own process or several share one (npm start, jest, whose module registry bypasses require hooks).
-import {
-  Attributes,
-  Context,
-  context,
-  Link,
-  propagation,
-  ROOT_CONTEXT,
-  Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from "@opentelemetry/api";
+import { Attributes, Context, context, Link, propagation, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { RequestHandler } from "express";
 import { config } from "./config";
 import { logger } from "./logger";
@@ -159,9 +148,17 @@ export function traceRequests(service: string): RequestHandler {
 }
 
 /** Runs `fn` in a child span of the current one (a no-op span when tracing is off). */
-export async function withSpan<T>(name: string, options: { kind?: SpanKind; attributes?: Attributes; parent?: Context; links?: Link[] }, fn: () => Promise<T>): Promise<T> {
+export async function withSpan<T>(
+  name: string,
+  options: { kind?: SpanKind; attributes?: Attributes; parent?: Context; links?: Link[] },
+  fn: () => Promise<T>,
+): Promise<T> {
   if (!active) return fn();
-  const span = tracer().startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes, links: options.links }, options.parent ?? context.active());
+  const span = tracer().startSpan(
+    name,
+    { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes, links: options.links },
+    options.parent ?? context.active(),
+  );
   try {
     return await context.with(trace.setSpan(options.parent ?? context.active(), span), fn);
   } catch (error) {

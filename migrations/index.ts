@@ -41,5 +41,10 @@ export const migrationsBySubgraph: Record<SubgraphName, Function[]> = {
     JudgingJudgeStatistics1764950000000,
     JudgingEventFeeds1765000000000,
   ],
-  exhibitions: [ExhibitionsInitial1764374400000, ExhibitionsOutbox1764400000000, ExhibitionsOutboxTraceContext1764900000000, ExhibitionsEventFeeds1765000000000],
+  exhibitions: [
+    ExhibitionsInitial1764374400000,
+    ExhibitionsOutbox1764400000000,
+    ExhibitionsOutboxTraceContext1764900000000,
+    ExhibitionsEventFeeds1765000000000,
+  ],
 };

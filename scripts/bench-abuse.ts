@@ -50,20 +50,24 @@ function agentFor(localAddress: string | undefined): http.Agent {
 function post(body: Buffer | string, headers: Record<string, string>, localAddress?: string): Promise<Answer> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const request = http.request(GATEWAY, { method: "POST", agent: agentFor(localAddress), headers: { "content-length": String(Buffer.byteLength(body)), ...headers } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => {
-        let parsed: Answer["body"];
-        try {
-          parsed = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-        } catch {
-          parsed = undefined;
-        }
-        resolve({ status: response.statusCode ?? 0, ms: performance.now() - started, body: parsed });
-      });
-      response.on("error", () => resolve({ status: 0, ms: performance.now() - started, body: undefined }));
-    });
+    const request = http.request(
+      GATEWAY,
+      { method: "POST", agent: agentFor(localAddress), headers: { "content-length": String(Buffer.byteLength(body)), ...headers } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => {
+          let parsed: Answer["body"];
+          try {
+            parsed = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+          } catch {
+            parsed = undefined;
+          }
+          resolve({ status: response.statusCode ?? 0, ms: performance.now() - started, body: parsed });
+        });
+        response.on("error", () => resolve({ status: 0, ms: performance.now() - started, body: undefined }));
+      },
+    );
     request.on("error", () => resolve({ status: 0, ms: performance.now() - started, body: undefined }));
     request.setTimeout(60_000, () => request.destroy());
     request.end(body);
@@ -77,7 +81,9 @@ function upload(entryId: string, photo: Buffer, token: string): Promise<Answer> 
   const boundary = `----bench-${randomBytes(8).toString("hex")}`;
   const query = `mutation($entryId: ID!, $files: [Upload!]!) { uploadPhotos(entryId: $entryId, files: $files) { id } }`;
   const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${JSON.stringify({ query, variables: { entryId, files: [null] } })}\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${JSON.stringify({ query, variables: { entryId, files: [null] } })}\r\n`,
+    ),
     Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.files.0"]}\r\n`),
     Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
     photo,
@@ -96,7 +102,9 @@ process.on("exit", () => {
 async function waitReady(url: string, seconds = 90): Promise<void> {
   const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline) {
-    const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then((response) => response.ok).catch(() => false);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(1000) })
+      .then((response) => response.ok)
+      .catch(() => false);
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
@@ -106,7 +114,10 @@ async function waitReady(url: string, seconds = 90): Promise<void> {
 async function rss(): Promise<Record<string, number>> {
   const result: Record<string, number> = {};
   for (const service of SERVICES) {
-    const metrics = await fetch(`http://127.0.0.1:${portOf(service)}/metrics`, { headers: { "x-subgraph-secret": SECRETS.SUBGRAPH_SECRET }, signal: AbortSignal.timeout(2000) })
+    const metrics = await fetch(`http://127.0.0.1:${portOf(service)}/metrics`, {
+      headers: { "x-subgraph-secret": SECRETS.SUBGRAPH_SECRET },
+      signal: AbortSignal.timeout(2000),
+    })
       .then((response) => response.json() as Promise<{ rssBytes: number }>)
       .catch(() => undefined);
     if (metrics) result[service] = metrics.rssBytes;
@@ -125,7 +136,18 @@ const round = (value: number) => (Number.isFinite(value) ? Math.round(value * 10
 
 interface PhaseResult {
   authenticated: { requests: number; errors: number; p50: number | null; p95: number | null; max: number | null };
-  flood: { requests: number; ok: number; partial: number; shed: number; shedP50: number | null; shedP95: number | null; rateLimited: number; rateLimitedP95: number | null; okP50: number | null; other: number };
+  flood: {
+    requests: number;
+    ok: number;
+    partial: number;
+    shed: number;
+    shedP50: number | null;
+    shedP95: number | null;
+    rateLimited: number;
+    rateLimitedP95: number | null;
+    okP50: number | null;
+    other: number;
+  };
   peakRssMb: Record<string, number>;
 }
 
@@ -147,7 +169,17 @@ async function main(): Promise<void> {
     await loadDemoDataIfEmpty(dataSources);
     for (const running of prepared) await running.stop();
 
-    const env = { ...process.env, ...SECRETS, NODE_ENV: "production", DATABASE_URL: database.url, DATA_DIR: benchDir, PORT: String(BASE_PORT), LOG_LEVEL: "error", BENCH_METRICS: "on", PUBLIC_URL: `http://127.0.0.1:${BASE_PORT}` };
+    const env = {
+      ...process.env,
+      ...SECRETS,
+      NODE_ENV: "production",
+      DATABASE_URL: database.url,
+      DATA_DIR: benchDir,
+      PORT: String(BASE_PORT),
+      LOG_LEVEL: "error",
+      BENCH_METRICS: "on",
+      PUBLIC_URL: `http://127.0.0.1:${BASE_PORT}`,
+    };
     for (const service of SERVICES) {
       const script = service === "gateway" ? "gateway/index.js" : `subgraphs/${service}/index.js`;
       children.push(spawn(process.execPath, [path.join(PROJECT_ROOT, "dist", script)], { env, stdio: ["ignore", "ignore", "inherit"] }));
@@ -155,11 +187,16 @@ async function main(): Promise<void> {
     await waitReady(`http://127.0.0.1:${portOf("gateway")}/ready`);
 
     const login = async (clientId: string, clientSecret: string) =>
-      (await gql(`mutation($id: String!, $secret: String!) { issueToken(clientId: $id, clientSecret: $secret) { accessToken } }`, { id: clientId, secret: clientSecret })).body!.data!.issueToken.accessToken as string;
+      (
+        await gql(`mutation($id: String!, $secret: String!) { issueToken(clientId: $id, clientSecret: $secret) { accessToken } }`, {
+          id: clientId,
+          secret: clientSecret,
+        })
+      ).body!.data!.issueToken.accessToken as string;
     const venueToken = await login("demo-venue", "demo-venue-secret");
     const judgeToken = await login("demo-judge", "demo-judge-secret");
-    const assignments = (await gql(`{ myAssignments(first: 100) { edges { node { round { id status } entry { id } } } } }`, {}, judgeToken)).body!.data!.myAssignments.edges
-      .map((edge: { node: { round: { id: string; status: string }; entry: { id: string } } }) => edge.node)
+    const assignments = (await gql(`{ myAssignments(first: 100) { edges { node { round { id status } entry { id } } } } }`, {}, judgeToken))
+      .body!.data!.myAssignments.edges.map((edge: { node: { round: { id: string; status: string }; entry: { id: string } } }) => edge.node)
       .filter((node: { round: { status: string } }) => node.round.status === "OPEN");
     const competition = (await gql(`{ competition { themes { code } } }`, {}, venueToken)).body?.data;
     const theme = competition?.competition?.themes?.[0]?.code ?? "EXCHANGES";
@@ -174,13 +211,29 @@ async function main(): Promise<void> {
       const authenticated: Answer[] = [];
       const floodAnswers: Answer[] = [];
       const peak: Record<string, number> = {};
-      const sampler = setInterval(() => void rss().then((sample) => Object.entries(sample).forEach(([name, bytes]) => (peak[name] = Math.max(peak[name] ?? 0, bytes)))), 1000);
+      const sampler = setInterval(
+        () => void rss().then((sample) => Object.entries(sample).forEach(([name, bytes]) => (peak[name] = Math.max(peak[name] ?? 0, bytes)))),
+        1000,
+      );
       const venueLoop = async () => {
         while (Date.now() < until) {
-          const created = await gql(`mutation($input: CreateEntryInput!) { createEntry(input: $input) { id } }`, {
-            input: { venueId, theme, kind: "PHOTO_SET", title: "Bench entry", entrant: { name: "Bench Person", email: `bench-${randomUUID()}@example.org`, country: "PT" },
-              consentToRules: true, consentToPublication: true, declaresNoGenerativeAi: true, idempotencyKey: randomUUID() },
-          }, venueToken);
+          const created = await gql(
+            `mutation($input: CreateEntryInput!) { createEntry(input: $input) { id } }`,
+            {
+              input: {
+                venueId,
+                theme,
+                kind: "PHOTO_SET",
+                title: "Bench entry",
+                entrant: { name: "Bench Person", email: `bench-${randomUUID()}@example.org`, country: "PT" },
+                consentToRules: true,
+                consentToPublication: true,
+                declaresNoGenerativeAi: true,
+                idempotencyKey: randomUUID(),
+              },
+            },
+            venueToken,
+          );
           authenticated.push(created);
           const id = created.body?.data?.createEntry?.id;
           if (!id) continue;
@@ -193,7 +246,14 @@ async function main(): Promise<void> {
         while (Date.now() < until) {
           authenticated.push(await gql(`{ myAssignments(first: 20) { totalCount edges { node { id entry { id title } score { value } } } } }`, {}, judgeToken));
           const assignment = assignments[index++ % Math.max(1, assignments.length)];
-          if (assignment) authenticated.push(await gql(`mutation($input: SubmitScoreInput!) { submitScore(input: $input) { id } }`, { input: { roundId: assignment.round.id, entryId: assignment.entry.id, value: 7 } }, judgeToken));
+          if (assignment)
+            authenticated.push(
+              await gql(
+                `mutation($input: SubmitScoreInput!) { submitScore(input: $input) { id } }`,
+                { input: { roundId: assignment.round.id, entryId: assignment.entry.id, value: 7 } },
+                judgeToken,
+              ),
+            );
         }
       };
       const floodLoop = async (localAddress: string) => {
@@ -220,11 +280,31 @@ async function main(): Promise<void> {
           ok: ok.length,
           partial: ok.filter((answer) => answer.body?.errors?.length).length,
           shed: shed.length,
-          shedP50: round(percentile(shed.map((answer) => answer.ms), 50)),
-          shedP95: round(percentile(shed.map((answer) => answer.ms), 95)),
+          shedP50: round(
+            percentile(
+              shed.map((answer) => answer.ms),
+              50,
+            ),
+          ),
+          shedP95: round(
+            percentile(
+              shed.map((answer) => answer.ms),
+              95,
+            ),
+          ),
           rateLimited: limited.length,
-          rateLimitedP95: round(percentile(limited.map((answer) => answer.ms), 95)),
-          okP50: round(percentile(ok.map((answer) => answer.ms), 50)),
+          rateLimitedP95: round(
+            percentile(
+              limited.map((answer) => answer.ms),
+              95,
+            ),
+          ),
+          okP50: round(
+            percentile(
+              ok.map((answer) => answer.ms),
+              50,
+            ),
+          ),
           other: floodAnswers.length - ok.length - shed.length - limited.length,
         },
         peakRssMb: Object.fromEntries(Object.entries(peak).map(([name, bytes]) => [name, Math.round(bytes / 1048576)])),
@@ -238,7 +318,15 @@ async function main(): Promise<void> {
       return created.body?.errors?.[0]?.message;
     };
     void errorSample;
-    const summary = { date: new Date().toISOString(), addresses: ADDRESSES, connectionsPerAddress: PER_ADDRESS, secondsPerPhase: SECONDS, assignments: assignments.length, alone, flooded };
+    const summary = {
+      date: new Date().toISOString(),
+      addresses: ADDRESSES,
+      connectionsPerAddress: PER_ADDRESS,
+      secondsPerPhase: SECONDS,
+      assignments: assignments.length,
+      alone,
+      flooded,
+    };
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     const report = [
       `# Abuse scenario (npm run bench:abuse), ${summary.date}`,
@@ -249,8 +337,15 @@ async function main(): Promise<void> {
       "",
       "| phase | auth requests | auth errors | auth p50 ms | auth p95 ms | auth max ms | flood requests | flood 200 | 200 with errors (partial) | shed 503 | shed p50/p95 ms | 429 | 429 p95 ms | other |",
       "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-      ...([["alone", alone], ["flooded", flooded]] as const).map(([name, phase]) =>
-        `| ${name} | ${phase.authenticated.requests} | ${phase.authenticated.errors} | ${phase.authenticated.p50} | ${phase.authenticated.p95} | ${phase.authenticated.max} | ${phase.flood.requests} | ${phase.flood.ok} | ${phase.flood.partial} | ${phase.flood.shed} | ${phase.flood.shedP50}/${phase.flood.shedP95} | ${phase.flood.rateLimited} | ${phase.flood.rateLimitedP95} | ${phase.flood.other} |`),
+      ...(
+        [
+          ["alone", alone],
+          ["flooded", flooded],
+        ] as const
+      ).map(
+        ([name, phase]) =>
+          `| ${name} | ${phase.authenticated.requests} | ${phase.authenticated.errors} | ${phase.authenticated.p50} | ${phase.authenticated.p95} | ${phase.authenticated.max} | ${phase.flood.requests} | ${phase.flood.ok} | ${phase.flood.partial} | ${phase.flood.shed} | ${phase.flood.shedP50}/${phase.flood.shedP95} | ${phase.flood.rateLimited} | ${phase.flood.rateLimitedP95} | ${phase.flood.other} |`,
+      ),
       "",
       `Peak RSS (MB) alone: ${JSON.stringify(alone.peakRssMb)}; flooded: ${JSON.stringify(flooded.peakRssMb)}.`,
       "",

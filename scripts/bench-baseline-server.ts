@@ -89,7 +89,12 @@ async function main(): Promise<void> {
   const parameters = JSON.parse(json) as BaselineParameters;
   const pool = new Pool({ connectionString: databaseUrl, max: 10, application_name: "image-china-bench-b0" });
   const roundOf = async (id: string) =>
-    (await pool.query(`SELECT id, kind, scale_min::float8 AS "scaleMin", scale_max::float8 AS "scaleMax", acceptance_cap_percent::float8 AS "acceptanceCapPercent", pass_votes AS "passVotes" FROM judging.judging_round WHERE id = $1`, [id])).rows[0] as JudgingRound;
+    (
+      await pool.query(
+        `SELECT id, kind, scale_min::float8 AS "scaleMin", scale_max::float8 AS "scaleMax", acceptance_cap_percent::float8 AS "acceptanceCapPercent", pass_votes AS "passVotes" FROM judging.judging_round WHERE id = $1`,
+        [id],
+      )
+    ).rows[0] as JudgingRound;
   const [round, openRound] = await Promise.all([roundOf(parameters.roundId), roundOf(parameters.openRoundId)]);
   const leaderboard = await q4(pool, round, parameters.theme);
   const fixed = (statement: { sql: string; params: unknown[] }) => async () => statement;
@@ -105,7 +110,16 @@ async function main(): Promise<void> {
     if (request.url === "/metrics") {
       const cpu = process.cpuUsage();
       response.setHeader("content-type", "application/json");
-      response.end(JSON.stringify({ service: "b0", graphqlRequests: served, sqlStatements: served, cpuUserMicros: cpu.user, cpuSystemMicros: cpu.system, rssBytes: process.memoryUsage.rss() }));
+      response.end(
+        JSON.stringify({
+          service: "b0",
+          graphqlRequests: served,
+          sqlStatements: served,
+          cpuUserMicros: cpu.user,
+          cpuSystemMicros: cpu.system,
+          rssBytes: process.memoryUsage.rss(),
+        }),
+      );
       return;
     }
     const statement = statements[request.url ?? ""];

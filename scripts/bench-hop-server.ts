@@ -21,12 +21,24 @@ async function main(): Promise<void> {
   let served = 0;
   app.get("/metrics", (_request, response) => {
     const cpu = process.cpuUsage();
-    response.json({ service: "hop", graphqlRequests: served, sqlStatements: 0, cpuUserMicros: cpu.user, cpuSystemMicros: cpu.system, rssBytes: process.memoryUsage.rss() });
+    response.json({
+      service: "hop",
+      graphqlRequests: served,
+      sqlStatements: 0,
+      cpuUserMicros: cpu.user,
+      cpuSystemMicros: cpu.system,
+      rssBytes: process.memoryUsage.rss(),
+    });
   });
-  app.use("/graphql", (_request, _response, next) => {
-    served += 1;
-    next();
-  }, express.json(), expressMiddleware(server));
+  app.use(
+    "/graphql",
+    (_request, _response, next) => {
+      served += 1;
+      next();
+    },
+    express.json(),
+    expressMiddleware(server),
+  );
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = 65_000;
   httpServer.listen(port, "127.0.0.1");

@@ -11,7 +11,16 @@ const server = http.createServer((request, response) => {
   if (request.url === "/metrics") {
     const cpu = process.cpuUsage();
     response.setHeader("content-type", "application/json");
-    response.end(JSON.stringify({ service: "static", graphqlRequests: served, sqlStatements: 0, cpuUserMicros: cpu.user, cpuSystemMicros: cpu.system, rssBytes: process.memoryUsage.rss() }));
+    response.end(
+      JSON.stringify({
+        service: "static",
+        graphqlRequests: served,
+        sqlStatements: 0,
+        cpuUserMicros: cpu.user,
+        cpuSystemMicros: cpu.system,
+        rssBytes: process.memoryUsage.rss(),
+      }),
+    );
     return;
   }
   // Read the request body as the gateway must, then answer the bytes.

@@ -34,12 +34,38 @@ async function makeBigVideo(directory: string, megabytes: number): Promise<strin
   const file = path.join(directory, `bench-${megabytes}mb.mp4`);
   const seconds = 150;
   const kbps = Math.round((megabytes * 8 * 1024) / seconds);
-  await execFileAsync(ffmpegInstaller.path, [
-    "-y", "-loglevel", "error", "-f", "lavfi", "-i", `testsrc=duration=${seconds}:size=640x360:rate=25`,
-    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-    "-b:v", `${kbps}k`, "-minrate", `${kbps}k`, "-maxrate", `${kbps}k`, "-bufsize", `${kbps}k`, "-x264-params", "nal-hrd=cbr:filler=1",
-    "-movflags", "+faststart", file,
-  ], { maxBuffer: 1024 * 1024 });
+  await execFileAsync(
+    ffmpegInstaller.path,
+    [
+      "-y",
+      "-loglevel",
+      "error",
+      "-f",
+      "lavfi",
+      "-i",
+      `testsrc=duration=${seconds}:size=640x360:rate=25`,
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-pix_fmt",
+      "yuv420p",
+      "-b:v",
+      `${kbps}k`,
+      "-minrate",
+      `${kbps}k`,
+      "-maxrate",
+      `${kbps}k`,
+      "-bufsize",
+      `${kbps}k`,
+      "-x264-params",
+      "nal-hrd=cbr:filler=1",
+      "-movflags",
+      "+faststart",
+      file,
+    ],
+    { maxBuffer: 1024 * 1024 },
+  );
   return file;
 }
 
@@ -64,11 +90,20 @@ async function waitReady(url: string): Promise<void> {
   throw new Error(`${url} did not become ready`);
 }
 
-
-interface Part { number: number; offset: number; byteSize: number; url: string; received: boolean }
+interface Part {
+  number: number;
+  offset: number;
+  byteSize: number;
+  url: string;
+  received: boolean;
+}
 
 async function gql<T>(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<T> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
   const result = (await response.json()) as { data?: T; errors?: unknown[] };
   if (result.errors) throw new Error(JSON.stringify(result.errors));
   return result.data!;
@@ -138,12 +173,35 @@ async function main(): Promise<void> {
   const { port: s3Port } = await s3.run();
   const results: RunResult[] = [];
   try {
-    const venues = await openDatabase({ schema: "venues", url: database.url, entities: subgraphDefinitions.venues!.entities, migrations: migrationsBySubgraph.venues });
-    const entries = await openDatabase({ schema: "entries", url: database.url, entities: subgraphDefinitions.entries!.entities, migrations: migrationsBySubgraph.entries });
+    const venues = await openDatabase({
+      schema: "venues",
+      url: database.url,
+      entities: subgraphDefinitions.venues!.entities,
+      migrations: migrationsBySubgraph.venues,
+    });
+    const entries = await openDatabase({
+      schema: "entries",
+      url: database.url,
+      entities: subgraphDefinitions.entries!.entities,
+      migrations: migrationsBySubgraph.entries,
+    });
     const organization = await venues.getRepository(Organization).save({ name: "Bench", kind: OrganizationKind.ASSOCIATION, country: "PT", website: null });
-    const venue = await venues.getRepository(Venue).save({ code: "BENCH-01", name: "Bench", kind: VenueKind.STATION, region: Region.OVERSEAS, country: "PT", city: null, organizationId: organization.id, divisionId: null });
-    const competition = await entries.getRepository(Competition).save({ name: "Bench", submissionOpensAt: new Date(Date.now() - 86_400_000), submissionClosesAt: new Date(Date.now() + 86_400_000) });
-    await entries.getRepository(Theme).save(THEME_CODES.map((code, index) => ({ competitionId: competition.id, code, nameText: { en: code }, descriptionText: {}, position: index })));
+    const venue = await venues.getRepository(Venue).save({
+      code: "BENCH-01",
+      name: "Bench",
+      kind: VenueKind.STATION,
+      region: Region.OVERSEAS,
+      country: "PT",
+      city: null,
+      organizationId: organization.id,
+      divisionId: null,
+    });
+    const competition = await entries
+      .getRepository(Competition)
+      .save({ name: "Bench", submissionOpensAt: new Date(Date.now() - 86_400_000), submissionClosesAt: new Date(Date.now() + 86_400_000) });
+    await entries
+      .getRepository(Theme)
+      .save(THEME_CODES.map((code, index) => ({ competitionId: competition.id, code, nameText: { en: code }, descriptionText: {}, position: index })));
     await venues.destroy();
 
     process.stdout.write(`generating a ${megabytes} MB video…\n`);
@@ -153,11 +211,31 @@ async function main(): Promise<void> {
 
     const storages: [string, Record<string, string>][] = [
       ["local disk", {}],
-      ["S3 (s3rver)", { MEDIA_STORAGE: "s3", S3_ENDPOINT: `http://127.0.0.1:${s3Port}`, S3_BUCKET: "media", S3_ACCESS_KEY_ID: "S3RVER", S3_SECRET_ACCESS_KEY: "S3RVER", S3_FORCE_PATH_STYLE: "true" }],
+      [
+        "S3 (s3rver)",
+        {
+          MEDIA_STORAGE: "s3",
+          S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
+          S3_BUCKET: "media",
+          S3_ACCESS_KEY_ID: "S3RVER",
+          S3_SECRET_ACCESS_KEY: "S3RVER",
+          S3_FORCE_PATH_STYLE: "true",
+        },
+      ],
     ];
     for (const [storage, storageEnv] of storages) {
       const port = 4600 + Math.floor(Math.random() * 100) * 5;
-      const env = { ...process.env, ...storageEnv, DATABASE_URL: database.url, PORT: String(port), MEDIA_ROOT: path.join(work, `media-${results.length}`), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn", NODE_ENV: "development", RATE_LIMIT_PER_SECOND: "10000", RATE_LIMIT_BURST: "10000" };
+      const env = {
+        ...process.env,
+        ...storageEnv,
+        DATABASE_URL: database.url,
+        PORT: String(port),
+        MEDIA_ROOT: path.join(work, `media-${results.length}`),
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
+        NODE_ENV: "development",
+        RATE_LIMIT_PER_SECOND: "10000",
+        RATE_LIMIT_BURST: "10000",
+      };
       const children = [startService("subgraphs/venues/index.js", env), startService("subgraphs/entries/index.js", env), startService("gateway/index.js", env)];
       try {
         const [, entriesProcess, gatewayProcess] = children;
@@ -165,9 +243,20 @@ async function main(): Promise<void> {
         await waitReady(`http://127.0.0.1:${port}/health`);
         const gatewayUrl = `http://127.0.0.1:${port}/graphql`;
         const createEntry = async () =>
-          (await gql<{ createEntry: { id: string } }>(gatewayUrl, token, `mutation($input: CreateEntryInput!) { createEntry(input: $input) { id } }`, {
-            input: { venueId: venue.id, theme: "EXCHANGES", kind: "MICRO_VIDEO", title: "Bench", entrant: { name: "Bench", email: `bench-${Date.now()}@example.org`, country: "PT" }, consentToRules: true, consentToPublication: true, declaresNoGenerativeAi: true },
-          })).createEntry.id;
+          (
+            await gql<{ createEntry: { id: string } }>(gatewayUrl, token, `mutation($input: CreateEntryInput!) { createEntry(input: $input) { id } }`, {
+              input: {
+                venueId: venue.id,
+                theme: "EXCHANGES",
+                kind: "MICRO_VIDEO",
+                title: "Bench",
+                entrant: { name: "Bench", email: `bench-${Date.now()}@example.org`, country: "PT" },
+                consentToRules: true,
+                consentToPublication: true,
+                declaresNoGenerativeAi: true,
+              },
+            })
+          ).createEntry.id;
 
         // Plain copy of the same file, as the physical reference, just before the upload.
         const copyStart = process.hrtime.bigint();
@@ -185,19 +274,29 @@ async function main(): Promise<void> {
         // 1. The whole file, start to attached (content checks included).
         const entryId = await createEntry();
         const uploadStart = process.hrtime.bigint();
-        const upload = (await gql<{ startMediaUpload: { id: string; parts: Part[] } }>(gatewayUrl, token, START, { input: { entryId, byteSize: bytes, contentType: "video/mp4" } })).startMediaUpload;
+        const upload = (
+          await gql<{ startMediaUpload: { id: string; parts: Part[] } }>(gatewayUrl, token, START, {
+            input: { entryId, byteSize: bytes, contentType: "video/mp4" },
+          })
+        ).startMediaUpload;
         await sendParts(video, upload.parts, parallel);
         const partsSeconds = Number(process.hrtime.bigint() - uploadStart) / 1e9;
         const completed = await gql<{ completeMediaUpload: { video: unknown } }>(gatewayUrl, token, COMPLETE, { id: upload.id });
         const uploadSeconds = Number(process.hrtime.bigint() - uploadStart) / 1e9;
         clearInterval(sampler);
-        process.stdout.write(`${storage}: ${JSON.stringify(completed.completeMediaUpload.video)}; parts sent in ${partsSeconds.toFixed(2)} s, completion (checks) ${(uploadSeconds - partsSeconds).toFixed(2)} s\n`);
+        process.stdout.write(
+          `${storage}: ${JSON.stringify(completed.completeMediaUpload.video)}; parts sent in ${partsSeconds.toFixed(2)} s, completion (checks) ${(uploadSeconds - partsSeconds).toFixed(2)} s\n`,
+        );
 
         // 2. Cut at 50 %, then resume as a client that lost its connection: ask what arrived, send the rest.
         // The bench removes the first run's video row so the same file may be entered again (duplicate rule).
         await entries.query(`DELETE FROM entries.micro_video WHERE entry_id = $1`, [entryId]);
         const secondEntry = await createEntry();
-        const second = (await gql<{ startMediaUpload: { id: string; parts: Part[] } }>(gatewayUrl, token, START, { input: { entryId: secondEntry, byteSize: bytes, contentType: "video/mp4" } })).startMediaUpload;
+        const second = (
+          await gql<{ startMediaUpload: { id: string; parts: Part[] } }>(gatewayUrl, token, START, {
+            input: { entryId: secondEntry, byteSize: bytes, contentType: "video/mp4" },
+          })
+        ).startMediaUpload;
         let sent = 0;
         for (const part of second.parts) {
           if (part.offset + part.byteSize <= bytes / 2) {
@@ -211,7 +310,11 @@ async function main(): Promise<void> {
           }
         }
         const status = (await gql<{ mediaUpload: { parts: Part[] } }>(gatewayUrl, token, STATUS, { id: second.id })).mediaUpload;
-        const rest = await sendParts(video, status.parts.filter((part) => !part.received), parallel);
+        const rest = await sendParts(
+          video,
+          status.parts.filter((part) => !part.received),
+          parallel,
+        );
         sent += rest;
         await gql(gatewayUrl, token, COMPLETE, { id: second.id });
         await entries.query(`DELETE FROM entries.micro_video WHERE entry_id = $1`, [secondEntry]);
@@ -244,7 +347,10 @@ async function main(): Promise<void> {
       "",
       "| storage | time (s) | MB/s | plain copy MB/s | ratio (goal ≥ 0.5) | gateway growth MB | entries growth MB (goal < 64) | bytes sent / file on resume (goal ≤ 1.1) |",
       "|---|---|---|---|---|---|---|---|",
-      ...results.map((r) => `| ${r.storage} | ${r.uploadSeconds} | ${r.throughputMBps} | ${r.copyMBps} | ${r.ratio} | ${r.gatewayGrowthMB} | ${r.entriesGrowthMB} | ${r.resumeBytesRatio} |`),
+      ...results.map(
+        (r) =>
+          `| ${r.storage} | ${r.uploadSeconds} | ${r.throughputMBps} | ${r.copyMBps} | ${r.ratio} | ${r.gatewayGrowthMB} | ${r.entriesGrowthMB} | ${r.resumeBytesRatio} |`,
+      ),
       "",
       `Machine: ${os.cpus().length} cores (shared with other work while this ran), Node ${process.version}.`,
     ];

@@ -137,7 +137,9 @@ function rssMb(pid: number): number {
 async function stopChildren(): Promise<void> {
   const stop = async (names: string[]) => {
     const stopping = names.map((name) => children.get(name)).filter((child): child is ChildProcess => Boolean(child));
-    const exits = stopping.map((child) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve()))));
+    const exits = stopping.map(
+      (child) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve()))),
+    );
     for (const child of stopping) child.kill("SIGTERM");
     await Promise.race([Promise.all(exits), new Promise((resolve) => setTimeout(resolve, 30_000))]);
     for (const child of stopping) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
@@ -278,12 +280,16 @@ async function captureSubgraphCalls(query: BenchQuery): Promise<SubgraphCall[][]
       return result;
     }
   }
-  const gateway = new ApolloGateway({ supergraphSdl: fs.readFileSync(SUPERGRAPH_PATH, "utf8"), buildService: ({ name }) => new RecordingDataSource(name as SubgraphName) });
+  const gateway = new ApolloGateway({
+    supergraphSdl: fs.readFileSync(SUPERGRAPH_PATH, "utf8"),
+    buildService: ({ name }) => new RecordingDataSource(name as SubgraphName),
+  });
   const server = new ApolloServer({ gateway });
   await server.start();
   try {
     const response = await server.executeOperation({ query: query.query, variables: query.variables });
-    if (response.body.kind !== "single" || response.body.singleResult.errors) throw new Error(`${query.name} failed in the capturing gateway: ${JSON.stringify(response.body)}`);
+    if (response.body.kind !== "single" || response.body.singleResult.errors)
+      throw new Error(`${query.name} failed in the capturing gateway: ${JSON.stringify(response.body)}`);
   } finally {
     await server.stop();
   }
@@ -322,17 +328,21 @@ async function loadPlan(waves: SubgraphCall[][], connections: number, seconds: n
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections * 4 });
   const send = (call: SubgraphCall) =>
     new Promise<void>((resolve, reject) => {
-      const request = http.request(urlOf(call.service), { method: "POST", agent, headers: { ...call.headers, "content-length": Buffer.byteLength(call.body) } }, (response) => {
-        let ok = response.statusCode === 200;
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk) => chunks.push(chunk));
-        response.on("end", () => {
-          // A GraphQL error in a subgraph answer counts as a failed plan.
-          if (ok && chunks.length && Buffer.concat(chunks).includes('"errors"')) ok = false;
-          if (ok) resolve();
-          else reject(new Error(`status ${response.statusCode}`));
-        });
-      });
+      const request = http.request(
+        urlOf(call.service),
+        { method: "POST", agent, headers: { ...call.headers, "content-length": Buffer.byteLength(call.body) } },
+        (response) => {
+          let ok = response.statusCode === 200;
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk) => chunks.push(chunk));
+          response.on("end", () => {
+            // A GraphQL error in a subgraph answer counts as a failed plan.
+            if (ok && chunks.length && Buffer.concat(chunks).includes('"errors"')) ok = false;
+            if (ok) resolve();
+            else reject(new Error(`status ${response.statusCode}`));
+          });
+        },
+      );
       request.on("error", reject);
       request.end(call.body);
     });
@@ -393,7 +403,11 @@ interface RunFigures {
 }
 
 async function measure(
-  query: string, target: RunFigures["target"], connections: number, responseBytes: number, run: (seconds: number) => Promise<LoadResult>,
+  query: string,
+  target: RunFigures["target"],
+  connections: number,
+  responseBytes: number,
+  run: (seconds: number) => Promise<LoadResult>,
 ): Promise<RunFigures> {
   if (WARMUP_SECONDS > 0) await run(WARMUP_SECONDS);
   const before = await allMetrics();
@@ -416,7 +430,8 @@ async function measure(
   const subgraphRequests = SUBGRAPH_NAMES.reduce((sum, name) => sum + delta(name, "graphqlRequests"), 0);
   const cores = os.cpus().length;
   const machineCores = ((machineAfter.busy - machineBefore.busy) / Math.max(machineAfter.total - machineBefore.total, 1)) * cores;
-  const nodeMicros = measuredProcesses().reduce((sum, name) => sum + delta(name, "cpuUserMicros") + delta(name, "cpuSystemMicros"), 0) + ownCpu.user + ownCpu.system;
+  const nodeMicros =
+    measuredProcesses().reduce((sum, name) => sum + delta(name, "cpuUserMicros") + delta(name, "cpuSystemMicros"), 0) + ownCpu.user + ownCpu.system;
   return {
     machineCores: round(machineCores, 2),
     nodeCores: round(nodeMicros / 1e6 / result.seconds, 2),
@@ -466,7 +481,12 @@ async function measureAfterEviction(body: string, headers: Record<string, string
     const after = await allMetrics();
     const subgraphRequests = SUBGRAPH_NAMES.reduce((sum, name) => sum + after[name].graphqlRequests - before[name].graphqlRequests, 0);
     const sorted = latencies.sort((a, b) => a - b);
-    return { reads: latencies.length, p50: round(percentile(sorted, 50), 2), p99: round(percentile(sorted, 99), 2), subgraphRequestsPerRead: round(subgraphRequests / Math.max(latencies.length, 1), 2) };
+    return {
+      reads: latencies.length,
+      p50: round(percentile(sorted, 50), 2),
+      p99: round(percentile(sorted, 99), 2),
+      subgraphRequestsPerRead: round(subgraphRequests / Math.max(latencies.length, 1), 2),
+    };
   } finally {
     await store.close();
   }
@@ -480,9 +500,22 @@ async function measureStartTime(): Promise<{ firstStartSeconds: number; restartS
   fs.chmodSync(dataDir, 0o755);
   const port = BASE_PORT + 50;
   const env = {
-    ...process.env, DATA_DIR: dataDir, PORT: String(port), EMBEDDED_POSTGRES_PORT: String(54831 + Math.floor(Math.random() * 50)), LOG_LEVEL: "warn",
-    DATABASE_URL: "", DEMO_DATA: "", NODE_ENV: "development", VENUES_PORT: "", ENTRIES_PORT: "", JUDGING_PORT: "", EXHIBITIONS_PORT: "",
-    VENUES_URL: "", ENTRIES_URL: "", JUDGING_URL: "", EXHIBITIONS_URL: "",
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    EMBEDDED_POSTGRES_PORT: String(54831 + Math.floor(Math.random() * 50)),
+    LOG_LEVEL: "warn",
+    DATABASE_URL: "",
+    DEMO_DATA: "",
+    NODE_ENV: "development",
+    VENUES_PORT: "",
+    ENTRIES_PORT: "",
+    JUDGING_PORT: "",
+    EXHIBITIONS_PORT: "",
+    VENUES_URL: "",
+    ENTRIES_URL: "",
+    JUDGING_URL: "",
+    EXHIBITIONS_URL: "",
   };
   const once = async () => {
     const started = performance.now();
@@ -537,7 +570,10 @@ function topFrames(file: string, count = 12): string[] {
     byFrame.set(key, (byFrame.get(key) ?? 0) + (hits.get(node.id) ?? 0));
   }
   const total = profile.samples.length || 1;
-  return [...byFrame.entries()].sort((a, b) => b[1] - a[1]).slice(0, count).map(([key, value]) => `${((value / total) * 100).toFixed(1)}% ${key}`);
+  return [...byFrame.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([key, value]) => `${((value / total) * 100).toFixed(1)}% ${key}`);
 }
 
 // ---- main -----------------------------------------------------------------------------------------------------
@@ -546,7 +582,8 @@ async function main(): Promise<void> {
   const benchStarted = Date.now();
   setConfig(loadConfig({ ...process.env, ...RUN_SECRETS, NODE_ENV, RESPONSE_CACHE_KEY_PREFIX: CACHE_KEY_PREFIX }));
   const startTime = hasFlag("skip-start-time") ? undefined : await measureStartTime();
-  if (startTime) process.stdout.write(`npm start to ready on the demo data: first start ${startTime.firstStartSeconds} s, restart ${startTime.restartSeconds} s\n`);
+  if (startTime)
+    process.stdout.write(`npm start to ready on the demo data: first start ${startTime.firstStartSeconds} s, restart ${startTime.restartSeconds} s\n`);
 
   const database = await openScaleDatabase({ fresh: false });
   const profileDir = CPU_PROFILE ? path.join(PROJECT_ROOT, "bench", "profiles", new Date().toISOString().replace(/[:.]/g, "-")) : undefined;
@@ -556,12 +593,28 @@ async function main(): Promise<void> {
   try {
     const probe = new Client({ connectionString: database.url });
     await probe.connect();
-    let facts: { entries: number; photos: number; videos: number; venues: number; organisations: number; scores: number; countries: number; theme: string; themeEntries: number; postgres: string };
+    let facts: {
+      entries: number;
+      photos: number;
+      videos: number;
+      venues: number;
+      organisations: number;
+      scores: number;
+      countries: number;
+      theme: string;
+      themeEntries: number;
+      postgres: string;
+    };
     try {
       const count = async (sql: string) => Number((await probe.query(sql)).rows[0].count);
       const entries = await count(`SELECT count(*) FROM entries.entry`).catch(() => 0);
       if (entries === 0) throw new Error("The scale database is empty: run npm run seed:scale first.");
-      const [largest] = (await probe.query(`SELECT theme, count(*)::int AS count FROM judging.round_entry WHERE round_id = $1 GROUP BY theme ORDER BY count DESC, theme LIMIT 1`, [SCALE.roundId])).rows;
+      const [largest] = (
+        await probe.query(
+          `SELECT theme, count(*)::int AS count FROM judging.round_entry WHERE round_id = $1 GROUP BY theme ORDER BY count DESC, theme LIMIT 1`,
+          [SCALE.roundId],
+        )
+      ).rows;
       facts = {
         entries,
         photos: await count(`SELECT count(*) FROM entries.photo`),
@@ -578,13 +631,28 @@ async function main(): Promise<void> {
       await probe.end();
     }
     const parameters: BaselineParameters = {
-      exhibitionSlug: SCALE.exhibitionSlug, venueId: SCALE.venueId, entryId: SCALE.entryId(SCALE.sampleEntryIndex), roundId: SCALE.roundId, openRoundId: SCALE.openRoundId, theme: facts.theme,
+      exhibitionSlug: SCALE.exhibitionSlug,
+      venueId: SCALE.venueId,
+      entryId: SCALE.entryId(SCALE.sampleEntryIndex),
+      roundId: SCALE.roundId,
+      openRoundId: SCALE.openRoundId,
+      theme: facts.theme,
     };
 
     // The system as deployed: each subgraph and the gateway in its own process.
     const env: NodeJS.ProcessEnv = {
-      ...process.env, ...RUN_SECRETS, NODE_ENV, DATABASE_URL: database.url, PORT: String(BASE_PORT), MEDIA_ROOT: database.mediaRoot, LOG_LEVEL: flag("log-level", "error"),
-      BENCH_METRICS: "on", DEMO_DATA: "false", RATE_LIMIT_PER_SECOND: "100000", RATE_LIMIT_BURST: "100000", RESPONSE_CACHE_KEY_PREFIX: CACHE_KEY_PREFIX,
+      ...process.env,
+      ...RUN_SECRETS,
+      NODE_ENV,
+      DATABASE_URL: database.url,
+      PORT: String(BASE_PORT),
+      MEDIA_ROOT: database.mediaRoot,
+      LOG_LEVEL: flag("log-level", "error"),
+      BENCH_METRICS: "on",
+      DEMO_DATA: "false",
+      RATE_LIMIT_PER_SECOND: "100000",
+      RATE_LIMIT_BURST: "100000",
+      RESPONSE_CACHE_KEY_PREFIX: CACHE_KEY_PREFIX,
       // The bench sends query text with tokens of no registered client; production refuses that from the public and
       // venues (registered operations only), which would stop Q1 and Q2 before they are measured.
       REGISTERED_OPERATIONS_ONLY_ROLES: "",
@@ -613,7 +681,9 @@ async function main(): Promise<void> {
     const queries = benchQueries(parameters);
     if (hasFlag("serve")) {
       // Everything up for a look by hand (profiling, EXPLAIN, ss -tan); Ctrl-C stops it.
-      process.stdout.write(`serving: gateway ${urlOf("gateway")}, B0 http://127.0.0.1:${B0_PORT}/Q1..Q4open\n${JSON.stringify(queries.map((query) => ({ name: query.name, body: { query: query.query, variables: query.variables }, token: query.token })))}\n`);
+      process.stdout.write(
+        `serving: gateway ${urlOf("gateway")}, B0 http://127.0.0.1:${B0_PORT}/Q1..Q4open\n${JSON.stringify(queries.map((query) => ({ name: query.name, body: { query: query.query, variables: query.variables }, token: query.token })))}\n`,
+      );
       await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
       return;
     }
@@ -637,19 +707,30 @@ async function main(): Promise<void> {
         spawnNode("static", "scripts/bench-static-server.js", [String(STATIC_PORT), file], env);
         await waitFor(`http://127.0.0.1:${STATIC_PORT}/metrics`);
       }
-      for (const [target, answer] of [["gateway", viaGateway], ["B0", viaB0]] as const) {
+      for (const [target, answer] of [
+        ["gateway", viaGateway],
+        ["B0", viaB0],
+      ] as const) {
         const items = query.items(answer.json.data);
         if (items !== query.expectedItems) throw new Error(`${query.name} via ${target} returned ${items} items, expected ${query.expectedItems}`);
       }
       const waves = await captureSubgraphCalls(query);
       plans[query.name] = { waves: waves.map((wave) => wave.map((call) => call.service)) };
-      process.stdout.write(`\n${query.name} ${query.title}\n  plan: ${plans[query.name].waves.map((wave) => wave.join(" + ")).join(" → ")}; response ${viaGateway.text.length} bytes (B0 ${viaB0.text.length})\n`);
+      process.stdout.write(
+        `\n${query.name} ${query.title}\n  plan: ${plans[query.name].waves.map((wave) => wave.join(" + ")).join(" → ")}; response ${viaGateway.text.length} bytes (B0 ${viaB0.text.length})\n`,
+      );
       for (const connections of CONNECTIONS) {
-        const gateway = await measure(query.name, "gateway", connections, viaGateway.text.length, (seconds) => loadWithAutocannon(gatewayUrl, body, headers, connections, seconds));
+        const gateway = await measure(query.name, "gateway", connections, viaGateway.text.length, (seconds) =>
+          loadWithAutocannon(gatewayUrl, body, headers, connections, seconds),
+        );
         const b2 = await measure(query.name, "B2", connections, viaGateway.text.length, (seconds) => loadPlan(waves, connections, seconds));
-        const b0 = await measure(query.name, "B0", connections, viaB0.text.length, (seconds) => loadWithAutocannon(`http://127.0.0.1:${B0_PORT}/${query.baseline}`, "{}", headers, connections, seconds));
+        const b0 = await measure(query.name, "B0", connections, viaB0.text.length, (seconds) =>
+          loadWithAutocannon(`http://127.0.0.1:${B0_PORT}/${query.baseline}`, "{}", headers, connections, seconds),
+        );
         const bStatic = withStatic
-          ? await measure(query.name, "B-static", connections, viaGateway.text.length, (seconds) => loadWithAutocannon(`http://127.0.0.1:${STATIC_PORT}/`, body, headers, connections, seconds))
+          ? await measure(query.name, "B-static", connections, viaGateway.text.length, (seconds) =>
+              loadWithAutocannon(`http://127.0.0.1:${STATIC_PORT}/`, body, headers, connections, seconds),
+            )
           : undefined;
         runs.push(gateway, b2, b0, ...(bStatic ? [bStatic] : []));
         for (const figures of [gateway, b2, b0, ...(bStatic ? [bStatic] : [])]) {
@@ -658,16 +739,23 @@ async function main(): Promise<void> {
               `  sql/req ${figures.sqlPerRequest}  subgraph req/req ${figures.subgraphRequestsPerRequest}  cpu ms/req ${JSON.stringify(figures.cpuMsPerRequest)}  cores ${figures.machineCores}/${figures.nodeCores}${figures.errors ? `  ERRORS ${figures.errors}` : ""}\n`,
           );
         }
-        process.stdout.write(`          gateway/B2 ${ratio(gateway, b2)}  gateway/B0 ${ratio(gateway, b0)}${bStatic ? `  gateway/B-static ${ratio(gateway, bStatic)}` : ""} (throughput ratios: B's req/s over the gateway's)\n`);
+        process.stdout.write(
+          `          gateway/B2 ${ratio(gateway, b2)}  gateway/B0 ${ratio(gateway, b0)}${bStatic ? `  gateway/B-static ${ratio(gateway, bStatic)}` : ""} (throughput ratios: B's req/s over the gateway's)\n`,
+        );
       }
       // The same gateway load with B2's client, to show how much of gateway/B2 is the load tool.
       if (CONNECTIONS.includes(8)) {
-        const sameClient = await measure(query.name, "gateway", 8, viaGateway.text.length, (seconds) => loadPlan([[{ service: query.gateway, body, headers }]], 8, seconds));
+        const sameClient = await measure(query.name, "gateway", 8, viaGateway.text.length, (seconds) =>
+          loadPlan([[{ service: query.gateway, body, headers }]], 8, seconds),
+        );
         clientCheck[query.name] = sameClient.requestsPerSecond;
       }
       if (query.name === "Q1") {
         afterEviction = await measureAfterEviction(body, headers);
-        if (afterEviction) process.stdout.write(`  read right after an eviction of Exhibition (1 at a time, ${afterEviction.reads} reads): p50 ${afterEviction.p50} p99 ${afterEviction.p99} ms, subgraph req/read ${afterEviction.subgraphRequestsPerRead}\n`);
+        if (afterEviction)
+          process.stdout.write(
+            `  read right after an eviction of Exhibition (1 at a time, ${afterEviction.reads} reads): p50 ${afterEviction.p50} p99 ${afterEviction.p99} ms, subgraph req/read ${afterEviction.subgraphRequestsPerRead}\n`,
+          );
         else process.stdout.write("  read after an eviction: not measured (needs REDIS_URL: the bench evicts through the gateways' shared Redis)\n");
       }
     }
@@ -687,7 +775,10 @@ async function main(): Promise<void> {
       hop[name] = {
         requestsPerSecond: round(result.requests / result.seconds, 1),
         p50: round(percentile(sorted, 50), 2),
-        cpuMsPerRequest: round((after.cpuUserMicros + after.cpuSystemMicros - before.cpuUserMicros - before.cpuSystemMicros) / 1000 / Math.max(result.requests, 1), 2),
+        cpuMsPerRequest: round(
+          (after.cpuUserMicros + after.cpuSystemMicros - before.cpuUserMicros - before.cpuSystemMicros) / 1000 / Math.max(result.requests, 1),
+          2,
+        ),
       };
       process.stdout.write(`\nfloor of one hop, { __typename } at 8 connections, ${name}: ${JSON.stringify(hop[name])}\n`);
     }
@@ -705,7 +796,12 @@ async function main(): Promise<void> {
         const half = Math.floor(during.length / 2);
         const firstPeak = Math.max(...during.slice(0, half), 0);
         const secondPeak = Math.max(...during.slice(half), 0);
-        soak.memory[name] = { startMb: round(during[0] ?? 0, 1), endMb: round(during[during.length - 1] ?? 0, 1), firstHalfPeakMb: round(firstPeak, 1), secondHalfPeakMb: round(secondPeak, 1) };
+        soak.memory[name] = {
+          startMb: round(during[0] ?? 0, 1),
+          endMb: round(during[during.length - 1] ?? 0, 1),
+          firstHalfPeakMb: round(firstPeak, 1),
+          secondHalfPeakMb: round(secondPeak, 1),
+        };
       }
     }
     clearInterval(sampler);
@@ -714,14 +810,31 @@ async function main(): Promise<void> {
       [...memory.entries()].map(([name, samples]) => {
         // From the end of the first query's warm-up (what a running service holds) to the end of the run.
         const settled = samples[Math.min(samples.length - 1, Math.floor(samples.length / 8))];
-        return [name, { startMb: round(samples[0], 1), settledMb: round(settled, 1), endMb: round(samples[samples.length - 1], 1), peakMb: round(Math.max(...samples), 1), samples: samples.length }];
+        return [
+          name,
+          {
+            startMb: round(samples[0], 1),
+            settledMb: round(settled, 1),
+            endMb: round(samples[samples.length - 1], 1),
+            peakMb: round(Math.max(...samples), 1),
+            samples: samples.length,
+          },
+        ];
       }),
     );
     await stopChildren();
     const profiles = profileDir
-      ? Object.fromEntries(fs.readdirSync(profileDir).filter((file) => file.endsWith(".cpuprofile")).map((file) => [file.replace(".cpuprofile", ""), topFrames(path.join(profileDir, file))]))
+      ? Object.fromEntries(
+          fs
+            .readdirSync(profileDir)
+            .filter((file) => file.endsWith(".cpuprofile"))
+            .map((file) => [file.replace(".cpuprofile", ""), topFrames(path.join(profileDir, file))]),
+        )
       : undefined;
-    const summary = { ...buildSummary(runs, facts, startTime, soak, benchSeconds, afterEviction), hopFloor: Object.values(hop).map((figures) => figures.cpuMsPerRequest) };
+    const summary = {
+      ...buildSummary(runs, facts, startTime, soak, benchSeconds, afterEviction),
+      hopFloor: Object.values(hop).map((figures) => figures.cpuMsPerRequest),
+    };
     const report = markdownReport({ runs, facts, plans, startTime, memoryFigures, profiles, summary, clientCheck, soak, benchSeconds, queries, hop });
     const resultsDir = path.join(PROJECT_ROOT, "bench", "results");
     fs.mkdirSync(resultsDir, { recursive: true });
@@ -740,17 +853,38 @@ function ratio(gateway: RunFigures, baseline: RunFigures): number {
   return round(baseline.requestsPerSecond / Math.max(gateway.requestsPerSecond, 0.001), 2);
 }
 
-function buildSummary(runs: RunFigures[], facts: object, startTime: object | undefined, soak: Soak | undefined, benchSeconds: number, afterEviction?: AfterEviction) {
-  const find = (query: string, target: string, connections: number) => runs.find((run) => run.query === query && run.target === target && run.connections === connections);
+function buildSummary(
+  runs: RunFigures[],
+  facts: object,
+  startTime: object | undefined,
+  soak: Soak | undefined,
+  benchSeconds: number,
+  afterEviction?: AfterEviction,
+) {
+  const find = (query: string, target: string, connections: number) =>
+    runs.find((run) => run.query === query && run.target === target && run.connections === connections);
   const queries: Record<string, unknown> = {};
   for (const query of [...new Set(runs.map((run) => run.query))]) {
-    const at8 = (target: string) => find(query, target, SUMMARY_CONNECTIONS[query] ?? 8) ?? find(query, target, runs.find((run) => run.query === query)!.connections)!;
+    const at8 = (target: string) =>
+      find(query, target, SUMMARY_CONNECTIONS[query] ?? 8) ?? find(query, target, runs.find((run) => run.query === query)!.connections)!;
     const gateway = at8("gateway");
     const bStatic = find(query, "B-static", gateway.connections);
     queries[query] = {
-      connections: gateway.connections, rps: gateway.requestsPerSecond, p50: gateway.p50, p99: gateway.p99, sqlPerRequest: gateway.sqlPerRequest,
-      subgraphRequests: gateway.subgraphRequestsPerRequest, gatewayOverB2: ratio(gateway, at8("B2")), gatewayOverB0: ratio(gateway, at8("B0")),
-      ...(bStatic ? { bStaticRps: bStatic.requestsPerSecond, gatewayOverBStatic: ratio(gateway, bStatic), shareOfBStatic: round(gateway.requestsPerSecond / Math.max(bStatic.requestsPerSecond, 0.001), 2) } : {}),
+      connections: gateway.connections,
+      rps: gateway.requestsPerSecond,
+      p50: gateway.p50,
+      p99: gateway.p99,
+      sqlPerRequest: gateway.sqlPerRequest,
+      subgraphRequests: gateway.subgraphRequestsPerRequest,
+      gatewayOverB2: ratio(gateway, at8("B2")),
+      gatewayOverB0: ratio(gateway, at8("B0")),
+      ...(bStatic
+        ? {
+            bStaticRps: bStatic.requestsPerSecond,
+            gatewayOverBStatic: ratio(gateway, bStatic),
+            shareOfBStatic: round(gateway.requestsPerSecond / Math.max(bStatic.requestsPerSecond, 0.001), 2),
+          }
+        : {}),
     };
   }
   if (afterEviction) queries.Q1afterEviction = afterEviction;
@@ -772,20 +906,43 @@ function buildSummary(runs: RunFigures[], facts: object, startTime: object | und
     q1CachedAtLeast0_3OfBStatic: q1 && q1Static ? q1.requestsPerSecond >= 0.3 * q1Static.requestsPerSecond : null,
     q1UncachedGatewayOverB0AtMost4: q1Uncached ? ratio(q1Uncached, find("Q1uncached", "B0", 8)!) <= 4 : null,
     q1UncachedGatewayOverB2AtMost1_3: q1Uncached ? ratio(q1Uncached, find("Q1uncached", "B2", 8)!) <= 1.3 : null,
-    memoryFlat: soak ? SERVICES.every((name) => !soak.memory[name] || soak.memory[name].secondHalfPeakMb <= soak.memory[name].firstHalfPeakMb * 1.05 + 5) : null,
+    memoryFlat: soak
+      ? SERVICES.every((name) => !soak.memory[name] || soak.memory[name].secondHalfPeakMb <= soak.memory[name].firstHalfPeakMb * 1.05 + 5)
+      : null,
   };
-  return { bench: "image-china", date: new Date().toISOString(), node: process.version, durationSeconds: DURATION_SECONDS, benchSeconds, data: facts, startTime, queries, goals };
+  return {
+    bench: "image-china",
+    date: new Date().toISOString(),
+    node: process.version,
+    durationSeconds: DURATION_SECONDS,
+    benchSeconds,
+    data: facts,
+    startTime,
+    queries,
+    goals,
+  };
 }
 
 function markdownReport(input: {
-  runs: RunFigures[]; facts: any; plans: Record<string, { waves: string[][] }>; startTime?: { firstStartSeconds: number; restartSeconds: number };
-  memoryFigures: Record<string, { startMb: number; settledMb: number; endMb: number; peakMb: number; samples: number }>; profiles?: Record<string, string[]>;
-  summary: ReturnType<typeof buildSummary> & { hopFloor: number[] }; clientCheck: Record<string, number>; soak?: Soak; benchSeconds: number; queries: BenchQuery[];
+  runs: RunFigures[];
+  facts: any;
+  plans: Record<string, { waves: string[][] }>;
+  startTime?: { firstStartSeconds: number; restartSeconds: number };
+  memoryFigures: Record<string, { startMb: number; settledMb: number; endMb: number; peakMb: number; samples: number }>;
+  profiles?: Record<string, string[]>;
+  summary: ReturnType<typeof buildSummary> & { hopFloor: number[] };
+  clientCheck: Record<string, number>;
+  soak?: Soak;
+  benchSeconds: number;
+  queries: BenchQuery[];
   hop: Record<string, { requestsPerSecond: number; p50: number; cpuMsPerRequest: number }>;
 }): string {
   const { runs, facts } = input;
   const lines: string[] = [];
-  const cpuCell = (figures: RunFigures) => Object.entries(figures.cpuMsPerRequest).map(([name, ms]) => `${name} ${ms}`).join(", ");
+  const cpuCell = (figures: RunFigures) =>
+    Object.entries(figures.cpuMsPerRequest)
+      .map(([name, ms]) => `${name} ${ms}`)
+      .join(", ");
   lines.push(
     `# Benchmark ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
     "",
@@ -796,17 +953,32 @@ function markdownReport(input: {
     "",
   );
   for (const query of input.queries) {
-    lines.push(`## ${query.name}: ${query.title}`, "", "```graphql", query.query, "```", "", `Plan: ${input.plans[query.name].waves.map((wave) => wave.join(" + ")).join(" → ")}`, "");
-    lines.push("| conn | target | req/s | p50 ms | p95 ms | p99 ms | bytes | SQL/req | subgraph req/req | CPU ms/req per process | cores busy: machine / bench's node processes | errors |", "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|");
+    lines.push(
+      `## ${query.name}: ${query.title}`,
+      "",
+      "```graphql",
+      query.query,
+      "```",
+      "",
+      `Plan: ${input.plans[query.name].waves.map((wave) => wave.join(" + ")).join(" → ")}`,
+      "",
+    );
+    lines.push(
+      "| conn | target | req/s | p50 ms | p95 ms | p99 ms | bytes | SQL/req | subgraph req/req | CPU ms/req per process | cores busy: machine / bench's node processes | errors |",
+      "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|",
+    );
     for (const run of runs.filter((figures) => figures.query === query.name)) {
-      lines.push(`| ${run.connections} | ${run.target} | ${run.requestsPerSecond} | ${run.p50} | ${run.p95} | ${run.p99} | ${run.responseBytes} | ${run.sqlPerRequest} | ${run.subgraphRequestsPerRequest} | ${cpuCell(run)} | ${run.machineCores} / ${run.nodeCores} | ${run.errors} |`);
+      lines.push(
+        `| ${run.connections} | ${run.target} | ${run.requestsPerSecond} | ${run.p50} | ${run.p95} | ${run.p99} | ${run.responseBytes} | ${run.sqlPerRequest} | ${run.subgraphRequestsPerRequest} | ${cpuCell(run)} | ${run.machineCores} / ${run.nodeCores} | ${run.errors} |`,
+      );
     }
     lines.push("", "| conn | gateway/B2 | gateway/B0 | gateway/B-static |", "|---:|---:|---:|---:|");
     for (const connections of CONNECTIONS) {
       const pick = (target: string) => runs.find((run) => run.query === query.name && run.target === target && run.connections === connections);
       const gateway = pick("gateway");
       const bStatic = pick("B-static");
-      if (gateway) lines.push(`| ${connections} | ${ratio(gateway, pick("B2")!)} | ${ratio(gateway, pick("B0")!)} | ${bStatic ? ratio(gateway, bStatic) : "–"} |`);
+      if (gateway)
+        lines.push(`| ${connections} | ${ratio(gateway, pick("B2")!)} | ${ratio(gateway, pick("B0")!)} | ${bStatic ? ratio(gateway, bStatic) : "–"} |`);
     }
     const afterEviction = (input.summary.queries as Record<string, unknown>).Q1afterEviction as AfterEviction | undefined;
     if (query.name === "Q1") {
@@ -819,23 +991,50 @@ function markdownReport(input: {
       );
     }
     if (input.clientCheck[query.name] !== undefined) {
-      lines.push("", `Load-tool check: the gateway at 8 connections with B2's client answers ${input.clientCheck[query.name]} req/s (autocannon: ${runs.find((run) => run.query === query.name && run.target === "gateway" && run.connections === 8)?.requestsPerSecond}).`);
+      lines.push(
+        "",
+        `Load-tool check: the gateway at 8 connections with B2's client answers ${input.clientCheck[query.name]} req/s (autocannon: ${runs.find((run) => run.query === query.name && run.target === "gateway" && run.connections === 8)?.requestsPerSecond}).`,
+      );
     }
     lines.push("");
   }
-  lines.push("## The floor of one hop", "", "`{ __typename }` at 8 connections: what one GraphQL-over-HTTP hop costs on this machine before any data is read.", "", "| server | req/s | p50 ms | CPU ms/req |", "|---|---:|---:|---:|");
-  for (const [name, figures] of Object.entries(input.hop)) lines.push(`| ${name} | ${figures.requestsPerSecond} | ${figures.p50} | ${figures.cpuMsPerRequest} |`);
+  lines.push(
+    "## The floor of one hop",
+    "",
+    "`{ __typename }` at 8 connections: what one GraphQL-over-HTTP hop costs on this machine before any data is read.",
+    "",
+    "| server | req/s | p50 ms | CPU ms/req |",
+    "|---|---:|---:|---:|",
+  );
+  for (const [name, figures] of Object.entries(input.hop))
+    lines.push(`| ${name} | ${figures.requestsPerSecond} | ${figures.p50} | ${figures.cpuMsPerRequest} |`);
   lines.push("");
   lines.push("## Memory (RSS, MB, sampled every 2 s through the whole run)", "", "| process | start | settled | end | peak |", "|---|---:|---:|---:|---:|");
-  for (const [name, figures] of Object.entries(input.memoryFigures)) lines.push(`| ${name} | ${figures.startMb} | ${figures.settledMb} | ${figures.endMb} | ${figures.peakMb} |`);
-  lines.push("", `The run lasted ${input.benchSeconds} s under almost continuous load, the queries changing every few seconds. "settled" is the sample an eighth of the way through.`, "");
+  for (const [name, figures] of Object.entries(input.memoryFigures))
+    lines.push(`| ${name} | ${figures.startMb} | ${figures.settledMb} | ${figures.endMb} | ${figures.peakMb} |`);
+  lines.push(
+    "",
+    `The run lasted ${input.benchSeconds} s under almost continuous load, the queries changing every few seconds. "settled" is the sample an eighth of the way through.`,
+    "",
+  );
   if (input.soak) {
-    lines.push(`### Soak: ${input.soak.query} at 8 connections for ${input.soak.seconds} s (${input.soak.requestsPerSecond} req/s)`, "", "| process | start | end | peak, first half | peak, second half |", "|---|---:|---:|---:|---:|");
-    for (const [name, figures] of Object.entries(input.soak.memory)) lines.push(`| ${name} | ${figures.startMb} | ${figures.endMb} | ${figures.firstHalfPeakMb} | ${figures.secondHalfPeakMb} |`);
+    lines.push(
+      `### Soak: ${input.soak.query} at 8 connections for ${input.soak.seconds} s (${input.soak.requestsPerSecond} req/s)`,
+      "",
+      "| process | start | end | peak, first half | peak, second half |",
+      "|---|---:|---:|---:|---:|",
+    );
+    for (const [name, figures] of Object.entries(input.soak.memory))
+      lines.push(`| ${name} | ${figures.startMb} | ${figures.endMb} | ${figures.firstHalfPeakMb} | ${figures.secondHalfPeakMb} |`);
     lines.push("");
   }
   if (input.startTime) {
-    lines.push("## npm start to ready (demo data)", "", `First start on an empty DATA_DIR (initdb, migrations, demo data with generated media): ${input.startTime.firstStartSeconds} s. Restart on the same data: ${input.startTime.restartSeconds} s. Measured from spawning \`node dist/scripts/start.js\` (npm start after its build step) to the gateway's /ready answering 200.`, "");
+    lines.push(
+      "## npm start to ready (demo data)",
+      "",
+      `First start on an empty DATA_DIR (initdb, migrations, demo data with generated media): ${input.startTime.firstStartSeconds} s. Restart on the same data: ${input.startTime.restartSeconds} s. Measured from spawning \`node dist/scripts/start.js\` (npm start after its build step) to the gateway's /ready answering 200.`,
+      "",
+    );
   }
   if (input.profiles) {
     lines.push("## CPU profiles (self time, top frames per process, whole run)", "");
@@ -844,11 +1043,19 @@ function markdownReport(input: {
   lines.push("## Goals", "", "| goal | met |", "|---|---|");
   const goals = input.summary.goals as Record<string, boolean | null>;
   const names: Record<string, string> = {
-    q1Rps200: "Q1 at 8 connections ≥ 200 req/s", q1P99Under100: "Q1 at 8 connections p99 < 100 ms", q1GatewayOverB2AtMost1_5: "Q1 gateway/B2 ≤ 1.5",
-    q1GatewayOverB0AtMost4: "Q1 gateway/B0 ≤ 4", q4P50Under50: "Q4 p50 < 50 ms (1 connection)", q4openP50Under100: "Q4open p50 < 100 ms (1 connection)",
-    q1CachedRps1000: "Q1 (cache on) at 8 connections ≥ 1,000 req/s", q1CachedP99Under20: "Q1 (cache on) at 8 connections p99 < 20 ms",
-    q1CachedGatewayOverB0AtMost1: "Q1 (cache on) gateway/B0 ≤ 1", q1CachedAtLeast0_3OfBStatic: "Q1 (cache on) ≥ 0.3 × B-static",
-    q1UncachedGatewayOverB0AtMost4: "Q1uncached gateway/B0 ≤ 4", q1UncachedGatewayOverB2AtMost1_3: "Q1uncached gateway/B2 ≤ 1.3", memoryFlat: "memory flat (soak: no service's RSS peaks more than 5% + 5 MB higher in its second half than in its first)",
+    q1Rps200: "Q1 at 8 connections ≥ 200 req/s",
+    q1P99Under100: "Q1 at 8 connections p99 < 100 ms",
+    q1GatewayOverB2AtMost1_5: "Q1 gateway/B2 ≤ 1.5",
+    q1GatewayOverB0AtMost4: "Q1 gateway/B0 ≤ 4",
+    q4P50Under50: "Q4 p50 < 50 ms (1 connection)",
+    q4openP50Under100: "Q4open p50 < 100 ms (1 connection)",
+    q1CachedRps1000: "Q1 (cache on) at 8 connections ≥ 1,000 req/s",
+    q1CachedP99Under20: "Q1 (cache on) at 8 connections p99 < 20 ms",
+    q1CachedGatewayOverB0AtMost1: "Q1 (cache on) gateway/B0 ≤ 1",
+    q1CachedAtLeast0_3OfBStatic: "Q1 (cache on) ≥ 0.3 × B-static",
+    q1UncachedGatewayOverB0AtMost4: "Q1uncached gateway/B0 ≤ 4",
+    q1UncachedGatewayOverB2AtMost1_3: "Q1uncached gateway/B2 ≤ 1.3",
+    memoryFlat: "memory flat (soak: no service's RSS peaks more than 5% + 5 MB higher in its second half than in its first)",
   };
   for (const [key, met] of Object.entries(goals)) lines.push(`| ${names[key] ?? key} | ${met === null ? "not measured" : met ? "yes" : "**no**"} |`);
   lines.push("", "## Summary (JSON)", "", "```json", JSON.stringify(input.summary), "```", "");

@@ -14,7 +14,10 @@ export function checkDeployment(): Record<string, string[]> {
   };
   for (const overlay of fs.readdirSync(OVERLAYS_DIR)) {
     const objects = renderKustomization(path.join(OVERLAYS_DIR, overlay));
-    results[`kubernetes overlay ${overlay} (${objects.length} objects)`] = [...validateKubernetesSchemas(objects, PROJECT_ROOT), ...checkKubernetesShape(objects)];
+    results[`kubernetes overlay ${overlay} (${objects.length} objects)`] = [
+      ...validateKubernetesSchemas(objects, PROJECT_ROOT),
+      ...checkKubernetesShape(objects),
+    ];
   }
   return results;
 }

@@ -17,14 +17,23 @@ async function main() {
   const db = { query: async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows };
   let differences = 0;
   try {
-    for (const [name, roundId] of [["open", SCALE.openRoundId], ["closed", SCALE.roundId]]) {
+    for (const [name, roundId] of [
+      ["open", SCALE.openRoundId],
+      ["closed", SCALE.roundId],
+    ]) {
       const [round] = await db.query(
         `SELECT id, kind, scale_min::float8 AS "scaleMin", scale_max::float8 AS "scaleMax", acceptance_cap_percent::float8 AS "acceptanceCapPercent", pass_votes AS "passVotes" FROM judging.judging_round WHERE id = $1`,
         [roundId],
       );
       const fullStarted = performance.now();
-      const entries: RankingEntry[] = await db.query(`SELECT entry_id AS "entryId", theme, division_id AS "divisionId", venue_id AS "venueId" FROM judging.round_entry WHERE round_id = $1`, [roundId]);
-      const scores: RankingScore[] = await db.query(`SELECT judge_id AS "judgeId", entry_id AS "entryId", (value * 1000)::int AS value, pass FROM judging.score WHERE round_id = $1`, [roundId]);
+      const entries: RankingEntry[] = await db.query(
+        `SELECT entry_id AS "entryId", theme, division_id AS "divisionId", venue_id AS "venueId" FROM judging.round_entry WHERE round_id = $1`,
+        [roundId],
+      );
+      const scores: RankingScore[] = await db.query(
+        `SELECT judge_id AS "judgeId", entry_id AS "entryId", (value * 1000)::int AS value, pass FROM judging.score WHERE round_id = $1`,
+        [roundId],
+      );
       const full = rankRound(round, entries, scores);
       const fullMs = Math.round(performance.now() - fullStarted);
       const themesDiffering: string[] = [];
@@ -50,7 +59,9 @@ async function main() {
         if (ranked.get(entryId)?.normalizedScore !== exact) rescaleDifferences += 1;
       }
       differences += themesDiffering.length + rescaleDifferences;
-      process.stdout.write(`${JSON.stringify({ round: name, entries: entries.length, scores: scores.length, themesDiffering, entriesRescaled: zSums.size, rescaleDifferences, fullRecomputationMs: fullMs, keptRankingMs: keptMs })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ round: name, entries: entries.length, scores: scores.length, themesDiffering, entriesRescaled: zSums.size, rescaleDifferences, fullRecomputationMs: fullMs, keptRankingMs: keptMs })}\n`,
+      );
     }
   } finally {
     await pool.end();

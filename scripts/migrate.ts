@@ -19,7 +19,11 @@ if (require.main === module) {
   const names = process.argv.slice(2) as SubgraphName[];
   const unknown = names.filter((name) => !SUBGRAPH_NAMES.includes(name));
   if (!databaseUrl || unknown.length) {
-    process.stderr.write(unknown.length ? `Unknown subgraph: ${unknown.join(", ")} (one of ${SUBGRAPH_NAMES.join(", ")}).\n` : "Invalid configuration: DATABASE_URL must be set to run the migrations.\n");
+    process.stderr.write(
+      unknown.length
+        ? `Unknown subgraph: ${unknown.join(", ")} (one of ${SUBGRAPH_NAMES.join(", ")}).\n`
+        : "Invalid configuration: DATABASE_URL must be set to run the migrations.\n",
+    );
     process.exit(1);
   }
   migrateAll(databaseUrl, names.length ? names : SUBGRAPH_NAMES)

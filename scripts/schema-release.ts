@@ -11,7 +11,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { printSchema } from "graphql";
 import { schemaChangelog } from "./schema-contract/changelog";
-import { ACCEPTED_BREAKING_SUFFIX, currentApiSchemaSdl, readReleases, readRegisteredExport, REGISTERED_OPERATIONS_EXPORT_PATH, RELEASED_DIR, SCHEMA_CHANGELOG_PATH } from "./schema-contract/sources";
+import {
+  ACCEPTED_BREAKING_SUFFIX,
+  currentApiSchemaSdl,
+  readReleases,
+  readRegisteredExport,
+  REGISTERED_OPERATIONS_EXPORT_PATH,
+  RELEASED_DIR,
+  SCHEMA_CHANGELOG_PATH,
+} from "./schema-contract/sources";
 import { runSchemaCheck } from "./schema-check";
 
 /** Writes a release file when the schema changed since the last one; returns its name, or undefined. */
@@ -35,7 +43,8 @@ async function main(): Promise<void> {
   const registered = fs.existsSync(REGISTERED_OPERATIONS_EXPORT_PATH) ? readRegisteredExport(REGISTERED_OPERATIONS_EXPORT_PATH) : undefined;
   const { report, text } = await runSchemaCheck({ registered });
   process.stdout.write(text);
-  if (!report.passed && !acceptedBreaking) throw new Error('Not released: the schema change check failed (see docs/deprecation-policy.md; --accept-breaking "<why>" overrides it).');
+  if (!report.passed && !acceptedBreaking)
+    throw new Error('Not released: the schema change check failed (see docs/deprecation-policy.md; --accept-breaking "<why>" overrides it).');
   const written = recordRelease(currentApiSchemaSdl(), RELEASED_DIR, new Date(), report.passed ? undefined : acceptedBreaking);
   process.stdout.write(written ? `wrote schema/released/${written}\n` : "the schema has not changed since the last release\n");
   fs.writeFileSync(SCHEMA_CHANGELOG_PATH, await schemaChangelog(readReleases()));

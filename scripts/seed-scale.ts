@@ -109,10 +109,13 @@ async function ownConnection(dataSource: DataSource): Promise<{ client: PoolClie
   const client = (await runner.connect()) as PoolClient;
   // A bulk load: COPY of 100,000 scores (their checks and triggers included) may outlast the services' statement timeout.
   await client.query("SET statement_timeout = 0");
-  return { client, release: async () => {
-    await client.query("RESET statement_timeout");
-    await runner.release();
-  } };
+  return {
+    client,
+    release: async () => {
+      await client.query("RESET statement_timeout");
+      await runner.release();
+    },
+  };
 }
 
 // ---- the data ------------------------------------------------------------------------------------------
@@ -156,9 +159,15 @@ function buildEntries(venues: DemoVenue[]) {
     // Entrants come back: two entries in five are by the venue's previous entrant.
     let entrant = lastEntrantOfVenue.get(venue.id);
     if (!entrant || random() < 0.6) {
-      const country = venue.country === "CN" && random() < 0.08 ? pick(random, ["PT", "ES", "DE", "RO", "US", "CA", "JP", "TH", "KH", "MY", "EG"]) : venue.country;
+      const country =
+        venue.country === "CN" && random() < 0.08 ? pick(random, ["PT", "ES", "DE", "RO", "US", "CA", "JP", "TH", "KH", "MY", "EG"]) : venue.country;
       const name = pick(random, NAMES[country] ?? NAMES.CN);
-      const email = `${name.toLowerCase().replace(/[^a-z]+/g, ".").replace(/^\.|\.$/g, "") || "entrant"}.${entrants.length}@example.org`;
+      const email = `${
+        name
+          .toLowerCase()
+          .replace(/[^a-z]+/g, ".")
+          .replace(/^\.|\.$/g, "") || "entrant"
+      }.${entrants.length}@example.org`;
       entrant = { id: demoId(`scale:entrant:${entrants.length}`), name, country };
       entrants.push({ ...entrant, organizationId: venue.organizationId, email, createdAt: new Date(SUBMISSIONS_OPEN + (index / ENTRIES) * span) });
       lastEntrantOfVenue.set(venue.id, entrant);
@@ -196,58 +205,142 @@ function buildEntries(venues: DemoVenue[]) {
   return { entries, entrants };
 }
 
-async function loadEntries(dataSource: DataSource, entries: ScaleEntry[], entrants: ReturnType<typeof buildEntries>["entrants"], media: DemoMedia): Promise<Record<string, number>> {
-  await dataSource.query(
-    `INSERT INTO entries.competition (id, name, submission_opens_at, submission_closes_at) VALUES ($1, $2, $3, $4)`,
-    [COMPETITION_ID, "\"Image China\" Photography and Micro Video Competition", new Date(SUBMISSIONS_OPEN), new Date(SUBMISSIONS_CLOSE)],
-  );
+async function loadEntries(
+  dataSource: DataSource,
+  entries: ScaleEntry[],
+  entrants: ReturnType<typeof buildEntries>["entrants"],
+  media: DemoMedia,
+): Promise<Record<string, number>> {
+  await dataSource.query(`INSERT INTO entries.competition (id, name, submission_opens_at, submission_closes_at) VALUES ($1, $2, $3, $4)`, [
+    COMPETITION_ID,
+    '"Image China" Photography and Micro Video Competition',
+    new Date(SUBMISSIONS_OPEN),
+    new Date(SUBMISSIONS_CLOSE),
+  ]);
   for (const [index, theme] of THEMES.entries()) {
     await dataSource.query(`INSERT INTO entries.theme (competition_id, code, name_text, description_text, position) VALUES ($1, $2, $3, $4, $5)`, [
-      COMPETITION_ID, theme.code, theme.name, theme.description, index + 1,
+      COMPETITION_ID,
+      theme.code,
+      theme.name,
+      theme.description,
+      index + 1,
     ]);
   }
   const { client, release } = await ownConnection(dataSource);
   const random = seededRandom(66_000);
   try {
     const counts: Record<string, number> = {};
-    counts.entrants = await copyInto(client, "entries.entrant", ["id", "competition_id", "organization_id", "name", "email", "country", "phone", "created_at"],
+    counts.entrants = await copyInto(
+      client,
+      "entries.entrant",
+      ["id", "competition_id", "organization_id", "name", "email", "country", "phone", "created_at"],
       (function* () {
-        for (const entrant of entrants) yield [entrant.id, COMPETITION_ID, entrant.organizationId, entrant.name, entrant.email, entrant.country, null, entrant.createdAt];
+        for (const entrant of entrants)
+          yield [entrant.id, COMPETITION_ID, entrant.organizationId, entrant.name, entrant.email, entrant.country, null, entrant.createdAt];
       })(),
     );
-    counts.entries = await copyInto(client, "entries.entry",
-      ["id", "competition_id", "venue_id", "organization_id", "entrant_id", "theme_code", "kind", "status", "title", "description", "credit_name", "country",
-        "consent_to_publication", "consent_to_rules", "declares_no_generative_ai", "submitted_at", "withdrawn_at", "created_at", "updated_at"],
+    counts.entries = await copyInto(
+      client,
+      "entries.entry",
+      [
+        "id",
+        "competition_id",
+        "venue_id",
+        "organization_id",
+        "entrant_id",
+        "theme_code",
+        "kind",
+        "status",
+        "title",
+        "description",
+        "credit_name",
+        "country",
+        "consent_to_publication",
+        "consent_to_rules",
+        "declares_no_generative_ai",
+        "submitted_at",
+        "withdrawn_at",
+        "created_at",
+        "updated_at",
+      ],
       (function* () {
         for (const [index, entry] of entries.entries()) {
           const title = `${pick(random, TITLES[entry.theme])} ${index}`;
-          const description = random() < 0.7 ? `Taken by ${entry.creditName} for the "${THEMES.find((theme) => theme.code === entry.theme)!.name.en}" theme.` : null;
+          const description =
+            random() < 0.7 ? `Taken by ${entry.creditName} for the "${THEMES.find((theme) => theme.code === entry.theme)!.name.en}" theme.` : null;
           const submittedAt = entry.status === "SUBMITTED" ? new Date(entry.createdAt.getTime() + 3_600_000) : null;
           const withdrawnAt = entry.status === "WITHDRAWN" ? new Date(entry.createdAt.getTime() + 7_200_000) : null;
-          yield [entry.id, COMPETITION_ID, entry.venue.id, entry.venue.organizationId, entry.entrantId, entry.theme, entry.kind, entry.status, title, description,
-            entry.creditName, entry.country, entry.consent, true, true, submittedAt, withdrawnAt, entry.createdAt, submittedAt ?? withdrawnAt ?? entry.createdAt];
+          yield [
+            entry.id,
+            COMPETITION_ID,
+            entry.venue.id,
+            entry.venue.organizationId,
+            entry.entrantId,
+            entry.theme,
+            entry.kind,
+            entry.status,
+            title,
+            description,
+            entry.creditName,
+            entry.country,
+            entry.consent,
+            true,
+            true,
+            submittedAt,
+            withdrawnAt,
+            entry.createdAt,
+            submittedAt ?? withdrawnAt ?? entry.createdAt,
+          ];
         }
       })(),
     );
-    counts.photos = await copyInto(client, "entries.photo",
+    counts.photos = await copyInto(
+      client,
+      "entries.photo",
       ["entry_id", "position", "width", "height", "content_type", "byte_size", "sha256", "original_key", "display_key", "thumbnail_key", "exif", "created_at"],
       (function* () {
         for (const [index, entry] of entries.entries()) {
           for (let position = 1; position <= entry.photos; position++) {
             const photo = media.photo(index * 10 + position);
-            yield [entry.id, position, photo.width, photo.height, photo.contentType, photo.byteSize, photo.sha256, photo.originalKey, photo.displayKey, photo.thumbnailKey,
-              photo.exif, entry.createdAt];
+            yield [
+              entry.id,
+              position,
+              photo.width,
+              photo.height,
+              photo.contentType,
+              photo.byteSize,
+              photo.sha256,
+              photo.originalKey,
+              photo.displayKey,
+              photo.thumbnailKey,
+              photo.exif,
+              entry.createdAt,
+            ];
           }
         }
       })(),
     );
-    counts.microVideos = await copyInto(client, "entries.micro_video",
+    counts.microVideos = await copyInto(
+      client,
+      "entries.micro_video",
       ["entry_id", "duration_seconds", "width", "height", "content_type", "byte_size", "sha256", "video_key", "poster_key", "status", "created_at"],
       (function* () {
         for (const [index, entry] of entries.entries()) {
           if (entry.kind !== "MICRO_VIDEO") continue;
           const video = media.video(index);
-          yield [entry.id, video.durationSeconds, video.width, video.height, video.contentType, video.byteSize, video.sha256, video.videoKey, video.posterKey, video.status, entry.createdAt];
+          yield [
+            entry.id,
+            video.durationSeconds,
+            video.width,
+            video.height,
+            video.contentType,
+            video.byteSize,
+            video.sha256,
+            video.videoKey,
+            video.posterKey,
+            video.status,
+            entry.createdAt,
+          ];
         }
       })(),
     );
@@ -284,7 +377,11 @@ async function loadJudging(dataSource: DataSource, entries: ScaleEntry[]): Promi
     spread: 0.7 + random() * 0.6,
   }));
   for (const judge of judges) {
-    await dataSource.query(`INSERT INTO judging.judge (id, name, email) VALUES ($1, $2, $3)`, [judge.id, judge.name, `${judge.name.toLowerCase().replace(/\W+/g, ".")}@example.org`]);
+    await dataSource.query(`INSERT INTO judging.judge (id, name, email) VALUES ($1, $2, $3)`, [
+      judge.id,
+      judge.name,
+      `${judge.name.toLowerCase().replace(/\W+/g, ".")}@example.org`,
+    ]);
   }
   const judged = entries.filter((entry) => entry.status === "SUBMITTED");
   const judgeGrants: [string, string][] = [];
@@ -302,10 +399,21 @@ async function loadJudging(dataSource: DataSource, entries: ScaleEntry[]): Promi
     const { client, release } = await ownConnection(dataSource);
     const add = (name: string, count: number) => (counts[`${round.prefix}${name}`] = count);
     try {
-      add("roundJudges", await copyInto(client, "judging.round_judge", ["round_id", "judge_id"], judges.map((judge) => [round.id, judge.id])));
+      add(
+        "roundJudges",
+        await copyInto(
+          client,
+          "judging.round_judge",
+          ["round_id", "judge_id"],
+          judges.map((judge) => [round.id, judge.id]),
+        ),
+      );
       add(
         "roundEntries",
-        await copyInto(client, "judging.round_entry", ["round_id", "entry_id", "theme", "kind", "venue_id", "organization_id", "division_id"],
+        await copyInto(
+          client,
+          "judging.round_entry",
+          ["round_id", "entry_id", "theme", "kind", "venue_id", "organization_id", "division_id"],
           judged.map((entry) => [round.id, entry.id, entry.theme, entry.kind, entry.venue.id, entry.venue.organizationId, entry.venue.divisionId]),
         ),
       );
@@ -317,31 +425,59 @@ async function loadJudging(dataSource: DataSource, entries: ScaleEntry[]): Promi
           const judge = judges[(index * 7 + k * 11) % JUDGES];
           const raw = quality * judge.spread + (1 - judge.spread) * 5.5 + judge.bias + (random() - 0.5);
           const value = Math.min(10, Math.max(1, Math.round(raw * 2) / 2));
-          const at = new Date(ROUND_OPENED + Math.floor(((index * JUDGES_PER_ENTRY + k) / (judged.length * JUDGES_PER_ENTRY)) * (ROUND_CLOSED - ROUND_OPENED - 3_600_000)));
+          const at = new Date(
+            ROUND_OPENED + Math.floor(((index * JUDGES_PER_ENTRY + k) / (judged.length * JUDGES_PER_ENTRY)) * (ROUND_CLOSED - ROUND_OPENED - 3_600_000)),
+          );
           assignments.push({ id: demoId(`scale:${round.prefix}assignment:${index}:${k}`), entryId: entry.id, judge, value, at });
           if (round.id === SCALE.roundId) judgeGrants.push([entry.id, judge.id]);
         }
       }
       // Scored assignments spread over the whole round, so some entries have all their scores, some a part, some none.
-      const scored = assignments.filter((_assignment, index) => (index % 10) < round.scoredShare * 10);
+      const scored = assignments.filter((_assignment, index) => index % 10 < round.scoredShare * 10);
       const isScored = new Set(scored.map((assignment) => assignment.id));
       add(
         "assignments",
-        await copyInto(client, "judging.assignment", ["id", "round_id", "entry_id", "judge_id", "status", "origin", "created_at", "updated_at"],
+        await copyInto(
+          client,
+          "judging.assignment",
+          ["id", "round_id", "entry_id", "judge_id", "status", "origin", "created_at", "updated_at"],
           (function* () {
             for (const assignment of assignments) {
-              yield [assignment.id, round.id, assignment.entryId, assignment.judge.id, isScored.has(assignment.id) ? "SCORED" : "ASSIGNED", "AUTOMATIC", new Date(ROUND_OPENED - 86_400_000), assignment.at];
+              yield [
+                assignment.id,
+                round.id,
+                assignment.entryId,
+                assignment.judge.id,
+                isScored.has(assignment.id) ? "SCORED" : "ASSIGNED",
+                "AUTOMATIC",
+                new Date(ROUND_OPENED - 86_400_000),
+                assignment.at,
+              ];
             }
           })(),
         ),
       );
       add(
         "scores",
-        await copyInto(client, "judging.score", ["id", "assignment_id", "round_id", "judge_id", "entry_id", "value", "pass", "criteria", "version", "created_at", "updated_at"],
+        await copyInto(
+          client,
+          "judging.score",
+          ["id", "assignment_id", "round_id", "judge_id", "entry_id", "value", "pass", "criteria", "version", "created_at", "updated_at"],
           (function* () {
             for (const assignment of scored) {
-              yield [demoId(`scale:score:${assignment.id}`), assignment.id, round.id, assignment.judge.id, assignment.entryId, assignment.value.toFixed(3), null,
-                { overall: assignment.value }, 1, assignment.at, assignment.at];
+              yield [
+                demoId(`scale:score:${assignment.id}`),
+                assignment.id,
+                round.id,
+                assignment.judge.id,
+                assignment.entryId,
+                assignment.value.toFixed(3),
+                null,
+                { overall: assignment.value },
+                1,
+                assignment.at,
+                assignment.at,
+              ];
             }
           })(),
         ),
@@ -350,18 +486,56 @@ async function loadJudging(dataSource: DataSource, entries: ScaleEntry[]): Promi
       let previousHash = GENESIS_HASH;
       add(
         "scoreEvents",
-        await copyInto(client, "judging.score_event",
-          ["round_id", "sequence", "assignment_id", "judge_id", "entry_id", "kind", "value", "pass", "criteria", "actor", "recorded_at", "previous_hash", "hash"],
+        await copyInto(
+          client,
+          "judging.score_event",
+          [
+            "round_id",
+            "sequence",
+            "assignment_id",
+            "judge_id",
+            "entry_id",
+            "kind",
+            "value",
+            "pass",
+            "criteria",
+            "actor",
+            "recorded_at",
+            "previous_hash",
+            "hash",
+          ],
           (function* () {
             for (const [index, assignment] of scored.entries()) {
               const event = {
-                roundId: round.id, sequence: index + 1, assignmentId: assignment.id, judgeId: assignment.judge.id, entryId: assignment.entryId,
-                kind: ScoreEventKind.SCORED, value: assignment.value, pass: null, criteria: { overall: assignment.value }, actor: `judge:${assignment.judge.id}`,
-                recordedAt: assignment.at, previousHash,
+                roundId: round.id,
+                sequence: index + 1,
+                assignmentId: assignment.id,
+                judgeId: assignment.judge.id,
+                entryId: assignment.entryId,
+                kind: ScoreEventKind.SCORED,
+                value: assignment.value,
+                pass: null,
+                criteria: { overall: assignment.value },
+                actor: `judge:${assignment.judge.id}`,
+                recordedAt: assignment.at,
+                previousHash,
               };
               const hash = eventHash(event);
-              yield [event.roundId, event.sequence, event.assignmentId, event.judgeId, event.entryId, event.kind, event.value.toFixed(3), null, event.criteria, event.actor,
-                event.recordedAt, previousHash, hash];
+              yield [
+                event.roundId,
+                event.sequence,
+                event.assignmentId,
+                event.judgeId,
+                event.entryId,
+                event.kind,
+                event.value.toFixed(3),
+                null,
+                event.criteria,
+                event.actor,
+                event.recordedAt,
+                previousHash,
+                hash,
+              ];
               previousHash = hash;
             }
           })(),
@@ -379,7 +553,9 @@ async function loadJudging(dataSource: DataSource, entries: ScaleEntry[]): Promi
 /** Awards from the leaderboard, as proposeAwards would pick them: per theme, and per theme within each division. */
 async function loadAwards(dataSource: DataSource): Promise<{ entryId: string; venueId: string; theme: string; divisionId: string | null }[]> {
   const round = (await dataSource.getRepository(JudgingRound).findOneByOrFail({ id: SCALE.roundId }))!;
-  const rows: RankedRow[] = (await rankedRowsOf(dataSource, round)).filter((row) => row.accepted).sort((a, b) => (a.theme < b.theme ? -1 : a.theme > b.theme ? 1 : a.themeRank - b.themeRank));
+  const rows: RankedRow[] = (await rankedRowsOf(dataSource, round))
+    .filter((row) => row.accepted)
+    .sort((a, b) => (a.theme < b.theme ? -1 : a.theme > b.theme ? 1 : a.themeRank - b.themeRank));
   const awards: { entryId: string; venueId: string; theme: string; divisionId: string | null; tier: string; position: number }[] = [];
   const scopes = new Map<string, RankedRow[]>();
   for (const row of rows) {
@@ -413,7 +589,11 @@ async function loadExhibition(dataSource: DataSource, entries: ScaleEntry[], awa
   const chosen = new Set<string>();
   const add = (id: string) => chosen.size < 100 && showable.has(id) && chosen.add(id);
   awardedIds.forEach(add);
-  entries.filter((entry) => entry.venue.id === SCALE.venueId).slice(-50).filter((_entry, index) => index % 5 === 0).forEach((entry) => add(entry.id));
+  entries
+    .filter((entry) => entry.venue.id === SCALE.venueId)
+    .slice(-50)
+    .filter((_entry, index) => index % 5 === 0)
+    .forEach((entry) => add(entry.id));
   const best: { entryId: string }[] = await judgingData.query(
     `SELECT entry_id AS "entryId" FROM judging.score WHERE round_id = $1 GROUP BY entry_id ORDER BY avg(value) DESC, entry_id LIMIT 400`,
     [SCALE.roundId],
@@ -424,7 +604,8 @@ async function loadExhibition(dataSource: DataSource, entries: ScaleEntry[], awa
     `INSERT INTO exhibitions.exhibition (id, slug, organization_id, kind, status, default_locale, title_text, description_text, opens_at, published_at, created_by)
      VALUES ($1, $2, NULL, 'ONLINE', 'PUBLISHED', 'zh', $3, $4, $5, $5, 'seed:scale')`,
     [
-      exhibitionId, SCALE.exhibitionSlug,
+      exhibitionId,
+      SCALE.exhibitionSlug,
       { zh: "“影像中国·和合共生”摄影展", en: "Image China · Harmonious Co-Existence", pt: "Imagem da China · Coexistência Harmoniosa" },
       { en: "About 100 works on exchanges between China and the world.", zh: "约百幅作品，聚焦各领域的中外交流。" },
       EXHIBITION_PUBLISHED,
@@ -435,15 +616,30 @@ async function loadExhibition(dataSource: DataSource, entries: ScaleEntry[], awa
   const sectionIds = sections.map((_title, index) => demoId(`scale:exhibition-section:${index}`));
   for (const [index, title] of sections.entries()) {
     await dataSource.query(`INSERT INTO exhibitions.exhibition_section (id, exhibition_id, position, title_text) VALUES ($1, $2, $3, $4)`, [
-      sectionIds[index], exhibitionId, index + 1, { en: title, zh: `展区 ${index + 1}` },
+      sectionIds[index],
+      exhibitionId,
+      index + 1,
+      { en: title, zh: `展区 ${index + 1}` },
     ]);
   }
   const ids = [...chosen];
   const { client, release } = await ownConnection(dataSource);
   try {
-    await copyInto(client, "exhibitions.exhibited_work", ["id", "exhibition_id", "section_id", "entry_id", "position", "caption_text", "like_count", "view_count", "added_by"],
-      ids.map((entryId, index) => [demoId(`scale:exhibited-work:${index}`), exhibitionId, sectionIds[index % sectionIds.length], entryId, index + 1,
-        { en: `${sections[index % sections.length]}, no. ${index + 1}`, zh: `第 ${index + 1} 幅` }, (index * 37) % 500, (index * 211) % 5000, "seed:scale"]),
+    await copyInto(
+      client,
+      "exhibitions.exhibited_work",
+      ["id", "exhibition_id", "section_id", "entry_id", "position", "caption_text", "like_count", "view_count", "added_by"],
+      ids.map((entryId, index) => [
+        demoId(`scale:exhibited-work:${index}`),
+        exhibitionId,
+        sectionIds[index % sectionIds.length],
+        entryId,
+        index + 1,
+        { en: `${sections[index % sections.length]}, no. ${index + 1}`, zh: `第 ${index + 1} 幅` },
+        (index * 37) % 500,
+        (index * 211) % 5000,
+        "seed:scale",
+      ]),
     );
   } finally {
     await release();
@@ -455,7 +651,10 @@ async function loadExhibition(dataSource: DataSource, entries: ScaleEntry[], awa
 async function loadGrants(dataSource: DataSource, judgeGrants: [string, string][], awardedIds: string[], exhibitedIds: string[]): Promise<number> {
   const { client, release } = await ownConnection(dataSource);
   try {
-    return await copyInto(client, "entries.entry_grant", ["entry_id", "audience", "source", "created_at"],
+    return await copyInto(
+      client,
+      "entries.entry_grant",
+      ["entry_id", "audience", "source", "created_at"],
       (function* () {
         for (const [entryId, judgeId] of judgeGrants) yield [entryId, `judge:${judgeId}`, `round:${SCALE.roundId}`, new Date(ROUND_OPENED - 86_400_000)];
         for (const entryId of new Set(awardedIds)) yield [entryId, "public", `awards:${SCALE.roundId}`, AWARDS_PUBLISHED];
@@ -470,13 +669,17 @@ async function loadGrants(dataSource: DataSource, judgeGrants: [string, string][
 async function main(): Promise<void> {
   const started = Date.now();
   const step = (label: string, fields: Record<string, unknown> = {}) =>
-    process.stdout.write(`  ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${label}${Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : ""}\n`);
+    process.stdout.write(
+      `  ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${label}${Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : ""}\n`,
+    );
   const database = await openScaleDatabase({ fresh: true });
   // Media files of the scale data go next to it; the entries subgraph serves them when the benchmark sets MEDIA_ROOT.
   setConfig({ ...config(), mediaRoot: database.mediaRoot, databaseUrl: database.url });
   const dataSources = {} as Record<SubgraphName, DataSource>;
   try {
-    process.stdout.write(`seeding the full-scale competition into ${database.embedded ? `an embedded PostgreSQL (${database.url.replace(/:[^:@/]*@/, ":***@")})` : "SCALE_DATABASE_URL"}\n`);
+    process.stdout.write(
+      `seeding the full-scale competition into ${database.embedded ? `an embedded PostgreSQL (${database.url.replace(/:[^:@/]*@/, ":***@")})` : "SCALE_DATABASE_URL"}\n`,
+    );
     if (!database.embedded) {
       // An existing database: never overwrite a schema without being told to.
       const probe = new Client({ connectionString: database.url });
@@ -492,11 +695,20 @@ async function main(): Promise<void> {
       }
     }
     for (const name of SUBGRAPH_NAMES) {
-      dataSources[name] = await openDatabase({ schema: name, url: database.url, entities: subgraphDefinitions[name]!.entities, migrations: migrationsBySubgraph[name], poolSize: 2 });
+      dataSources[name] = await openDatabase({
+        schema: name,
+        url: database.url,
+        entities: subgraphDefinitions[name]!.entities,
+        migrations: migrationsBySubgraph[name],
+        poolSize: 2,
+      });
     }
     step("migrated");
     const [venues, media] = await Promise.all([loadDemoVenues(dataSources.venues), generateDemoMedia()]);
-    step("venues, organisations, demo API clients and media files", { venues: venues.length, organisations: new Set(venues.map((venue) => venue.organizationId)).size });
+    step("venues, organisations, demo API clients and media files", {
+      venues: venues.length,
+      organisations: new Set(venues.map((venue) => venue.organizationId)).size,
+    });
     const { entries, entrants } = buildEntries(venues);
     const entryCounts = await loadEntries(dataSources.entries, entries, entrants, media);
     step("entries", { ...entryCounts, countries: new Set(entries.map((entry) => entry.country)).size });
@@ -505,7 +717,12 @@ async function main(): Promise<void> {
     const awards = await loadAwards(dataSources.judging);
     step("awards (published)", { awards: awards.length });
     const awardedIds = awards.map((award) => award.entryId);
-    const exhibited = await loadExhibition(dataSources.exhibitions, entries, awards.filter((award) => !award.divisionId).map((award) => award.entryId), dataSources.judging);
+    const exhibited = await loadExhibition(
+      dataSources.exhibitions,
+      entries,
+      awards.filter((award) => !award.divisionId).map((award) => award.entryId),
+      dataSources.judging,
+    );
     step("exhibition (published)", { slug: SCALE.exhibitionSlug, works: exhibited.length });
     const grants = await loadGrants(dataSources.entries, judging.judgeGrants, awardedIds, exhibited);
     step("entry grants (judges, awards, exhibition)", { grants });
@@ -513,11 +730,21 @@ async function main(): Promise<void> {
     await dataSources.entries.query(`VACUUM ANALYZE`);
     step("vacuum analyze");
     const themes: { theme: string; count: number }[] = await dataSources.judging.query(
-      `SELECT theme, count(*)::int AS count FROM judging.round_entry WHERE round_id = $1 GROUP BY theme ORDER BY count DESC`, [SCALE.roundId],
+      `SELECT theme, count(*)::int AS count FROM judging.round_entry WHERE round_id = $1 GROUP BY theme ORDER BY count DESC`,
+      [SCALE.roundId],
     );
     process.stdout.write(
-      `${JSON.stringify({ seconds: Number(((Date.now() - started) / 1000).toFixed(1)), entries: entryCounts.entries, photos: entryCounts.photos, microVideos: entryCounts.microVideos,
-        venues: venues.length, scores: judging.counts.scores, awards: awards.length, exhibitedWorks: exhibited.length, largestTheme: themes[0] })}\n`,
+      `${JSON.stringify({
+        seconds: Number(((Date.now() - started) / 1000).toFixed(1)),
+        entries: entryCounts.entries,
+        photos: entryCounts.photos,
+        microVideos: entryCounts.microVideos,
+        venues: venues.length,
+        scores: judging.counts.scores,
+        awards: awards.length,
+        exhibitedWorks: exhibited.length,
+        largestTheme: themes[0],
+      })}\n`,
     );
   } finally {
     for (const dataSource of Object.values(dataSources)) await dataSource.destroy().catch(() => undefined);

@@ -56,11 +56,15 @@ async function main(): Promise<void> {
       "",
       `Image China partner API is ready in ${seconds}s: ${gateway.url}`,
       `  database: ${embedded ? `embedded PostgreSQL under ${embedded.directory}` : "DATABASE_URL"}${loaded ? " (demo data loaded)" : ""}`,
-      `  subgraphs: ${services.filter((s) => s.name !== "gateway").map((s) => `${s.name} ${s.url}`).join(", ")}`,
+      `  subgraphs: ${services
+        .filter((s) => s.name !== "gateway")
+        .map((s) => `${s.name} ${s.url}`)
+        .join(", ")}`,
     ];
     if (settings.demoData) {
       lines.push("  demo API clients (exchange for a token with the issueToken mutation):");
-      for (const client of DEMO_CLIENTS) lines.push(`    ${client.role.padEnd(9)} clientId ${client.clientId.padEnd(15)} clientSecret ${client.clientSecret}   ${client.scope}`);
+      for (const client of DEMO_CLIENTS)
+        lines.push(`    ${client.role.padEnd(9)} clientId ${client.clientId.padEnd(15)} clientSecret ${client.clientSecret}   ${client.scope}`);
       lines.push(
         "  try:",
         `    curl -s ${gateway.url} -H 'content-type: application/json' \\`,

@@ -15,7 +15,9 @@ const venues = argument("venue")?.split(",");
 const organization = argument("org");
 const judge = argument("judge");
 if ((role === Role.VENUE || role === Role.PARTNER) && !organization) {
-  process.stderr.write(`A ${role} token needs --org <organisation id>${role === Role.VENUE ? " and --venue <venue id>" : " (and --venue <ids> for its venues)"}\n`);
+  process.stderr.write(
+    `A ${role} token needs --org <organisation id>${role === Role.VENUE ? " and --venue <venue id>" : " (and --venue <ids> for its venues)"}\n`,
+  );
   process.exit(2);
 }
 if (role === Role.VENUE && !venues) {

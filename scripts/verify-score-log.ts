@@ -44,7 +44,9 @@ const decimal = (value: number | null) => (value === null ? null : value.toFixed
 
 /** The bytes a record's hash covers (format "score-event/v1"). */
 export function canonicalRecord(record: LogRecord): string {
-  const criteria = [...record.criteria].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)).map((criterion) => [criterion.code, decimal(criterion.value)]);
+  const criteria = [...record.criteria]
+    .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+    .map((criterion) => [criterion.code, decimal(criterion.value)]);
   return JSON.stringify([
     "score-event/v1",
     record.roundId,
@@ -72,7 +74,8 @@ export function verifyHeadJws(jws: string, jwks: { keys: (JsonWebKey & { kid?: s
   const [headerPart, payloadPart, signaturePart] = jws.split(".");
   if (!signaturePart) throw new Error("The head is not a compact JWS (header.payload.signature).");
   const header = JSON.parse(Buffer.from(headerPart, "base64url").toString("utf8")) as { alg: string; kid?: string };
-  if (header.alg !== "RS256" && header.alg !== "ES256") throw new Error(`The head is signed with ${header.alg}: only RS256/ES256 signatures can be verified outside the API.`);
+  if (header.alg !== "RS256" && header.alg !== "ES256")
+    throw new Error(`The head is signed with ${header.alg}: only RS256/ES256 signatures can be verified outside the API.`);
   const jwk = jwks.keys.find((key) => key.kid === header.kid);
   if (!jwk) throw new Error(`No published key has the head's key id ${header.kid}.`);
   const key = createPublicKey({ key: jwk, format: "jwk" });
@@ -125,7 +128,28 @@ export async function fetchRecords(api: string, token: string, roundId: string):
   const entryIds: string[] = [];
   let after: string | null = null;
   for (let page = 0; page < 10_000; page++) {
-    const data = await graphql(api, token, `query($r: ID!, $after: String) { leaderboard(roundId: $r, first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { node { entry { id } } } } }`, { r: roundId, after });
+    const data = await graphql(
+      api,
+      token,
+      `
+        query ($r: ID!, $after: String) {
+          leaderboard(roundId: $r, first: 100, after: $after) {
+            pageInfo {
+              hasNextPage
+              endCursor
+            }
+            edges {
+              node {
+                entry {
+                  id
+                }
+              }
+            }
+          }
+        }
+      `,
+      { r: roundId, after },
+    );
     entryIds.push(...data.leaderboard.edges.map((edge: any) => edge.node.entry.id));
     if (!data.leaderboard.pageInfo.hasNextPage) break;
     after = data.leaderboard.pageInfo.endCursor;
@@ -152,7 +176,9 @@ async function main(): Promise<void> {
   const file = args.get("records");
   const records = file ? (JSON.parse(fs.readFileSync(file, "utf8")) as LogRecord[]) : await fetchRecords(api, args.get("token") ?? "", head.roundId);
   const problems = verifyRecords(records, head);
-  process.stdout.write(`${JSON.stringify({ roundId: head.roundId, head: head.hash, recordCount: head.recordCount, fixedAt: head.fixedAt, recordsChecked: records.length, extendsHead: problems.length === 0, problems }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ roundId: head.roundId, head: head.hash, recordCount: head.recordCount, fixedAt: head.fixedAt, recordsChecked: records.length, extendsHead: problems.length === 0, problems }, null, 2)}\n`,
+  );
   process.exitCode = problems.length ? 1 : 0;
 }
 

@@ -116,7 +116,10 @@ export async function startVenueSite(options: VenueSiteOptions): Promise<Running
   app.post("/api/login", express.json(), async (req, res) => {
     const { clientId, clientSecret } = req.body ?? {};
     try {
-      const { issueToken } = await request(options.gatewayUrl, IssueTokenDocument, { clientId: String(clientId ?? ""), clientSecret: String(clientSecret ?? "") });
+      const { issueToken } = await request(options.gatewayUrl, IssueTokenDocument, {
+        clientId: String(clientId ?? ""),
+        clientSecret: String(clientSecret ?? ""),
+      });
       const venueId = venueIdsOf(issueToken.accessToken)[0];
       if (issueToken.role !== "VENUE" || !venueId) {
         res.status(403).json({ errors: [{ message: "These credentials are not a venue's.", extensions: { code: "FORBIDDEN" } }] });
@@ -166,7 +169,9 @@ export async function startVenueSite(options: VenueSiteOptions): Promise<Running
   app.post("/api/upload", requireSession, (req, res) => {
     const contentType = req.headers["content-type"] ?? "";
     if (!contentType.startsWith("multipart/form-data") || req.headers["apollo-require-preflight"] !== "true") {
-      res.status(400).json({ errors: [{ message: "Send a GraphQL multipart request with apollo-require-preflight: true.", extensions: { code: "BAD_REQUEST" } }] });
+      res
+        .status(400)
+        .json({ errors: [{ message: "Send a GraphQL multipart request with apollo-require-preflight: true.", extensions: { code: "BAD_REQUEST" } }] });
       return;
     }
     const target = new URL(options.gatewayUrl);

@@ -49,7 +49,12 @@ export function setRateLimitHeaders(response: Response, state: AdmissionState): 
 }
 
 /** Answers a refusal without reading the request's body, and closes the connection after it. */
-export function refuse(response: Response, status: number, error: { message: string; code: string; extensions?: Record<string, unknown> }, retryAfterSeconds?: number): void {
+export function refuse(
+  response: Response,
+  status: number,
+  error: { message: string; code: string; extensions?: Record<string, unknown> },
+  retryAfterSeconds?: number,
+): void {
   if (response.headersSent) return;
   if (retryAfterSeconds !== undefined) response.setHeader("retry-after", String(retryAfterSeconds));
   response.setHeader("connection", "close");
@@ -58,7 +63,12 @@ export function refuse(response: Response, status: number, error: { message: str
 
 function refuseRateLimited(response: Response, state: AdmissionState): void {
   const error = rateLimited(state.policy, state.decision.retryAfterSeconds);
-  refuse(response, 429, { message: error.message, code: "RATE_LIMITED", extensions: { ...error.extensions, rateLimit: rateLimitExtension(state) } }, state.decision.retryAfterSeconds);
+  refuse(
+    response,
+    429,
+    { message: error.message, code: "RATE_LIMITED", extensions: { ...error.extensions, rateLimit: rateLimitExtension(state) } },
+    state.decision.retryAfterSeconds,
+  );
 }
 
 /** The budget as `extensions.rateLimit` reports it. */
@@ -117,11 +127,30 @@ export function createAdmission(options: AdmissionOptions): Admission {
       const declared = request.headers["content-length"] === undefined ? undefined : Number(request.headers["content-length"]);
       const reserved = uploads.reserve(budgetKey, Number.isFinite(declared) ? declared : undefined);
       if (typeof reserved !== "function") {
-        if (reserved.reason === "too-large") return refuse(response, 413, { message: "The upload is larger than the gateway accepts.", code: "PAYLOAD_TOO_LARGE" });
+        if (reserved.reason === "too-large")
+          return refuse(response, 413, { message: "The upload is larger than the gateway accepts.", code: "PAYLOAD_TOO_LARGE" });
         if (reserved.reason === "client-busy") {
-          return refuse(response, 429, { message: `At most ${config().admission.uploadsPerClient} uploads at once per client; retry when one has finished.`, code: "RATE_LIMITED", extensions: { retryAfterSeconds: 1 } }, 1);
+          return refuse(
+            response,
+            429,
+            {
+              message: `At most ${config().admission.uploadsPerClient} uploads at once per client; retry when one has finished.`,
+              code: "RATE_LIMITED",
+              extensions: { retryAfterSeconds: 1 },
+            },
+            1,
+          );
         }
-        return refuse(response, 503, { message: "Uploads are at capacity right now; retry shortly.", code: "SERVICE_UNAVAILABLE", extensions: { reason: "OVERLOADED", retryAfterSeconds: 5 } }, 5);
+        return refuse(
+          response,
+          503,
+          {
+            message: "Uploads are at capacity right now; retry shortly.",
+            code: "SERVICE_UNAVAILABLE",
+            extensions: { reason: "OVERLOADED", retryAfterSeconds: 5 },
+          },
+          5,
+        );
       }
       response.once("close", reserved);
     }

@@ -22,7 +22,12 @@ export function admissionPlugin(): ApolloServerPlugin<GatewayContext> {
             response.http.status = 503;
             response.http.headers.set("retry-after", String(retryAfter));
             response.body.singleResult = {
-              errors: [{ message: "The service is at capacity; nothing of this request was answered. Retry shortly.", extensions: { code: "SERVICE_UNAVAILABLE", reason: OVERLOADED, retryAfterSeconds: retryAfter } }],
+              errors: [
+                {
+                  message: "The service is at capacity; nothing of this request was answered. Retry shortly.",
+                  extensions: { code: "SERVICE_UNAVAILABLE", reason: OVERLOADED, retryAfterSeconds: retryAfter },
+                },
+              ],
             };
           }
           const state = contextValue?.admission;

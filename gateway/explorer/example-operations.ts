@@ -33,7 +33,10 @@ export function loadExampleOperations(): ExampleOperation[] {
   for (const role of EXAMPLE_ROLES) {
     const folder = path.join(OPERATIONS_DIR, role.folder);
     if (!fs.existsSync(folder)) continue;
-    for (const file of fs.readdirSync(folder).filter((name) => name.endsWith(".graphql")).sort()) {
+    for (const file of fs
+      .readdirSync(folder)
+      .filter((name) => name.endsWith(".graphql"))
+      .sort()) {
       const query = fs.readFileSync(path.join(folder, file), "utf8");
       const variablesFile = path.join(folder, file.replace(/\.graphql$/, ".variables.json"));
       const title = /^#\s*(.+)$/m.exec(query)?.[1]?.trim() ?? file;

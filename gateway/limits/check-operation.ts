@@ -54,7 +54,11 @@ export function checkOperation(request: GraphQLRequestParts, limits: OperationLi
 }
 
 /** checkOperation, and the estimated cost of an operation within the limits (the rate budget is charged by it). */
-export function checkAndMeasureOperation(request: GraphQLRequestParts, limits: OperationLimits, schema: GraphQLSchema): { error?: GraphQLError; cost?: number } {
+export function checkAndMeasureOperation(
+  request: GraphQLRequestParts,
+  limits: OperationLimits,
+  schema: GraphQLSchema,
+): { error?: GraphQLError; cost?: number } {
   const error = checkParts(request, limits);
   if (error) return { error };
   let document;

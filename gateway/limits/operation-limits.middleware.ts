@@ -12,7 +12,9 @@ import { requestContextFrom } from "../../lib/context";
 import { checkAndMeasureOperation, limitsFor, OperationLimitSettings } from "./check-operation";
 
 /** The operation of a GET (query string, variables as JSON) or POST (JSON body or multipart `operations`) request. */
-function operationOf(request: Parameters<RequestHandler>[0]): { query: string; operationName?: string | null; variables?: Record<string, unknown> | null } | undefined {
+function operationOf(
+  request: Parameters<RequestHandler>[0],
+): { query: string; operationName?: string | null; variables?: Record<string, unknown> | null } | undefined {
   const source = (request.method === "GET" ? request.query : request.body) as Record<string, unknown> | undefined;
   if (!source || typeof source !== "object" || Array.isArray(source) || typeof source.query !== "string") return undefined;
   let variables = source.variables;

@@ -20,6 +20,8 @@ export function isBootstrapOperation(query: string): boolean {
     (operation) =>
       operation.kind === Kind.OPERATION_DEFINITION &&
       operation.operation !== "subscription" &&
-      operation.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && BOOTSTRAP_ROOT_FIELDS.has(selection.name.value) && !selection.directives?.length),
+      operation.selectionSet.selections.every(
+        (selection) => selection.kind === Kind.FIELD && BOOTSTRAP_ROOT_FIELDS.has(selection.name.value) && !selection.directives?.length,
+      ),
   );
 }

@@ -92,7 +92,12 @@ export function persistedOperationsMiddleware(cache: RegisteredOperationsCache):
           return next();
         }
         if (registeredOnly || id.viaDocumentId) {
-          return refuse(response, 200, "PERSISTED_QUERY_NOT_FOUND", `No operation is registered under ${id.hash.slice(0, 80)} for this client; register it with registerOperations.`);
+          return refuse(
+            response,
+            200,
+            "PERSISTED_QUERY_NOT_FOUND",
+            `No operation is registered under ${id.hash.slice(0, 80)} for this client; register it with registerOperations.`,
+          );
         }
         return next();
       }

@@ -9,7 +9,6 @@ import type { RegisteredOperationsRole } from "../../lib/config";
 import { RegisteredOperationsSnapshot as Snapshot, VenuesClient } from "../../lib/clients/venues";
 import { logger } from "../../lib/logger";
 
-
 /** The key the public safelist is kept under (client ids are never empty). */
 const PUBLIC = "";
 const EARLY_CHECK_INTERVAL_MS = 250;

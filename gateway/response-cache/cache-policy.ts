@@ -139,12 +139,7 @@ function analyse(schema: GraphQLSchema, hints: CacheHints, document: DocumentNod
 const memo = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, OperationCacheFacts>>>();
 
 /** The facts of one operation of a validated document, computed once per schema, document and operation name. */
-export function operationCacheFacts(
-  schema: GraphQLSchema,
-  hints: CacheHints,
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-): OperationCacheFacts {
+export function operationCacheFacts(schema: GraphQLSchema, hints: CacheHints, document: DocumentNode, operation: OperationDefinitionNode): OperationCacheFacts {
   let byDocument = memo.get(schema);
   if (!byDocument) memo.set(schema, (byDocument = new WeakMap()));
   let byOperation = byDocument.get(document);

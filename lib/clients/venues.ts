@@ -65,7 +65,8 @@ export class VenuesClient {
 
   /** The registered operations and settings, unless `knownRevision` is still current (then `changed` is false). */
   async registeredOperationsSnapshot(knownRevision: string | undefined): Promise<RegisteredOperationsSnapshot> {
-    return (await requestSubgraph(this.caller, "venues", RegisteredOperationsSnapshotDocument, { knownRevision: knownRevision ?? null })).registeredOperationsSnapshot;
+    return (await requestSubgraph(this.caller, "venues", RegisteredOperationsSnapshotDocument, { knownRevision: knownRevision ?? null }))
+      .registeredOperationsSnapshot;
   }
 
   async recordApiUsage(counts: ApiUsageInput[]): Promise<void> {

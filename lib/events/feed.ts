@@ -80,7 +80,9 @@ export function startEventFeed(dataSource: DataSource, schema: SubgraphName, dat
       if (after === undefined || limit === undefined || wait === undefined) {
         return refuse(response, 400, ErrorCode.BAD_USER_INPUT, `after must be a position ≥ 0, limit 1..${MAX_LIMIT}, wait 0..${MAX_WAIT_MS} ms.`);
       }
-      const types = String(request.query.types ?? "").split(",").filter(Boolean);
+      const types = String(request.query.types ?? "")
+        .split(",")
+        .filter(Boolean);
       const deadline = Date.now() + wait;
       let closed = false;
       request.on("close", () => (closed = true));

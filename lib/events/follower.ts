@@ -88,7 +88,10 @@ function databaseCursor(dataSource: DataSource, schema: string, producer: Subgra
       dataSource.transaction(async (manager) => {
         if ((await lock(manager)) >= event.position) return;
         await (handlers[event.type] as EventHandler)(event, manager);
-        await manager.query(`UPDATE ${table} SET position = $2, failures = 0, last_error = NULL, updated_at = now() WHERE producer = $1`, [producer, event.position]);
+        await manager.query(`UPDATE ${table} SET position = $2, failures = 0, last_error = NULL, updated_at = now() WHERE producer = $1`, [
+          producer,
+          event.position,
+        ]);
       }),
     advance: (position) =>
       dataSource.transaction(async (manager) => {
@@ -97,7 +100,10 @@ function databaseCursor(dataSource: DataSource, schema: string, producer: Subgra
       }),
     failed: async (error) => {
       await dataSource
-        .query(`UPDATE ${table} SET failures = failures + 1, last_error = $2, updated_at = now() WHERE producer = $1`, [producer, String((error as Error)?.message ?? error).slice(0, 500)])
+        .query(`UPDATE ${table} SET failures = failures + 1, last_error = $2, updated_at = now() WHERE producer = $1`, [
+          producer,
+          String((error as Error)?.message ?? error).slice(0, 500),
+        ])
         .catch(() => undefined);
     },
   };

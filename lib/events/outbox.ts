@@ -46,12 +46,19 @@ export async function readFeed(
   limit: number,
   types: readonly string[],
 ): Promise<{ events: FeedEvent[]; position: number; head: number }> {
-  const rows: { id: string; position: string; type: EventType; organization_ids: string[]; payload: never; occurred_at: Date; trace_context: Record<string, string> | null }[] =
-    await manager.query(
-      `SELECT id, position, type, organization_ids, payload, occurred_at, trace_context FROM ${schema}.outbox
+  const rows: {
+    id: string;
+    position: string;
+    type: EventType;
+    organization_ids: string[];
+    payload: never;
+    occurred_at: Date;
+    trace_context: Record<string, string> | null;
+  }[] = await manager.query(
+    `SELECT id, position, type, organization_ids, payload, occurred_at, trace_context FROM ${schema}.outbox
         WHERE position > $1 ORDER BY position LIMIT $2`,
-      [after, limit],
-    );
+    [after, limit],
+  );
   const wanted = new Set(types);
   const events = rows
     .filter((row) => wanted.size === 0 || wanted.has(row.type))

@@ -11,7 +11,9 @@ export class EntriesEventFeeds1765000000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     for (const statement of [...outboxFeedSql("entries").up, ...eventCursorSql("entries").up]) await queryRunner.query(statement);
-    await queryRunner.query(`CREATE TABLE entries.entry_grant_source (source text PRIMARY KEY, version bigint NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    await queryRunner.query(
+      `CREATE TABLE entries.entry_grant_source (source text PRIMARY KEY, version bigint NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

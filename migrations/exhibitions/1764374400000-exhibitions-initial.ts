@@ -69,9 +69,7 @@ export class ExhibitionsInitial1764374400000 implements MigrationInterface {
         CHECK ((removed_at IS NULL) = (position IS NOT NULL)),
         CHECK ((removed_at IS NULL) = (removal_reason IS NULL))
       )`);
-    await queryRunner.query(
-      `CREATE UNIQUE INDEX exhibited_work_entry_unique ON exhibitions.exhibited_work (exhibition_id, entry_id) WHERE removed_at IS NULL`,
-    );
+    await queryRunner.query(`CREATE UNIQUE INDEX exhibited_work_entry_unique ON exhibitions.exhibited_work (exhibition_id, entry_id) WHERE removed_at IS NULL`);
     await queryRunner.query(`CREATE INDEX exhibited_work_entry_idx ON exhibitions.exhibited_work (entry_id) WHERE removed_at IS NULL`);
     await queryRunner.query(`CREATE INDEX exhibited_work_section_idx ON exhibitions.exhibited_work (section_id, position) WHERE removed_at IS NULL`);
     // One row per visitor per work: the primary key is what makes a repeated like a no-op.

@@ -13,8 +13,12 @@ export class ExhibitionsEventFeeds1765000000000 implements MigrationInterface {
     for (const statement of [...outboxFeedSql("exhibitions").up, ...eventCursorSql("exhibitions").up]) await queryRunner.query(statement);
     await queryRunner.query(`CREATE SEQUENCE exhibitions.grant_version`);
     await queryRunner.query(`ALTER TABLE exhibitions.exhibition DROP CONSTRAINT exhibition_status_check`);
-    await queryRunner.query(`ALTER TABLE exhibitions.exhibition ADD CONSTRAINT exhibition_status_check CHECK (status IN ('DRAFT','PUBLISHING','PUBLISHED','ARCHIVED'))`);
-    await queryRunner.query(`ALTER TABLE exhibitions.exhibition ADD COLUMN grants_requested bigint NOT NULL DEFAULT 0, ADD COLUMN grants_applied bigint NOT NULL DEFAULT 0`);
+    await queryRunner.query(
+      `ALTER TABLE exhibitions.exhibition ADD CONSTRAINT exhibition_status_check CHECK (status IN ('DRAFT','PUBLISHING','PUBLISHED','ARCHIVED'))`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE exhibitions.exhibition ADD COLUMN grants_requested bigint NOT NULL DEFAULT 0, ADD COLUMN grants_applied bigint NOT NULL DEFAULT 0`,
+    );
     await queryRunner.query(`ALTER TABLE exhibitions.exhibited_work ADD COLUMN grant_version bigint NOT NULL DEFAULT 0`);
   }
 

@@ -14,7 +14,9 @@ export class JudgingEventFeeds1765000000000 implements MigrationInterface {
     await queryRunner.query(`CREATE SEQUENCE judging.grant_version`);
     await queryRunner.query(`ALTER TABLE judging.award ADD COLUMN publish_requested_at timestamptz, ADD COLUMN publish_grant_version bigint`);
     await queryRunner.query(`UPDATE judging.award SET publish_requested_at = published_at WHERE published_at IS NOT NULL`);
-    await queryRunner.query(`ALTER TABLE judging.judging_round ADD COLUMN grants_requested bigint NOT NULL DEFAULT 0, ADD COLUMN grants_applied bigint NOT NULL DEFAULT 0`);
+    await queryRunner.query(
+      `ALTER TABLE judging.judging_round ADD COLUMN grants_requested bigint NOT NULL DEFAULT 0, ADD COLUMN grants_applied bigint NOT NULL DEFAULT 0`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -29,7 +29,10 @@ export const THEMES: { code: ThemeCode; name: Record<string, string>; descriptio
   {
     code: ThemeCode.EXCHANGES,
     name: { en: "Exchanges between China and the world", zh: "中外交流", pt: "Intercâmbios entre a China e o mundo" },
-    description: { en: "Exchanges between China and other countries in culture, sports, education and economy.", zh: "聚焦中外在文化、体育、教育、经贸等领域的交流。" },
+    description: {
+      en: "Exchanges between China and other countries in culture, sports, education and economy.",
+      zh: "聚焦中外在文化、体育、教育、经贸等领域的交流。",
+    },
   },
   {
     code: ThemeCode.OVERSEAS,
@@ -39,11 +42,66 @@ export const THEMES: { code: ThemeCode; name: Record<string, string>; descriptio
 ];
 
 export const TITLES: Record<ThemeCode, string[]> = {
-  NATURE: ["Snow leopard at dawn", "Karst mist over the Li River", "Golden monkeys in Qinling", "Terraces of Yuanyang", "Crested ibis returns", "Autumn in Jiuzhaigou", "Cranes over Poyang Lake", "Desert poplars", "Spring on the Tibetan plateau", "Mangroves of Beihai"],
-  FOLK_CULTURE: ["Dragon boat morning", "Lantern makers of Zigong", "Paper cutting grandmother", "Tea harvest in Anxi", "Shadow puppet rehearsal", "New Year market", "Miao silver festival", "Lion dance apprentices", "Opera backstage", "Noodle master"],
-  TECHNOLOGY: ["Night shift at the bullet train depot", "FAST telescope at dusk", "Drone light show", "Robot arms in Shenzhen", "Solar farm in Qinghai", "Harbour automation in Qingdao", "Satellite launch at Wenchang", "Maglev test run", "Smart greenhouse", "Wind turbines at sea"],
-  EXCHANGES: ["Figure skaters embrace", "Olympic volunteers", "Students from Lisbon in Xi'an", "China-ASEAN Expo handshake", "Football in Cairo and Chengdu", "Pandas arrive in Madrid", "Tea ceremony in Berlin", "Exchange students in Kunming", "Trade fair in Guangzhou", "Friendship marathon"],
-  OVERSEAS: ["Spring Festival in Lisbon", "Chinatown lanterns in Toronto", "Dragon dance in Bucharest", "Lunar New Year in New York", "Chinese school in Phnom Penh", "Tea shop in Kuala Lumpur", "Temple fair in Bangkok", "Calligraphy class in Tokyo", "Dumplings in Madrid", "Silk road exhibition in Cairo"],
+  NATURE: [
+    "Snow leopard at dawn",
+    "Karst mist over the Li River",
+    "Golden monkeys in Qinling",
+    "Terraces of Yuanyang",
+    "Crested ibis returns",
+    "Autumn in Jiuzhaigou",
+    "Cranes over Poyang Lake",
+    "Desert poplars",
+    "Spring on the Tibetan plateau",
+    "Mangroves of Beihai",
+  ],
+  FOLK_CULTURE: [
+    "Dragon boat morning",
+    "Lantern makers of Zigong",
+    "Paper cutting grandmother",
+    "Tea harvest in Anxi",
+    "Shadow puppet rehearsal",
+    "New Year market",
+    "Miao silver festival",
+    "Lion dance apprentices",
+    "Opera backstage",
+    "Noodle master",
+  ],
+  TECHNOLOGY: [
+    "Night shift at the bullet train depot",
+    "FAST telescope at dusk",
+    "Drone light show",
+    "Robot arms in Shenzhen",
+    "Solar farm in Qinghai",
+    "Harbour automation in Qingdao",
+    "Satellite launch at Wenchang",
+    "Maglev test run",
+    "Smart greenhouse",
+    "Wind turbines at sea",
+  ],
+  EXCHANGES: [
+    "Figure skaters embrace",
+    "Olympic volunteers",
+    "Students from Lisbon in Xi'an",
+    "China-ASEAN Expo handshake",
+    "Football in Cairo and Chengdu",
+    "Pandas arrive in Madrid",
+    "Tea ceremony in Berlin",
+    "Exchange students in Kunming",
+    "Trade fair in Guangzhou",
+    "Friendship marathon",
+  ],
+  OVERSEAS: [
+    "Spring Festival in Lisbon",
+    "Chinatown lanterns in Toronto",
+    "Dragon dance in Bucharest",
+    "Lunar New Year in New York",
+    "Chinese school in Phnom Penh",
+    "Tea shop in Kuala Lumpur",
+    "Temple fair in Bangkok",
+    "Calligraphy class in Tokyo",
+    "Dumplings in Madrid",
+    "Silk road exhibition in Cairo",
+  ],
 };
 
 export const NAMES: Record<string, string[]> = {
@@ -76,12 +134,18 @@ export async function loadDemoEntries(dataSource: DataSource, venues: DemoVenue[
   const random = seededRandom(2023);
   await dataSource.getRepository(Competition).insert({
     id: DEMO_COMPETITION_ID,
-    name: "\"Image China\" Photography and Micro Video Competition",
+    name: '"Image China" Photography and Micro Video Competition',
     submissionOpensAt: new Date("2026-09-01T00:00:00Z"),
     submissionClosesAt: new Date("2027-06-30T23:59:59Z"),
   });
   await dataSource.getRepository(Theme).insert(
-    THEMES.map((theme, index) => ({ competitionId: DEMO_COMPETITION_ID, code: theme.code, nameText: theme.name, descriptionText: theme.description, position: index + 1 })),
+    THEMES.map((theme, index) => ({
+      competitionId: DEMO_COMPETITION_ID,
+      code: theme.code,
+      nameText: theme.name,
+      descriptionText: theme.description,
+      position: index + 1,
+    })),
   );
 
   const lisbon = venues.find((venue) => venue.id === DEMO.lisbonVenueId)!;
@@ -96,12 +160,24 @@ export async function loadDemoEntries(dataSource: DataSource, venues: DemoVenue[
     const venue = index % 8 === 0 ? lisbon : pick(random, venues);
     const country = venue.country === "CN" && random() < 0.1 ? pick(random, ["PT", "ES", "DE", "US", "JP"]) : venue.country;
     const name = pick(random, NAMES[country] ?? NAMES.CN);
-    const email = `${name.toLowerCase().replace(/[^a-z]+/g, ".").replace(/^\.|\.$/g, "")}.${country.toLowerCase()}@example.org`;
+    const email = `${name
+      .toLowerCase()
+      .replace(/[^a-z]+/g, ".")
+      .replace(/^\.|\.$/g, "")}.${country.toLowerCase()}@example.org`;
     // Entrant records belong to the organisation that entered them: the same address through another organisation is another record.
     const tenantEmail = `${venue.organizationId}:${email}`;
     let entrant = entrants.get(tenantEmail);
     if (!entrant) {
-      entrant = { id: demoId(`entrant:${tenantEmail}`), competitionId: DEMO_COMPETITION_ID, organizationId: venue.organizationId, name, email, country, phone: null, createdAt: new Date(start) };
+      entrant = {
+        id: demoId(`entrant:${tenantEmail}`),
+        competitionId: DEMO_COMPETITION_ID,
+        organizationId: venue.organizationId,
+        name,
+        email,
+        country,
+        phone: null,
+        createdAt: new Date(start),
+      };
       entrants.set(tenantEmail, entrant);
     }
     const theme = THEMES[index % THEMES.length].code;

@@ -49,9 +49,9 @@ export async function loadDemoExhibitions(exhibitions: DataSource, entries: Data
     { exhibitionId, venueId: beijing.id, position: 2 },
   ]);
   const sectionIds = SECTIONS.map((_title, index) => demoId(`exhibition-section:${index}`));
-  await exhibitions.getRepository(ExhibitionSection).insert(
-    SECTIONS.map((titleText, index) => ({ id: sectionIds[index], exhibitionId, position: index + 1, titleText, descriptionText: {} })),
-  );
+  await exhibitions
+    .getRepository(ExhibitionSection)
+    .insert(SECTIONS.map((titleText, index) => ({ id: sectionIds[index], exhibitionId, position: index + 1, titleText, descriptionText: {} })));
   await exhibitions.getRepository(ExhibitedWork).insert(
     showable.map((entry, index) => ({
       id: demoId(`exhibited-work:${index}`),
@@ -70,13 +70,15 @@ export async function loadDemoExhibitions(exhibitions: DataSource, entries: Data
     })),
   );
   // What publishExhibition tells the entries subgraph: these entries are now public.
-  await entries.query(
-    `INSERT INTO entries.entry_grant (entry_id, audience, source) SELECT unnest($1::uuid[]), 'public', $2`,
-    [showable.map((entry) => entry.id), `exhibition:${exhibitionId}`],
-  );
+  await entries.query(`INSERT INTO entries.entry_grant (entry_id, audience, source) SELECT unnest($1::uuid[]), 'public', $2`, [
+    showable.map((entry) => entry.id),
+    `exhibition:${exhibitionId}`,
+  ]);
 
   // An on-site exhibition the Lisbon partner is preparing (draft: visible to it and organisers only).
-  const lisbonEntries = demoEntries.filter((entry) => entry.venueId === DEMO.lisbonVenueId && entry.status === EntryStatus.SUBMITTED && entry.consentToPublication);
+  const lisbonEntries = demoEntries.filter(
+    (entry) => entry.venueId === DEMO.lisbonVenueId && entry.status === EntryStatus.SUBMITTED && entry.consentToPublication,
+  );
   const draftId = demoId("exhibition:lisbon-station");
   await exhibitions.getRepository(Exhibition).insert({
     id: draftId,

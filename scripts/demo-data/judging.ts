@@ -54,7 +54,13 @@ export async function loadDemoJudging(dataSource: DataSource, venues: DemoVenue[
   await dataSource.getRepository(Judge).insert(
     JUDGES.map((judge, index) => {
       const venue = judge.affiliated ? venueByCode.get(judge.affiliated) : undefined;
-      return { id: judgeIds[index], name: judge.name, email: judge.email, organizationIds: venue ? [venue.organizationId] : [], venueIds: venue ? [venue.id] : [] };
+      return {
+        id: judgeIds[index],
+        name: judge.name,
+        email: judge.email,
+        organizationIds: venue ? [venue.organizationId] : [],
+        venueIds: venue ? [venue.id] : [],
+      };
     }),
   );
   // A fresh context per step, as each API request has its own (loaders cache within one request).
@@ -75,8 +81,18 @@ export async function loadDemoJudging(dataSource: DataSource, venues: DemoVenue[
   }
 
   // An open round of the Portugal Division in which the demo judge has assignments, some already scored.
-  const open = await organizer().rounds.create({ name: "Portugal Division — ceremony selection", kind: RoundKind.SCORE, divisionId: DEMO.portugalDivisionId, quorum: 3 } as never);
-  await organizer().assignments.assign({ roundId: open.id, judgeIds: [judgeIds[0], judgeIds[2], judgeIds[4], judgeIds[7]], quorum: 3, seed: "image-china-pt" } as never);
+  const open = await organizer().rounds.create({
+    name: "Portugal Division — ceremony selection",
+    kind: RoundKind.SCORE,
+    divisionId: DEMO.portugalDivisionId,
+    quorum: 3,
+  } as never);
+  await organizer().assignments.assign({
+    roundId: open.id,
+    judgeIds: [judgeIds[0], judgeIds[2], judgeIds[4], judgeIds[7]],
+    quorum: 3,
+    seed: "image-china-pt",
+  } as never);
   await organizer().rounds.open(open.id);
   scores += await scoreRound(dataSource, open.id, 0.4, random);
   return { scores, awards };

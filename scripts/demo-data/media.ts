@@ -30,7 +30,14 @@ export interface DemoMedia {
 
 const PHOTO_VARIANTS = 24;
 const VIDEO_VARIANTS = 2;
-const SIZES: [number, number][] = [[2400, 1600], [1600, 2400], [2000, 2000], [3000, 2000], [1800, 2400], [2560, 1440]];
+const SIZES: [number, number][] = [
+  [2400, 1600],
+  [1600, 2400],
+  [2000, 2000],
+  [3000, 2000],
+  [1800, 2400],
+  [2560, 1440],
+];
 const CAMERAS: [string, string, string][] = [
   ["Canon", "Canon EOS R5", "RF24-105mm F4 L IS USM"],
   ["NIKON CORPORATION", "NIKON Z 8", "NIKKOR Z 24-120mm f/4 S"],
@@ -38,7 +45,10 @@ const CAMERAS: [string, string, string][] = [
   ["FUJIFILM", "X-T5", "XF16-55mmF2.8 R LM WR"],
 ];
 
-const sha256Of = async (path: string) => createHash("sha256").update(await fs.readFile(path)).digest("hex");
+const sha256Of = async (path: string) =>
+  createHash("sha256")
+    .update(await fs.readFile(path))
+    .digest("hex");
 
 /** Generates and stores the demo files (a few seconds on first start) and returns rows that cycle through them. */
 export async function generateDemoMedia(): Promise<DemoMedia> {
@@ -52,11 +62,25 @@ export async function generateDemoMedia(): Promise<DemoMedia> {
       width,
       height,
       hue: (variant * 47) % 360,
-      exif: { make, model, lensModel, dateTimeOriginal: `2026:10:${day} 0${variant % 10}:15:00`, offsetTimeOriginal: "+08:00", iso: 100 * (1 + (variant % 8)), exposureTime: "1/250", fNumber: "8/1", focalLength: "50/1" },
+      exif: {
+        make,
+        model,
+        lensModel,
+        dateTimeOriginal: `2026:10:${day} 0${variant % 10}:15:00`,
+        offsetTimeOriginal: "+08:00",
+        iso: 100 * (1 + (variant % 8)),
+        exposureTime: "1/250",
+        fNumber: "8/1",
+        focalLength: "50/1",
+      },
     });
     const image = await inspectImage(file);
     const sizes = await deriveImageSizes(file);
-    const keys = { originalKey: `demo/photo-${variant}.jpg`, displayKey: `demo/photo-${variant}-display.jpg`, thumbnailKey: `demo/photo-${variant}-thumbnail.jpg` };
+    const keys = {
+      originalKey: `demo/photo-${variant}.jpg`,
+      displayKey: `demo/photo-${variant}-display.jpg`,
+      thumbnailKey: `demo/photo-${variant}-thumbnail.jpg`,
+    };
     await storage.putFile(keys.originalKey, file);
     await storage.put(keys.displayKey, sizes.DISPLAY.buffer);
     await storage.put(keys.thumbnailKey, sizes.THUMBNAIL.buffer);

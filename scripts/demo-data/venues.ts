@@ -48,7 +48,16 @@ const DOMESTIC_PARTNERS: { name: string; kind: OrganizationKind; cities: string[
 ];
 
 // Overseas partners, one station or branch venue each, in the eleven countries the article names.
-const OVERSEAS_PARTNERS: { id?: string; name: string; kind: OrganizationKind; country: string; city: string; code: string; venueName: string; division?: string }[] = [
+const OVERSEAS_PARTNERS: {
+  id?: string;
+  name: string;
+  kind: OrganizationKind;
+  country: string;
+  city: string;
+  code: string;
+  venueName: string;
+  division?: string;
+}[] = [
   {
     id: DEMO.lisbonOrganizationId,
     name: "Associação de Comerciantes e Industriais Luso-Chinesa",
@@ -60,15 +69,74 @@ const OVERSEAS_PARTNERS: { id?: string; name: string; kind: OrganizationKind; co
     division: DEMO.portugalDivisionId,
   },
   { name: "Casa Asia Madrid", kind: OrganizationKind.CULTURAL_INSTITUTION, country: "ES", city: "Madrid", code: "ES-MAD-01", venueName: "Madrid Branch Venue" },
-  { name: "Deutsch-Chinesische Medienallianz", kind: OrganizationKind.MEDIA_AGENCY, country: "DE", city: "Berlin", code: "DE-BER-01", venueName: "Berlin Branch Venue" },
-  { name: "Asociatia Romania-China", kind: OrganizationKind.ASSOCIATION, country: "RO", city: "Bucharest", code: "RO-BUH-01", venueName: "Bucharest Branch Venue" },
-  { name: "Sino-American Photo Society", kind: OrganizationKind.ASSOCIATION, country: "US", city: "New York", code: "US-NYC-01", venueName: "New York Branch Venue" },
-  { name: "Toronto Chinese Media Group", kind: OrganizationKind.MEDIA_AGENCY, country: "CA", city: "Toronto", code: "CA-TOR-01", venueName: "Toronto Branch Venue" },
+  {
+    name: "Deutsch-Chinesische Medienallianz",
+    kind: OrganizationKind.MEDIA_AGENCY,
+    country: "DE",
+    city: "Berlin",
+    code: "DE-BER-01",
+    venueName: "Berlin Branch Venue",
+  },
+  {
+    name: "Asociatia Romania-China",
+    kind: OrganizationKind.ASSOCIATION,
+    country: "RO",
+    city: "Bucharest",
+    code: "RO-BUH-01",
+    venueName: "Bucharest Branch Venue",
+  },
+  {
+    name: "Sino-American Photo Society",
+    kind: OrganizationKind.ASSOCIATION,
+    country: "US",
+    city: "New York",
+    code: "US-NYC-01",
+    venueName: "New York Branch Venue",
+  },
+  {
+    name: "Toronto Chinese Media Group",
+    kind: OrganizationKind.MEDIA_AGENCY,
+    country: "CA",
+    city: "Toronto",
+    code: "CA-TOR-01",
+    venueName: "Toronto Branch Venue",
+  },
   { name: "Japan-China Photo Exchange", kind: OrganizationKind.ASSOCIATION, country: "JP", city: "Tokyo", code: "JP-TYO-01", venueName: "Tokyo Branch Venue" },
-  { name: "Thai-Chinese Journalists Association", kind: OrganizationKind.ASSOCIATION, country: "TH", city: "Bangkok", code: "TH-BKK-01", venueName: "Bangkok Branch Venue", division: DEMO.aseanDivisionId },
-  { name: "Cambodia-China Media Center", kind: OrganizationKind.MEDIA_AGENCY, country: "KH", city: "Phnom Penh", code: "KH-PNH-01", venueName: "Phnom Penh Branch Venue", division: DEMO.aseanDivisionId },
-  { name: "University of Malaya Confucius Institute", kind: OrganizationKind.UNIVERSITY, country: "MY", city: "Kuala Lumpur", code: "MY-KUL-01", venueName: "Kuala Lumpur Branch Venue", division: DEMO.aseanDivisionId },
-  { name: "Cairo University Confucius Institute", kind: OrganizationKind.UNIVERSITY, country: "EG", city: "Cairo", code: "EG-CAI-01", venueName: "Cairo Branch Venue" },
+  {
+    name: "Thai-Chinese Journalists Association",
+    kind: OrganizationKind.ASSOCIATION,
+    country: "TH",
+    city: "Bangkok",
+    code: "TH-BKK-01",
+    venueName: "Bangkok Branch Venue",
+    division: DEMO.aseanDivisionId,
+  },
+  {
+    name: "Cambodia-China Media Center",
+    kind: OrganizationKind.MEDIA_AGENCY,
+    country: "KH",
+    city: "Phnom Penh",
+    code: "KH-PNH-01",
+    venueName: "Phnom Penh Branch Venue",
+    division: DEMO.aseanDivisionId,
+  },
+  {
+    name: "University of Malaya Confucius Institute",
+    kind: OrganizationKind.UNIVERSITY,
+    country: "MY",
+    city: "Kuala Lumpur",
+    code: "MY-KUL-01",
+    venueName: "Kuala Lumpur Branch Venue",
+    division: DEMO.aseanDivisionId,
+  },
+  {
+    name: "Cairo University Confucius Institute",
+    kind: OrganizationKind.UNIVERSITY,
+    country: "EG",
+    city: "Cairo",
+    code: "EG-CAI-01",
+    venueName: "Cairo Branch Venue",
+  },
 ];
 
 export interface DemoVenue {
@@ -80,7 +148,10 @@ export interface DemoVenue {
 }
 
 function cityCode(city: string): string {
-  return city.replace(/[^A-Za-z]/g, "").slice(0, 3).toUpperCase();
+  return city
+    .replace(/[^A-Za-z]/g, "")
+    .slice(0, 3)
+    .toUpperCase();
 }
 
 /** Writes the demo organisations, divisions, venues and the demo API clients; returns the venues. */
@@ -90,7 +161,13 @@ export async function loadDemoVenues(dataSource: DataSource): Promise<DemoVenue[
     { id: DEMO.aseanDivisionId, code: "ASEAN", name: "ASEAN Division", country: null },
   ]);
   const organizations: Partial<Organization>[] = [
-    { id: DEMO.organizerOrganizationId, name: "China News Service (CNSPHOTO)", kind: OrganizationKind.ORGANIZER, country: "CN", website: "https://www.cnsphoto.com/" },
+    {
+      id: DEMO.organizerOrganizationId,
+      name: "China News Service (CNSPHOTO)",
+      kind: OrganizationKind.ORGANIZER,
+      country: "CN",
+      website: "https://www.cnsphoto.com/",
+    },
   ];
   const venues: Partial<Venue>[] = [];
   const codes = new Map<string, number>();

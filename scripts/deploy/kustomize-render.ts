@@ -5,7 +5,12 @@ import fs from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
 
-export type KubernetesObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [key: string]: unknown }; [key: string]: unknown };
+export type KubernetesObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [key: string]: unknown };
+  [key: string]: unknown;
+};
 
 interface Kustomization {
   resources?: string[];
@@ -89,7 +94,9 @@ export function renderKustomization(directory: string): KubernetesObject[] {
   }
   if (kustomization.images) objects = objects.map((object) => rewriteImages(object, kustomization.images!) as KubernetesObject);
   if (kustomization.namespace) {
-    objects = objects.map((object) => (CLUSTER_SCOPED.has(object.kind) ? object : { ...object, metadata: { ...object.metadata, namespace: kustomization.namespace } }));
+    objects = objects.map((object) =>
+      CLUSTER_SCOPED.has(object.kind) ? object : { ...object, metadata: { ...object.metadata, namespace: kustomization.namespace } },
+    );
   }
   return objects;
 }

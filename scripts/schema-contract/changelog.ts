@@ -10,7 +10,9 @@ changes happen only after the deprecation notice described in [the deprecation p
 `;
 
 function section(title: string, changes: Change[]): string[] {
-  return changes.length ? [`### ${title}`, "", ...changes.map((change) => `- ${change.message.replace(/\n/g, " ")}${change.path ? ` (\`${change.path}\`)` : ""}`), ""] : [];
+  return changes.length
+    ? [`### ${title}`, "", ...changes.map((change) => `- ${change.message.replace(/\n/g, " ")}${change.path ? ` (\`${change.path}\`)` : ""}`), ""]
+    : [];
 }
 
 export async function schemaChangelog(releases: Release[]): Promise<string> {
@@ -28,10 +30,19 @@ export async function schemaChangelog(releases: Release[]): Promise<string> {
     const deprecations = changes.filter((change) => /DEPRECATION/.test(change.type));
     const rest = changes.filter((change) => !deprecations.includes(change));
     lines.push(
-      ...section("Breaking", rest.filter((change) => change.criticality.level === CriticalityLevel.Breaking)),
+      ...section(
+        "Breaking",
+        rest.filter((change) => change.criticality.level === CriticalityLevel.Breaking),
+      ),
       ...section("Deprecated", deprecations),
-      ...section("Dangerous", rest.filter((change) => change.criticality.level === CriticalityLevel.Dangerous)),
-      ...section("Added and safe", rest.filter((change) => change.criticality.level === CriticalityLevel.NonBreaking)),
+      ...section(
+        "Dangerous",
+        rest.filter((change) => change.criticality.level === CriticalityLevel.Dangerous),
+      ),
+      ...section(
+        "Added and safe",
+        rest.filter((change) => change.criticality.level === CriticalityLevel.NonBreaking),
+      ),
     );
   }
   return `${lines.join("\n").trimEnd()}\n`;

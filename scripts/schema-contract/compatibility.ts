@@ -105,7 +105,8 @@ function deprecationProblems(releases: Release[], path: string, today: Date, not
   if (removalDate.getTime() > today.getTime()) problems.push(`${path} may be removed after ${removal} only.`);
   const since = deprecatedSince(releases, path)!;
   const notice = Math.floor((removalDate.getTime() - since.getTime()) / DAY_MS);
-  if (notice < noticeDays) problems.push(`${path} was deprecated on ${since.toISOString().slice(0, 10)}, ${notice} days before its removal date; the policy asks for ${noticeDays}.`);
+  if (notice < noticeDays)
+    problems.push(`${path} was deprecated on ${since.toISOString().slice(0, 10)}, ${notice} days before its removal date; the policy asks for ${noticeDays}.`);
   return problems;
 }
 
@@ -174,9 +175,18 @@ export async function checkCompatibility(input: {
       const problems = broken.length ? [`${broken.length} known operation(s) use it.`] : [];
       // A removed type cannot carry @deprecated: what led to it (fields, arguments) is checked on its own.
       if (change.type !== "TYPE_REMOVED") problems.push(...deprecationProblems(input.releases, path, input.today, noticeDays));
-      return { type: change.type, coordinate: coordinateOf(path), message: change.message, allowed: problems.length === 0, problems, operations: broken.map(ref) };
+      return {
+        type: change.type,
+        coordinate: coordinateOf(path),
+        message: change.message,
+        allowed: problems.length === 0,
+        problems,
+        operations: broken.map(ref),
+      };
     });
-  const invalidated = operations.filter((operation) => operation.validBefore && !operation.validNow).map((operation) => ({ ...ref(operation), error: operation.firstError }));
+  const invalidated = operations
+    .filter((operation) => operation.validBefore && !operation.validNow)
+    .map((operation) => ({ ...ref(operation), error: operation.firstError }));
   return {
     baseline: released.version,
     breaking,
@@ -190,7 +200,9 @@ export async function checkCompatibility(input: {
 /** The report as a reviewer reads it: each breaking change, why it is refused, and whom it would break. */
 export function formatReport(report: CompatibilityReport): string {
   if (!report.baseline) return "No released schema yet (schema/released/ is empty): run `npm run schema:release` to record the first one.\n";
-  const lines = [`Compared with the released schema ${report.baseline}: ${report.breaking.length} breaking, ${report.dangerous.length} dangerous, ${report.safe.length} safe change(s).`];
+  const lines = [
+    `Compared with the released schema ${report.baseline}: ${report.breaking.length} breaking, ${report.dangerous.length} dangerous, ${report.safe.length} safe change(s).`,
+  ];
   for (const finding of report.breaking) {
     lines.push(`${finding.allowed ? "  allowed " : "  REFUSED "} ${finding.message} [${finding.coordinate}]`);
     for (const problem of finding.problems) lines.push(`      - ${problem}`);

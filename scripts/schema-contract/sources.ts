@@ -54,7 +54,9 @@ function graphqlFiles(directory: string): string[] {
 
 function operationNames(document: string): string {
   try {
-    const names = parse(document).definitions.flatMap((definition) => (definition.kind === Kind.OPERATION_DEFINITION ? [definition.name?.value ?? "(anonymous)"] : []));
+    const names = parse(document).definitions.flatMap((definition) =>
+      definition.kind === Kind.OPERATION_DEFINITION ? [definition.name?.value ?? "(anonymous)"] : [],
+    );
     return names.join(", ") || "(fragments only)";
   } catch {
     return "(does not parse)";
@@ -64,7 +66,10 @@ function operationNames(document: string): string {
 /** Every .graphql document under docs/operations (client "docs") and examples/<client>/ (client "examples/<client>"). */
 export function readRepositoryOperations(root = PROJECT_ROOT): CheckedOperation[] {
   const docs = graphqlFiles(path.join(root, "docs", "operations")).map((file) => ({ file, client: "docs" }));
-  const examples = graphqlFiles(path.join(root, "examples")).map((file) => ({ file, client: `examples/${path.relative(path.join(root, "examples"), file).split(path.sep)[0]}` }));
+  const examples = graphqlFiles(path.join(root, "examples")).map((file) => ({
+    file,
+    client: `examples/${path.relative(path.join(root, "examples"), file).split(path.sep)[0]}`,
+  }));
   return [...docs, ...examples].map(({ file, client }) => {
     const document = fs.readFileSync(file, "utf8");
     return { source: path.relative(root, file), client, name: operationNames(document), document };

@@ -31,7 +31,18 @@ export const entriesSubgraph: SubgraphDefinition<EntriesContext> = {
   migrations: migrationsBySubgraph.entries,
   buildSchema: () =>
     buildTypeGraphqlSubgraph({
-      resolvers: [CompetitionResolver, ThemeResolver, EntryResolver, EntryMediaResolver, PhotoResolver, MicroVideoResolver, EntryFactResolver, VenueEntriesResolver, EntrantCollisionResolver, MediaUploadResolver],
+      resolvers: [
+        CompetitionResolver,
+        ThemeResolver,
+        EntryResolver,
+        EntryMediaResolver,
+        PhotoResolver,
+        MicroVideoResolver,
+        EntryFactResolver,
+        VenueEntriesResolver,
+        EntrantCollisionResolver,
+        MediaUploadResolver,
+      ],
       referenceResolvers: entriesReferenceResolvers,
     }),
   createContext: createEntriesContext,
@@ -39,17 +50,24 @@ export const entriesSubgraph: SubgraphDefinition<EntriesContext> = {
   before: () => [multipartRequests()],
   background: (dataSource) => [
     startVideoRenditionWorker(dataSource),
-    startWorker("media sweeper", async () => {
-      const report = await sweepMedia(dataSource, mediaStorage(), { graceSeconds: config().mediaUploads.sweepGraceSeconds, tempRoot: mediaTempRoot() });
-      return report.removedOrphans.length + report.expiredUploads + report.removedTempFiles.length;
-    }, () => config().mediaUploads.sweepIntervalMs),
+    startWorker(
+      "media sweeper",
+      async () => {
+        const report = await sweepMedia(dataSource, mediaStorage(), { graceSeconds: config().mediaUploads.sweepGraceSeconds, tempRoot: mediaTempRoot() });
+        return report.removedOrphans.length + report.expiredUploads + report.removedTempFiles.length;
+      },
+      () => config().mediaUploads.sweepIntervalMs,
+    ),
   ],
   // entry.* events and entry-grants.applied acknowledgements; grant requests from exhibitions and judging.
   publishesEvents: true,
   subscriptions: entriesSubscriptions,
   routes: (app, dataSource) => {
     app.get("/media/*path", (request, response, next) => serveMedia(request, response).catch(next));
-    app.get("/exports/entries.csv", exportEntriesRoute(() => dataSource));
+    app.get(
+      "/exports/entries.csv",
+      exportEntriesRoute(() => dataSource),
+    );
     app.put("/uploads/:uploadId/parts/:partNumber", (request, response, next) => uploadPartRoute(() => dataSource)(request, response).catch(next));
   },
 };

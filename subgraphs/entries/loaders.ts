@@ -35,13 +35,25 @@ export function createEntriesLoaders(dataSource: DataSource, viewer: Viewer | un
       (row) => row.competitionId,
     ),
     /** Entries the caller may see, by id; an entry it may not see loads as undefined. */
-    entry: rowLoader<string, Entry>((ids) => visibleEntries().andWhere("entry.id = ANY(CAST(:ids AS uuid[]))", { ids: wellFormedIds(ids) }).getMany(), (row) => row.id),
-    entrant: rowLoader<string, Entrant>((ids) => dataSource.getRepository(Entrant).findBy({ id: In(wellFormedIds(ids)) }), (row) => row.id),
+    entry: rowLoader<string, Entry>(
+      (ids) =>
+        visibleEntries()
+          .andWhere("entry.id = ANY(CAST(:ids AS uuid[]))", { ids: wellFormedIds(ids) })
+          .getMany(),
+      (row) => row.id,
+    ),
+    entrant: rowLoader<string, Entrant>(
+      (ids) => dataSource.getRepository(Entrant).findBy({ id: In(wellFormedIds(ids)) }),
+      (row) => row.id,
+    ),
     photosByEntry: groupLoader<string, Photo>(
       (ids) => dataSource.getRepository(Photo).find({ where: { entryId: In([...ids]) }, order: { position: "ASC" } }),
       (row) => row.entryId,
     ),
-    videoByEntry: rowLoader<string, MicroVideo>((ids) => dataSource.getRepository(MicroVideo).findBy({ entryId: In([...ids]) }), (row) => row.entryId),
+    videoByEntry: rowLoader<string, MicroVideo>(
+      (ids) => dataSource.getRepository(MicroVideo).findBy({ entryId: In([...ids]) }),
+      (row) => row.entryId,
+    ),
     renditionsByVideo: groupLoader<string, VideoRenditionFile>(
       (ids) => dataSource.getRepository(VideoRenditionFile).find({ where: { videoId: In([...ids]) }, order: { rendition: "ASC" } }),
       (row) => row.videoId,
@@ -62,13 +74,18 @@ export function createEntriesLoaders(dataSource: DataSource, viewer: Viewer | un
           .andWhere("candidate.venue_id = venue_ids.id");
         if (args.status) newest.andWhere("candidate.status = :status", { status: args.status });
         if (after) newest.andWhere("(candidate.created_at, candidate.id) < (:afterCreatedAt, :afterId)", { afterCreatedAt: after[0], afterId: after[1] });
-        newest.orderBy("candidate.created_at", "DESC").addOrderBy("candidate.id", "DESC").limit(first + 1);
+        newest
+          .orderBy("candidate.created_at", "DESC")
+          .addOrderBy("candidate.id", "DESC")
+          .limit(first + 1);
         const rows =
           first === 0
             ? []
             : await entries
                 .createQueryBuilder("entry")
-                .where(`entry.id IN (SELECT picked.id FROM unnest(CAST(:venueIds AS uuid[])) AS venue_ids(id) CROSS JOIN LATERAL (${newest.getQuery()}) picked)`)
+                .where(
+                  `entry.id IN (SELECT picked.id FROM unnest(CAST(:venueIds AS uuid[])) AS venue_ids(id) CROSS JOIN LATERAL (${newest.getQuery()}) picked)`,
+                )
                 .setParameters({ ...newest.getParameters(), venueIds: wellFormedIds(venueIds) })
                 .orderBy("entry.created_at", "DESC")
                 .addOrderBy("entry.id", "DESC")

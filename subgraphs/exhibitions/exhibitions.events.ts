@@ -19,10 +19,10 @@ async function removeEntryEverywhere(manager: EntityManager, entryId: string): P
     [entryId],
   );
   if (locked.length === 0) return 0;
-  await manager.query(`UPDATE exhibitions.exhibited_work SET removed_at = now(), removal_reason = $2, position = NULL WHERE entry_id = $1 AND removed_at IS NULL`, [
-    entryId,
-    WorkRemovalReason.ENTRY_LEFT_COMPETITION,
-  ]);
+  await manager.query(
+    `UPDATE exhibitions.exhibited_work SET removed_at = now(), removal_reason = $2, position = NULL WHERE entry_id = $1 AND removed_at IS NULL`,
+    [entryId, WorkRemovalReason.ENTRY_LEFT_COMPETITION],
+  );
   await compactPositions(
     manager,
     locked.map((row) => row.id),

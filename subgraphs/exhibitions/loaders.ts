@@ -42,7 +42,9 @@ export function createExhibitionsLoaders(dataSource: DataSource, viewer: Viewer 
   });
   const exhibition = rowLoader<string, Exhibition>(
     async (ids) => {
-      const rows = await visibleExhibitions().andWhere("exhibition.id = ANY(CAST(:ids AS uuid[]))", { ids: wellFormedIds(ids) }).getMany();
+      const rows = await visibleExhibitions()
+        .andWhere("exhibition.id = ANY(CAST(:ids AS uuid[]))", { ids: wellFormedIds(ids) })
+        .getMany();
       for (const row of rows) defaultLocale.prime(row.id, row.defaultLocale);
       return rows;
     },
@@ -65,9 +67,7 @@ export function createExhibitionsLoaders(dataSource: DataSource, viewer: Viewer 
     const after = decodeWorkCursor(args.after);
     const column = parent === "exhibitionId" ? "work.exhibition_id" : "work.section_id";
     return new DataLoader<string, Page<ExhibitedWork>>(async (parentIds) => {
-      const base = works
-        .createQueryBuilder("work")
-        .where(`${column} = ANY(CAST(:parentIds AS uuid[]))`, { parentIds: wellFormedIds(parentIds) });
+      const base = works.createQueryBuilder("work").where(`${column} = ANY(CAST(:parentIds AS uuid[]))`, { parentIds: wellFormedIds(parentIds) });
       restrictToShownWorks(base, "work", viewer);
       if (args.sectionId) base.andWhere("work.section_id = :sectionId", { sectionId: args.sectionId });
       const totals = base.clone().select(column, "parentId").addSelect("count(*)::int", "count").groupBy(column);
@@ -103,7 +103,11 @@ export function createExhibitionsLoaders(dataSource: DataSource, viewer: Viewer 
     /** Exhibitions the caller may see, by id; one it may not see loads as undefined. */
     exhibition,
     exhibitionBySlug: rowLoader<string, Exhibition>(
-      (slugs) => visibleExhibitions().andWhere("exhibition.slug = ANY(:slugs)", { slugs: [...slugs] }).getMany().then(remember),
+      (slugs) =>
+        visibleExhibitions()
+          .andWhere("exhibition.slug = ANY(:slugs)", { slugs: [...slugs] })
+          .getMany()
+          .then(remember),
       (row) => row.slug,
     ),
     remember,

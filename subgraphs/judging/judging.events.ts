@@ -20,7 +20,10 @@ export const judgingSubscriptions: EventHandlers = {
     const source = parseGrantSource(event.payload.source);
     if (!source) return;
     if (source.kind === "round") {
-      await manager.query(`UPDATE judging.judging_round SET grants_applied = GREATEST(grants_applied, $2) WHERE id = $1`, [source.roundId, event.payload.version]);
+      await manager.query(`UPDATE judging.judging_round SET grants_applied = GREATEST(grants_applied, $2) WHERE id = $1`, [
+        source.roundId,
+        event.payload.version,
+      ]);
     } else {
       await completeAwardPublication(manager, source.roundId, event.payload.version);
     }

@@ -43,42 +43,63 @@ export function createJudgingLoaders(dataSource: DataSource, viewer: Viewer | un
       .getMany();
 
   return {
-    judge: rowLoader<string, Judge>((ids) => dataSource.getRepository(Judge).findBy({ id: In(wellFormedIds(ids)) }), (row) => row.id),
-    round: rowLoader<string, JudgingRound>((ids) => dataSource.getRepository(JudgingRound).findBy({ id: In(wellFormedIds(ids)) }), (row) => row.id),
-    assignment: rowLoader<string, Assignment>((ids) => dataSource.getRepository(Assignment).findBy({ id: In(wellFormedIds(ids)) }), (row) => row.id),
+    judge: rowLoader<string, Judge>(
+      (ids) => dataSource.getRepository(Judge).findBy({ id: In(wellFormedIds(ids)) }),
+      (row) => row.id,
+    ),
+    round: rowLoader<string, JudgingRound>(
+      (ids) => dataSource.getRepository(JudgingRound).findBy({ id: In(wellFormedIds(ids)) }),
+      (row) => row.id,
+    ),
+    assignment: rowLoader<string, Assignment>(
+      (ids) => dataSource.getRepository(Assignment).findBy({ id: In(wellFormedIds(ids)) }),
+      (row) => row.id,
+    ),
     /** Awards by id, unpublished ones only for organisers. */
     award: rowLoader<string, Award>(awardsWhere("id"), (row) => row.id),
     awardsByEntry: groupLoader<string, Award>(awardsWhere("entry_id"), (row) => row.entryId),
     awardsByVenue: groupLoader<string, Award>(awardsWhere("venue_id"), (row) => row.venueId),
     /** The score of an assignment (callers check the assignment is theirs first). */
-    scoreByAssignment: rowLoader<string, Score>((ids) => scores.findBy({ assignmentId: In(wellFormedIds(ids)) }), (row) => row.assignmentId),
+    scoreByAssignment: rowLoader<string, Score>(
+      (ids) => scores.findBy({ assignmentId: In(wellFormedIds(ids)) }),
+      (row) => row.assignmentId,
+    ),
     /** Scores of an entry the caller may see: organisers all, a judge their own, nobody else any. */
-    scoresByEntry: groupLoader<string, Score>(async (ids) => {
-      const visible = visibleScores(viewer);
-      if (!visible) return [];
-      const judgeScope = "judgeId" in visible ? { judgeId: visible.judgeId } : {};
-      return scores.find({ where: { entryId: In(wellFormedIds(ids)), ...judgeScope }, order: { createdAt: "ASC" } });
-    }, (row) => row.entryId),
+    scoresByEntry: groupLoader<string, Score>(
+      async (ids) => {
+        const visible = visibleScores(viewer);
+        if (!visible) return [];
+        const judgeScope = "judgeId" in visible ? { judgeId: visible.judgeId } : {};
+        return scores.find({ where: { entryId: In(wellFormedIds(ids)), ...judgeScope }, order: { createdAt: "ASC" } });
+      },
+      (row) => row.entryId,
+    ),
     /** For a judge: the rounds among the keys, open or closed, in which they have an assignment. */
-    roundOfViewerJudge: rowLoader<string, string>(async (ids) => {
-      const judgeId = viewerJudgeId(viewer);
-      if (!judgeId) return [];
-      const rows: { roundId: string }[] = await dataSource.query(
-        `SELECT DISTINCT assignment.round_id AS "roundId" FROM judging.assignment assignment
+    roundOfViewerJudge: rowLoader<string, string>(
+      async (ids) => {
+        const judgeId = viewerJudgeId(viewer);
+        if (!judgeId) return [];
+        const rows: { roundId: string }[] = await dataSource.query(
+          `SELECT DISTINCT assignment.round_id AS "roundId" FROM judging.assignment assignment
            JOIN judging.judging_round round ON round.id = assignment.round_id
           WHERE assignment.judge_id = $1 AND assignment.round_id = ANY($2::uuid[]) AND round.status <> $3`,
-        [judgeId, wellFormedIds(ids), RoundStatus.DRAFT],
-      );
-      return rows.map((row) => row.roundId);
-    }, (roundId) => roundId),
+          [judgeId, wellFormedIds(ids), RoundStatus.DRAFT],
+        );
+        return rows.map((row) => row.roundId);
+      },
+      (roundId) => roundId,
+    ),
     /** Rounds among the keys with at least one published award: their score-log heads are public. */
-    roundWithPublishedAwards: rowLoader<string, string>(async (ids) => {
-      const rows: { roundId: string }[] = await dataSource.query(
-        `SELECT DISTINCT round_id AS "roundId" FROM judging.award WHERE round_id = ANY($1::uuid[]) AND published_at IS NOT NULL`,
-        [wellFormedIds(ids)],
-      );
-      return rows.map((row) => row.roundId);
-    }, (roundId) => roundId),
+    roundWithPublishedAwards: rowLoader<string, string>(
+      async (ids) => {
+        const rows: { roundId: string }[] = await dataSource.query(
+          `SELECT DISTINCT round_id AS "roundId" FROM judging.award WHERE round_id = ANY($1::uuid[]) AND published_at IS NOT NULL`,
+          [wellFormedIds(ids)],
+        );
+        return rows.map((row) => row.roundId);
+      },
+      (roundId) => roundId,
+    ),
     /** The latest score-log head fixed for each round (see score-log.ts); visibility is the caller's (RoundService). */
     scoreLogHead: rowLoader<string, PublishedScoreLogHead>(
       (ids) =>

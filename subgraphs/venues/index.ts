@@ -28,7 +28,17 @@ export const venuesSubgraph: SubgraphDefinition<VenuesContext> = {
   migrations: migrationsBySubgraph.venues,
   buildSchema: () =>
     buildTypeGraphqlSubgraph({
-      resolvers: [OrganizationResolver, VenueResolver, DivisionResolver, ApiClientResolver, WebhookResolver, WebhookDeliveryResolver, ApiUsageResolver, RegisteredOperationResolver, DeprecatedFieldUsageResolver],
+      resolvers: [
+        OrganizationResolver,
+        VenueResolver,
+        DivisionResolver,
+        ApiClientResolver,
+        WebhookResolver,
+        WebhookDeliveryResolver,
+        ApiUsageResolver,
+        RegisteredOperationResolver,
+        DeprecatedFieldUsageResolver,
+      ],
       referenceResolvers: venuesReferenceResolvers,
     }),
   createContext: createVenuesContext,

@@ -12,14 +12,26 @@ export function createVenuesLoaders(dataSource: DataSource) {
   const venues = dataSource.getRepository(Venue);
   const divisions = dataSource.getRepository(Division);
   return {
-    organization: rowLoader<string, Organization>((ids) => organizations.findBy({ id: In(wellFormedIds(ids)) }), (row) => row.id),
-    venue: rowLoader<string, Venue>((ids) => venues.findBy({ id: In(wellFormedIds(ids)) }), (row) => row.id),
-    division: rowLoader<string, Division>((ids) => divisions.findBy({ id: In(wellFormedIds(ids)) }), (row) => row.id),
+    organization: rowLoader<string, Organization>(
+      (ids) => organizations.findBy({ id: In(wellFormedIds(ids)) }),
+      (row) => row.id,
+    ),
+    venue: rowLoader<string, Venue>(
+      (ids) => venues.findBy({ id: In(wellFormedIds(ids)) }),
+      (row) => row.id,
+    ),
+    division: rowLoader<string, Division>(
+      (ids) => divisions.findBy({ id: In(wellFormedIds(ids)) }),
+      (row) => row.id,
+    ),
     venuesByOrganization: groupLoader<string, Venue>(
       (ids) => venues.find({ where: { organizationId: In(wellFormedIds(ids)) }, order: { code: "ASC" } }),
       (row) => row.organizationId,
     ),
-    partnerEvent: rowLoader<string, PartnerEvent>((ids) => dataSource.getRepository(PartnerEvent).findBy({ id: In([...ids]) }), (row) => row.id),
+    partnerEvent: rowLoader<string, PartnerEvent>(
+      (ids) => dataSource.getRepository(PartnerEvent).findBy({ id: In([...ids]) }),
+      (row) => row.id,
+    ),
     venuesByDivision: groupLoader<string, Venue>(
       (ids) => venues.find({ where: { divisionId: In(wellFormedIds(ids)) }, order: { code: "ASC" } }),
       (row) => row.divisionId!,

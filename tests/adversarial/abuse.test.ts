@@ -34,7 +34,20 @@ describe("abuse is refused at the gateway", () => {
 
   it("counts subgraph requests, so the refusals below are shown to cost none", async () => {
     const requestId = newRequestId();
-    const response = await graphql(system.gatewayUrl, `{ competition { name } venues(first: 1) { totalCount } }`, { headers: { "x-request-id": requestId } });
+    const response = await graphql(
+      system.gatewayUrl,
+      `
+        {
+          competition {
+            name
+          }
+          venues(first: 1) {
+            totalCount
+          }
+        }
+      `,
+      { headers: { "x-request-id": requestId } },
+    );
     expect(response.errors).toBeUndefined();
     expect(subgraphRequestsFor(requestId)).toBe(2);
   });
@@ -45,13 +58,33 @@ describe("abuse is refused at the gateway", () => {
     const response = await expectRefused(`{ organizations(first: 1) { edges { node { ${selection} } } } }`, "depth");
     expect(response.errors![0].message).toMatch(/nested too deeply: more than 12, at most 12/);
     // The same shape 8 levels deep is an ordinary query.
-    const shallow = await graphql(system.gatewayUrl, `{ organizations(first: 1) { edges { node { venues { organization { venues { id } } } } } } }`);
+    const shallow = await graphql(
+      system.gatewayUrl,
+      `
+        {
+          organizations(first: 1) {
+            edges {
+              node {
+                venues {
+                  organization {
+                    venues {
+                      id
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      `,
+    );
     expect(shallow.errors).toBeUndefined();
   });
 
   it("refuses a depth attack hidden in nested fragments, and a very deep one without a stack overflow", async () => {
-    const fragments = Array.from({ length: 12 }, (_, index) =>
-      `fragment F${index} on Organization { venues { organization { ${index === 11 ? "id" : `...F${index + 1}`} } } }`,
+    const fragments = Array.from(
+      { length: 12 },
+      (_, index) => `fragment F${index} on Organization { venues { organization { ${index === 11 ? "id" : `...F${index + 1}`} } } }`,
     ).join("\n");
     await expectRefused(`{ organizations(first: 1) { edges { node { ...F0 } } } }\n${fragments}`, "depth");
     const deep = `{ competition ${"{ themes ".repeat(1500)}{ code }${" }".repeat(1500)} }`;
@@ -86,9 +119,26 @@ describe("abuse is refused at the gateway", () => {
 
   it("refuses cyclic fragments and exponential fragment fan-out quickly", async () => {
     const requestId = newRequestId();
-    const cyclic = await graphql(system.gatewayUrl, `{ ...A } fragment A on Query { competition { name } ...B } fragment B on Query { ...A }`, {
-      headers: { "x-request-id": requestId },
-    });
+    const cyclic = await graphql(
+      system.gatewayUrl,
+      `
+        {
+          ...A
+        }
+        fragment A on Query {
+          competition {
+            name
+          }
+          ...B
+        }
+        fragment B on Query {
+          ...A
+        }
+      `,
+      {
+        headers: { "x-request-id": requestId },
+      },
+    );
     expect(errorCodes(cyclic)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
     expect(subgraphRequestsFor(requestId)).toBe(0);
     // Each fragment spreads the next twice: 2^30 root fields once expanded, a few hundred tokens written.
@@ -127,7 +177,13 @@ describe("abuse is refused at the gateway", () => {
     const responses: Awaited<ReturnType<typeof rawRequest>>[] = [];
     const growth = await peakHeapGrowthMb(async () => {
       for (let round = 0; round < 2; round++) {
-        responses.push(...(await Promise.all(Array.from({ length: 5 }, (_, index) => rawRequest(system.gatewayUrl, huge, { "content-type": "application/json", "x-request-id": requestId }, { chunked: index % 2 === 1 })))));
+        responses.push(
+          ...(await Promise.all(
+            Array.from({ length: 5 }, (_, index) =>
+              rawRequest(system.gatewayUrl, huge, { "content-type": "application/json", "x-request-id": requestId }, { chunked: index % 2 === 1 }),
+            ),
+          )),
+        );
       }
     });
     for (const response of responses) {

@@ -20,11 +20,18 @@ const from = (address: string) => ({ "x-forwarded-for": address });
 const DIVISIONS = `{ divisions { id } }`;
 
 /** Sends a multipart upload of `totalBytes` as fast as the server reads it; resolves with the answer and how much was sent. */
-function streamUpload(url: string, headers: Record<string, string>, totalBytes: number): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string; sent: number }> {
+function streamUpload(
+  url: string,
+  headers: Record<string, string>,
+  totalBytes: number,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string; sent: number }> {
   const boundary = "----admission-test";
   const preamble = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n` +
-      JSON.stringify({ query: "mutation($files: [Upload!]!) { uploadPhotos(entryId: \"00000000-0000-4000-8000-000000000003\", files: $files) { id } }", variables: { files: [null] } }) +
+      JSON.stringify({
+        query: 'mutation($files: [Upload!]!) { uploadPhotos(entryId: "00000000-0000-4000-8000-000000000003", files: $files) { id } }',
+        variables: { files: [null] },
+      }) +
       `\r\n--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.files.0"]}\r\n` +
       `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
   );
@@ -36,7 +43,12 @@ function streamUpload(url: string, headers: Record<string, string>, totalBytes: 
     const request = http.request(url, {
       method: "POST",
       agent: false,
-      headers: { ...headers, "apollo-require-preflight": "true", "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(totalBytes) },
+      headers: {
+        ...headers,
+        "apollo-require-preflight": "true",
+        "content-type": `multipart/form-data; boundary=${boundary}`,
+        "content-length": String(totalBytes),
+      },
     });
     request.on("response", (response) => {
       answered = true;
@@ -84,7 +96,11 @@ function rawPathGet(gatewayUrl: string, rawPath: string): Promise<{ status: numb
  */
 async function holdRequest(url: string, headers: Record<string, string>): Promise<{ close: () => void }> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const request = http.request(url, { method: "POST", agent: false, headers: { "content-type": "application/json", ...headers, "content-length": "1000", "apollo-require-preflight": "true" } });
+    const request = http.request(url, {
+      method: "POST",
+      agent: false,
+      headers: { "content-type": "application/json", ...headers, "content-length": "1000", "apollo-require-preflight": "true" },
+    });
     request.on("error", () => undefined);
     const answered = new Promise<boolean>((resolve) => {
       request.once("response", (response) => {
@@ -106,8 +122,16 @@ describe("admission at the gateway", () => {
   beforeAll(async () => {
     system = await startSystem({
       subgraphs: ["venues", "entries"],
-      env: { RATE_LIMIT_PER_SECOND: "1", RATE_LIMIT_BURST: "6", ADMISSION_PUBLIC_CONCURRENCY: "1", ADMISSION_QUEUE_LENGTH: "0", ADMISSION_AUTHENTICATED_CONCURRENCY: "4", RATE_LIMIT_COST_PER_POINT: "100",
-        UPLOAD_MAX_CONCURRENT_PER_CLIENT: "1", UPLOAD_TEMP_BUDGET_BYTES: String(200 * 1024 * 1024) },
+      env: {
+        RATE_LIMIT_PER_SECOND: "1",
+        RATE_LIMIT_BURST: "6",
+        ADMISSION_PUBLIC_CONCURRENCY: "1",
+        ADMISSION_QUEUE_LENGTH: "0",
+        ADMISSION_AUTHENTICATED_CONCURRENCY: "4",
+        RATE_LIMIT_COST_PER_POINT: "100",
+        UPLOAD_MAX_CONCURRENT_PER_CLIENT: "1",
+        UPLOAD_TEMP_BUDGET_BYTES: String(200 * 1024 * 1024),
+      },
     });
   });
   afterAll(() => system.stop());
@@ -176,13 +200,24 @@ describe("admission at the gateway", () => {
     it("are capped per client at once and by the temporary-disk budget, refused before a byte is read", async () => {
       const token = venueToken();
       // One upload in flight (its body never completes) holds the client's only slot.
-      const held = await holdRequest(system.gatewayUrl, { authorization: `Bearer ${token}`, "content-type": "multipart/form-data; boundary=x", ...from("198.51.100.40") });
+      const held = await holdRequest(system.gatewayUrl, {
+        authorization: `Bearer ${token}`,
+        "content-type": "multipart/form-data; boundary=x",
+        ...from("198.51.100.40"),
+      });
       try {
         const second = await streamUpload(system.gatewayUrl, { authorization: `Bearer ${token}`, ...from("198.51.100.40") }, 8 * 1024 * 1024);
         expect(second.status).toBe(429);
         expect(JSON.parse(second.body).errors[0].extensions.code).toBe("RATE_LIMITED");
         // Another client may upload meanwhile; more than the whole temporary-disk budget is refused outright.
-        const other = await streamUpload(system.gatewayUrl, { authorization: `Bearer ${tokenFor({ role: "VENUE", org: "00000000-0000-4000-8000-000000000001", venues: ["00000000-0000-4000-8000-000000000009"], sub: "other-venue" })}`, ...from("198.51.100.41") }, 300 * 1024 * 1024);
+        const other = await streamUpload(
+          system.gatewayUrl,
+          {
+            authorization: `Bearer ${tokenFor({ role: "VENUE", org: "00000000-0000-4000-8000-000000000001", venues: ["00000000-0000-4000-8000-000000000009"], sub: "other-venue" })}`,
+            ...from("198.51.100.41"),
+          },
+          300 * 1024 * 1024,
+        );
         expect(other.status).toBe(413);
         expect(other.sent).toBeLessThan(300 * 1024 * 1024);
         expect(fs.readdirSync(tempDir)).toEqual([]);
@@ -249,7 +284,13 @@ describe("admission at the gateway", () => {
       expect(Number(cheap.headers.get("ratelimit-remaining"))).toBe(5);
       expect(cheap.headers.get("ratelimit-reset")).toMatch(/^\d+$/);
       expect((cheap as any).extensions ?? undefined).toBeUndefined();
-      const body: any = await (await fetch(system.gatewayUrl, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query: `{ venues(first: 3) { totalCount } }` }) })).json();
+      const body: any = await (
+        await fetch(system.gatewayUrl, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: `{ venues(first: 3) { totalCount } }` }),
+        })
+      ).json();
       const cost = measureOperation(parse(`{ venues(first: 3) { totalCount } }`), schema, { maxDepth: 50 }).cost;
       // RATE_LIMIT_COST_PER_POINT is 100 here: 1 point on arrival plus one per 100 of cost.
       const points = 1 + Math.floor(cost / 100);
@@ -281,7 +322,8 @@ describe("admission at the gateway", () => {
     it("charges media and exports to the caller's budget", async () => {
       const origin = new URL(system.gatewayUrl).origin;
       const statuses: number[] = [];
-      for (let i = 0; i < 4; i++) statuses.push((await rawRequest(`${origin}/exports/entries.csv`, "", { ...from("198.51.100.201") }, { method: "GET" })).status);
+      for (let i = 0; i < 4; i++)
+        statuses.push((await rawRequest(`${origin}/exports/entries.csv`, "", { ...from("198.51.100.201") }, { method: "GET" })).status);
       expect(statuses).toContain(429);
     });
   });

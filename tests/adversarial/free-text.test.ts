@@ -48,13 +48,22 @@ function textProbes(schema: GraphQLSchema, text: string): TextProbe[] {
       probes.push({ label: `${position.type.name}.${field.name}`, query, variables, path: expected, rootField: position.field.name });
     }
   }
-  for (const [operation, root] of [["query", schema.getQueryType()], ["mutation", schema.getMutationType()]] as const) {
+  for (const [operation, root] of [
+    ["query", schema.getQueryType()],
+    ["mutation", schema.getMutationType()],
+  ] as const) {
     for (const field of Object.values(root?.getFields() ?? {})) {
       for (const argument of field.args) {
         if (getNamedType(argument.type) !== GraphQLString) continue;
         if (field.args.some((other) => other !== argument && isNonNullType(other.type) && validValue(other.type) === undefined)) continue;
         const { query, variables } = operationWith(operation, field, argument, text);
-        probes.push({ label: `${root!.name}.${field.name}(${argument.name}:)`, query, variables, path: `${argument.name}${isList(argument.type) ? "[0]" : ""}`, rootField: field.name });
+        probes.push({
+          label: `${root!.name}.${field.name}(${argument.name}:)`,
+          query,
+          variables,
+          path: `${argument.name}${isList(argument.type) ? "[0]" : ""}`,
+          rootField: field.name,
+        });
       }
     }
   }
@@ -81,7 +90,9 @@ describe("invisible and bidirectional characters in free text", () => {
     for (let start = 0; start < probes.length; start += 8) {
       const batch = probes.slice(start, start + 8);
       const responses = await Promise.all(
-        batch.map((probe) => graphql(publicRootFields.has(probe.rootField) ? system.gatewayUrl : system.urls[name], probe.query, { variables: probe.variables, token })),
+        batch.map((probe) =>
+          graphql(publicRootFields.has(probe.rootField) ? system.gatewayUrl : system.urls[name], probe.query, { variables: probe.variables, token }),
+        ),
       );
       responses.forEach((response, index) => results.push({ probe: batch[index], errors: response.errors ?? [] }));
     }
@@ -106,7 +117,10 @@ describe("invisible and bidirectional characters in free text", () => {
     const multiline = (probe: TextProbe) => /(^|\.)(description|reason|text)(\[0\])?$/.test(probe.path);
     expect(probes.filter(({ probe }) => multiline(probe)).length).toBeGreaterThan(3);
     for (const name of SUBGRAPH_NAMES) {
-      const results = await send(probes.filter((item) => item.name === name).map((item) => item.probe), name);
+      const results = await send(
+        probes.filter((item) => item.name === name).map((item) => item.probe),
+        name,
+      );
       for (const { probe, errors } of results) {
         const refused = errors.some((error) => error.extensions?.argument === probe.path && /U\+000A/.test(error.message));
         expect({ field: probe.label, refused }).toEqual({ field: probe.label, refused: !multiline(probe) });
@@ -114,4 +128,3 @@ describe("invisible and bidirectional characters in free text", () => {
     }
   });
 });
-

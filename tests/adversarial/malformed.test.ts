@@ -30,11 +30,69 @@ function expectCodedAnswer(response: RawResponse, input: unknown) {
 }
 
 const VOCABULARY = [
-  "{", "}", "(", ")", "[", "]", ":", "=", "!", "$", "...", "@", "|", "&", ",",
-  "query", "mutation", "subscription", "fragment", "on", "true", "false", "null", "__schema", "__typename",
-  "competition", "entries", "entry", "venue", "venues", "exhibitions", "first", "after", "id", "name", "title", "edges", "node",
-  "createEntry", "input", "ID", "Int", "String", "$id", "$first", "@include", "@skip", "@defer", "if",
-  '"text"', '"""block"""', '"\\u0000"', '"\\uD800"', "0", "-1", "1e309", "99999999999999999999", "3.5", "#comment\n", "\u0000", "\uFEFF", "\u2028", "😀",
+  "{",
+  "}",
+  "(",
+  ")",
+  "[",
+  "]",
+  ":",
+  "=",
+  "!",
+  "$",
+  "...",
+  "@",
+  "|",
+  "&",
+  ",",
+  "query",
+  "mutation",
+  "subscription",
+  "fragment",
+  "on",
+  "true",
+  "false",
+  "null",
+  "__schema",
+  "__typename",
+  "competition",
+  "entries",
+  "entry",
+  "venue",
+  "venues",
+  "exhibitions",
+  "first",
+  "after",
+  "id",
+  "name",
+  "title",
+  "edges",
+  "node",
+  "createEntry",
+  "input",
+  "ID",
+  "Int",
+  "String",
+  "$id",
+  "$first",
+  "@include",
+  "@skip",
+  "@defer",
+  "if",
+  '"text"',
+  '"""block"""',
+  '"\\u0000"',
+  '"\\uD800"',
+  "0",
+  "-1",
+  "1e309",
+  "99999999999999999999",
+  "3.5",
+  "#comment\n",
+  "\u0000",
+  "\uFEFF",
+  "\u2028",
+  "😀",
 ];
 
 describe("malformed input never gets a 500", () => {
@@ -59,7 +117,8 @@ describe("malformed input never gets a 500", () => {
     const venue = await seedVenue(system.dataSources.venues);
     venueId = venue.id;
     venueToken = tokenFor({ role: "VENUE", org: venue.organizationId, venues: [venue.id] });
-    draftId = (await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, status: EntryStatus.DRAFT, photos: 0 })).id;
+    draftId = (await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, status: EntryStatus.DRAFT, photos: 0 }))
+      .id;
   });
   afterAll(async () => {
     await system.stop();
@@ -121,12 +180,24 @@ describe("malformed input never gets a 500", () => {
     const value = fc.oneof(
       fc.jsonValue({ maxDepth: 3 }),
       fc.constantFrom(venueId, draftId, "", "NATURE", -1, 2 ** 31, 1e308, 0.5, [], {}, [null], { venueId }),
-      fc.record({ venueId: fc.constantFrom(venueId, "x"), theme: fc.constantFrom("NATURE", "nature", 1), kind: fc.constantFrom("PHOTO_SET", "SINGLE_PHOTO", {}), title: fc.string() }, { requiredKeys: [] }),
+      fc.record(
+        {
+          venueId: fc.constantFrom(venueId, "x"),
+          theme: fc.constantFrom("NATURE", "nature", 1),
+          kind: fc.constantFrom("PHOTO_SET", "SINGLE_PHOTO", {}),
+          title: fc.string(),
+        },
+        { requiredKeys: [] },
+      ),
     );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...operations), fc.dictionary(fc.constantFrom("first", "filter", "id", "input", "entryId", "files", "slug", "locale", "extra"), value), async (query, variables) => {
-        expectCodedAnswer(await post(JSON.stringify({ query, variables })), { query, variables });
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...operations),
+        fc.dictionary(fc.constantFrom("first", "filter", "id", "input", "entryId", "files", "slug", "locale", "extra"), value),
+        async (query, variables) => {
+          expectCodedAnswer(await post(JSON.stringify({ query, variables })), { query, variables });
+        },
+      ),
       { numRuns: 250, seed },
     );
   });
@@ -170,18 +241,53 @@ describe("malformed input never gets a 500", () => {
     const file = (name = "0"): Part => ({ name, filename: "photo.jpg", type: "image/jpeg", body: jpeg });
 
     const cases: [string, () => Buffer][] = [
-      ["a map pointing at a missing file", () => encode([{ name: "operations", body: operations() }, { name: "map", body: map() }])],
-      ["a map pointing at a missing file among others", () => encode([{ name: "operations", body: operations() }, { name: "map", body: map({ 0: ["variables.f.0"], 1: ["variables.f.1"] }) }, file("0")])],
+      [
+        "a map pointing at a missing file",
+        () =>
+          encode([
+            { name: "operations", body: operations() },
+            { name: "map", body: map() },
+          ]),
+      ],
+      [
+        "a map pointing at a missing file among others",
+        () => encode([{ name: "operations", body: operations() }, { name: "map", body: map({ 0: ["variables.f.0"], 1: ["variables.f.1"] }) }, file("0")]),
+      ],
       ["a file part with no operations", () => encode([file("0")])],
       ["a file part before operations and map", () => encode([file("0"), { name: "operations", body: operations() }, { name: "map", body: map() }])],
       ["no map", () => encode([{ name: "operations", body: operations() }, file("0")])],
-      ["duplicate operations fields", () => encode([{ name: "operations", body: operations() }, { name: "operations", body: operations() }, { name: "map", body: map() }, file("0")])],
+      [
+        "duplicate operations fields",
+        () => encode([{ name: "operations", body: operations() }, { name: "operations", body: operations() }, { name: "map", body: map() }, file("0")]),
+      ],
       ["a map path outside the variables", () => encode([{ name: "operations", body: operations() }, { name: "map", body: map({ 0: ["query"] }) }, file("0")])],
-      ["a map path into nothing", () => encode([{ name: "operations", body: operations() }, { name: "map", body: map({ 0: ["variables.nope.deeper.0"] }) }, file("0")])],
+      [
+        "a map path into nothing",
+        () => encode([{ name: "operations", body: operations() }, { name: "map", body: map({ 0: ["variables.nope.deeper.0"] }) }, file("0")]),
+      ],
       ["a map that is not an object", () => encode([{ name: "operations", body: operations() }, { name: "map", body: "[1,2,3]" }, file("0")])],
       ["operations that are not JSON", () => encode([{ name: "operations", body: "{ query: nope" }, { name: "map", body: map() }, file("0")])],
-      ["invalid UTF-8 in operations", () => encode([{ name: "operations", body: Buffer.concat([Buffer.from('{"query":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('","variables":{}}')]) }, { name: "map", body: map() }, file("0")])],
-      ["a truncated body", () => encode([{ name: "operations", body: operations() }, { name: "map", body: map() }, { ...file("0"), body: jpeg.subarray(0, 5000) }], false)],
+      [
+        "invalid UTF-8 in operations",
+        () =>
+          encode([
+            { name: "operations", body: Buffer.concat([Buffer.from('{"query":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('","variables":{}}')]) },
+            { name: "map", body: map() },
+            file("0"),
+          ]),
+      ],
+      [
+        "a truncated body",
+        () =>
+          encode(
+            [
+              { name: "operations", body: operations() },
+              { name: "map", body: map() },
+              { ...file("0"), body: jpeg.subarray(0, 5000) },
+            ],
+            false,
+          ),
+      ],
       ["an empty body", () => Buffer.alloc(0)],
       ["garbage", () => randomBytes(4096)],
     ];
@@ -196,14 +302,24 @@ describe("malformed input never gets a 500", () => {
     it("a duplicate file part, or a file name that is not UTF-8, does not matter: the mapped file is judged by its content", async () => {
       const duplicate = await send(encode([{ name: "operations", body: operations() }, { name: "map", body: map() }, file("0"), file("0")]));
       expectCodedAnswer(duplicate, "duplicate file names");
-      const badName = await send(encode([{ name: "operations", body: operations() }, { name: "map", body: map() }, { ...file("0"), filename: Buffer.from([0xff, 0xfe, 0x2e, 0x6a]).toString("latin1") }]));
+      const badName = await send(
+        encode([
+          { name: "operations", body: operations() },
+          { name: "map", body: map() },
+          { ...file("0"), filename: Buffer.from([0xff, 0xfe, 0x2e, 0x6a]).toString("latin1") },
+        ]),
+      );
       expectCodedAnswer(badName, "invalid UTF-8 in the file name");
       // graphql-upload used to keep the first of two same-named parts on disk for good (fixed in lib/multipart-requests).
       expect(await bufferedUploadsGone()).toEqual([]);
     });
 
     it("random corruptions of a valid upload (truncation, flipped bytes, shuffled parts)", async () => {
-      const valid = () => [{ name: "operations", body: operations() }, { name: "map", body: map() }, { ...file("0"), body: jpeg.subarray(0, 20_000) }];
+      const valid = () => [
+        { name: "operations", body: operations() },
+        { name: "map", body: map() },
+        { ...file("0"), body: jpeg.subarray(0, 20_000) },
+      ];
       const mutation = fc.oneof(
         fc.record({ kind: fc.constant("truncate" as const), at: fc.nat() }),
         fc.record({ kind: fc.constant("flip" as const), at: fc.array(fc.nat(), { minLength: 1, maxLength: 20 }), byte: fc.integer({ min: 0, max: 255 }) }),
@@ -233,7 +349,20 @@ describe("malformed input never gets a 500", () => {
       const rows: { key: string }[] = await system.dataSources.entries.query(`SELECT original_key AS key FROM entries.photo WHERE entry_id = $1`, [draftId]);
       const stored = new Set(filesUnder(system.mediaRoot));
       for (const row of rows) expect(stored.has(row.key)).toBe(true);
-      expect((await graphql(system.gatewayUrl, `{ competition { name } }`)).errors).toBeUndefined();
+      expect(
+        (
+          await graphql(
+            system.gatewayUrl,
+            `
+              {
+                competition {
+                  name
+                }
+              }
+            `,
+          )
+        ).errors,
+      ).toBeUndefined();
     });
   });
 });

@@ -106,14 +106,22 @@ describe("production errors for input of the wrong shape", () => {
     const publicPositions = inputPositions(schema);
     const everyPosition = new Set(SUBGRAPH_NAMES.flatMap((name) => [...inputPositions(subgraphSchema(name)).keys()]));
     // Types only internal (@inaccessible) fields take show in the public schema, but no public operation can send one.
-    const internalOnly = inputTypes(schema).map((type) => type.name).filter((name) => !publicPositions.has(name));
+    const internalOnly = inputTypes(schema)
+      .map((type) => type.name)
+      .filter((name) => !publicPositions.has(name));
     expect(internalOnly.filter((name) => !everyPosition.has(name))).toEqual([]);
     expect(publicPositions.size).toBeGreaterThan(30);
   });
 
   it("names nothing the caller did not send, at the gateway", async () => {
     const positions = inputPositions(schema);
-    const { leaks, unanswered, duplicated } = await leaksOf(system.gatewayUrl, probesFor(inputTypes(schema).filter((type) => positions.has(type.name)), positions));
+    const { leaks, unanswered, duplicated } = await leaksOf(
+      system.gatewayUrl,
+      probesFor(
+        inputTypes(schema).filter((type) => positions.has(type.name)),
+        positions,
+      ),
+    );
     expect(unanswered).toEqual([]);
     expect(leaks).toEqual([]);
     expect(duplicated).toEqual([]);
@@ -125,7 +133,13 @@ describe("production errors for input of the wrong shape", () => {
       for (const schemaName of schemaNames(own)) names.add(schemaName);
       for (const typeName of Object.keys(own.getTypeMap())) if (!typeName.startsWith("__")) typeNames.add(typeName);
       const positions = inputPositions(own);
-      const { leaks, unanswered } = await leaksOf(system.urls[name], probesFor(inputTypes(own).filter((type) => positions.has(type.name)), positions));
+      const { leaks, unanswered } = await leaksOf(
+        system.urls[name],
+        probesFor(
+          inputTypes(own).filter((type) => positions.has(type.name)),
+          positions,
+        ),
+      );
       expect({ name, unanswered }).toEqual({ name, unanswered: [] });
       expect({ name, leaks }).toEqual({ name, leaks: [] });
     }
@@ -144,18 +158,29 @@ describe("production errors for input of the wrong shape", () => {
   });
 
   it("still says what is wrong with the value, in the caller's terms", async () => {
-    const response = await graphql(system.gatewayUrl, `mutation($input: CreateEntryInput!) { createEntry(input: $input) { id } }`, {
-      variables: { input: { title: 5, entrant: {}, zzExtra: 1 } },
-      token: tokenFor({ role: "ORGANIZER" }),
-    });
+    const response = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($input: CreateEntryInput!) {
+          createEntry(input: $input) {
+            id
+          }
+        }
+      `,
+      {
+        variables: { input: { title: 5, entrant: {}, zzExtra: 1 } },
+        token: tokenFor({ role: "ORGANIZER" }),
+      },
+    );
     const messages = (response.errors ?? []).map((error) => error.message);
-    expect(messages).toEqual(expect.arrayContaining([
-      'Variable "$input" got invalid value { title: 5, entrant: {}, zzExtra: 1 }; a required field is missing.',
-      'Variable "$input" got invalid value 5 at "input.title"; expected a string.',
-      'Variable "$input" got invalid value {} at "input.entrant"; a required field is missing.',
-      'Variable "$input" got invalid value { title: 5, entrant: {}, zzExtra: 1 }; field "zzExtra" is not accepted here.',
-    ]));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        'Variable "$input" got invalid value { title: 5, entrant: {}, zzExtra: 1 }; a required field is missing.',
+        'Variable "$input" got invalid value 5 at "input.title"; expected a string.',
+        'Variable "$input" got invalid value {} at "input.entrant"; a required field is missing.',
+        'Variable "$input" got invalid value { title: 5, entrant: {}, zzExtra: 1 }; field "zzExtra" is not accepted here.',
+      ]),
+    );
     expect(messages).toHaveLength(4);
   });
 });
-

@@ -5,7 +5,8 @@ import { seedCompetition, seedEntry, seedVenue } from "../kit/factories";
 import { startSystem, TestSystem } from "../kit/system";
 
 /** Words that would tell an attacker how the API is built or where its parts live. */
-const LEAKS = /127\.0\.0\.1|localhost|http:\/\/|:\d{2,5}\/|serviceName|stacktrace|\bat .*\.(ts|js)|node_modules|SELECT|relation "|\b(venues|entries|judging|exhibitions) (subgraph|service)|Did you mean/i;
+const LEAKS =
+  /127\.0\.0\.1|localhost|http:\/\/|:\d{2,5}\/|serviceName|stacktrace|\bat .*\.(ts|js)|node_modules|SELECT|relation "|\b(venues|entries|judging|exhibitions) (subgraph|service)|Did you mean/i;
 
 describe("production error surface", () => {
   let system: TestSystem;
@@ -16,7 +17,10 @@ describe("production error surface", () => {
     // Judging is left out: it stands for a subgraph that is down.
     // Tokenless queries here probe error handling: the production default (the public registered-only) is tested in
     // tests/e2e/registered-operations.test.ts and tests/unit/config.test.ts.
-    system = await startSystem({ subgraphs: ["venues", "entries", "exhibitions"], env: { NODE_ENV: "production", JWT_SECRET: "production-test-secret-".padEnd(48, "p"), LOG_LEVEL: "warn", REGISTERED_OPERATIONS_ONLY_ROLES: "" } });
+    system = await startSystem({
+      subgraphs: ["venues", "entries", "exhibitions"],
+      env: { NODE_ENV: "production", JWT_SECRET: "production-test-secret-".padEnd(48, "p"), LOG_LEVEL: "warn", REGISTERED_OPERATIONS_ONLY_ROLES: "" },
+    });
     await seedCompetition(system.dataSources.entries);
     process.stderr.write = ((chunk: string | Uint8Array, ..._rest: unknown[]) => {
       logged.push(String(chunk));
@@ -31,10 +35,32 @@ describe("production error surface", () => {
   const expectNoLeaks = (response: { errors?: unknown }) => expect(JSON.stringify(response.errors ?? [])).not.toMatch(LEAKS);
 
   it("refuses introspection at the gateway and at the subgraphs", async () => {
-    const gateway = await graphql(system.gatewayUrl, `{ __schema { types { name } } }`);
+    const gateway = await graphql(
+      system.gatewayUrl,
+      `
+        {
+          __schema {
+            types {
+              name
+            }
+          }
+        }
+      `,
+    );
     expect(errorCodes(gateway)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
     expect(gateway.data).toBeUndefined();
-    const subgraph = await graphql(system.urls.entries, `{ __type(name: "Entry") { fields { name } } }`);
+    const subgraph = await graphql(
+      system.urls.entries,
+      `
+        {
+          __type(name: "Entry") {
+            fields {
+              name
+            }
+          }
+        }
+      `,
+    );
     expect(errorCodes(subgraph)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
   });
 
@@ -57,11 +83,15 @@ describe("production error surface", () => {
   it("answers a query touching a down subgraph with the others' data and a masked SERVICE_UNAVAILABLE", async () => {
     const venue = await seedVenue(system.dataSources.venues);
     const entry = await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId });
-    const response = await graphql(system.gatewayUrl, `query($id: ID!) { entry(id: $id) { title } round(id: $id) { id } venue(code: "${venue.code}") { code } }`, {
-      variables: { id: entry.id },
-      token: tokenFor({ role: "ORGANIZER" }),
-      headers: { "x-request-id": "production-test-0001" },
-    });
+    const response = await graphql(
+      system.gatewayUrl,
+      `query($id: ID!) { entry(id: $id) { title } round(id: $id) { id } venue(code: "${venue.code}") { code } }`,
+      {
+        variables: { id: entry.id },
+        token: tokenFor({ role: "ORGANIZER" }),
+        headers: { "x-request-id": "production-test-0001" },
+      },
+    );
     expect(response.data?.venue).toEqual({ code: venue.code });
     expect(response.data?.entry).toEqual({ title: entry.title });
     expect(response.data?.round).toBeNull();
@@ -75,10 +105,20 @@ describe("production error surface", () => {
   it("masks an unexpected error as a code and a request id that finds the log line", async () => {
     await system.dataSources.entries.query(`ALTER TABLE entries.entry RENAME TO entry_moved_away`);
     try {
-      const response = await graphql(system.gatewayUrl, `{ entries(first: 1) { totalCount } }`, {
-        token: tokenFor({ role: "ORGANIZER" }),
-        headers: { "x-request-id": "production-test-0002" },
-      });
+      const response = await graphql(
+        system.gatewayUrl,
+        `
+          {
+            entries(first: 1) {
+              totalCount
+            }
+          }
+        `,
+        {
+          token: tokenFor({ role: "ORGANIZER" }),
+          headers: { "x-request-id": "production-test-0002" },
+        },
+      );
       expect(errorCodes(response)).toEqual(["INTERNAL_SERVER_ERROR"]);
       expect(response.errors![0].extensions).toEqual({ code: "INTERNAL_SERVER_ERROR", requestId: "production-test-0002" });
       expect(response.errors![0].message).toBe("Internal server error. Quote request id production-test-0002 when reporting it.");
@@ -91,7 +131,19 @@ describe("production error surface", () => {
   });
 
   it("passes coded errors from subgraphs without naming the subgraph", async () => {
-    const response = await graphql(system.gatewayUrl, `{ entry(id: "not-an-id") { id } entries(first: 1000) { totalCount } }`);
+    const response = await graphql(
+      system.gatewayUrl,
+      `
+        {
+          entry(id: "not-an-id") {
+            id
+          }
+          entries(first: 1000) {
+            totalCount
+          }
+        }
+      `,
+    );
     expect(errorCodes(response)).toEqual(["BAD_USER_INPUT", "BAD_USER_INPUT"]);
     for (const error of response.errors!) expect(Object.keys(error.extensions!)).not.toContain("serviceName");
     expectNoLeaks(response);

@@ -32,10 +32,18 @@ describe("subgraphs only through the gateway", () => {
   });
 
   it("refuses the internal operations and the media route without the secret", async () => {
-    const grants = await graphql(system.urls.entries, `mutation { replaceEntryGrants(input: { source: "x:y", public: true, entryIds: [] }) }`, {
-      token: tokenFor({ role: "ORGANIZER" }),
-      withoutSubgraphSecret: true,
-    });
+    const grants = await graphql(
+      system.urls.entries,
+      `
+        mutation {
+          replaceEntryGrants(input: { source: "x:y", public: true, entryIds: [] })
+        }
+      `,
+      {
+        token: tokenFor({ role: "ORGANIZER" }),
+        withoutSubgraphSecret: true,
+      },
+    );
     expect(grants.status).toBe(403);
     const media = await fetch(new URL("/media/photos/anything.jpg", system.urls.entries));
     expect(media.status).toBe(403);
@@ -51,10 +59,33 @@ describe("subgraphs only through the gateway", () => {
   it("lets the gateway through, across subgraphs and for entity joins", async () => {
     const venue = await seedVenue(system.dataSources.venues);
     await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId });
-    const response = await graphql(system.gatewayUrl, `query($id: ID!) { venue(id: $id) { code entries(first: 5) { totalCount edges { node { venue { code } awards { id } } } } } }`, {
-      variables: { id: venue.id },
-      token: tokenFor({ role: "ORGANIZER" }),
-    });
+    const response = await graphql(
+      system.gatewayUrl,
+      `
+        query ($id: ID!) {
+          venue(id: $id) {
+            code
+            entries(first: 5) {
+              totalCount
+              edges {
+                node {
+                  venue {
+                    code
+                  }
+                  awards {
+                    id
+                  }
+                }
+              }
+            }
+          }
+        }
+      `,
+      {
+        variables: { id: venue.id },
+        token: tokenFor({ role: "ORGANIZER" }),
+      },
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data!.venue.entries.totalCount).toBe(1);
     expect((await fetch(new URL("/ready", system.gatewayUrl))).status).toBe(200);

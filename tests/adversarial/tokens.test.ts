@@ -18,8 +18,16 @@ const rsa = (privateKey: string) => (data: string) => createSign("RSA-SHA256").u
 
 describe("tokens", () => {
   let system: TestSystem;
-  const signing = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
-  const stranger = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
+  const signing = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
+  const stranger = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
   const KEY_ID = "adversarial-key-1";
   const HS256_SECRET = "adversarial-hs256-secret-".padEnd(48, "x");
 
@@ -66,7 +74,17 @@ describe("tokens", () => {
 
   it.each(cases)("%s → UNAUTHENTICATED at the gateway, no subgraph asked", async (_name, token) => {
     const requestId = newRequestId();
-    const response = await graphql(system.gatewayUrl, `{ entries(first: 1) { totalCount } }`, { token: token(), headers: { "x-request-id": requestId } });
+    const response = await graphql(
+      system.gatewayUrl,
+      `
+        {
+          entries(first: 1) {
+            totalCount
+          }
+        }
+      `,
+      { token: token(), headers: { "x-request-id": requestId } },
+    );
     expect(response.status).toBe(401);
     expect(errorCodes(response)).toEqual(["UNAUTHENTICATED"]);
     expect(response.data).toBeUndefined();
@@ -76,7 +94,15 @@ describe("tokens", () => {
   it.each(cases)("%s → UNAUTHENTICATED at every subgraph, even with the subgraph secret", async (_name, token) => {
     const forged = token();
     for (const name of SUBGRAPH_NAMES) {
-      const response = await graphql(system.urls[name], `{ __typename }`, { token: forged });
+      const response = await graphql(
+        system.urls[name],
+        `
+          {
+            __typename
+          }
+        `,
+        { token: forged },
+      );
       expect(response.status).toBe(401);
       expect(errorCodes(response)).toEqual(["UNAUTHENTICATED"]);
     }
@@ -85,36 +111,141 @@ describe("tokens", () => {
   it("accepts the genuine tokens: RS256 with the key id, and HS256 with the secret", async () => {
     const rs256 = tokenFor({ role: "ORGANIZER" });
     expect(JSON.parse(Buffer.from(rs256.split(".")[0], "base64url").toString())).toMatchObject({ alg: "RS256", kid: KEY_ID });
-    expect((await graphql(system.gatewayUrl, `{ entries(first: 1) { totalCount } }`, { token: rs256 })).errors).toBeUndefined();
+    expect(
+      (
+        await graphql(
+          system.gatewayUrl,
+          `
+            {
+              entries(first: 1) {
+                totalCount
+              }
+            }
+          `,
+          { token: rs256 },
+        )
+      ).errors,
+    ).toBeUndefined();
     const hs256 = forge({ alg: "HS256", typ: "JWT" }, claims(), hmac(HS256_SECRET));
-    expect((await graphql(system.gatewayUrl, `{ entries(first: 1) { totalCount } }`, { token: hs256 })).errors).toBeUndefined();
+    expect(
+      (
+        await graphql(
+          system.gatewayUrl,
+          `
+            {
+              entries(first: 1) {
+                totalCount
+              }
+            }
+          `,
+          { token: hs256 },
+        )
+      ).errors,
+    ).toBeUndefined();
   });
 
   it("refuses the tokens of a revoked API client, at the gateway and at each subgraph", async () => {
     const organizer = tokenFor({ role: "ORGANIZER" });
     const created = await graphql(
       system.gatewayUrl,
-      `mutation($input: CreateApiClientInput!) { createApiClient(input: $input) { client { id clientId } clientSecret } }`,
+      `
+        mutation ($input: CreateApiClientInput!) {
+          createApiClient(input: $input) {
+            client {
+              id
+              clientId
+            }
+            clientSecret
+          }
+        }
+      `,
       { variables: { input: { name: "Soon revoked", role: "ORGANIZER" } }, token: organizer },
     );
     expect(created.errors).toBeUndefined();
     const { client, clientSecret } = created.data!.createApiClient;
-    const issued = await graphql(system.gatewayUrl, `mutation($id: String!, $secret: String!) { issueToken(clientId: $id, clientSecret: $secret) { accessToken } }`, {
-      variables: { id: client.clientId, secret: clientSecret },
-    });
+    const issued = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($id: String!, $secret: String!) {
+          issueToken(clientId: $id, clientSecret: $secret) {
+            accessToken
+          }
+        }
+      `,
+      {
+        variables: { id: client.clientId, secret: clientSecret },
+      },
+    );
     const token = issued.data!.issueToken.accessToken as string;
-    expect((await graphql(system.gatewayUrl, `{ entries(first: 1) { totalCount } }`, { token })).errors).toBeUndefined();
+    expect(
+      (
+        await graphql(
+          system.gatewayUrl,
+          `
+            {
+              entries(first: 1) {
+                totalCount
+              }
+            }
+          `,
+          { token },
+        )
+      ).errors,
+    ).toBeUndefined();
 
-    const revoked = await graphql(system.gatewayUrl, `mutation($id: ID!) { revokeApiClient(id: $id) { revokedAt } }`, { variables: { id: client.id }, token: organizer });
+    const revoked = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($id: ID!) {
+          revokeApiClient(id: $id) {
+            revokedAt
+          }
+        }
+      `,
+      { variables: { id: client.id }, token: organizer },
+    );
     expect(revoked.errors).toBeUndefined();
-    const refused = await graphql(system.gatewayUrl, `{ entries(first: 1) { totalCount } }`, { token });
+    const refused = await graphql(
+      system.gatewayUrl,
+      `
+        {
+          entries(first: 1) {
+            totalCount
+          }
+        }
+      `,
+      { token },
+    );
     expect(refused.status).toBe(401);
     expect(errorCodes(refused)).toEqual(["UNAUTHENTICATED"]);
-    for (const name of SUBGRAPH_NAMES) expect(errorCodes(await graphql(system.urls[name], `{ __typename }`, { token }))).toEqual(["UNAUTHENTICATED"]);
+    for (const name of SUBGRAPH_NAMES)
+      expect(
+        errorCodes(
+          await graphql(
+            system.urls[name],
+            `
+              {
+                __typename
+              }
+            `,
+            { token },
+          ),
+        ),
+      ).toEqual(["UNAUTHENTICATED"]);
     // And it cannot get a new one.
-    const again = await graphql(system.gatewayUrl, `mutation($id: String!, $secret: String!) { issueToken(clientId: $id, clientSecret: $secret) { accessToken } }`, {
-      variables: { id: client.clientId, secret: clientSecret },
-    });
+    const again = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($id: String!, $secret: String!) {
+          issueToken(clientId: $id, clientSecret: $secret) {
+            accessToken
+          }
+        }
+      `,
+      {
+        variables: { id: client.clientId, secret: clientSecret },
+      },
+    );
     expect(errorCodes(again)).toEqual(["UNAUTHENTICATED"]);
   });
 });

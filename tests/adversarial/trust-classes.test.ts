@@ -79,7 +79,12 @@ describe("trust classes 1, 3 and 5", () => {
     });
 
     it("the same through _entities straight to the entries subgraph", async () => {
-      const response = await entities(system.urls.entries, [{ __typename: "Venue", id: ids.venueA }], "... on Venue { entries { totalCount edges { node { id } } } }", tokens.judge);
+      const response = await entities(
+        system.urls.entries,
+        [{ __typename: "Venue", id: ids.venueA }],
+        "... on Venue { entries { totalCount edges { node { id } } } }",
+        tokens.judge,
+      );
       expect(errorCodes(response)).toEqual(["FORBIDDEN"]);
       expect(JSON.stringify(response.data ?? null)).not.toContain(ids.fromA);
     });
@@ -93,11 +98,20 @@ describe("trust classes 1, 3 and 5", () => {
   describe("class 3: personal data belongs to the tenant that entered it", () => {
     const email = `shared-${unique().toLowerCase()}@example.org`;
     const input = (venueId: string, entrant: Record<string, unknown>, title: string, theme = "NATURE") => ({
-      venueId, theme, kind: "SINGLE_PHOTO", title, entrant, consentToRules: true, consentToPublication: true, declaresNoGenerativeAi: true,
+      venueId,
+      theme,
+      kind: "SINGLE_PHOTO",
+      title,
+      entrant,
+      consentToRules: true,
+      consentToPublication: true,
+      declaresNoGenerativeAi: true,
     });
 
     it("another organisation entering the same e-mail neither reads nor changes the first one's record", async () => {
-      const first = ok(await as(tokens.venueA, CREATE, { input: input(ids.venueA, { name: "Ana Sousa", email, country: "PT", phone: "+351 912 345 678" }, "Tagus at dawn") }));
+      const first = ok(
+        await as(tokens.venueA, CREATE, { input: input(ids.venueA, { name: "Ana Sousa", email, country: "PT", phone: "+351 912 345 678" }, "Tagus at dawn") }),
+      );
       const second = ok(await as(tokens.venueB, CREATE, { input: input(ids.venueB, { name: "A. S.", email, country: "CN" }, "Shanghai rain") }));
       expect(second.createEntry.entrant).toMatchObject({ name: "A. S.", email, country: "CN", phone: null });
       expect(second.createEntry.entrant.id).not.toBe(first.createEntry.entrant.id);
@@ -141,7 +155,9 @@ describe("trust classes 1, 3 and 5", () => {
       // and once it has entered the address the collision is open again.
       const venueC = await seedVenue(system.dataSources.venues);
       const tokenC = tokenFor({ role: "VENUE", org: venueC.organizationId, venues: [venueC.id] });
-      expect(errorCodes(await as(tokenC, CREATE, { input: input(venueC.id, { name: "Ana S.", email, country: "PT" }, "Third organisation") }))).toEqual(["BAD_USER_INPUT"]);
+      expect(errorCodes(await as(tokenC, CREATE, { input: input(venueC.id, { name: "Ana S.", email, country: "PT" }, "Third organisation") }))).toEqual([
+        "BAD_USER_INPUT",
+      ]);
       ok(await as(tokenC, CREATE, { input: input(venueC.id, { name: "Ana S.", email, country: "PT" }, "Other theme", "TECHNOLOGY") }));
       expect(await unresolvedEmails()).toContain(email);
     });
@@ -149,21 +165,32 @@ describe("trust classes 1, 3 and 5", () => {
 
   describe("class 5: filters agree with fields for a non-consenting entrant", () => {
     beforeAll(async () => {
-      const consenting = await seedEntry(system.dataSources.entries, { venueId: venueA.id, organizationId: venueA.organizationId, country: "ES", consentToPublication: true });
-      const refusing = await seedEntry(system.dataSources.entries, { venueId: venueA.id, organizationId: venueA.organizationId, country: "ES", consentToPublication: false });
+      const consenting = await seedEntry(system.dataSources.entries, {
+        venueId: venueA.id,
+        organizationId: venueA.organizationId,
+        country: "ES",
+        consentToPublication: true,
+      });
+      const refusing = await seedEntry(system.dataSources.entries, {
+        venueId: venueA.id,
+        organizationId: venueA.organizationId,
+        country: "ES",
+        consentToPublication: false,
+      });
       await makePublic(system.dataSources.entries, [consenting.id, refusing.id]);
       Object.assign(ids, { consenting: consenting.id, refusing: refusing.id });
     });
 
     const byCountry = `{ entries(filter: { country: "ES" }, first: 50) { totalCount edges { node { id country creditName } } } }`;
-    it.each([["the public", undefined], ["another organisation's partner", "partnerB"], ["another organisation's venue", "venueB"]])(
-      "%s: a country filter matches only entries whose country it can read",
-      async (_label, role) => {
-        const data = ok(await as(role ? tokens[role] : undefined, byCountry));
-        expect(data.entries.edges.map((edge: any) => edge.node.id)).toEqual([ids.consenting]);
-        expect(data.entries.totalCount).toBe(1);
-      },
-    );
+    it.each([
+      ["the public", undefined],
+      ["another organisation's partner", "partnerB"],
+      ["another organisation's venue", "venueB"],
+    ])("%s: a country filter matches only entries whose country it can read", async (_label, role) => {
+      const data = ok(await as(role ? tokens[role] : undefined, byCountry));
+      expect(data.entries.edges.map((edge: any) => edge.node.id)).toEqual([ids.consenting]);
+      expect(data.entries.totalCount).toBe(1);
+    });
 
     it("the owner and organisers still find both", async () => {
       for (const token of [tokens.partnerA, tokens.organizer]) {

@@ -51,22 +51,51 @@ type RoleName = (typeof ROLES)[number];
 /** The data made for the contract; rules name these values. */
 interface Fixture {
   /** Organisation A's venue (division D, PT): aAssigned (assigned to the judge), aDraft, aPublicRefusing (public, no consent, ES). */
-  venueA: string; venueACode: string; orgA: string; division: string;
+  venueA: string;
+  venueACode: string;
+  orgA: string;
+  division: string;
   /** Organisation B's venue (CN): bAssigned (assigned to the judge), bPublic (public, in B's published exhibition, PT). */
-  venueB: string; orgB: string;
-  aAssigned: string; aDraft: string; aPublicRefusing: string; bAssigned: string; bPublic: string;
+  venueB: string;
+  orgB: string;
+  aAssigned: string;
+  aDraft: string;
+  aPublicRefusing: string;
+  bAssigned: string;
+  bPublic: string;
   /** A resumable upload opened for aDraft (a micro-video draft). */
   aUpload: string;
-  aAssignedEmail: string; bAssignedEmail: string;
-  judge: string; judgeEmail: string; round: string; score: string;
+  aAssignedEmail: string;
+  bAssignedEmail: string;
+  judge: string;
+  judgeEmail: string;
+  round: string;
+  score: string;
   /** B's published exhibition (host venue B, work of bPublic) and A's draft exhibition (host venue A, work of aAssigned). */
-  publishedExhibition: string; publishedSlug: string; publishedSection: string; publishedWork: string;
-  draftExhibitionA: string; draftWork: string;
+  publishedExhibition: string;
+  publishedSlug: string;
+  publishedSection: string;
+  publishedWork: string;
+  draftExhibitionA: string;
+  draftWork: string;
 }
 type Name = keyof Fixture;
 const ENTRIES: Name[] = ["aAssigned", "aDraft", "aPublicRefusing", "bAssigned", "bPublic"];
 /** What an empty or refused answer never holds. */
-const PRIVATE: Name[] = ["aUpload", "aAssigned", "aDraft", "aPublicRefusing", "bAssigned", "bPublic", "aAssignedEmail", "bAssignedEmail", "judgeEmail", "draftExhibitionA", "draftWork", "score"];
+const PRIVATE: Name[] = [
+  "aUpload",
+  "aAssigned",
+  "aDraft",
+  "aPublicRefusing",
+  "bAssigned",
+  "bPublic",
+  "aAssignedEmail",
+  "bAssignedEmail",
+  "judgeEmail",
+  "draftExhibitionA",
+  "draftWork",
+  "score",
+];
 
 type Expectation = "DENIED" | "NONE" | { sees?: Name[]; hides?: Name[]; totalCount?: number };
 type Expectations = Partial<Record<RoleName | "others", Expectation>>;
@@ -159,10 +188,21 @@ const READS: ReadRule[] = [
   {
     covers: ["Query.entryStats", "Query.entryStats(groupBy:)"],
     query: `{ entryStats(groupBy: VENUE) { key count } }`,
-    expect: { partnerA: { sees: ["venueA"], hides: ["venueB"] }, partnerB: { sees: ["venueB"], hides: ["venueA"] }, organizer: { sees: ["venueA", "venueB"] }, others: "DENIED" },
+    expect: {
+      partnerA: { sees: ["venueA"], hides: ["venueB"] },
+      partnerB: { sees: ["venueB"], hides: ["venueA"] },
+      organizer: { sees: ["venueA", "venueB"] },
+      others: "DENIED",
+    },
   },
   {
-    covers: ["Query.entrantCollisions", "Query.entrantCollisions(first:)", "Query.entrantCollisions(after:)", "Query.entrantCollisions(unresolvedOnly:)", "EntrantCollision.entrants"],
+    covers: [
+      "Query.entrantCollisions",
+      "Query.entrantCollisions(first:)",
+      "Query.entrantCollisions(after:)",
+      "Query.entrantCollisions(unresolvedOnly:)",
+      "EntrantCollision.entrants",
+    ],
     query: `{ entrantCollisions(first: 10, unresolvedOnly: true) { totalCount edges { node { email entrants { entries } } } } }`,
     expect: only({ organizer: 1 }, { totalCount: 0 }),
   },
@@ -195,10 +235,24 @@ const READS: ReadRule[] = [
   },
   {
     covers: [
-      "Query.exhibition(slug:)", "Exhibition.title(locale:)", "Exhibition.description(locale:)", "Exhibition.titleTranslations", "Exhibition.descriptionTranslations",
-      "Exhibition.hostVenues", "Exhibition.sections", "Exhibition.works(sectionId:)", "Exhibition.works(after:)", "ExhibitionSection.title(locale:)",
-      "ExhibitionSection.description(locale:)", "ExhibitionSection.titleTranslations", "ExhibitionSection.descriptionTranslations", "ExhibitionSection.works",
-      "ExhibitionSection.works(first:)", "ExhibitionSection.works(after:)", "ExhibitedWork.caption(locale:)", "ExhibitedWork.captionTranslations",
+      "Query.exhibition(slug:)",
+      "Exhibition.title(locale:)",
+      "Exhibition.description(locale:)",
+      "Exhibition.titleTranslations",
+      "Exhibition.descriptionTranslations",
+      "Exhibition.hostVenues",
+      "Exhibition.sections",
+      "Exhibition.works(sectionId:)",
+      "Exhibition.works(after:)",
+      "ExhibitionSection.title(locale:)",
+      "ExhibitionSection.description(locale:)",
+      "ExhibitionSection.titleTranslations",
+      "ExhibitionSection.descriptionTranslations",
+      "ExhibitionSection.works",
+      "ExhibitionSection.works(first:)",
+      "ExhibitionSection.works(after:)",
+      "ExhibitedWork.caption(locale:)",
+      "ExhibitedWork.captionTranslations",
       "ExhibitedWork.likedBy(visitorId:)",
     ],
     query: `query($slug: String, $section: ID) { exhibition(slug: $slug) { id title(locale: "en") description(locale: "en") titleTranslations { locale } descriptionTranslations { locale }
@@ -208,15 +262,26 @@ const READS: ReadRule[] = [
     expect: everyone({ sees: ["publishedExhibition", "venueB", "publishedWork", "bPublic"], totalCount: 1 }),
   },
   {
-    covers: ["Query.myAssignments", "Query.myAssignments(first:)", "Query.myAssignments(after:)", "Query.myAssignments(status:)", "Query.myAssignments(roundId:)"],
+    covers: [
+      "Query.myAssignments",
+      "Query.myAssignments(first:)",
+      "Query.myAssignments(after:)",
+      "Query.myAssignments(status:)",
+      "Query.myAssignments(roundId:)",
+    ],
     query: `query($r: ID) { myAssignments(roundId: $r, status: SCORED, first: 10) { totalCount edges { node { entry { id venue { id } } } } } }`,
     variables: (d) => ({ r: d.round }),
     expect: { judge: { sees: ["aAssigned"], hides: ["bAssigned", "venueA"], totalCount: 1 }, others: "DENIED" },
   },
   {
     covers: [
-      "Query.roundAssignments", "Query.roundAssignments(roundId:)", "Query.roundAssignments(judgeId:)", "Query.roundAssignments(entryId:)",
-      "Query.roundAssignments(status:)", "Query.roundAssignments(first:)", "Query.roundAssignments(after:)",
+      "Query.roundAssignments",
+      "Query.roundAssignments(roundId:)",
+      "Query.roundAssignments(judgeId:)",
+      "Query.roundAssignments(entryId:)",
+      "Query.roundAssignments(status:)",
+      "Query.roundAssignments(first:)",
+      "Query.roundAssignments(after:)",
     ],
     query: `query($r: ID!, $j: ID, $e: ID) { roundAssignments(roundId: $r, judgeId: $j, entryId: $e, status: ASSIGNED, first: 10) { totalCount edges { node { entry { id } } } } }`,
     variables: (d) => ({ r: d.round, j: d.judge, e: d.bAssigned }),
@@ -234,7 +299,12 @@ const READS: ReadRule[] = [
     query: `{ awards(includeUnpublished: true) { totalCount } }`,
     expect: only({ organizer: 1 }, { totalCount: 0 }),
   },
-  { covers: ["Query.award", "Query.award(id:)"], query: `query($id: ID!) { award(id: $id) { id } }`, variables: () => ({ id: randomUUID() }), expect: everyone("NONE") },
+  {
+    covers: ["Query.award", "Query.award(id:)"],
+    query: `query($id: ID!) { award(id: $id) { id } }`,
+    variables: () => ({ id: randomUUID() }),
+    expect: everyone("NONE"),
+  },
   {
     covers: ["Query.judges", "Query.judges(first:)", "Query.judges(after:)"],
     query: `{ judges(first: 50) { totalCount edges { node { id email } } } }`,
@@ -252,7 +322,15 @@ const READS: ReadRule[] = [
     expect: only({ judge: 1 }, { sees: ["judge"] }),
   },
   {
-    covers: ["Query.leaderboard", "Query.leaderboard(roundId:)", "Query.leaderboard(theme:)", "Query.leaderboard(divisionId:)", "Query.leaderboard(first:)", "Query.leaderboard(after:)", "RankExplanation.contributions"],
+    covers: [
+      "Query.leaderboard",
+      "Query.leaderboard(roundId:)",
+      "Query.leaderboard(theme:)",
+      "Query.leaderboard(divisionId:)",
+      "Query.leaderboard(first:)",
+      "Query.leaderboard(after:)",
+      "RankExplanation.contributions",
+    ],
     query: `query($r: ID!) { leaderboard(roundId: $r, theme: NATURE, first: 10) { totalCount edges { node { entry { id } explanation { meanZScore contributions { __typename } } } } } }`,
     variables: (d) => ({ r: d.round }),
     expect: only({ organizer: 1 }, { sees: ["aAssigned", "bAssigned"], totalCount: 2 }),
@@ -346,7 +424,11 @@ const READS: ReadRule[] = [
   },
   { covers: ["Query.apiClients"], query: `{ apiClients { id } }`, expect: only({ organizer: 1 }, {}) },
   { covers: ["Query.divisions", "Division.venues"], query: `{ divisions { id venues { id } } }`, expect: everyone({ sees: ["division", "venueA"] }) },
-  { covers: ["Query.organizations", "Query.organizations(first:)", "Query.organizations(after:)"], query: `{ organizations(first: 100) { totalCount edges { node { id } } } }`, expect: everyone({ sees: ["orgA", "orgB"] }) },
+  {
+    covers: ["Query.organizations", "Query.organizations(first:)", "Query.organizations(after:)"],
+    query: `{ organizations(first: 100) { totalCount edges { node { id } } } }`,
+    expect: everyone({ sees: ["orgA", "orgB"] }),
+  },
   {
     covers: ["Query.organization", "Query.organization(id:)", "Organization.venues"],
     query: `query($id: ID!) { organization(id: $id) { id venues { id } } }`,
@@ -354,7 +436,17 @@ const READS: ReadRule[] = [
     expect: everyone({ sees: ["orgA", "venueA"] }),
   },
   {
-    covers: ["Query.venues", "Query.venues(first:)", "Query.venues(after:)", "Query.venues(filter:)", "VenueFilter.region", "VenueFilter.country", "VenueFilter.organizationId", "VenueFilter.divisionId", "VenueFilter.kind"],
+    covers: [
+      "Query.venues",
+      "Query.venues(first:)",
+      "Query.venues(after:)",
+      "Query.venues(filter:)",
+      "VenueFilter.region",
+      "VenueFilter.country",
+      "VenueFilter.organizationId",
+      "VenueFilter.divisionId",
+      "VenueFilter.kind",
+    ],
     query: `query($o: ID, $d: ID) { venues(first: 10, filter: { region: OVERSEAS, country: "PT", organizationId: $o, divisionId: $d, kind: BRANCH_VENUE }) { totalCount edges { node { id } } } }`,
     variables: (d) => ({ o: d.orgA, d: d.division }),
     expect: everyone({ sees: ["venueA"], hides: ["venueB"], totalCount: 1 }),
@@ -408,7 +500,14 @@ const READS: ReadRule[] = [
   },
   {
     // Issue #17: registered operations. The public safelist is the organisers' to read and change.
-    covers: ["Query.registeredOperationSet", "Query.registeredOperationSet(publicSafelist:)", "RegisteredOperationSet.operations", "RegisteredOperationSet.operations(first:)", "RegisteredOperationSet.operations(after:)", "RegisteredOperation.operationNames"],
+    covers: [
+      "Query.registeredOperationSet",
+      "Query.registeredOperationSet(publicSafelist:)",
+      "RegisteredOperationSet.operations",
+      "RegisteredOperationSet.operations(first:)",
+      "RegisteredOperationSet.operations(after:)",
+      "RegisteredOperation.operationNames",
+    ],
     query: `{ registeredOperationSet(publicSafelist: true) { operations(first: 5) { totalCount edges { node { operationNames } } } } }`,
     expect: only({ organizer: 1 }, {}),
   },
@@ -419,7 +518,11 @@ const READS: ReadRule[] = [
     variables: () => ({ c: randomUUID() }),
     expect: { organizer: "NONE", others: "DENIED" },
   },
-  { covers: ["Query.registeredOperationSets"], query: `{ registeredOperationSets { operations(first: 1) { totalCount } } }`, expect: only({ organizer: 1 }, {}) },
+  {
+    covers: ["Query.registeredOperationSets"],
+    query: `{ registeredOperationSets { operations(first: 1) { totalCount } } }`,
+    expect: only({ organizer: 1 }, {}),
+  },
   {
     covers: ["Query.deprecatedFieldUsage", "Query.deprecatedFieldUsage(from:)", "Query.deprecatedFieldUsage(to:)", "Query.deprecatedFieldUsage(coordinate:)"],
     query: `query($from: DateTime!, $to: DateTime!) { deprecatedFieldUsage(from: $from, to: $to, coordinate: "Venue.city") { clientId } }`,
@@ -436,7 +539,8 @@ const READS: ReadRule[] = [
 /** Arguments that change how an answer is presented, never what it holds. */
 const PRESENTATION_ONLY: Record<string, string> = {
   "AssignmentSummary.judges": "returned only by assignJudges, an organisers' mutation (see WRITES)",
-  "RegisteredOperationsSnapshot.operations": "returned only by registeredOperationsSnapshot, internal (@inaccessible: gateways ask the venues subgraph with the subgraph secret)",
+  "RegisteredOperationsSnapshot.operations":
+    "returned only by registeredOperationsSnapshot, internal (@inaccessible: gateways ask the venues subgraph with the subgraph secret)",
   "RegisteredOperationsSnapshot.settings": "returned only by registeredOperationsSnapshot, internal (@inaccessible)",
 };
 
@@ -445,21 +549,72 @@ const ORGANIZER: Gate = ["organizer"];
 const OWNERS: Gate = ["organizer", "venueA", "venueB", "partnerA", "partnerB"];
 const EDITORS: Gate = ["organizer", "partnerA", "partnerB"];
 const WRITES: Record<string, Gate> = {
-  createEntry: ["venueA", "venueB", "partnerA", "partnerB"], submitEntry: OWNERS, withdrawEntry: OWNERS, disqualifyEntry: ORGANIZER,
-  uploadPhotos: OWNERS, registerOperations: OWNERS, unregisterOperations: OWNERS, setApiClientRegisteredOperationsOnly: ORGANIZER,
-  uploadVideo: OWNERS, startMediaUpload: OWNERS, completeMediaUpload: OWNERS, removePhoto: OWNERS, removeVideo: OWNERS, reorderPhotos: OWNERS, resolveEntrantCollision: ORGANIZER,
-  addExhibitedWorks: EDITORS, updateExhibitedWork: EDITORS, moveExhibitedWork: EDITORS, reorderExhibitedWorks: EDITORS, removeExhibitedWork: EDITORS,
-  addExhibitionSection: EDITORS, updateExhibitionSection: EDITORS, removeExhibitionSection: EDITORS, createExhibition: EDITORS, updateExhibition: EDITORS,
-  publishExhibition: EDITORS, archiveExhibition: EDITORS,
-  likeWork: "everyone", unlikeWork: "everyone", recordWorkView: "everyone", issueToken: "everyone",
-  assignJudges: ORGANIZER, addAssignment: ORGANIZER, removeAssignment: ORGANIZER, reassignAssignment: ORGANIZER, reassignUnscoredAssignments: ORGANIZER,
-  syncRoundGrants: ORGANIZER, recuse: ["judge", "organizer"],
-  proposeAwards: ORGANIZER, addAward: ORGANIZER, updateAward: ORGANIZER, removeAward: ORGANIZER, publishAwards: ORGANIZER, unpublishAwards: ORGANIZER,
-  createJudge: ORGANIZER, updateJudge: ORGANIZER, createJudgeLogin: ORGANIZER,
-  createRound: ORGANIZER, updateRound: ORGANIZER, openRound: ORGANIZER, closeRound: ORGANIZER, submitScore: ["judge"],
-  createApiClient: ORGANIZER, rotateApiClientSecret: ORGANIZER, setApiClientRateLimit: ORGANIZER, revokeApiClient: ORGANIZER,
-  createDivision: ORGANIZER, updateDivision: ORGANIZER, createOrganization: ORGANIZER, updateOrganization: ORGANIZER, createVenue: ORGANIZER, updateVenue: ORGANIZER,
-  createWebhook: EDITORS, updateWebhook: EDITORS, pingWebhook: EDITORS, replayWebhookDelivery: EDITORS,
+  createEntry: ["venueA", "venueB", "partnerA", "partnerB"],
+  submitEntry: OWNERS,
+  withdrawEntry: OWNERS,
+  disqualifyEntry: ORGANIZER,
+  uploadPhotos: OWNERS,
+  registerOperations: OWNERS,
+  unregisterOperations: OWNERS,
+  setApiClientRegisteredOperationsOnly: ORGANIZER,
+  uploadVideo: OWNERS,
+  startMediaUpload: OWNERS,
+  completeMediaUpload: OWNERS,
+  removePhoto: OWNERS,
+  removeVideo: OWNERS,
+  reorderPhotos: OWNERS,
+  resolveEntrantCollision: ORGANIZER,
+  addExhibitedWorks: EDITORS,
+  updateExhibitedWork: EDITORS,
+  moveExhibitedWork: EDITORS,
+  reorderExhibitedWorks: EDITORS,
+  removeExhibitedWork: EDITORS,
+  addExhibitionSection: EDITORS,
+  updateExhibitionSection: EDITORS,
+  removeExhibitionSection: EDITORS,
+  createExhibition: EDITORS,
+  updateExhibition: EDITORS,
+  publishExhibition: EDITORS,
+  archiveExhibition: EDITORS,
+  likeWork: "everyone",
+  unlikeWork: "everyone",
+  recordWorkView: "everyone",
+  issueToken: "everyone",
+  assignJudges: ORGANIZER,
+  addAssignment: ORGANIZER,
+  removeAssignment: ORGANIZER,
+  reassignAssignment: ORGANIZER,
+  reassignUnscoredAssignments: ORGANIZER,
+  syncRoundGrants: ORGANIZER,
+  recuse: ["judge", "organizer"],
+  proposeAwards: ORGANIZER,
+  addAward: ORGANIZER,
+  updateAward: ORGANIZER,
+  removeAward: ORGANIZER,
+  publishAwards: ORGANIZER,
+  unpublishAwards: ORGANIZER,
+  createJudge: ORGANIZER,
+  updateJudge: ORGANIZER,
+  createJudgeLogin: ORGANIZER,
+  createRound: ORGANIZER,
+  updateRound: ORGANIZER,
+  openRound: ORGANIZER,
+  closeRound: ORGANIZER,
+  submitScore: ["judge"],
+  createApiClient: ORGANIZER,
+  rotateApiClientSecret: ORGANIZER,
+  setApiClientRateLimit: ORGANIZER,
+  revokeApiClient: ORGANIZER,
+  createDivision: ORGANIZER,
+  updateDivision: ORGANIZER,
+  createOrganization: ORGANIZER,
+  updateOrganization: ORGANIZER,
+  createVenue: ORGANIZER,
+  updateVenue: ORGANIZER,
+  createWebhook: EDITORS,
+  updateWebhook: EDITORS,
+  pingWebhook: EDITORS,
+  replayWebhookDelivery: EDITORS,
 };
 
 interface EntityRule {
@@ -469,7 +624,10 @@ interface EntityRule {
 }
 const ENTITIES: Record<string, EntityRule> = {
   "entries:Entry": {
-    representations: (d) => [{ __typename: "Entry", id: d.aDraft }, { __typename: "Entry", id: d.bAssigned }],
+    representations: (d) => [
+      { __typename: "Entry", id: d.aDraft },
+      { __typename: "Entry", id: d.bAssigned },
+    ],
     selection: "... on Entry { id title venue { id } entrant { email } }",
     expect: {
       judge: { sees: ["bAssigned"], hides: ["aDraft", "bAssignedEmail", "venueB"] },
@@ -519,8 +677,16 @@ const ENTITIES: Record<string, EntityRule> = {
     selection: "... on Entry { scores { id } awards { id } }",
     expect: { judge: { sees: ["score"] }, organizer: { sees: ["score"] }, others: "NONE" },
   },
-  "judging:Award": { representations: () => [{ __typename: "Award", id: randomUUID() }], selection: "... on Award { id entry { id } }", expect: everyone("NONE") },
-  "judging:Division": { representations: (d) => [{ __typename: "Division", id: d.division }], selection: "... on Division { id }", expect: everyone({ sees: ["division"] }) },
+  "judging:Award": {
+    representations: () => [{ __typename: "Award", id: randomUUID() }],
+    selection: "... on Award { id entry { id } }",
+    expect: everyone("NONE"),
+  },
+  "judging:Division": {
+    representations: (d) => [{ __typename: "Division", id: d.division }],
+    selection: "... on Division { id }",
+    expect: everyone({ sees: ["division"] }),
+  },
   "judging:JudgingRound": {
     representations: (d) => [{ __typename: "JudgingRound", id: d.round }],
     selection: "... on JudgingRound { id assignmentSeed division { id } }",
@@ -531,11 +697,27 @@ const ENTITIES: Record<string, EntityRule> = {
     selection: "... on Judge { id email }",
     expect: { organizer: { sees: ["judge", "judgeEmail"] }, judge: { sees: ["judge"], hides: ["judgeEmail"] }, others: "NONE" },
   },
-  "judging:Organization": { representations: (d) => [{ __typename: "Organization", id: d.orgA }], selection: "... on Organization { id }", expect: everyone({ sees: ["orgA"] }) },
+  "judging:Organization": {
+    representations: (d) => [{ __typename: "Organization", id: d.orgA }],
+    selection: "... on Organization { id }",
+    expect: everyone({ sees: ["orgA"] }),
+  },
   "judging:Venue": { representations: (d) => [{ __typename: "Venue", id: d.venueA }], selection: "... on Venue { awards { id } }", expect: everyone("NONE") },
-  "venues:Division": { representations: (d) => [{ __typename: "Division", id: d.division }], selection: "... on Division { id venues { id } }", expect: everyone({ sees: ["division", "venueA"] }) },
-  "venues:Venue": { representations: (d) => [{ __typename: "Venue", id: d.venueA }], selection: "... on Venue { id code }", expect: everyone({ sees: ["venueA"] }) },
-  "venues:Organization": { representations: (d) => [{ __typename: "Organization", id: d.orgA }], selection: "... on Organization { id venues { id } }", expect: everyone({ sees: ["orgA", "venueA"] }) },
+  "venues:Division": {
+    representations: (d) => [{ __typename: "Division", id: d.division }],
+    selection: "... on Division { id venues { id } }",
+    expect: everyone({ sees: ["division", "venueA"] }),
+  },
+  "venues:Venue": {
+    representations: (d) => [{ __typename: "Venue", id: d.venueA }],
+    selection: "... on Venue { id code }",
+    expect: everyone({ sees: ["venueA"] }),
+  },
+  "venues:Organization": {
+    representations: (d) => [{ __typename: "Organization", id: d.orgA }],
+    selection: "... on Organization { id venues { id } }",
+    expect: everyone({ sees: ["orgA", "venueA"] }),
+  },
 };
 
 // ---- what the schema asks to be declared -------------------------------------------------------------
@@ -576,7 +758,9 @@ function resolvableEntities(): string[] {
     for (const definition of document.definitions) {
       if (!("name" in definition) || !definition.name || !("directives" in definition)) continue;
       const keys = (definition.directives ?? []).filter((directive) => directive.name.value === "key");
-      const resolvable = keys.some((key) => !(key.arguments ?? []).some((argument) => argument.name.value === "resolvable" && (argument.value as any).value === false));
+      const resolvable = keys.some(
+        (key) => !(key.arguments ?? []).some((argument) => argument.name.value === "resolvable" && (argument.value as any).value === false),
+      );
       if (keys.length && resolvable) result.push(`${name}:${definition.name.value}`);
     }
   }
@@ -589,7 +773,9 @@ function checkAnswer(label: string, role: RoleName, expectation: Expectation, re
   const codes = errorCodes(response);
   const text = JSON.stringify(response.data ?? null);
   const fail = (why: string) => {
-    throw new Error(`${label} as ${role}: ${why}\ncodes ${JSON.stringify(codes)}\ndata ${text.slice(0, 800)}\nerrors ${JSON.stringify(response.errors)?.slice(0, 800)}`);
+    throw new Error(
+      `${label} as ${role}: ${why}\ncodes ${JSON.stringify(codes)}\ndata ${text.slice(0, 800)}\nerrors ${JSON.stringify(response.errors)?.slice(0, 800)}`,
+    );
   };
   const counts = [...text.matchAll(/"totalCount":(\d+)/g)].map((match) => Number(match[1]));
   const leaks = (names: Name[]) => names.filter((name) => d[name] && text.includes(d[name]));
@@ -616,16 +802,27 @@ function sampleValue(type: GraphQLInputType): unknown {
   if (isListType(type)) return [sampleValue(type.ofType)];
   if (isEnumType(type)) return type.getValues()[0].value;
   if (isInputObjectType(type)) {
-    return Object.fromEntries(Object.values(type.getFields()).filter((field) => isNonNullType(field.type)).map((field) => [field.name, sampleValue(field.type)]));
+    return Object.fromEntries(
+      Object.values(type.getFields())
+        .filter((field) => isNonNullType(field.type))
+        .map((field) => [field.name, sampleValue(field.type)]),
+    );
   }
   if (isScalarType(type)) {
     switch (type.name) {
-      case "ID": return randomUUID();
-      case "Int": case "Float": return 1;
-      case "Boolean": return true;
-      case "DateTime": return new Date().toISOString();
-      case "JSON": return {};
-      default: return "probe-value";
+      case "ID":
+        return randomUUID();
+      case "Int":
+      case "Float":
+        return 1;
+      case "Boolean":
+        return true;
+      case "DateTime":
+        return new Date().toISOString();
+      case "JSON":
+        return {};
+      default:
+        return "probe-value";
     }
   }
   return null;
@@ -683,8 +880,14 @@ describe("visibility contract (generated from the composed schema)", () => {
       const aDraft = await seedEntry(entries, { ...a, status: EntryStatus.DRAFT, kind: EntryKind.MICRO_VIDEO });
       // Only the row matters to the rules (no byte is sent): who may see the upload and its part URLs.
       const aUpload = await insertUpload(entries.manager, {
-        entryId: aDraft.id, objectKey: `videos/test/${randomUUID()}.mp4`, storageUploadId: "contract", contentType: "video/mp4",
-        byteSize: 6 * 1024 * 1024, partBytes: 5 * 1024 * 1024, createdBy: "contract", expiresAt: new Date(Date.now() + 24 * 3_600_000),
+        entryId: aDraft.id,
+        objectKey: `videos/test/${randomUUID()}.mp4`,
+        storageUploadId: "contract",
+        contentType: "video/mp4",
+        byteSize: 6 * 1024 * 1024,
+        partBytes: 5 * 1024 * 1024,
+        createdBy: "contract",
+        expiresAt: new Date(Date.now() + 24 * 3_600_000),
       });
       // Public entries are in another theme, so the judging round (NATURE) leaves them out.
       const aPublicRefusing = await seedEntry(entries, { ...a, country: "ES", consentToPublication: false, themeCode: "TECHNOLOGY" as never });
@@ -692,8 +895,16 @@ describe("visibility contract (generated from the composed schema)", () => {
       await makePublic(entries, [aPublicRefusing.id]);
       // A READY video on the judge's assigned entry (no file behind it: the rules are about who gets a URL).
       await entries.getRepository(MicroVideo).save({
-        entryId: aAssigned.id, durationSeconds: 1, width: 320, height: 240, contentType: "video/mp4", byteSize: 1000,
-        sha256: randomUUID().replace(/-/g, "").padEnd(64, "0"), videoKey: `videos/test/${randomUUID()}.mp4`, posterKey: null, status: MediaStatus.READY,
+        entryId: aAssigned.id,
+        durationSeconds: 1,
+        width: 320,
+        height: 240,
+        contentType: "video/mp4",
+        byteSize: 1000,
+        sha256: randomUUID().replace(/-/g, "").padEnd(64, "0"),
+        videoKey: `videos/test/${randomUUID()}.mp4`,
+        posterKey: null,
+        status: MediaStatus.READY,
       });
 
       const judgeEmail = `${unique("judge-").toLowerCase()}@example.org`;
@@ -704,14 +915,43 @@ describe("visibility contract (generated from the composed schema)", () => {
       await api.openRound(round.id);
       const score = ok(await api.submitScore(judge.id, { roundId: round.id, entryId: aAssigned.id, value: 7 })).submitScore;
 
-      const published = await seedExhibition(system, { status: ExhibitionStatus.PUBLISHED, organizationId: venueB.organizationId, hostVenueIds: [venueB.id], entryIds: [bPublic.id] });
-      const draft = await seedExhibition(system, { status: ExhibitionStatus.DRAFT, organizationId: venueA.organizationId, hostVenueIds: [venueA.id], entryIds: [aAssigned.id] });
+      const published = await seedExhibition(system, {
+        status: ExhibitionStatus.PUBLISHED,
+        organizationId: venueB.organizationId,
+        hostVenueIds: [venueB.id],
+        entryIds: [bPublic.id],
+      });
+      const draft = await seedExhibition(system, {
+        status: ExhibitionStatus.DRAFT,
+        organizationId: venueA.organizationId,
+        hostVenueIds: [venueA.id],
+        entryIds: [aAssigned.id],
+      });
       Object.assign(fixture, {
-        venueA: venueA.id, venueACode: venueA.code, orgA: venueA.organizationId, division: division.id, venueB: venueB.id, orgB: venueB.organizationId,
-        aAssigned: aAssigned.id, aDraft: aDraft.id, aUpload: aUpload.id, aPublicRefusing: aPublicRefusing.id, bAssigned: bAssigned.id, bPublic: bPublic.id,
-        aAssignedEmail, bAssignedEmail, judge: judge.id, judgeEmail, round: round.id, score: score.id,
-        publishedExhibition: published.exhibition.id, publishedSlug: published.exhibition.slug, publishedSection: published.works[0].sectionId ?? "",
-        publishedWork: published.works[0].id, draftExhibitionA: draft.exhibition.id, draftWork: draft.works[0].id,
+        venueA: venueA.id,
+        venueACode: venueA.code,
+        orgA: venueA.organizationId,
+        division: division.id,
+        venueB: venueB.id,
+        orgB: venueB.organizationId,
+        aAssigned: aAssigned.id,
+        aDraft: aDraft.id,
+        aUpload: aUpload.id,
+        aPublicRefusing: aPublicRefusing.id,
+        bAssigned: bAssigned.id,
+        bPublic: bPublic.id,
+        aAssignedEmail,
+        bAssignedEmail,
+        judge: judge.id,
+        judgeEmail,
+        round: round.id,
+        score: score.id,
+        publishedExhibition: published.exhibition.id,
+        publishedSlug: published.exhibition.slug,
+        publishedSection: published.works[0].sectionId ?? "",
+        publishedWork: published.works[0].id,
+        draftExhibitionA: draft.exhibition.id,
+        draftWork: draft.works[0].id,
       } satisfies Fixture);
       Object.assign(tokens, {
         public: undefined,

@@ -41,8 +41,14 @@ describeWithChromium("in a browser", () => {
       headless: true,
       viewport: { width: 1280, height: 900 },
       args: [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
       ],
     });
   }, 180_000);
@@ -68,10 +74,7 @@ describeWithChromium("in a browser", () => {
   const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
   it("submits an entry with two photos through the example venue site", async () => {
-    const photos = [
-      await makeJpeg({ width: 2400, height: 1600, hue: 140 }),
-      await makeJpeg({ width: 2000, height: 1600, hue: 300 }),
-    ];
+    const photos = [await makeJpeg({ width: 2400, height: 1600, hue: 140 }), await makeJpeg({ width: 2000, height: 1600, hue: 300 })];
     await page.goto(site.url);
     await page.waitForSelector("#login:not([hidden])");
     await page.fill("[name=clientId]", "demo-venue");
@@ -174,11 +177,13 @@ describeWithChromium("in a browser", () => {
       if (!request.url().startsWith(origin) && !request.url().startsWith("data:")) foreignRequests.push(request.url());
     });
     const token = (
-      (await (await fetch(system.gatewayUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query: `mutation { issueToken(clientId: "demo-venue", clientSecret: "demo-venue-secret") { accessToken } }` }),
-      })).json()) as any
+      (await (
+        await fetch(system.gatewayUrl, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ query: `mutation { issueToken(clientId: "demo-venue", clientSecret: "demo-venue-secret") { accessToken } }` }),
+        })
+      ).json()) as any
     ).data.issueToken.accessToken as string;
 
     // A browser opening /graphql lands on the explorer.

@@ -41,7 +41,10 @@ describe("GraphQL over HTTP conformance (graphql-http audit)", () => {
     const describe = (result: AuditResult) => `${result.name}${"reason" in result ? `: ${result.reason}` : ""}`;
     const failedMusts = results.filter((result) => result.name.startsWith("MUST") && result.status !== "ok").map(describe);
     expect(failedMusts).toEqual([]);
-    const notMet = results.filter((result) => result.status !== "ok").map((result) => result.name).sort();
+    const notMet = results
+      .filter((result) => result.status !== "ok")
+      .map((result) => result.name)
+      .sort();
     expect(notMet).toEqual(KNOWN_NOT_MET);
     expect(results.filter((result) => result.name.startsWith("MUST")).length).toBeGreaterThanOrEqual(13);
   });

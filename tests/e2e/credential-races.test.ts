@@ -23,7 +23,17 @@ describe("credential state changes at the same time", () => {
     const venue = await seedVenue(system.dataSources.venues);
     const response = await graphql(
       system.gatewayUrl,
-      `mutation($input: CreateApiClientInput!) { createApiClient(input: $input) { clientSecret client { id clientId } } }`,
+      `
+        mutation ($input: CreateApiClientInput!) {
+          createApiClient(input: $input) {
+            clientSecret
+            client {
+              id
+              clientId
+            }
+          }
+        }
+      `,
       { variables: { input: { name: "Race site", role: "VENUE", venueId: venue.id } }, token: organizer() },
     );
     expect(response.errors).toBeUndefined();
@@ -31,18 +41,62 @@ describe("credential state changes at the same time", () => {
   }
 
   const issue = (clientId: string, clientSecret: string, headers?: Record<string, string>) =>
-    graphql(system.gatewayUrl, `mutation($id: String!, $secret: String!) { issueToken(clientId: $id, clientSecret: $secret) { accessToken } }`, {
-      variables: { id: clientId, secret: clientSecret },
-      headers,
-    });
+    graphql(
+      system.gatewayUrl,
+      `
+        mutation ($id: String!, $secret: String!) {
+          issueToken(clientId: $id, clientSecret: $secret) {
+            accessToken
+          }
+        }
+      `,
+      {
+        variables: { id: clientId, secret: clientSecret },
+        headers,
+      },
+    );
   const rotate = (id: string, grace: number) =>
-    graphql(system.gatewayUrl, `mutation($id: ID!, $grace: Int!) { rotateApiClientSecret(id: $id, graceSeconds: $grace) { clientSecret } }`, {
-      variables: { id, grace },
-      token: organizer(),
-    });
-  const revoke = (id: string) => graphql(system.gatewayUrl, `mutation($id: ID!) { revokeApiClient(id: $id) { revokedAt } }`, { variables: { id }, token: organizer() });
+    graphql(
+      system.gatewayUrl,
+      `
+        mutation ($id: ID!, $grace: Int!) {
+          rotateApiClientSecret(id: $id, graceSeconds: $grace) {
+            clientSecret
+          }
+        }
+      `,
+      {
+        variables: { id, grace },
+        token: organizer(),
+      },
+    );
+  const revoke = (id: string) =>
+    graphql(
+      system.gatewayUrl,
+      `
+        mutation ($id: ID!) {
+          revokeApiClient(id: $id) {
+            revokedAt
+          }
+        }
+      `,
+      { variables: { id }, token: organizer() },
+    );
   const revokedAt = async (id: string) =>
-    (await graphql(system.gatewayUrl, `{ apiClients { id revokedAt } }`, { token: organizer() })).data!.apiClients.find((c: { id: string }) => c.id === id).revokedAt;
+    (
+      await graphql(
+        system.gatewayUrl,
+        `
+          {
+            apiClients {
+              id
+              revokedAt
+            }
+          }
+        `,
+        { token: organizer() },
+      )
+    ).data!.apiClients.find((c: { id: string }) => c.id === id).revokedAt;
 
   it("a revocation survives a rotation that runs at the same time, whichever lands first", async () => {
     for (let attempt = 0; attempt < 6; attempt++) {

@@ -63,9 +63,19 @@ describe("the guides in docs/", () => {
     await loadDemoDataIfEmpty(system.dataSources);
     for (const [role, { clientId }] of Object.entries(ROLES)) {
       if (!clientId) continue;
-      const issued = await graphql(system.gatewayUrl, `mutation($id: String!, $secret: String!) { issueToken(clientId: $id, clientSecret: $secret) { accessToken } }`, {
-        variables: { id: clientId, secret: `${clientId}-secret` },
-      });
+      const issued = await graphql(
+        system.gatewayUrl,
+        `
+          mutation ($id: String!, $secret: String!) {
+            issueToken(clientId: $id, clientSecret: $secret) {
+              accessToken
+            }
+          }
+        `,
+        {
+          variables: { id: clientId, secret: `${clientId}-secret` },
+        },
+      );
       expect(issued.errors).toBeUndefined();
       tokens[role] = issued.data!.issueToken.accessToken;
     }
@@ -112,7 +122,9 @@ describe("the guides in docs/", () => {
         continue;
       }
       // A null root field (say, an exhibition slug the demo data lacks) would leave the reader with nothing to see.
-      const empty = Object.entries(response.data).filter(([, value]) => value === null).map(([field]) => field);
+      const empty = Object.entries(response.data)
+        .filter(([, value]) => value === null)
+        .map(([field]) => field);
       if (empty.length) failures.push(`${operation.id}: ${empty.join(", ")} is null with the demo data`);
       Object.assign(kept[operation.role], KEEPS[operation.id]?.(response.data) ?? {});
     }
@@ -124,7 +136,9 @@ describe("the guides in docs/", () => {
     const token = tokens[operation.role];
     // Uploads (a `files` list of nulls) go as a multipart request with the two sample photos.
     if (Array.isArray(variables.files)) {
-      const files = Object.fromEntries(variables.files.map((_: unknown, index: number) => [`variables.files.${index}`, { path: path.join(workDir, `photo-${index + 1}.jpg`) }]));
+      const files = Object.fromEntries(
+        variables.files.map((_: unknown, index: number) => [`variables.files.${index}`, { path: path.join(workDir, `photo-${index + 1}.jpg`) }]),
+      );
       return multipartGraphql(system.gatewayUrl, operation.query, variables, files, { token });
     }
     return graphql(system.gatewayUrl, operation.query, { variables, token });

@@ -50,16 +50,31 @@ describe("a draft's micro-video: remove it, and submit only one that is not FAIL
   async function draft(kind = "MICRO_VIDEO") {
     const venue = await seedVenue(system.dataSources.venues);
     const token = tokenFor({ role: "VENUE", org: venue.organizationId, venues: [venue.id] });
-    const created = await graphql(system.gatewayUrl, `mutation($input: CreateEntryInput!) { createEntry(input: $input) { id } }`, {
-      variables: {
-        input: {
-          venueId: venue.id, theme: "FOLK_CULTURE", kind, title: `Harvest ${unique()}`,
-          entrant: { name: "Zhang Wei", email: `${unique().toLowerCase()}@example.org`, country: "CN" },
-          consentToRules: true, consentToPublication: true, declaresNoGenerativeAi: true,
+    const created = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($input: CreateEntryInput!) {
+          createEntry(input: $input) {
+            id
+          }
+        }
+      `,
+      {
+        variables: {
+          input: {
+            venueId: venue.id,
+            theme: "FOLK_CULTURE",
+            kind,
+            title: `Harvest ${unique()}`,
+            entrant: { name: "Zhang Wei", email: `${unique().toLowerCase()}@example.org`, country: "CN" },
+            consentToRules: true,
+            consentToPublication: true,
+            declaresNoGenerativeAi: true,
+          },
         },
+        token,
       },
-      token,
-    });
+    );
     expect(created.errors).toBeUndefined();
     return { venue, token, entryId: created.data!.createEntry.id as string };
   }
@@ -68,7 +83,13 @@ describe("a draft's micro-video: remove it, and submit only one that is not FAIL
   const newVideoFile = () => makeVideo({ seconds: 1, width: 320 + 16 * (length++ % 40), height: 240 });
 
   async function upload(entryId: string, token: string, file: string) {
-    const uploaded = await multipartGraphql(system.gatewayUrl, UPLOAD, { entryId, file: null }, { "variables.file": { path: file, type: "video/mp4" } }, { token });
+    const uploaded = await multipartGraphql(
+      system.gatewayUrl,
+      UPLOAD,
+      { entryId, file: null },
+      { "variables.file": { path: file, type: "video/mp4" } },
+      { token },
+    );
     expect(uploaded.errors).toBeUndefined();
     return uploaded.data!.uploadVideo as { id: string; status: string };
   }
@@ -184,7 +205,11 @@ describe("a draft's micro-video: remove it, and submit only one that is not FAIL
       },
     });
     const worker = new VideoRenditionService(new VideoRenditionStore(db()), () => storage, {
-      leaseMilliseconds: 60_000, maxAttempts: 3, retryBaseMilliseconds: 10, timeoutMilliseconds: 120_000, workDir: path.join(system.mediaRoot, ".tmp", "uploads", "renditions"),
+      leaseMilliseconds: 60_000,
+      maxAttempts: 3,
+      retryBaseMilliseconds: 10,
+      timeoutMilliseconds: 120_000,
+      workDir: path.join(system.mediaRoot, ".tmp", "uploads", "renditions"),
     });
     expect(await worker.runDue()).toBe(1);
     expect(removal).toBeDefined();
@@ -202,7 +227,9 @@ describe("a draft's micro-video: remove it, and submit only one that is not FAIL
     // Make the transaction fail at its last statement (the entry's update), after the video row was deleted in it.
     const trigger = `fail_${unique().toLowerCase()}`;
     await db().query(`CREATE FUNCTION entries.${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$`);
-    await db().query(`CREATE TRIGGER ${trigger} BEFORE UPDATE ON entries.entry FOR EACH ROW WHEN (OLD.id = '${entryId}') EXECUTE FUNCTION entries.${trigger}()`);
+    await db().query(
+      `CREATE TRIGGER ${trigger} BEFORE UPDATE ON entries.entry FOR EACH ROW WHEN (OLD.id = '${entryId}') EXECUTE FUNCTION entries.${trigger}()`,
+    );
     try {
       expect((await graphql(system.gatewayUrl, REMOVE, { variables: { entryId }, token })).errors).toBeDefined();
     } finally {

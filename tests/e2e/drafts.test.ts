@@ -25,19 +25,35 @@ describe("draft photos: remove and reorder", () => {
   async function draftWithPhotos(count = 3) {
     const venue = await seedVenue(system.dataSources.venues);
     const token = tokenFor({ role: "VENUE", org: venue.organizationId, venues: [venue.id] });
-    const created = await graphql(system.gatewayUrl, `mutation($input: CreateEntryInput!) { createEntry(input: $input) { id } }`, {
-      variables: {
-        input: {
-          venueId: venue.id, theme: "NATURE", kind: "PHOTO_SET", title: `Delta ${unique()}`,
-          entrant: { name: "Ana Sousa", email: `${unique().toLowerCase()}@example.org`, country: "PT" },
-          consentToRules: true, consentToPublication: true, declaresNoGenerativeAi: true,
+    const created = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($input: CreateEntryInput!) {
+          createEntry(input: $input) {
+            id
+          }
+        }
+      `,
+      {
+        variables: {
+          input: {
+            venueId: venue.id,
+            theme: "NATURE",
+            kind: "PHOTO_SET",
+            title: `Delta ${unique()}`,
+            entrant: { name: "Ana Sousa", email: `${unique().toLowerCase()}@example.org`, country: "PT" },
+            consentToRules: true,
+            consentToPublication: true,
+            declaresNoGenerativeAi: true,
+          },
         },
+        token,
       },
-      token,
-    });
+    );
     const entryId = created.data!.createEntry.id as string;
     const files: Record<string, { path: string }> = {};
-    for (let index = 0; index < count; index++) files[`variables.files.${index}`] = { path: await makeJpeg({ hue: (hue += 7) % 360, width: 1800 + (hue % 50), height: 1600 }) };
+    for (let index = 0; index < count; index++)
+      files[`variables.files.${index}`] = { path: await makeJpeg({ hue: (hue += 7) % 360, width: 1800 + (hue % 50), height: 1600 }) };
     const uploaded = await multipartGraphql(
       system.gatewayUrl,
       `mutation($entryId: ID!, $files: [Upload!]!) { uploadPhotos(entryId: $entryId, files: $files) { id } }`,
@@ -63,7 +79,20 @@ describe("draft photos: remove and reorder", () => {
     const answer = await graphql(system.gatewayUrl, REORDER, { variables: { entryId, photoIds: reversed }, token });
     expect(answer.errors).toBeUndefined();
     expect(answer.data!.reorderPhotos.photos).toEqual(reversed.map((id, index) => ({ id, position: index + 1 })));
-    const read = await graphql(system.gatewayUrl, `query($id: ID!) { entry(id: $id) { photos { id position } } }`, { variables: { id: entryId }, token });
+    const read = await graphql(
+      system.gatewayUrl,
+      `
+        query ($id: ID!) {
+          entry(id: $id) {
+            photos {
+              id
+              position
+            }
+          }
+        }
+      `,
+      { variables: { id: entryId }, token },
+    );
     expect(read.data!.entry.photos.map((photo: { id: string }) => photo.id)).toEqual(reversed);
   });
 
@@ -81,7 +110,19 @@ describe("draft photos: remove and reorder", () => {
       const answer = await graphql(system.gatewayUrl, REORDER, { variables: { entryId, photoIds: wrong }, token });
       expect([wrong, errorCodes(answer)]).toEqual([wrong, ["BAD_USER_INPUT"]]);
     }
-    const read = await graphql(system.gatewayUrl, `query($id: ID!) { entry(id: $id) { photos { id } } }`, { variables: { id: entryId }, token });
+    const read = await graphql(
+      system.gatewayUrl,
+      `
+        query ($id: ID!) {
+          entry(id: $id) {
+            photos {
+              id
+            }
+          }
+        }
+      `,
+      { variables: { id: entryId }, token },
+    );
     expect(read.data!.entry.photos.map((photo: { id: string }) => photo.id)).toEqual(photoIds);
   });
 
@@ -108,7 +149,9 @@ describe("draft photos: remove and reorder", () => {
     const entries = system.dataSources.entries;
     const trigger = `fail_${unique().toLowerCase()}`;
     await entries.query(`CREATE FUNCTION entries.${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$`);
-    await entries.query(`CREATE TRIGGER ${trigger} BEFORE UPDATE ON entries.entry FOR EACH ROW WHEN (OLD.id = '${entryId}') EXECUTE FUNCTION entries.${trigger}()`);
+    await entries.query(
+      `CREATE TRIGGER ${trigger} BEFORE UPDATE ON entries.entry FOR EACH ROW WHEN (OLD.id = '${entryId}') EXECUTE FUNCTION entries.${trigger}()`,
+    );
     try {
       const answer = await graphql(system.gatewayUrl, REMOVE, { variables: { photoId: photoIds[0] }, token });
       expect(answer.errors).toBeDefined();
@@ -137,7 +180,17 @@ describe("draft photos: remove and reorder", () => {
     const partner = tokenFor({ role: "PARTNER", org: venue.organizationId, venues: [venue.id] });
     expect((await graphql(system.gatewayUrl, REORDER, { variables: { entryId, photoIds: [...photoIds].reverse() }, token: partner })).errors).toBeUndefined();
 
-    const submitted = await graphql(system.gatewayUrl, `mutation($id: ID!) { submitEntry(id: $id) { status } }`, { variables: { id: entryId }, token });
+    const submitted = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($id: ID!) {
+          submitEntry(id: $id) {
+            status
+          }
+        }
+      `,
+      { variables: { id: entryId }, token },
+    );
     expect(submitted.data!.submitEntry.status).toBe("SUBMITTED");
     expect(errorCodes(await graphql(system.gatewayUrl, REMOVE, { variables: { photoId: photoIds[0] }, token }))).toEqual(["CONFLICT"]);
     expect(errorCodes(await graphql(system.gatewayUrl, REORDER, { variables: { entryId, photoIds }, token }))).toEqual(["CONFLICT"]);

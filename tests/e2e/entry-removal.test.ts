@@ -25,16 +25,44 @@ describe("an entry that leaves the competition", () => {
     await api.openRound(round.id);
 
     const mine = async () =>
-      ok(await graphql(system.gatewayUrl, `query($roundId: ID) { myAssignments(roundId: $roundId, first: 100) { edges { node { entry { id } } } } }`, {
-        variables: { roundId: round.id },
-        token: judgeToken(judges[0].id),
-      })).myAssignments.edges.map((edge: { node: { entry: { id: string } } }) => edge.node.entry.id);
+      ok(
+        await graphql(
+          system.gatewayUrl,
+          `
+            query ($roundId: ID) {
+              myAssignments(roundId: $roundId, first: 100) {
+                edges {
+                  node {
+                    entry {
+                      id
+                    }
+                  }
+                }
+              }
+            }
+          `,
+          {
+            variables: { roundId: round.id },
+            token: judgeToken(judges[0].id),
+          },
+        ),
+      ).myAssignments.edges.map((edge: { node: { entry: { id: string } } }) => edge.node.entry.id);
     expect((await mine()).sort()).toEqual(entries.map((entry) => entry.id).sort());
 
-    const withdrawn = await graphql(system.gatewayUrl, `mutation($id: ID!) { withdrawEntry(id: $id) { status } }`, {
-      variables: { id: entries[0].id },
-      token: tokenFor({ role: "VENUE", org: venue.organizationId, venues: [venue.id] }),
-    });
+    const withdrawn = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($id: ID!) {
+          withdrawEntry(id: $id) {
+            status
+          }
+        }
+      `,
+      {
+        variables: { id: entries[0].id },
+        token: tokenFor({ role: "VENUE", org: venue.organizationId, venues: [venue.id] }),
+      },
+    );
     expect(withdrawn.data!.withdrawEntry.status).toBe("WITHDRAWN");
     let listed = await mine();
     for (let attempt = 0; attempt < 50 && listed.includes(entries[0].id); attempt++) {

@@ -64,8 +64,14 @@ describe("exhibitions through the gateway", () => {
   /** Publishes an award for an entry straight in the judging schema, as closing a round and publishing its awards would. */
   async function publishAward(entryId: string, venueId: string) {
     const judging = system.dataSources.judging;
-    const [round] = await judging.query(`INSERT INTO judging.judging_round (name, kind, quorum, pass_votes, status) VALUES ('Final', 'SHORTLIST', 1, 1, 'CLOSED') RETURNING id`);
-    await judging.query(`INSERT INTO judging.award (round_id, entry_id, theme, venue_id, tier, published_at) VALUES ($1, $2, 'NATURE', $3, 'GOLD', now())`, [round.id, entryId, venueId]);
+    const [round] = await judging.query(
+      `INSERT INTO judging.judging_round (name, kind, quorum, pass_votes, status) VALUES ('Final', 'SHORTLIST', 1, 1, 'CLOSED') RETURNING id`,
+    );
+    await judging.query(`INSERT INTO judging.award (round_id, entry_id, theme, venue_id, tier, published_at) VALUES ($1, $2, 'NATURE', $3, 'GOLD', now())`, [
+      round.id,
+      entryId,
+      venueId,
+    ]);
   }
 
   it("serves the public exhibition page in one query across the subgraphs, in Chinese, English and Portuguese", async () => {
@@ -111,14 +117,35 @@ describe("exhibitions through the gateway", () => {
     const chinese = await read({}, { "accept-language": "zh-CN,zh;q=0.9" });
     expect([chinese.title, chinese.sections[0].title, chinese.works.edges[0].node.caption]).toEqual(["和合共生", "海外过春节", "作品 1"]);
     const english = await read({}, { "accept-language": "en-GB,en;q=0.9" });
-    expect([english.title, english.sections[1].title, english.works.edges[2].node.caption]).toEqual(["Harmonious Co-Existence", "Sport and exchange", "Work 3"]);
+    expect([english.title, english.sections[1].title, english.works.edges[2].node.caption]).toEqual([
+      "Harmonious Co-Existence",
+      "Sport and exchange",
+      "Work 3",
+    ]);
     // A language the exhibition lacks falls back to its default (Chinese).
     expect((await read({ locale: "ro" })).title).toBe("和合共生");
 
     // Entry.exhibitions and Venue.exhibitions through the gateway, as the public.
-    const reverse = await graphql(system.gatewayUrl, `query($entry: ID!, $code: String!) { entry(id: $entry) { exhibitions { slug } } venue(code: $code) { exhibitions { slug } } }`, {
-      variables: { entry: tenant.entries[1].id, code: tenant.venue.code },
-    });
+    const reverse = await graphql(
+      system.gatewayUrl,
+      `
+        query ($entry: ID!, $code: String!) {
+          entry(id: $entry) {
+            exhibitions {
+              slug
+            }
+          }
+          venue(code: $code) {
+            exhibitions {
+              slug
+            }
+          }
+        }
+      `,
+      {
+        variables: { entry: tenant.entries[1].id, code: tenant.venue.code },
+      },
+    );
     expect(reverse.errors).toBeUndefined();
     expect(reverse.data).toEqual({ entry: { exhibitions: [{ slug: exhibition.slug }] }, venue: { exhibitions: [{ slug: exhibition.slug }] } });
   });
@@ -126,20 +153,50 @@ describe("exhibitions through the gateway", () => {
   it("lets the public like and unlike through the gateway, and keeps the internal removal mutation off the gateway", async () => {
     const { works } = await publishedExhibition(1);
     const visitor = `visitor-${randomUUID()}`;
-    const like = await graphql(system.gatewayUrl, `mutation($id: ID!, $v: String!) { likeWork(workId: $id, visitorId: $v) { id likeCount likedBy(visitorId: $v) } }`, {
-      variables: { id: works[0].id, v: visitor },
-    });
+    const like = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($id: ID!, $v: String!) {
+          likeWork(workId: $id, visitorId: $v) {
+            id
+            likeCount
+            likedBy(visitorId: $v)
+          }
+        }
+      `,
+      {
+        variables: { id: works[0].id, v: visitor },
+      },
+    );
     expect(like.errors).toBeUndefined();
     expect(like.data!.likeWork).toEqual({ id: works[0].id, likeCount: 1, likedBy: true });
-    const unlike = await graphql(system.gatewayUrl, `mutation($id: ID!, $v: String) { unlikeWork(workId: $id, visitorId: $v) { likeCount } }`, {
-      variables: { id: works[0].id, v: visitor },
-    });
+    const unlike = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($id: ID!, $v: String) {
+          unlikeWork(workId: $id, visitorId: $v) {
+            likeCount
+          }
+        }
+      `,
+      {
+        variables: { id: works[0].id, v: visitor },
+      },
+    );
     expect(unlike.data!.unlikeWork.likeCount).toBe(0);
 
-    const internal = await graphql(system.gatewayUrl, `mutation($id: ID!) { removeEntryFromExhibitions(entryId: $id) }`, {
-      variables: { id: randomUUID() },
-      token: tokenFor({ role: "ORGANIZER" }),
-    });
+    const internal = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($id: ID!) {
+          removeEntryFromExhibitions(entryId: $id)
+        }
+      `,
+      {
+        variables: { id: randomUUID() },
+        token: tokenFor({ role: "ORGANIZER" }),
+      },
+    );
     expect(errorCodes(internal)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
   });
 
@@ -152,12 +209,24 @@ describe("exhibitions through the gateway", () => {
 
     // The moment between an entry's withdrawal in the entries subgraph and its removal here: its work shows as a null node.
     const { exhibition } = await publishedExhibition(3);
-    const [, leaving] = (await graphql(system.gatewayUrl, PAGE, { variables: { slug: exhibition.slug } })).data!.exhibition.works.edges.map((edge: any) => edge.node.entry.id);
+    const [, leaving] = (await graphql(system.gatewayUrl, PAGE, { variables: { slug: exhibition.slug } })).data!.exhibition.works.edges.map(
+      (edge: any) => edge.node.entry.id,
+    );
     const venue = await system.dataSources.entries.query(`SELECT venue_id, organization_id FROM entries.entry WHERE id = $1`, [leaving]);
-    const withdrawn = await graphql(system.gatewayUrl, `mutation($id: ID!) { withdrawEntry(id: $id) { status } }`, {
-      variables: { id: leaving },
-      token: tokenFor({ role: "VENUE", org: venue[0].organization_id, venues: [venue[0].venue_id] }),
-    });
+    const withdrawn = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($id: ID!) {
+          withdrawEntry(id: $id) {
+            status
+          }
+        }
+      `,
+      {
+        variables: { id: leaving },
+        token: tokenFor({ role: "VENUE", org: venue[0].organization_id, venues: [venue[0].venue_id] }),
+      },
+    );
     expect(withdrawn.data!.withdrawEntry.status).toBe("WITHDRAWN");
     // Until the exhibitions subgraph hears of it, the work shows as a null node; the page never blanks.
     const during = await graphql(system.gatewayUrl, PAGE, { variables: { slug: exhibition.slug } });

@@ -19,7 +19,7 @@ describe("CSV export of entries through the gateway", () => {
   it("exports all entries for organisers and only their organisation's for partners", async () => {
     const mine = await seedVenue(system.dataSources.venues);
     const theirs = await seedVenue(system.dataSources.venues);
-    const own = await seedEntry(system.dataSources.entries, { venueId: mine.id, organizationId: mine.organizationId, title: "=HYPERLINK(\"evil\")" });
+    const own = await seedEntry(system.dataSources.entries, { venueId: mine.id, organizationId: mine.organizationId, title: '=HYPERLINK("evil")' });
     const other = await seedEntry(system.dataSources.entries, { venueId: theirs.id, organizationId: theirs.organizationId });
 
     const organizer = await fetch(exportUrl(), { headers: { authorization: `Bearer ${tokenFor({ role: "ORGANIZER" })}` } });
@@ -31,7 +31,9 @@ describe("CSV export of entries through the gateway", () => {
     // A title that looks like a formula is defused for spreadsheets.
     expect(all).toContain(`"'=HYPERLINK(""evil"")"`);
 
-    const partner = await fetch(exportUrl(), { headers: { authorization: `Bearer ${tokenFor({ role: "PARTNER", org: mine.organizationId, venues: [mine.id] })}` } });
+    const partner = await fetch(exportUrl(), {
+      headers: { authorization: `Bearer ${tokenFor({ role: "PARTNER", org: mine.organizationId, venues: [mine.id] })}` },
+    });
     const scoped = await partner.text();
     expect(scoped).toContain(own.id);
     expect(scoped).not.toContain(other.id);
@@ -41,7 +43,9 @@ describe("CSV export of entries through the gateway", () => {
   it("refuses the public and venues", async () => {
     expect((await fetch(exportUrl())).status).toBe(401);
     const venue = await seedVenue(system.dataSources.venues);
-    const response = await fetch(exportUrl(), { headers: { authorization: `Bearer ${tokenFor({ role: "VENUE", org: venue.organizationId, venues: [venue.id] })}` } });
+    const response = await fetch(exportUrl(), {
+      headers: { authorization: `Bearer ${tokenFor({ role: "VENUE", org: venue.organizationId, venues: [venue.id] })}` },
+    });
     expect(response.status).toBe(403);
     expect(((await response.json()) as any).errors[0].extensions.code).toBe("FORBIDDEN");
   });
@@ -66,12 +70,26 @@ describe("CSV export of entries through the gateway", () => {
     for (const [index, text] of HOSTILE_TEXTS.entries()) {
       const country = `${FORMULA_LEADS[index % FORMULA_LEADS.length]}1`;
       const entry = await seedEntry(system.dataSources.entries, {
-        venueId: venue.id, organizationId: venue.organizationId, title: text, creditName: `${text} credit`, country,
+        venueId: venue.id,
+        organizationId: venue.organizationId,
+        title: text,
+        creditName: `${text} credit`,
+        country,
       });
       await system.dataSources.entries.query(`UPDATE entries.entrant SET name = $2, email = $3, country = $4 WHERE id = $1`, [
-        entry.entrantId, text, `${text}+${entry.id}@example.org`, country,
+        entry.entrantId,
+        text,
+        `${text}+${entry.id}@example.org`,
+        country,
       ]);
-      seeded.push({ id: entry.id, title: text, credit_name: `${text} credit`, entrant_name: text, entrant_email: `${text}+${entry.id}@example.org`, entrant_country: country });
+      seeded.push({
+        id: entry.id,
+        title: text,
+        credit_name: `${text} credit`,
+        entrant_name: text,
+        entrant_email: `${text}+${entry.id}@example.org`,
+        entrant_country: country,
+      });
     }
 
     const url = new URL(exportUrl());

@@ -17,7 +17,10 @@ describe("gateway", () => {
     const venue = await seedVenue(system.dataSources.venues, { country: "PT" });
     const entry = await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId });
     const query = `query($id: ID!) { venue(id: $id) { code organization { id } entries(first: 5) { totalCount edges { node { id entrant { email } venue { code } } } } } }`;
-    const own = await graphql(system.gatewayUrl, query, { variables: { id: venue.id }, token: tokenFor({ role: "VENUE", org: venue.organizationId, venues: [venue.id] }) });
+    const own = await graphql(system.gatewayUrl, query, {
+      variables: { id: venue.id },
+      token: tokenFor({ role: "VENUE", org: venue.organizationId, venues: [venue.id] }),
+    });
     expect(own.errors).toBeUndefined();
     expect(own.data!.venue.entries.totalCount).toBe(1);
     expect(own.data!.venue.entries.edges[0].node).toMatchObject({ id: entry.id, venue: { code: venue.code } });
@@ -48,19 +51,47 @@ describe("gateway", () => {
   });
 
   it("answers a protected operation without a token with UNAUTHENTICATED", async () => {
-    const response = await graphql(system.gatewayUrl, `{ entryStats(groupBy: THEME) { key count } }`);
+    const response = await graphql(
+      system.gatewayUrl,
+      `
+        {
+          entryStats(groupBy: THEME) {
+            key
+            count
+          }
+        }
+      `,
+    );
     expect(errorCodes(response)).toEqual(["UNAUTHENTICATED"]);
   });
 
   it("keeps internal subgraph operations out of the public schema", async () => {
-    const response = await graphql(system.gatewayUrl, `mutation { replaceEntryGrants(input: { source: "x:y", public: true, entryIds: [] }) }`, {
-      token: tokenFor({ role: "ORGANIZER" }),
-    });
+    const response = await graphql(
+      system.gatewayUrl,
+      `
+        mutation {
+          replaceEntryGrants(input: { source: "x:y", public: true, entryIds: [] })
+        }
+      `,
+      {
+        token: tokenFor({ role: "ORGANIZER" }),
+      },
+    );
     expect(errorCodes(response)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
   });
 
   it("carries the caller's request id through and never leaks stack traces", async () => {
-    const response = await graphql(system.gatewayUrl, `{ entry(id: "nope") { id } }`, { headers: { "x-request-id": "partner-req-12345678" } });
+    const response = await graphql(
+      system.gatewayUrl,
+      `
+        {
+          entry(id: "nope") {
+            id
+          }
+        }
+      `,
+      { headers: { "x-request-id": "partner-req-12345678" } },
+    );
     expect(response.headers.get("x-request-id")).toBe("partner-req-12345678");
     expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
     expect(JSON.stringify(response.errors)).not.toMatch(/stacktrace|at .*\.ts|127\.0\.0\.1/);

@@ -18,7 +18,8 @@ describe("judging through the gateway", () => {
   });
   afterAll(() => system.stop());
 
-  const asOrganizer = async (query: string, variables: Record<string, unknown> = {}) => ok(await graphql(gateway, query, { variables, token: organizerToken() }));
+  const asOrganizer = async (query: string, variables: Record<string, unknown> = {}) =>
+    ok(await graphql(gateway, query, { variables, token: organizerToken() }));
 
   it("runs a round from judges' logins to published awards, blind for judges, invisible until published", async () => {
     // Three venues of three organisations; two of them in the Portugal Division. Nine EXCHANGES entries.
@@ -26,7 +27,13 @@ describe("judging through the gateway", () => {
     const venues: Venue[] = [];
     for (let index = 0; index < 3; index++) {
       const organization = await seedOrganization(system.dataSources.venues);
-      venues.push(await seedVenue(system.dataSources.venues, { organizationId: organization.id, country: index === 1 ? "CN" : "PT", divisionId: index === 1 ? null : division.id }));
+      venues.push(
+        await seedVenue(system.dataSources.venues, {
+          organizationId: organization.id,
+          country: index === 1 ? "CN" : "PT",
+          divisionId: index === 1 ? null : division.id,
+        }),
+      );
     }
     const entries: Entry[] = [];
     for (const venue of venues) {
@@ -39,19 +46,52 @@ describe("judging through the gateway", () => {
     const createJudge = `mutation($input: CreateJudgeInput!) { createJudge(input: $input) { id name organizations { id } venues { id } } }`;
     const affiliatedToOrganization = (await asOrganizer(createJudge, { input: { name: "Ana", organizationIds: [venues[0].organizationId] } })).createJudge;
     const affiliatedToVenue = (await asOrganizer(createJudge, { input: { name: "Bo", venueIds: [venues[1].id] } })).createJudge;
-    const free = [(await asOrganizer(createJudge, { input: { name: "Chen" } })).createJudge, (await asOrganizer(createJudge, { input: { name: "Dora" } })).createJudge];
+    const free = [
+      (await asOrganizer(createJudge, { input: { name: "Chen" } })).createJudge,
+      (await asOrganizer(createJudge, { input: { name: "Dora" } })).createJudge,
+    ];
     expect(affiliatedToVenue.venues).toEqual([{ id: venues[1].id }]);
-    expect(errorCodes(await graphql(gateway, createJudge, { variables: { input: { name: "X", venueIds: [crypto.randomUUID()] } }, token: organizerToken() }))).toEqual(["NOT_FOUND"]);
-    const login = (await asOrganizer(`mutation($id: ID!) { createJudgeLogin(judgeId: $id) { clientId clientSecret judge { id } } }`, { id: affiliatedToOrganization.id })).createJudgeLogin;
+    expect(
+      errorCodes(await graphql(gateway, createJudge, { variables: { input: { name: "X", venueIds: [crypto.randomUUID()] } }, token: organizerToken() })),
+    ).toEqual(["NOT_FOUND"]);
+    const login = (
+      await asOrganizer(`mutation($id: ID!) { createJudgeLogin(judgeId: $id) { clientId clientSecret judge { id } } }`, { id: affiliatedToOrganization.id })
+    ).createJudgeLogin;
     const issued = ok(
-      await graphql(gateway, `mutation($id: String!, $secret: String!) { issueToken(clientId: $id, clientSecret: $secret) { accessToken role } }`, {
-        variables: { id: login.clientId, secret: login.clientSecret },
-      }),
+      await graphql(
+        gateway,
+        `
+          mutation ($id: String!, $secret: String!) {
+            issueToken(clientId: $id, clientSecret: $secret) {
+              accessToken
+              role
+            }
+          }
+        `,
+        {
+          variables: { id: login.clientId, secret: login.clientSecret },
+        },
+      ),
     ).issueToken;
     expect(issued.role).toBe("JUDGE");
     const tokens = new Map<string, string>([[affiliatedToOrganization.id, issued.accessToken]]);
     for (const judge of [affiliatedToVenue, ...free]) tokens.set(judge.id, judgeToken(judge.id));
-    expect(ok(await graphql(gateway, `{ myJudge { id name } }`, { token: issued.accessToken })).myJudge).toEqual({ id: affiliatedToOrganization.id, name: "Ana" });
+    expect(
+      ok(
+        await graphql(
+          gateway,
+          `
+            {
+              myJudge {
+                id
+                name
+              }
+            }
+          `,
+          { token: issued.accessToken },
+        ),
+      ).myJudge,
+    ).toEqual({ id: affiliatedToOrganization.id, name: "Ana" });
 
     // A scoring round over the theme: quorum 2, half the entries can be accepted.
     const round = (
@@ -60,11 +100,28 @@ describe("judging through the gateway", () => {
       })
     ).createRound;
     const judgeIds = [affiliatedToOrganization.id, affiliatedToVenue.id, ...free.map((judge: any) => judge.id)];
-    const summary = (await asOrganizer(`mutation($input: AssignJudgesInput!) { assignJudges(input: $input) { entries assignments } }`, { input: { roundId: round.id, judgeIds } }))
-      .assignJudges;
+    const summary = (
+      await asOrganizer(`mutation($input: AssignJudgesInput!) { assignJudges(input: $input) { entries assignments } }`, {
+        input: { roundId: round.id, judgeIds },
+      })
+    ).assignJudges;
     expect(summary).toEqual({ entries: 9, assignments: 18 });
     // Judges do not see a DRAFT round.
-    expect(ok(await graphql(gateway, `{ myAssignments { totalCount } }`, { token: issued.accessToken })).myAssignments.totalCount).toBe(0);
+    expect(
+      ok(
+        await graphql(
+          gateway,
+          `
+            {
+              myAssignments {
+                totalCount
+              }
+            }
+          `,
+          { token: issued.accessToken },
+        ),
+      ).myAssignments.totalCount,
+    ).toBe(0);
     await asOrganizer(`mutation($id: ID!) { openRound(id: $id) { status } }`, { id: round.id });
     await system.settleEvents();
     const assignments = await judgingApi(system.urls.judging).assignments(round.id);
@@ -78,9 +135,60 @@ describe("judging through the gateway", () => {
     const mine = ok(
       await graphql(
         gateway,
-        `{ myAssignments(first: 100) { totalCount edges { node { id status
-            entry { id title kind theme { code } photos { id } venue { id } entrant { name email } creditName country awards { id } }
-            round { name kind status scale { min max step } criteria { code } quorum division { id } acceptanceCapPercent } } } } }`,
+        `
+          {
+            myAssignments(first: 100) {
+              totalCount
+              edges {
+                node {
+                  id
+                  status
+                  entry {
+                    id
+                    title
+                    kind
+                    theme {
+                      code
+                    }
+                    photos {
+                      id
+                    }
+                    venue {
+                      id
+                    }
+                    entrant {
+                      name
+                      email
+                    }
+                    creditName
+                    country
+                    awards {
+                      id
+                    }
+                  }
+                  round {
+                    name
+                    kind
+                    status
+                    scale {
+                      min
+                      max
+                      step
+                    }
+                    criteria {
+                      code
+                    }
+                    quorum
+                    division {
+                      id
+                    }
+                    acceptanceCapPercent
+                  }
+                }
+              }
+            }
+          }
+        `,
         { token: issued.accessToken },
       ),
     ).myAssignments;
@@ -89,11 +197,48 @@ describe("judging through the gateway", () => {
     for (const { node } of mine.edges) {
       expect(node.entry).toMatchObject({ venue: null, entrant: null, creditName: null, country: null, kind: "SINGLE_PHOTO", theme: { code: "EXCHANGES" } });
       expect(node.entry.photos).toHaveLength(1);
-      expect(node.round).toEqual({ name: "Exchanges – final", kind: "SCORE", status: "OPEN", scale: { min: 1, max: 10, step: 0.5 }, criteria: [{ code: "overall" }], quorum: null, division: null, acceptanceCapPercent: null });
+      expect(node.round).toEqual({
+        name: "Exchanges – final",
+        kind: "SCORE",
+        status: "OPEN",
+        scale: { min: 1, max: 10, step: 0.5 },
+        criteria: [{ code: "overall" }],
+        quorum: null,
+        division: null,
+        acceptanceCapPercent: null,
+      });
     }
     const notMine = entries.find((entry) => !ownEntryIds.includes(entry.id))!;
-    expect(ok(await graphql(gateway, `query($id: ID!) { entry(id: $id) { id } }`, { variables: { id: notMine.id }, token: issued.accessToken })).entry).toBeNull();
-    expect(ok(await graphql(gateway, `{ entries(first: 100) { totalCount } }`, { token: issued.accessToken })).entries.totalCount).toBe(ownEntryIds.length);
+    expect(
+      ok(
+        await graphql(
+          gateway,
+          `
+            query ($id: ID!) {
+              entry(id: $id) {
+                id
+              }
+            }
+          `,
+          { variables: { id: notMine.id }, token: issued.accessToken },
+        ),
+      ).entry,
+    ).toBeNull();
+    expect(
+      ok(
+        await graphql(
+          gateway,
+          `
+            {
+              entries(first: 100) {
+                totalCount
+              }
+            }
+          `,
+          { token: issued.accessToken },
+        ),
+      ).entries.totalCount,
+    ).toBe(ownEntryIds.length);
     const straight = await entities(
       system.urls.entries,
       [ownEntryIds[0], notMine.id].map((id) => ({ __typename: "Entry", id })),
@@ -114,28 +259,66 @@ describe("judging through the gateway", () => {
       issued.accessToken,
     );
     expect(judgingEntities.errors).toBeUndefined();
-    expect(judgingEntities.data!._entities).toEqual([null, { id: affiliatedToOrganization.id, name: "Ana" }, { id: round.id, name: "Exchanges – final", quorum: null }]);
-    const progress = await entities(system.urls.judging, [{ __typename: "JudgingRound", id: round.id }], "... on JudgingRound { progress { scored } }", issued.accessToken);
+    expect(judgingEntities.data!._entities).toEqual([
+      null,
+      { id: affiliatedToOrganization.id, name: "Ana" },
+      { id: round.id, name: "Exchanges – final", quorum: null },
+    ]);
+    const progress = await entities(
+      system.urls.judging,
+      [{ __typename: "JudgingRound", id: round.id }],
+      "... on JudgingRound { progress { scored } }",
+      issued.accessToken,
+    );
     expect(errorCodes(progress)).toEqual(["FORBIDDEN"]);
 
     // Every judge scores what they were given: entry i gets 2 + i/2 from everyone, so the order is clear.
     for (const assignment of assignments) {
       const index = entries.findIndex((entry) => entry.id === assignment.entryId);
-      const response = await graphql(gateway, `mutation($input: SubmitScoreInput!) { submitScore(input: $input) { value } }`, {
-        variables: { input: { roundId: round.id, entryId: assignment.entryId, value: 2 + index / 2 } },
-        token: tokens.get(assignment.judgeId)!,
-      });
+      const response = await graphql(
+        gateway,
+        `
+          mutation ($input: SubmitScoreInput!) {
+            submitScore(input: $input) {
+              value
+            }
+          }
+        `,
+        {
+          variables: { input: { roundId: round.id, entryId: assignment.entryId, value: 2 + index / 2 } },
+          token: tokens.get(assignment.judgeId)!,
+        },
+      );
       expect(response.errors).toBeUndefined();
     }
     // A judge reads their own score on an entry, never the other judge's.
-    const ownScores = ok(await graphql(gateway, `query($id: ID!) { entry(id: $id) { scores { judge { id } } } }`, { variables: { id: ownEntryIds[0] }, token: issued.accessToken }));
+    const ownScores = ok(
+      await graphql(
+        gateway,
+        `
+          query ($id: ID!) {
+            entry(id: $id) {
+              scores {
+                judge {
+                  id
+                }
+              }
+            }
+          }
+        `,
+        { variables: { id: ownEntryIds[0] }, token: issued.accessToken },
+      ),
+    );
     expect(ownScores.entry.scores).toEqual([{ judge: { id: affiliatedToOrganization.id } }]);
     await asOrganizer(`mutation($id: ID!) { closeRound(id: $id) { status } }`, { id: round.id });
 
     const board = (
-      await asOrganizer(`query($r: ID!) { leaderboard(roundId: $r, theme: EXCHANGES, first: 20) { totalCount edges { node { rank accepted judgeCount entry { id title } } } } }`, {
-        r: round.id,
-      })
+      await asOrganizer(
+        `query($r: ID!) { leaderboard(roundId: $r, theme: EXCHANGES, first: 20) { totalCount edges { node { rank accepted judgeCount entry { id title } } } } }`,
+        {
+          r: round.id,
+        },
+      )
     ).leaderboard;
     expect(board.totalCount).toBe(9);
     const ranked: string[] = board.edges.map((edge: any) => edge.node.entry.id);
@@ -155,8 +338,9 @@ describe("judging through the gateway", () => {
       ["BRONZE", ranked[2]],
       ["HONOURABLE_MENTION", ranked[3]],
     ]);
-    const divisionAwards = (await asOrganizer(propose, { input: { roundId: round.id, theme: "EXCHANGES", divisionId: division.id, tiers: [{ tier: "GOLD", count: 1 }] } }))
-      .proposeAwards;
+    const divisionAwards = (
+      await asOrganizer(propose, { input: { roundId: round.id, theme: "EXCHANGES", divisionId: division.id, tiers: [{ tier: "GOLD", count: 1 }] } })
+    ).proposeAwards;
     const inDivision = (entryId: string) => entryById.get(entryId)!.venueId !== venues[1].id;
     const divisionGold = ranked.slice(0, 4).find(inDivision)!;
     expect(divisionAwards.map((award: any) => [award.tier, award.entry.id])).toEqual([["GOLD", divisionGold]]);
@@ -173,8 +357,36 @@ describe("judging through the gateway", () => {
     );
     const awardStraight = await entities(system.urls.judging, [{ __typename: "Award", id: themeAwards[0].id }], "... on Award { id tier }");
     expect(awardStraight.data!._entities).toEqual([null]);
-    expect(ok(await graphql(gateway, `query($id: ID!) { award(id: $id) { id } }`, { variables: { id: themeAwards[0].id }, token: partner })).award).toBeNull();
-    expect(errorCodes(await graphql(gateway, `{ awards(includeUnpublished: true) { totalCount } }`, { token: partner }))).toEqual(["FORBIDDEN"]);
+    expect(
+      ok(
+        await graphql(
+          gateway,
+          `
+            query ($id: ID!) {
+              award(id: $id) {
+                id
+              }
+            }
+          `,
+          { variables: { id: themeAwards[0].id }, token: partner },
+        ),
+      ).award,
+    ).toBeNull();
+    expect(
+      errorCodes(
+        await graphql(
+          gateway,
+          `
+            {
+              awards(includeUnpublished: true) {
+                totalCount
+              }
+            }
+          `,
+          { token: partner },
+        ),
+      ),
+    ).toEqual(["FORBIDDEN"]);
 
     // Publishing the theme's awards makes them, and their entries, public; the division's stay unpublished.
     const publishing = await asOrganizer(`mutation { publishAwards(theme: EXCHANGES) { id published status } }`);
@@ -194,13 +406,50 @@ describe("judging through the gateway", () => {
     expect((await entities(system.urls.judging, [{ __typename: "Award", id: themeAwards[0].id }], "... on Award { id tier }")).data!._entities).toEqual([
       { id: themeAwards[0].id, tier: "GOLD" },
     ]);
-    expect(ok(await graphql(gateway, `query($d: ID!) { awards(divisionId: $d) { totalCount } }`, { variables: { d: division.id } })).awards.totalCount).toBe(0);
+    expect(
+      ok(
+        await graphql(
+          gateway,
+          `
+            query ($d: ID!) {
+              awards(divisionId: $d) {
+                totalCount
+              }
+            }
+          `,
+          { variables: { d: division.id } },
+        ),
+      ).awards.totalCount,
+    ).toBe(0);
     // Partners read their venues' published results.
     const results = ok(
-      await graphql(gateway, `query($v: ID!) { awards(venueId: $v) { edges { node { tier entry { id } } } } venue(id: $v) { code awards { tier } } }`, {
-        variables: { v: goldVenue.id },
-        token: partner,
-      }),
+      await graphql(
+        gateway,
+        `
+          query ($v: ID!) {
+            awards(venueId: $v) {
+              edges {
+                node {
+                  tier
+                  entry {
+                    id
+                  }
+                }
+              }
+            }
+            venue(id: $v) {
+              code
+              awards {
+                tier
+              }
+            }
+          }
+        `,
+        {
+          variables: { v: goldVenue.id },
+          token: partner,
+        },
+      ),
     );
     const venueTiers = themeAwards.filter((award: any) => entryById.get(award.entry.id)!.venueId === goldVenue.id).map((award: any) => award.tier);
     expect(results.awards.edges.map((edge: any) => edge.node.tier)).toEqual(venueTiers);
@@ -210,7 +459,9 @@ describe("judging through the gateway", () => {
     expect(event.type).toBe("awards.published");
     expect(new Set(event.organization_ids)).toEqual(new Set(ranked.slice(0, 4).map((entryId) => entryById.get(entryId)!.organizationId)));
     // A published scope cannot change until it is unpublished.
-    expect(errorCodes(await graphql(gateway, propose, { variables: { input: { roundId: round.id, theme: "EXCHANGES" } }, token: organizerToken() }))).toEqual(["CONFLICT"]);
+    expect(errorCodes(await graphql(gateway, propose, { variables: { input: { roundId: round.id, theme: "EXCHANGES" } }, token: organizerToken() }))).toEqual([
+      "CONFLICT",
+    ]);
 
     await asOrganizer(`mutation { unpublishAwards(theme: EXCHANGES) { id } }`);
     expect(ok(await graphql(gateway, publicAwards)).awards.totalCount).toBe(0);
@@ -224,7 +475,9 @@ describe("judging through the gateway", () => {
       const venue = await seedVenue(system.dataSources.venues, { divisionId: division.id });
       const entryIds: string[] = [];
       for (let index = 0; index < count; index++) {
-        entryIds.push((await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, themeCode: ThemeCode.OVERSEAS })).id);
+        entryIds.push(
+          (await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, themeCode: ThemeCode.OVERSEAS })).id,
+        );
       }
       const judge = await seedJudge(system.dataSources.judging);
       const api = judgingApi(system.urls.judging);
@@ -291,7 +544,9 @@ describe("judging through the gateway", () => {
       });
     }
     const median = [...timings].sort((a, b) => a - b)[2];
-    process.stdout.write(`leaderboard of a 10,000-entry theme (30,000 scores), first 100 through the gateway: median ${median.toFixed(0)} ms over 5 runs, ${statements} SQL statements\n`);
+    process.stdout.write(
+      `leaderboard of a 10,000-entry theme (30,000 scores), first 100 through the gateway: median ${median.toFixed(0)} ms over 5 runs, ${statements} SQL statements\n`,
+    );
     // Speed is measured by npm run bench (Q4), not asserted here; the statement count is the property under test.
     expect(statements).toBeLessThanOrEqual(2);
   });

@@ -47,10 +47,29 @@ describe("Prometheus metrics", () => {
     await currentCompetition(system.dataSources.entries);
     const signed = signToken({ sub: "metrics-test", role: Role.ORGANIZER, cid: clientId }).token;
     for (let round = 0; round < 3; round += 1) {
-      const response = await graphql(system.gatewayUrl, `query MetricsThemes { competition { themes { code } } }`, { token: signed });
+      const response = await graphql(
+        system.gatewayUrl,
+        `
+          query MetricsThemes {
+            competition {
+              themes {
+                code
+              }
+            }
+          }
+        `,
+        { token: signed },
+      );
       expect(response.errors).toBeUndefined();
     }
-    const refused = await graphql(system.gatewayUrl, `query MetricsBroken { noSuchField }`);
+    const refused = await graphql(
+      system.gatewayUrl,
+      `
+        query MetricsBroken {
+          noSuchField
+        }
+      `,
+    );
     expect(refused.errors?.length).toBeGreaterThan(0);
 
     // The separate listener (METRICS_PORT) serves the same registry without any secret: it is not the public port.
@@ -64,9 +83,17 @@ describe("Prometheus metrics", () => {
     expect(sample(text, "image_china_subgraph_fetch_duration_seconds_count", { outcome: "ok" })).toBeGreaterThanOrEqual(3);
     expect(sample(text, "image_china_sql_statements_total")).toBeGreaterThan(0);
     for (const service of ["venues", "entries", "judging", "exhibitions"]) {
-      expect({ service, idle: sample(text, "image_china_database_pool_connections", { service, state: "idle" }) !== undefined }).toEqual({ service, idle: true });
+      expect({ service, idle: sample(text, "image_china_database_pool_connections", { service, state: "idle" }) !== undefined }).toEqual({
+        service,
+        idle: true,
+      });
     }
-    for (const [consumer, producer] of [["venues", "entries"], ["exhibitions", "entries"], ["entries", "exhibitions"], ["judging", "entries"]]) {
+    for (const [consumer, producer] of [
+      ["venues", "entries"],
+      ["exhibitions", "entries"],
+      ["entries", "exhibitions"],
+      ["judging", "entries"],
+    ]) {
       const labels = { consumer, producer };
       expect({ ...labels, backlog: sample(text, "image_china_event_backlog_events", labels) }).toEqual({ ...labels, backlog: expect.any(Number) });
       expect({ ...labels, lag: sample(text, "image_china_event_lag_seconds", labels) }).toEqual({ ...labels, lag: expect.any(Number) });
@@ -82,7 +109,7 @@ describe("Prometheus metrics", () => {
     await venues.query(`CREATE FUNCTION venues.refuse_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`);
     await venues.query(`CREATE TRIGGER refuse_event BEFORE INSERT ON venues.partner_event FOR EACH ROW EXECUTE FUNCTION venues.refuse_event()`);
     const labels = { consumer: "venues", producer: "exhibitions" };
-    const scrape = async () => (await (await fetch(`http://127.0.0.1:${metricsListenerPort()}/metrics`)).text());
+    const scrape = async () => await (await fetch(`http://127.0.0.1:${metricsListenerPort()}/metrics`)).text();
     try {
       await system.dataSources.exhibitions.query(
         `INSERT INTO exhibitions.outbox (type, organization_ids, payload, occurred_at) VALUES ('exhibition.published', '{}', '{"exhibitionId":"x","slug":"x","works":0}', now() - interval '90 seconds')`,

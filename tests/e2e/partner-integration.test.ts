@@ -68,7 +68,17 @@ describe("partner integration", () => {
   async function createClient(input: Record<string, unknown>) {
     const response = await graphql(
       system.gatewayUrl,
-      `mutation($input: CreateApiClientInput!) { createApiClient(input: $input) { clientSecret client { id clientId } } }`,
+      `
+        mutation ($input: CreateApiClientInput!) {
+          createApiClient(input: $input) {
+            clientSecret
+            client {
+              id
+              clientId
+            }
+          }
+        }
+      `,
       { variables: { input }, token: organizer() },
     );
     expect(response.errors).toBeUndefined();
@@ -76,9 +86,19 @@ describe("partner integration", () => {
   }
 
   const issue = (clientId: string, clientSecret: string) =>
-    graphql(system.gatewayUrl, `mutation($id: String!, $secret: String!) { issueToken(clientId: $id, clientSecret: $secret) { accessToken } }`, {
-      variables: { id: clientId, secret: clientSecret },
-    });
+    graphql(
+      system.gatewayUrl,
+      `
+        mutation ($id: String!, $secret: String!) {
+          issueToken(clientId: $id, clientSecret: $secret) {
+            accessToken
+          }
+        }
+      `,
+      {
+        variables: { id: clientId, secret: clientSecret },
+      },
+    );
 
   describe("credentials", () => {
     it("rotates a secret with a grace period for the old one", async () => {
@@ -92,7 +112,8 @@ describe("partner integration", () => {
       expect((await issue(client.clientId, first)).errors).toBeUndefined();
       expect((await issue(client.clientId, second)).errors).toBeUndefined();
       // A rotation without grace ends the old secret at once.
-      const third = (await graphql(system.gatewayUrl, rotate, { variables: { id: client.id, grace: 0 }, token: organizer() })).data!.rotateApiClientSecret.clientSecret;
+      const third = (await graphql(system.gatewayUrl, rotate, { variables: { id: client.id, grace: 0 }, token: organizer() })).data!.rotateApiClientSecret
+        .clientSecret;
       expect(errorCodes(await issue(client.clientId, second))).toEqual(["UNAUTHENTICATED"]);
       expect((await issue(client.clientId, third)).errors).toBeUndefined();
     });
@@ -103,14 +124,49 @@ describe("partner integration", () => {
       const token = (await issue(client.clientId, clientSecret)).data!.issueToken.accessToken as string;
       const query = `{ entries(first: 1) { totalCount } }`;
       expect((await graphql(system.gatewayUrl, query, { token })).errors).toBeUndefined();
-      await graphql(system.gatewayUrl, `mutation($id: ID!) { revokeApiClient(id: $id) { revokedAt } }`, { variables: { id: client.id }, token: organizer() });
+      await graphql(
+        system.gatewayUrl,
+        `
+          mutation ($id: ID!) {
+            revokeApiClient(id: $id) {
+              revokedAt
+            }
+          }
+        `,
+        { variables: { id: client.id }, token: organizer() },
+      );
       const refused = await graphql(system.gatewayUrl, query, { token });
       expect(errorCodes(refused)).toEqual(["UNAUTHENTICATED"]);
       expect(refused.errors![0].message).toMatch(/revoked/);
       // The list the other services poll every REVOCATION_POLL_SECONDS (internal, straight to the venues subgraph).
-      const list = await graphql(system.urls.venues, `{ revokedApiClients { clientId revokedAt } }`, { token: organizer() });
+      const list = await graphql(
+        system.urls.venues,
+        `
+          {
+            revokedApiClients {
+              clientId
+              revokedAt
+            }
+          }
+        `,
+        { token: organizer() },
+      );
       expect(list.data!.revokedApiClients.map((row: { clientId: string }) => row.clientId)).toContain(client.clientId);
-      expect(errorCodes(await graphql(system.urls.venues, `{ revokedApiClients { clientId } }`, { token: tokenFor({ role: "PARTNER", org: venue.organizationId, venues: [] }) }))).toEqual(["FORBIDDEN"]);
+      expect(
+        errorCodes(
+          await graphql(
+            system.urls.venues,
+            `
+              {
+                revokedApiClients {
+                  clientId
+                }
+              }
+            `,
+            { token: tokenFor({ role: "PARTNER", org: venue.organizationId, venues: [] }) },
+          ),
+        ),
+      ).toEqual(["FORBIDDEN"]);
     });
   });
 
@@ -120,7 +176,18 @@ describe("partner integration", () => {
       const partner = tokenFor({ role: "PARTNER", org: venue.organizationId, venues: [venue.id] });
       const created = await graphql(
         system.gatewayUrl,
-        `mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { signingSecret webhook { id url events } } }`,
+        `
+          mutation ($input: CreateWebhookInput!) {
+            createWebhook(input: $input) {
+              signingSecret
+              webhook {
+                id
+                url
+                events
+              }
+            }
+          }
+        `,
         { variables: { input: { url: receiverUrl, events } }, token: partner },
       );
       expect(created.errors).toBeUndefined();
@@ -133,9 +200,24 @@ describe("partner integration", () => {
       try {
         const { venue, partner, webhookId, secret } = await partnerWithWebhook(receiver.url);
         await partnerWithWebhook(other.url);
-        const draft = await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, status: "DRAFT" as never, photos: 1 });
+        const draft = await seedEntry(system.dataSources.entries, {
+          venueId: venue.id,
+          organizationId: venue.organizationId,
+          status: "DRAFT" as never,
+          photos: 1,
+        });
         const venueToken = tokenFor({ role: "VENUE", org: venue.organizationId, venues: [venue.id] });
-        const submitted = await graphql(system.gatewayUrl, `mutation($id: ID!) { submitEntry(id: $id) { status } }`, { variables: { id: draft.id }, token: venueToken });
+        const submitted = await graphql(
+          system.gatewayUrl,
+          `
+            mutation ($id: ID!) {
+              submitEntry(id: $id) {
+                status
+              }
+            }
+          `,
+          { variables: { id: draft.id }, token: venueToken },
+        );
         expect(submitted.data!.submitEntry.status).toBe("SUBMITTED");
 
         const delivery = await waitFor(() => receiver.received[0]);
@@ -146,17 +228,60 @@ describe("partner integration", () => {
         expect(delivery.headers["x-image-china-event-id"]).toBe(body.id);
         expect(JSON.stringify(body)).not.toMatch(/@example\.org/);
 
-        const deliveries = await graphql(system.gatewayUrl, `{ webhooks { id deliveries(first: 5) { edges { node { id status attempts lastResponseCode event { type } } } } } }`, { token: partner });
+        const deliveries = await graphql(
+          system.gatewayUrl,
+          `
+            {
+              webhooks {
+                id
+                deliveries(first: 5) {
+                  edges {
+                    node {
+                      id
+                      status
+                      attempts
+                      lastResponseCode
+                      event {
+                        type
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          `,
+          { token: partner },
+        );
         const own = deliveries.data!.webhooks.find((hook: { id: string }) => hook.id === webhookId);
         expect(own.deliveries.edges[0].node).toMatchObject({ status: "DELIVERED", attempts: 1, lastResponseCode: 204, event: { type: "entry.submitted" } });
         await new Promise((resolve) => setTimeout(resolve, 300));
         expect(other.received).toHaveLength(0);
 
         // A replay sends the same event id again; a ping sends a test event.
-        await graphql(system.gatewayUrl, `mutation($id: ID!) { replayWebhookDelivery(id: $id) { status } }`, { variables: { id: own.deliveries.edges[0].node.id }, token: partner });
+        await graphql(
+          system.gatewayUrl,
+          `
+            mutation ($id: ID!) {
+              replayWebhookDelivery(id: $id) {
+                status
+              }
+            }
+          `,
+          { variables: { id: own.deliveries.edges[0].node.id }, token: partner },
+        );
         const replayed = await waitFor(() => receiver.received[1]);
         expect(JSON.parse(replayed.body).id).toBe(body.id);
-        await graphql(system.gatewayUrl, `mutation($id: ID!) { pingWebhook(id: $id) { id } }`, { variables: { id: webhookId }, token: partner });
+        await graphql(
+          system.gatewayUrl,
+          `
+            mutation ($id: ID!) {
+              pingWebhook(id: $id) {
+                id
+              }
+            }
+          `,
+          { variables: { id: webhookId }, token: partner },
+        );
         const ping = await waitFor(() => receiver.received[2]);
         expect(JSON.parse(ping.body).type).toBe("ping");
       } finally {
@@ -170,12 +295,41 @@ describe("partner integration", () => {
       try {
         const { venue, partner, webhookId } = await partnerWithWebhook(receiver.url, ["ENTRY_WITHDRAWN"]);
         const entry = await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId });
-        await graphql(system.gatewayUrl, `mutation($id: ID!) { withdrawEntry(id: $id) { status } }`, { variables: { id: entry.id }, token: partner });
+        await graphql(
+          system.gatewayUrl,
+          `
+            mutation ($id: ID!) {
+              withdrawEntry(id: $id) {
+                status
+              }
+            }
+          `,
+          { variables: { id: entry.id }, token: partner },
+        );
         await waitFor(() => receiver.received.length >= 3 && receiver.received);
         const bodies = receiver.received.map((delivery) => JSON.parse(delivery.body));
         expect(new Set(bodies.map((body) => body.id)).size).toBe(1);
         expect(bodies[0].type).toBe("entry.withdrawn");
-        const deliveries = await graphql(system.gatewayUrl, `{ webhooks { id deliveries { edges { node { status attempts lastResponseCode } } } } }`, { token: partner });
+        const deliveries = await graphql(
+          system.gatewayUrl,
+          `
+            {
+              webhooks {
+                id
+                deliveries {
+                  edges {
+                    node {
+                      status
+                      attempts
+                      lastResponseCode
+                    }
+                  }
+                }
+              }
+            }
+          `,
+          { token: partner },
+        );
         const node = deliveries.data!.webhooks.find((hook: { id: string }) => hook.id === webhookId).deliveries.edges[0].node;
         expect(node).toEqual({ status: "DELIVERED", attempts: 3, lastResponseCode: 204 });
       } finally {
@@ -237,11 +391,28 @@ describe("partner integration", () => {
       const saved = config();
       setConfig({ ...saved, webhooks: { ...saved.webhooks, allowPrivateTargets: false } });
       try {
-        for (const url of ["http://example.org/hook", "https://127.0.0.1/hook", "https://localhost/hook", "https://10.1.2.3/x", "https://169.254.169.254/latest", "https://[::1]/x"]) {
-          const response = await graphql(system.gatewayUrl, `mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { signingSecret } }`, {
-            variables: { input: { url, events: ["ENTRY_SUBMITTED"] } },
-            token: partner,
-          });
+        for (const url of [
+          "http://example.org/hook",
+          "https://127.0.0.1/hook",
+          "https://localhost/hook",
+          "https://10.1.2.3/x",
+          "https://169.254.169.254/latest",
+          "https://[::1]/x",
+        ]) {
+          const response = await graphql(
+            system.gatewayUrl,
+            `
+              mutation ($input: CreateWebhookInput!) {
+                createWebhook(input: $input) {
+                  signingSecret
+                }
+              }
+            `,
+            {
+              variables: { input: { url, events: ["ENTRY_SUBMITTED"] } },
+              token: partner,
+            },
+          );
           expect([url, errorCodes(response)]).toEqual([url, ["BAD_USER_INPUT"]]);
         }
       } finally {
@@ -255,16 +426,50 @@ describe("partner integration", () => {
     const { clientSecret, client } = await createClient({ name: "Usage site", role: "VENUE", venueId: venue.id });
     const token = (await issue(client.clientId, clientSecret)).data!.issueToken.accessToken as string;
     const from = new Date(Date.now() - 120_000).toISOString();
-    for (let i = 0; i < 3; i++) await graphql(system.gatewayUrl, `{ entries(first: 1) { totalCount } }`, { token });
-    await graphql(system.gatewayUrl, `{ entry(id: "bad") { id } }`, { token });
+    for (let i = 0; i < 3; i++)
+      await graphql(
+        system.gatewayUrl,
+        `
+          {
+            entries(first: 1) {
+              totalCount
+            }
+          }
+        `,
+        { token },
+      );
+    await graphql(
+      system.gatewayUrl,
+      `
+        {
+          entry(id: "bad") {
+            id
+          }
+        }
+      `,
+      { token },
+    );
     // The gateway reports every USAGE_FLUSH_MS (200 ms in tests).
     let row: { clientId: string; requests: number } | undefined;
     for (let attempt = 0; attempt < 50 && !(row && row.requests >= 4); attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const response = await graphql(system.gatewayUrl, `query($from: DateTime!, $to: DateTime!) { apiUsage(from: $from, to: $to) { clientId requests errors rateLimited } }`, {
-        variables: { from, to: new Date(Date.now() + 120_000).toISOString() },
-        token: organizer(),
-      });
+      const response = await graphql(
+        system.gatewayUrl,
+        `
+          query ($from: DateTime!, $to: DateTime!) {
+            apiUsage(from: $from, to: $to) {
+              clientId
+              requests
+              errors
+              rateLimited
+            }
+          }
+        `,
+        {
+          variables: { from, to: new Date(Date.now() + 120_000).toISOString() },
+          token: organizer(),
+        },
+      );
       row = response.data!.apiUsage.find((item: { clientId: string }) => item.clientId === client.clientId);
     }
     expect(row).toEqual({ clientId: client.clientId, requests: 4, errors: 1, rateLimited: 0 });
@@ -273,7 +478,21 @@ describe("partner integration", () => {
 
 describe("rate limits at the gateway", () => {
   async function burst(system: TestSystem, token: string, count: number) {
-    return Promise.all(Array.from({ length: count }, () => graphql(system.gatewayUrl, `{ divisions { id } }`, { token })));
+    return Promise.all(
+      Array.from({ length: count }, () =>
+        graphql(
+          system.gatewayUrl,
+          `
+            {
+              divisions {
+                id
+              }
+            }
+          `,
+          { token },
+        ),
+      ),
+    );
   }
 
   async function checkLimits(env: Record<string, string>) {

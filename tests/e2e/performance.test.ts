@@ -34,23 +34,33 @@ describe("the benchmark's queries cost the same SQL statements for 10 items as f
       [`Final ${randomUUID().slice(0, 8)}`],
     );
     for (const [index, entry] of entries.entries()) {
-      await judging.query(
-        `INSERT INTO judging.round_entry (round_id, entry_id, theme, kind, venue_id, organization_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [round.id, entry.id, entry.themeCode, entry.kind, entry.venueId, entry.organizationId],
-      );
+      await judging.query(`INSERT INTO judging.round_entry (round_id, entry_id, theme, kind, venue_id, organization_id) VALUES ($1, $2, $3, $4, $5, $6)`, [
+        round.id,
+        entry.id,
+        entry.themeCode,
+        entry.kind,
+        entry.venueId,
+        entry.organizationId,
+      ]);
       for (const [k, judge] of judges.entries()) {
         const [assignment] = await judging.query(
           `INSERT INTO judging.assignment (round_id, entry_id, judge_id, status, origin) VALUES ($1, $2, $3, 'SCORED', 'AUTOMATIC') RETURNING id`,
           [round.id, entry.id, judge.id],
         );
-        await judging.query(
-          `INSERT INTO judging.score (assignment_id, round_id, judge_id, entry_id, value, criteria) VALUES ($1, $2, $3, $4, $5, '{}')`,
-          [assignment.id, round.id, judge.id, entry.id, 1 + ((index * 7 + k * 3) % 19) / 2],
-        );
+        await judging.query(`INSERT INTO judging.score (assignment_id, round_id, judge_id, entry_id, value, criteria) VALUES ($1, $2, $3, $4, $5, '{}')`, [
+          assignment.id,
+          round.id,
+          judge.id,
+          entry.id,
+          1 + ((index * 7 + k * 3) % 19) / 2,
+        ]);
       }
     }
     await judging.query(`INSERT INTO judging.award (round_id, entry_id, theme, venue_id, tier, published_at) VALUES ($1, $2, $3, $4, 'GOLD', now())`, [
-      round.id, entries[0].id, entries[0].themeCode, venueId,
+      round.id,
+      entries[0].id,
+      entries[0].themeCode,
+      venueId,
     ]);
     return round.id;
   }

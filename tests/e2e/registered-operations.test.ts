@@ -66,24 +66,74 @@ describe("registered operations through the gateway", () => {
   afterAll(() => system.stop());
 
   async function client(role: "VENUE" | "PARTNER" | "JUDGE"): Promise<{ id: string; token: string }> {
-    const input = role === "VENUE" ? { name: "site", role, venueId } : role === "PARTNER" ? { name: "site", role, organizationId } : { name: "judge", role, judgeId: "00000000-0000-4000-8000-000000000001" };
-    const created = await graphql(system.gatewayUrl, `mutation($input: CreateApiClientInput!) { createApiClient(input: $input) { clientSecret client { id clientId } } }`, {
-      variables: { input },
-      token: organizer(),
-    });
+    const input =
+      role === "VENUE"
+        ? { name: "site", role, venueId }
+        : role === "PARTNER"
+          ? { name: "site", role, organizationId }
+          : { name: "judge", role, judgeId: "00000000-0000-4000-8000-000000000001" };
+    const created = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($input: CreateApiClientInput!) {
+          createApiClient(input: $input) {
+            clientSecret
+            client {
+              id
+              clientId
+            }
+          }
+        }
+      `,
+      {
+        variables: { input },
+        token: organizer(),
+      },
+    );
     expect(created.errors).toBeUndefined();
     const { client: made, clientSecret } = created.data!.createApiClient;
-    const issued = await graphql(system.gatewayUrl, `mutation($id: String!, $secret: String!) { issueToken(clientId: $id, clientSecret: $secret) { accessToken } }`, {
-      variables: { id: made.clientId, secret: clientSecret },
-    });
+    const issued = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($id: String!, $secret: String!) {
+          issueToken(clientId: $id, clientSecret: $secret) {
+            accessToken
+          }
+        }
+      `,
+      {
+        variables: { id: made.clientId, secret: clientSecret },
+      },
+    );
     return { id: made.id, token: issued.data!.issueToken.accessToken };
   }
 
   const register = (token: string, documents: string[], variables: Record<string, unknown> = {}) =>
-    graphql(system.gatewayUrl, `mutation($clientId: ID, $manifest: JSON!, $publicSafelist: Boolean) { registerOperations(clientId: $clientId, manifest: $manifest, publicSafelist: $publicSafelist) { added publicSafelist registeredOperationsOnly operations { totalCount edges { node { hash operationNames } } } } }`, {
-      token,
-      variables: { manifest: Object.fromEntries(documents.map((document) => [documentHash(document), document])), ...variables },
-    });
+    graphql(
+      system.gatewayUrl,
+      `
+        mutation ($clientId: ID, $manifest: JSON!, $publicSafelist: Boolean) {
+          registerOperations(clientId: $clientId, manifest: $manifest, publicSafelist: $publicSafelist) {
+            added
+            publicSafelist
+            registeredOperationsOnly
+            operations {
+              totalCount
+              edges {
+                node {
+                  hash
+                  operationNames
+                }
+              }
+            }
+          }
+        }
+      `,
+      {
+        token,
+        variables: { manifest: Object.fromEntries(documents.map((document) => [documentHash(document), document])), ...variables },
+      },
+    );
 
   it("refuses a registered-only client's unregistered operation, and serves it by id (POST and GET) once registered", async () => {
     const venue = await client("VENUE");
@@ -97,7 +147,12 @@ describe("registered operations through the gateway", () => {
 
     const registered = await register(venue.token, [VENUE_BY_CODE]);
     expect(registered.errors).toBeUndefined();
-    expect(registered.data!.registerOperations).toMatchObject({ added: 1, publicSafelist: false, registeredOperationsOnly: true, operations: { totalCount: 1 } });
+    expect(registered.data!.registerOperations).toMatchObject({
+      added: 1,
+      publicSafelist: false,
+      registeredOperationsOnly: true,
+      operations: { totalCount: 1 },
+    });
     expect(registered.data!.registerOperations.operations.edges[0].node).toEqual({ hash: documentHash(VENUE_BY_CODE), operationNames: ["VenueByCode"] });
 
     const expected = { venue: { code: venueCode, name: expect.any(String) } };
@@ -108,24 +163,48 @@ describe("registered operations through the gateway", () => {
     });
     expect(byDocumentId.errors).toBeUndefined();
     expect(byDocumentId.data).toEqual(expected);
-    const byApolloExtension = await post(system.gatewayUrl, { extensions: { persistedQuery: { version: 1, sha256Hash: documentHash(VENUE_BY_CODE) } }, variables }, venue.token);
+    const byApolloExtension = await post(
+      system.gatewayUrl,
+      { extensions: { persistedQuery: { version: 1, sha256Hash: documentHash(VENUE_BY_CODE) } }, variables },
+      venue.token,
+    );
     expect(byApolloExtension.data).toEqual(expected);
     const byGet = await get(system.gatewayUrl, { documentId: documentHash(VENUE_BY_CODE), variables }, venue.token);
     expect(byGet.status).toBe(200);
     expect(byGet.data).toEqual(expected);
-    const byGetExtension = await get(system.gatewayUrl, { extensions: { persistedQuery: { version: 1, sha256Hash: documentHash(VENUE_BY_CODE) } }, variables }, venue.token);
+    const byGetExtension = await get(
+      system.gatewayUrl,
+      { extensions: { persistedQuery: { version: 1, sha256Hash: documentHash(VENUE_BY_CODE) } }, variables },
+      venue.token,
+    );
     expect(byGetExtension.data).toEqual(expected);
     // The exact registered text is accepted too; any other text is not.
     expect((await graphql(system.gatewayUrl, VENUE_BY_CODE, { token: venue.token, variables })).data).toEqual(expected);
     expect(errorCodes(await graphql(system.gatewayUrl, VENUE_COUNT, { token: venue.token }))).toEqual(["OPERATION_NOT_REGISTERED"]);
 
     // Unregistered again (a site version that is gone): refused again once the gateway learns it.
-    const removed = await graphql(system.gatewayUrl, `mutation($hashes: [String!]!) { unregisterOperations(hashes: $hashes) { removed operations { totalCount } } }`, {
-      token: venue.token,
-      variables: { hashes: [documentHash(VENUE_BY_CODE)] },
-    });
+    const removed = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($hashes: [String!]!) {
+          unregisterOperations(hashes: $hashes) {
+            removed
+            operations {
+              totalCount
+            }
+          }
+        }
+      `,
+      {
+        token: venue.token,
+        variables: { hashes: [documentHash(VENUE_BY_CODE)] },
+      },
+    );
     expect(removed.data!.unregisterOperations).toEqual({ removed: 1, operations: { totalCount: 0 } });
-    await waitFor(async () => errorCodes(await post(system.gatewayUrl, { documentId: documentHash(VENUE_BY_CODE), variables }, venue.token))[0] === "PERSISTED_QUERY_NOT_FOUND");
+    await waitFor(
+      async () =>
+        errorCodes(await post(system.gatewayUrl, { documentId: documentHash(VENUE_BY_CODE), variables }, venue.token))[0] === "PERSISTED_QUERY_NOT_FOUND",
+    );
   });
 
   it("reaches every gateway replica, and serves mutations by id over POST only", async () => {
@@ -167,13 +246,26 @@ describe("registered operations through the gateway", () => {
     expect((await post(system.gatewayUrl, { ...apq, query: VENUE_CITY }, second.token)).data?.venue.code).toBe(venueCode);
     expect((await post(system.gatewayUrl, apq, second.token)).data?.venue.code).toBe(venueCode);
 
-    const switched = await graphql(system.gatewayUrl, `mutation($id: ID!) { setApiClientRegisteredOperationsOnly(id: $id, registeredOperationsOnly: true) { registeredOperationsOnly } }`, {
-      token: organizer(),
-      variables: { id: second.id },
-    });
+    const switched = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($id: ID!) {
+          setApiClientRegisteredOperationsOnly(id: $id, registeredOperationsOnly: true) {
+            registeredOperationsOnly
+          }
+        }
+      `,
+      {
+        token: organizer(),
+        variables: { id: second.id },
+      },
+    );
     expect(switched.data!.setApiClientRegisteredOperationsOnly.registeredOperationsOnly).toBe(true);
     // Every gateway learns it within a poll.
-    await waitFor(async () => errorCodes(await graphql(system.gatewayUrl, VENUE_BY_CODE, { token: second.token, variables: { code: venueCode } }))[0] === "OPERATION_NOT_REGISTERED");
+    await waitFor(
+      async () =>
+        errorCodes(await graphql(system.gatewayUrl, VENUE_BY_CODE, { token: second.token, variables: { code: venueCode } }))[0] === "OPERATION_NOT_REGISTERED",
+    );
     // Another client's registered operation (and one only in Apollo's APQ cache) is not this client's.
     expect(errorCodes(await post(system.gatewayUrl, { documentId: documentHash(VENUE_COUNT) }, second.token))).toEqual(["PERSISTED_QUERY_NOT_FOUND"]);
     expect(errorCodes(await post(system.gatewayUrl, apq, second.token))).toEqual(["PERSISTED_QUERY_NOT_FOUND"]);
@@ -202,25 +294,100 @@ describe("registered operations through the gateway", () => {
     expect(errorCodes(await register(tokenFor({ role: "PARTNER", org: organizationId }), [VENUE_BY_CODE]))).toEqual(["FORBIDDEN"]);
     expect((await register(organizer(), [VENUE_BY_CODE], { clientId: other.id })).data!.registerOperations.added).toBe(1);
 
-    const wrongHash = await graphql(system.gatewayUrl, `mutation($manifest: JSON!) { registerOperations(manifest: $manifest) { added } }`, {
-      token: partner.token,
-      variables: { manifest: { [documentHash(VENUE_COUNT)]: VENUE_BY_CODE, [documentHash("{ nope }")]: "{ nope }" } },
-    });
+    const wrongHash = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($manifest: JSON!) {
+          registerOperations(manifest: $manifest) {
+            added
+          }
+        }
+      `,
+      {
+        token: partner.token,
+        variables: { manifest: { [documentHash(VENUE_COUNT)]: VENUE_BY_CODE, [documentHash("{ nope }")]: "{ nope }" } },
+      },
+    );
     expect(errorCodes(wrongHash)).toEqual(["BAD_USER_INPUT"]);
     expect(wrongHash.errors![0].extensions!.problems.map((problem: { problem: string }) => problem.problem)).toEqual(["HASH_MISMATCH", "VALIDATION_FAILED"]);
 
-    const view = await graphql(system.gatewayUrl, `{ registeredOperationSets { publicSafelist client { id } operations { totalCount } } }`, { token: organizer() });
+    const view = await graphql(
+      system.gatewayUrl,
+      `
+        {
+          registeredOperationSets {
+            publicSafelist
+            client {
+              id
+            }
+            operations {
+              totalCount
+            }
+          }
+        }
+      `,
+      { token: organizer() },
+    );
     expect(view.data!.registeredOperationSets).toContainEqual({ publicSafelist: false, client: { id: other.id }, operations: { totalCount: 1 } });
-    expect(errorCodes(await graphql(system.gatewayUrl, `{ registeredOperationSets { publicSafelist } }`, { token: partner.token }))).toEqual(["FORBIDDEN"]);
-    const own = await graphql(system.gatewayUrl, `{ registeredOperationSet { client { id } operations { totalCount } } }`, { token: other.token });
+    expect(
+      errorCodes(
+        await graphql(
+          system.gatewayUrl,
+          `
+            {
+              registeredOperationSets {
+                publicSafelist
+              }
+            }
+          `,
+          { token: partner.token },
+        ),
+      ),
+    ).toEqual(["FORBIDDEN"]);
+    const own = await graphql(
+      system.gatewayUrl,
+      `
+        {
+          registeredOperationSet {
+            client {
+              id
+            }
+            operations {
+              totalCount
+            }
+          }
+        }
+      `,
+      { token: other.token },
+    );
     expect(own.data!.registeredOperationSet).toEqual({ client: { id: other.id }, operations: { totalCount: 1 } });
   });
 
   it("keeps the gateways' snapshot internal", async () => {
-    const response = await graphql(system.gatewayUrl, `{ registeredOperationsSnapshot { revision } }`, { token: organizer() });
+    const response = await graphql(
+      system.gatewayUrl,
+      `
+        {
+          registeredOperationsSnapshot {
+            revision
+          }
+        }
+      `,
+      { token: organizer() },
+    );
     expect(errorCodes(response)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
     // Straight at the subgraph (as the gateways call it) it answers organisers only.
-    const direct = await graphql(system.urls.venues, `{ registeredOperationsSnapshot { revision } }`, { token: tokenFor({ role: "PARTNER", org: organizationId }), headers: subgraphSecretHeaders() });
+    const direct = await graphql(
+      system.urls.venues,
+      `
+        {
+          registeredOperationsSnapshot {
+            revision
+          }
+        }
+      `,
+      { token: tokenFor({ role: "PARTNER", org: organizationId }), headers: subgraphSecretHeaders() },
+    );
     expect(errorCodes(direct)).toEqual(["FORBIDDEN"]);
   });
 });
@@ -249,17 +416,48 @@ describe("deprecated-field usage", () => {
     const from = new Date(Date.now() - 86_400_000).toISOString();
     const to = new Date(Date.now() + 86_400_000).toISOString();
     const uses = await waitFor(async () => {
-      const response = await graphql(system.gatewayUrl, `query($from: DateTime!, $to: DateTime!) { deprecatedFieldUsage(from: $from, to: $to) { clientId coordinate requests lastSeenAt } }`, {
-        token: organizer(),
-        variables: { from, to },
-      });
+      const response = await graphql(
+        system.gatewayUrl,
+        `
+          query ($from: DateTime!, $to: DateTime!) {
+            deprecatedFieldUsage(from: $from, to: $to) {
+              clientId
+              coordinate
+              requests
+              lastSeenAt
+            }
+          }
+        `,
+        {
+          token: organizer(),
+          variables: { from, to },
+        },
+      );
       const rows = response.data?.deprecatedFieldUsage as { clientId: string; coordinate: string; requests: number }[] | undefined;
-      return rows && rows.some((row) => row.clientId === "client:first" && row.requests === 3) && rows.some((row) => row.clientId === "anonymous") ? rows : undefined;
+      return rows && rows.some((row) => row.clientId === "client:first" && row.requests === 3) && rows.some((row) => row.clientId === "anonymous")
+        ? rows
+        : undefined;
     });
-    expect(uses.map(({ clientId, coordinate, requests }) => ({ clientId, coordinate, requests })).sort((a, b) => a.clientId.localeCompare(b.clientId))).toEqual([
-      { clientId: "anonymous", coordinate: "Venue.city", requests: 1 },
-      { clientId: "client:first", coordinate: "Venue.city", requests: 3 },
-    ]);
-    expect(errorCodes(await graphql(system.gatewayUrl, `query($from: DateTime!, $to: DateTime!) { deprecatedFieldUsage(from: $from, to: $to) { clientId } }`, { token: tokenFor({ role: "PARTNER", org: "00000000-0000-4000-8000-000000000001" }), variables: { from, to } }))).toEqual(["FORBIDDEN"]);
+    expect(uses.map(({ clientId, coordinate, requests }) => ({ clientId, coordinate, requests })).sort((a, b) => a.clientId.localeCompare(b.clientId))).toEqual(
+      [
+        { clientId: "anonymous", coordinate: "Venue.city", requests: 1 },
+        { clientId: "client:first", coordinate: "Venue.city", requests: 3 },
+      ],
+    );
+    expect(
+      errorCodes(
+        await graphql(
+          system.gatewayUrl,
+          `
+            query ($from: DateTime!, $to: DateTime!) {
+              deprecatedFieldUsage(from: $from, to: $to) {
+                clientId
+              }
+            }
+          `,
+          { token: tokenFor({ role: "PARTNER", org: "00000000-0000-4000-8000-000000000001" }), variables: { from, to } },
+        ),
+      ),
+    ).toEqual(["FORBIDDEN"]);
   });
 });

@@ -31,7 +31,12 @@ interface Read extends GraphqlResponse {
   subgraphRequests: number;
 }
 
-async function read(url: string, query: string, variables: Record<string, unknown>, options: { token?: string; headers?: Record<string, string> } = {}): Promise<Read> {
+async function read(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  options: { token?: string; headers?: Record<string, string> } = {},
+): Promise<Read> {
   const requestId = `response-cache-${randomUUID()}`;
   const response = await graphql(url, query, { variables, token: options.token, headers: { "x-request-id": requestId, ...options.headers } });
   return { ...response, subgraphRequests: subgraphCalls.get(requestId) ?? 0 };
@@ -148,9 +153,11 @@ describe("response cache (memory)", () => {
     const worksOf = (page: any) => page?.works.edges.map((edge: any) => edge.node?.entry?.id ?? null) ?? null;
     // Readers fill the cache the whole time, so every step below starts from a cached answer.
     let reading = true;
-    const readers = Promise.all(Array.from({ length: 3 }, async () => {
-      while (reading) await visitor();
-    }));
+    const readers = Promise.all(
+      Array.from({ length: 3 }, async () => {
+        while (reading) await visitor();
+      }),
+    );
     let stale = 0;
     /** After the events of a step have been handled, the public reads what the database says, at once. */
     const settledView = async (expected: (page: any) => void) => {
@@ -172,13 +179,31 @@ describe("response cache (memory)", () => {
       await mutate(`mutation($id: ID!) { publishExhibition(id: $id) { status } }`, { id: exhibition.id });
       await settledView((page) => expect([page?.status, worksOf(page)]).toEqual(["PUBLISHED", [first, second]]));
       await mutate(`mutation($input: UpdateExhibitionInput!) { updateExhibition(input: $input) { id } }`, {
-        input: { id: exhibition.id, title: [{ locale: "zh", text: "新标题" }, { locale: "en", text: "New title" }] },
+        input: {
+          id: exhibition.id,
+          title: [
+            { locale: "zh", text: "新标题" },
+            { locale: "en", text: "New title" },
+          ],
+        },
       });
       await settledView((page) => expect(page.title).toBe("新标题"));
-      await mutate(`mutation($input: AddExhibitedWorksInput!) { addExhibitedWorks(input: $input) { id } }`, { input: { exhibitionId: exhibition.id, works: [{ entryId: third }] } });
+      await mutate(`mutation($input: AddExhibitedWorksInput!) { addExhibitedWorks(input: $input) { id } }`, {
+        input: { exhibitionId: exhibition.id, works: [{ entryId: third }] },
+      });
       await settledView((page) => expect(worksOf(page)).toEqual([first, second, third]));
       const venueToken = tokenFor({ role: "VENUE", org: tenant.organizationId, venues: [tenant.venue.id] });
-      const withdrawn = await graphql(system.gatewayUrl, `mutation($id: ID!) { withdrawEntry(id: $id) { status } }`, { variables: { id: second }, token: venueToken });
+      const withdrawn = await graphql(
+        system.gatewayUrl,
+        `
+          mutation ($id: ID!) {
+            withdrawEntry(id: $id) {
+              status
+            }
+          }
+        `,
+        { variables: { id: second }, token: venueToken },
+      );
       expect(withdrawn.errors).toBeUndefined();
       await settledView((page) => expect(worksOf(page)).toEqual([first, third]));
       await mutate(`mutation($id: ID!) { archiveExhibition(id: $id) { status } }`, { id: exhibition.id });
@@ -245,10 +270,20 @@ describe("response cache (memory)", () => {
       expect(revalidated.status).toBe(304);
       expect(await revalidated.text()).toBe("");
       // Once the page changes (and is evicted), the old ETag no longer matches.
-      await graphql(system.gatewayUrl, `mutation($input: UpdateExhibitionInput!) { updateExhibition(input: $input) { id } }`, {
-        token: tokenFor({ role: Role.ORGANIZER }),
-        variables: { input: { id: exhibition.id, title: [{ locale: "zh", text: "新标题" }] } },
-      });
+      await graphql(
+        system.gatewayUrl,
+        `
+          mutation ($input: UpdateExhibitionInput!) {
+            updateExhibition(input: $input) {
+              id
+            }
+          }
+        `,
+        {
+          token: tokenFor({ role: Role.ORGANIZER }),
+          variables: { input: { id: exhibition.id, title: [{ locale: "zh", text: "新标题" }] } },
+        },
+      );
       await evictResponseCacheTypes(["Exhibition"]);
       const changed = await get({ variables, extensions: persisted(PAGE) }, { "if-none-match": etag! });
       expect(changed.status).toBe(200);
@@ -261,7 +296,10 @@ describe("response cache (memory)", () => {
       expect((await get({ query: withLikes, variables: { slug: exhibition.slug } })).headers.get("cache-control")).toBe("public, max-age=5");
       const own = `query($slug: String!) { exhibition(slug: $slug) { works(first: 5) { edges { node { likedBy(visitorId: "v") } } } } }`;
       expect((await get({ query: own, variables: { slug: exhibition.slug } })).headers.get("cache-control")).toBe("no-store");
-      const partner = await get({ query: PAGE, variables: { slug: exhibition.slug } }, { authorization: `Bearer ${tokenFor({ role: Role.PARTNER, org: tenant.organizationId })}` });
+      const partner = await get(
+        { query: PAGE, variables: { slug: exhibition.slug } },
+        { authorization: `Bearer ${tokenFor({ role: Role.PARTNER, org: tenant.organizationId })}` },
+      );
       expect(partner.status).toBe(200);
       expect(partner.headers.get("cache-control")).toBe("private, no-store");
       const invalid = await get({ query: `{ exhibition(slug: "x") { noSuchField } }` });
@@ -276,7 +314,9 @@ describe("response cache (Redis, shared by two gateways)", () => {
   let second: RunningService;
 
   beforeAll(async () => {
-    system = await startSystem({ env: { RESPONSE_CACHE: "redis", REDIS_URL: "redis://127.0.0.1:6379", RESPONSE_CACHE_KEY_PREFIX: `cache-test:${randomUUID()}:` } });
+    system = await startSystem({
+      env: { RESPONSE_CACHE: "redis", REDIS_URL: "redis://127.0.0.1:6379", RESPONSE_CACHE_KEY_PREFIX: `cache-test:${randomUUID()}:` },
+    });
     second = await startGateway({ port: 0, subgraphUrls: system.urls });
   });
   afterAll(async () => {
@@ -296,10 +336,28 @@ describe("response cache (Redis, shared by two gateways)", () => {
     expect(fromOther.data!.exhibition.title).toBe("Harmonious Co-Existence");
     expect((await read(second.url, PAGE, variables, { token })).subgraphRequests).toBeGreaterThan(0);
 
-    await graphql(system.gatewayUrl, `mutation($input: UpdateExhibitionInput!) { updateExhibition(input: $input) { id } }`, {
-      token,
-      variables: { input: { id: exhibition.id, title: [{ locale: "zh", text: "和合共生" }, { locale: "en", text: "Shared and renamed" }] } },
-    });
+    await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($input: UpdateExhibitionInput!) {
+          updateExhibition(input: $input) {
+            id
+          }
+        }
+      `,
+      {
+        token,
+        variables: {
+          input: {
+            id: exhibition.id,
+            title: [
+              { locale: "zh", text: "和合共生" },
+              { locale: "en", text: "Shared and renamed" },
+            ],
+          },
+        },
+      },
+    );
     expect((await read(second.url, PAGE, variables)).data!.exhibition.title).toBe("Harmonious Co-Existence");
     await evictResponseCacheTypes(["Entry", "Exhibition"]);
     for (const url of [second.url, system.gatewayUrl]) {

@@ -22,7 +22,13 @@ const STATUS = `query($id: ID!) { mediaUpload(id: $id) { id receivedBytes parts 
 const COMPLETE = `mutation($id: ID!) { completeMediaUpload(uploadId: $id) { id video { id status durationSeconds width height byteSize original: url(rendition: ORIGINAL) posterUrl } } }`;
 const VIDEO = `query($id: ID!) { entry(id: $id) { video { status posterUrl } } }`;
 
-interface Part { number: number; offset: number; byteSize: number; url: string; received: boolean }
+interface Part {
+  number: number;
+  offset: number;
+  byteSize: number;
+  url: string;
+  received: boolean;
+}
 
 /** PUTs bytes to a URL with a declared length; cutAfter sends only that many bytes and then drops the connection. */
 function put(url: string, body: Buffer, options: { contentLength?: number; cutAfter?: number } = {}): Promise<{ status: number; body: string }> {
@@ -77,16 +83,31 @@ describe.each(backends)("media uploads through the gateway on %s", (_backend, st
   }
 
   async function draft(token: string, venueId: string, kind = "MICRO_VIDEO") {
-    const response = await graphql(system.gatewayUrl, `mutation($input: CreateEntryInput!) { createEntry(input: $input) { id } }`, {
-      variables: {
-        input: {
-          venueId, theme: "EXCHANGES", kind, title: `Harbour lights ${unique()}`,
-          entrant: { name: "Ana Sousa", email: `${unique().toLowerCase()}@example.org`, country: "PT" },
-          consentToRules: true, consentToPublication: true, declaresNoGenerativeAi: true,
+    const response = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($input: CreateEntryInput!) {
+          createEntry(input: $input) {
+            id
+          }
+        }
+      `,
+      {
+        variables: {
+          input: {
+            venueId,
+            theme: "EXCHANGES",
+            kind,
+            title: `Harbour lights ${unique()}`,
+            entrant: { name: "Ana Sousa", email: `${unique().toLowerCase()}@example.org`, country: "PT" },
+            consentToRules: true,
+            consentToPublication: true,
+            declaresNoGenerativeAi: true,
+          },
         },
+        token,
       },
-      token,
-    });
+    );
     expect(response.errors).toBeUndefined();
     return response.data!.createEntry.id as string;
   }
@@ -113,16 +134,26 @@ describe.each(backends)("media uploads through the gateway on %s", (_backend, st
     const { venue, token } = await venueWithToken();
     const photoEntry = await draft(token, venue.id, "PHOTO_SET");
     const photo = await makeJpeg({ width: 2000, height: 1500, hue: 200 });
-    const photos = await multipartGraphql(system.gatewayUrl, `mutation($entryId: ID!, $files: [Upload!]!) { uploadPhotos(entryId: $entryId, files: $files) { url original: url(size: ORIGINAL) } }`,
-      { entryId: photoEntry, files: [null] }, { "variables.files.0": { path: photo } }, { token });
+    const photos = await multipartGraphql(
+      system.gatewayUrl,
+      `mutation($entryId: ID!, $files: [Upload!]!) { uploadPhotos(entryId: $entryId, files: $files) { url original: url(size: ORIGINAL) } }`,
+      { entryId: photoEntry, files: [null] },
+      { "variables.files.0": { path: photo } },
+      { token },
+    );
     expect(photos.errors).toBeUndefined();
     const original = Buffer.from(await (await fetch(photos.data!.uploadPhotos[0].original)).arrayBuffer());
     expect(original.equals(fs.readFileSync(photo))).toBe(true);
 
     const videoEntry = await draft(token, venue.id);
     const video = await makeVideo({ seconds: 2, width: 320, height: 240 });
-    const uploaded = await multipartGraphql(system.gatewayUrl, `mutation($entryId: ID!, $file: Upload!) { uploadVideo(entryId: $entryId, file: $file) { durationSeconds original: url(rendition: ORIGINAL) } }`,
-      { entryId: videoEntry, file: null }, { "variables.file": { path: video, type: "video/mp4" } }, { token });
+    const uploaded = await multipartGraphql(
+      system.gatewayUrl,
+      `mutation($entryId: ID!, $file: Upload!) { uploadVideo(entryId: $entryId, file: $file) { durationSeconds original: url(rendition: ORIGINAL) } }`,
+      { entryId: videoEntry, file: null },
+      { "variables.file": { path: video, type: "video/mp4" } },
+      { token },
+    );
     expect(uploaded.errors).toBeUndefined();
     const ranged = await fetch(uploaded.data!.uploadVideo.original, { headers: { range: "bytes=4-11" } });
     expect(ranged.status).toBe(206);
@@ -207,9 +238,13 @@ describe.each(backends)("media uploads through the gateway on %s", (_backend, st
     const entryId = await draft(token, venue.id);
     const tooBig = await graphql(system.gatewayUrl, START, { variables: { input: { entryId, byteSize: 600 * 1024 * 1024, contentType: "video/mp4" } }, token });
     expect(errorCodes(tooBig)).toEqual(["PAYLOAD_TOO_LARGE"]);
-    expect(errorCodes(await graphql(system.gatewayUrl, START, { variables: { input: { entryId, byteSize: 1000, contentType: "video/webm" } }, token }))).toEqual(["UNSUPPORTED_MEDIA_TYPE"]);
+    expect(
+      errorCodes(await graphql(system.gatewayUrl, START, { variables: { input: { entryId, byteSize: 1000, contentType: "video/webm" } }, token })),
+    ).toEqual(["UNSUPPORTED_MEDIA_TYPE"]);
     const photoEntry = await draft(token, venue.id, "PHOTO_SET");
-    expect(errorCodes(await graphql(system.gatewayUrl, START, { variables: { input: { entryId: photoEntry, byteSize: 1000, contentType: "video/mp4" } }, token }))).toEqual(["BAD_USER_INPUT"]);
+    expect(
+      errorCodes(await graphql(system.gatewayUrl, START, { variables: { input: { entryId: photoEntry, byteSize: 1000, contentType: "video/mp4" } }, token })),
+    ).toEqual(["BAD_USER_INPUT"]);
 
     // Not a video at all, declared as one.
     const junk = Buffer.alloc(PART_BYTES + 5, 0x41);
@@ -217,7 +252,19 @@ describe.each(backends)("media uploads through the gateway on %s", (_backend, st
     for (const part of upload.parts) expect((await sendPart(junk, part)).status).toBe(200);
     const refused = await graphql(system.gatewayUrl, COMPLETE, { variables: { id: upload.id }, token });
     expect(errorCodes(refused)).toEqual(["UNSUPPORTED_MEDIA_TYPE"]);
-    const entry = await graphql(system.gatewayUrl, `query($id: ID!) { entry(id: $id) { video { id } } }`, { variables: { id: entryId }, token });
+    const entry = await graphql(
+      system.gatewayUrl,
+      `
+        query ($id: ID!) {
+          entry(id: $id) {
+            video {
+              id
+            }
+          }
+        }
+      `,
+      { variables: { id: entryId }, token },
+    );
     expect(entry.data!.entry.video).toBeNull();
     expect(await uploadRows(entryId)).toBe(0);
     const objects: string[] = [];

@@ -41,18 +41,51 @@ describe("schema change check against registered and documented operations", () 
   beforeAll(async () => {
     system = await startSystem({ subgraphs: ["venues"] });
     const venue = await seedVenue(system.dataSources.venues);
-    const created = await graphql(system.gatewayUrl, `mutation($input: CreateApiClientInput!) { createApiClient(input: $input) { clientSecret client { clientId } } }`, {
-      token: tokenFor({ role: "ORGANIZER" }),
-      variables: { input: { name: "Lisbon partner site", role: "PARTNER", organizationId: venue.organizationId } },
-    });
+    const created = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($input: CreateApiClientInput!) {
+          createApiClient(input: $input) {
+            clientSecret
+            client {
+              clientId
+            }
+          }
+        }
+      `,
+      {
+        token: tokenFor({ role: "ORGANIZER" }),
+        variables: { input: { name: "Lisbon partner site", role: "PARTNER", organizationId: venue.organizationId } },
+      },
+    );
     partnerClientId = created.data!.createApiClient.client.clientId;
-    const issued = await graphql(system.gatewayUrl, `mutation($id: String!, $secret: String!) { issueToken(clientId: $id, clientSecret: $secret) { accessToken } }`, {
-      variables: { id: partnerClientId, secret: created.data!.createApiClient.clientSecret },
-    });
-    const registration = await graphql(system.gatewayUrl, `mutation($manifest: JSON!) { registerOperations(manifest: $manifest) { added } }`, {
-      token: issued.data!.issueToken.accessToken,
-      variables: { manifest: { [documentHash(PARTNER_OPERATION)]: PARTNER_OPERATION } },
-    });
+    const issued = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($id: String!, $secret: String!) {
+          issueToken(clientId: $id, clientSecret: $secret) {
+            accessToken
+          }
+        }
+      `,
+      {
+        variables: { id: partnerClientId, secret: created.data!.createApiClient.clientSecret },
+      },
+    );
+    const registration = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($manifest: JSON!) {
+          registerOperations(manifest: $manifest) {
+            added
+          }
+        }
+      `,
+      {
+        token: issued.data!.issueToken.accessToken,
+        variables: { manifest: { [documentHash(PARTNER_OPERATION)]: PARTNER_OPERATION } },
+      },
+    );
     expect(registration.data!.registerOperations.added).toBe(1);
     registered = await exportRegisteredOperations(system.databaseUrl);
   });
@@ -67,7 +100,14 @@ describe("schema change check against registered and documented operations", () 
     runSchemaCheck({ releasedDir: directory, currentSdl: printSchema(next), registered, today: new Date(`${today}T00:00:00Z`) });
 
   it("exports what partners registered, with their client", () => {
-    expect(registered.operations).toContainEqual(expect.objectContaining({ clientId: partnerClientId, clientName: "Lisbon partner site", operationNames: ["PartnerOrganisation"], document: PARTNER_OPERATION }));
+    expect(registered.operations).toContainEqual(
+      expect.objectContaining({
+        clientId: partnerClientId,
+        clientName: "Lisbon partner site",
+        operationNames: ["PartnerOrganisation"],
+        document: PARTNER_OPERATION,
+      }),
+    );
   });
 
   it("fails a breaking change to a field a registered operation uses, naming the operation and its client", async () => {
@@ -76,7 +116,11 @@ describe("schema change check against registered and documented operations", () 
     const { report, text } = await check(withField(current, "Organization.website", null));
     expect(report.passed).toBe(false);
     expect(report.breaking).toEqual([
-      expect.objectContaining({ coordinate: "Organization.website", allowed: false, operations: [expect.objectContaining({ name: "PartnerOrganisation", client: `${partnerClientId} (Lisbon partner site)` })] }),
+      expect.objectContaining({
+        coordinate: "Organization.website",
+        allowed: false,
+        operations: [expect.objectContaining({ name: "PartnerOrganisation", client: `${partnerClientId} (Lisbon partner site)` })],
+      }),
     ]);
     expect(text).toContain(`breaks PartnerOrganisation (${partnerClientId} (Lisbon partner site); registered:${documentHash(PARTNER_OPERATION)})`);
     expect(report.invalidated.map((operation) => operation.name)).toEqual(["PartnerOrganisation"]);
@@ -111,7 +155,9 @@ describe("schema change check against registered and documented operations", () 
     };
     expect(await problemsWith([["2026-06-01", current]])).toMatch(/was not deprecated/);
     expect(await problemsWith([["2026-06-01", withField(current, "Organization.createdAt", "Do not use.")]])).toMatch(/without a removal date/);
-    expect(await problemsWith([["2026-09-15", withField(current, "Organization.createdAt", "Removal after 2026-10-01.")]])).toMatch(/16 days before its removal date; the policy asks for 90/);
+    expect(await problemsWith([["2026-09-15", withField(current, "Organization.createdAt", "Removal after 2026-10-01.")]])).toMatch(
+      /16 days before its removal date; the policy asks for 90/,
+    );
     expect(await problemsWith([["2026-06-01", withField(current, "Organization.createdAt", "Removal after 2027-01-01.")]])).toMatch(/after 2027-01-01 only/);
   });
 
@@ -120,13 +166,23 @@ describe("schema change check against registered and documented operations", () 
     expect(recordRelease(`${printSchema(current)}\n`, directory, new Date("2026-05-01T10:00:00Z"))).toBe("2026-05-01.graphql");
     expect(recordRelease(`${printSchema(current)}\n`, directory, new Date("2026-05-02T10:00:00Z"))).toBeUndefined();
     expect(recordRelease(`${printSchema(deprecated)}\n`, directory, new Date("2026-05-01T12:00:00Z"))).toBe("2026-05-01-2.graphql");
-    expect(recordRelease(`${printSchema(withField(current, "Organization.createdAt", null))}\n`, directory, new Date("2026-10-02T10:00:00Z"))).toBe("2026-10-02.graphql");
+    expect(recordRelease(`${printSchema(withField(current, "Organization.createdAt", null))}\n`, directory, new Date("2026-10-02T10:00:00Z"))).toBe(
+      "2026-10-02.graphql",
+    );
     const withoutWebsite = withField(withField(current, "Organization.createdAt", null), "Organization.website", null);
-    expect(recordRelease(`${printSchema(withoutWebsite)}\n`, directory, new Date("2026-10-03T10:00:00Z"), "Security fix: the field exposed private addresses.")).toBe("2026-10-03.graphql");
+    expect(
+      recordRelease(`${printSchema(withoutWebsite)}\n`, directory, new Date("2026-10-03T10:00:00Z"), "Security fix: the field exposed private addresses."),
+    ).toBe("2026-10-03.graphql");
     const changelog = await schemaChangelog(readReleases(directory));
-    expect(changelog).toMatch(/## 2026-10-03\n\n\*\*Breaking changes accepted before the end of their notice period:\*\* Security fix: the field exposed private addresses\.\n\n### Breaking\n\n- Field 'website' was removed/);
+    expect(changelog).toMatch(
+      /## 2026-10-03\n\n\*\*Breaking changes accepted before the end of their notice period:\*\* Security fix: the field exposed private addresses\.\n\n### Breaking\n\n- Field 'website' was removed/,
+    );
     expect(changelog.indexOf("## 2026-10-02")).toBeLessThan(changelog.indexOf("## 2026-05-01-2"));
-    expect(changelog).toMatch(/## 2026-10-02\n\n### Breaking\n\n- Field 'createdAt' \(deprecated\) was removed from object type 'Organization' \(`Organization.createdAt`\)/);
-    expect(changelog).toMatch(/## 2026-05-01-2\n\n### Deprecated\n\n- Field 'Organization.createdAt' is deprecated \(`Organization.createdAt.@deprecated`\)\n\n## 2026-05-01\n/);
+    expect(changelog).toMatch(
+      /## 2026-10-02\n\n### Breaking\n\n- Field 'createdAt' \(deprecated\) was removed from object type 'Organization' \(`Organization.createdAt`\)/,
+    );
+    expect(changelog).toMatch(
+      /## 2026-05-01-2\n\n### Deprecated\n\n- Field 'Organization.createdAt' is deprecated \(`Organization.createdAt.@deprecated`\)\n\n## 2026-05-01\n/,
+    );
   });
 });

@@ -33,13 +33,18 @@ async function startReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; cl
     request.on("end", () => {
       if (request.url === "/v1/traces" && request.headers["content-type"]?.includes("json")) {
         const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
-          resourceSpans: { resource: { attributes: { key: string; value: OtlpValue }[] }; scopeSpans: { spans: (Omit<ReceivedSpan, "attributes" | "resource"> & { attributes: { key: string; value: OtlpValue }[] })[] }[] }[];
+          resourceSpans: {
+            resource: { attributes: { key: string; value: OtlpValue }[] };
+            scopeSpans: { spans: (Omit<ReceivedSpan, "attributes" | "resource"> & { attributes: { key: string; value: OtlpValue }[] })[] }[];
+          }[];
         };
         for (const resourceSpans of body.resourceSpans) {
           const resource = String(resourceSpans.resource.attributes.find((attribute) => attribute.key === "service.name")?.value.stringValue);
           for (const scope of resourceSpans.scopeSpans) {
             for (const span of scope.spans) {
-              const attributes = Object.fromEntries(span.attributes.map(({ key, value }) => [key, value.stringValue ?? value.intValue ?? value.boolValue ?? value.doubleValue]));
+              const attributes = Object.fromEntries(
+                span.attributes.map(({ key, value }) => [key, value.stringValue ?? value.intValue ?? value.boolValue ?? value.doubleValue]),
+              );
               spans.push({ ...span, resource, attributes });
             }
           }
@@ -87,7 +92,25 @@ describe("OpenTelemetry traces", () => {
     const requestId = `trace-${randomUUID()}`;
     const response = await graphql(
       system.gatewayUrl,
-      `query ExhibitionWorks($slug: String!) { exhibition(slug: $slug) { title works(first: 2) { edges { node { entry { title venue { code } } } } } } }`,
+      `
+        query ExhibitionWorks($slug: String!) {
+          exhibition(slug: $slug) {
+            title
+            works(first: 2) {
+              edges {
+                node {
+                  entry {
+                    title
+                    venue {
+                      code
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      `,
       { variables: { slug: exhibition.slug }, headers: { [REQUEST_ID_HEADER]: requestId } },
     );
     expect(response.errors).toBeUndefined();

@@ -36,7 +36,16 @@ function entriesStorage(dataDir: string): Record<string, string> {
 }
 
 /** Settings both copies share: one database, one Redis, fast pollers so the test waits little. */
-const SHARED = { REVOCATION_POLL_SECONDS: "1", WEBHOOK_POLL_MS: "50", WEBHOOK_RETRY_BASE_MS: "100", USAGE_FLUSH_MS: "200", REDIS_URL: redisUrl ?? "", RATE_LIMIT_PER_SECOND: "100000", RATE_LIMIT_BURST: "100000", RESPONSE_CACHE: "off" };
+const SHARED = {
+  REVOCATION_POLL_SECONDS: "1",
+  WEBHOOK_POLL_MS: "50",
+  WEBHOOK_RETRY_BASE_MS: "100",
+  USAGE_FLUSH_MS: "200",
+  REDIS_URL: redisUrl ?? "",
+  RATE_LIMIT_PER_SECOND: "100000",
+  RATE_LIMIT_BURST: "100000",
+  RESPONSE_CACHE: "off",
+};
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -80,8 +89,16 @@ describe("two copies of every service", () => {
       cwd: PROJECT_ROOT,
       stdio: ["ignore", "pipe", "pipe"],
       env: {
-        ...process.env, ...SHARED, ...entriesStorage(dataDirB), LOG_LEVEL: "warn", PORT: String(port), DATABASE_URL: a.databaseUrl, DEMO_DATA: "false",
-        SUBGRAPH_SECRET: config().subgraphSecret!, OTEL_EXPORTER_OTLP_ENDPOINT: "", METRICS_PORT: "",
+        ...process.env,
+        ...SHARED,
+        ...entriesStorage(dataDirB),
+        LOG_LEVEL: "warn",
+        PORT: String(port),
+        DATABASE_URL: a.databaseUrl,
+        DEMO_DATA: "false",
+        SUBGRAPH_SECRET: config().subgraphSecret!,
+        OTEL_EXPORTER_OTLP_ENDPOINT: "",
+        METRICS_PORT: "",
       },
     });
     let stdout = "";
@@ -123,29 +140,93 @@ describe("two copies of every service", () => {
     try {
       const venue = await seedVenue(a.dataSources.venues);
       const partner = tokenFor({ role: "PARTNER", org: venue.organizationId, venues: [venue.id] });
-      const hook = await graphql(gatewayB, `mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { webhook { id } } }`, {
-        variables: { input: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, events: ["ENTRY_SUBMITTED"] } },
-        token: partner,
-      });
+      const hook = await graphql(
+        gatewayB,
+        `
+          mutation ($input: CreateWebhookInput!) {
+            createWebhook(input: $input) {
+              webhook {
+                id
+              }
+            }
+          }
+        `,
+        {
+          variables: { input: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, events: ["ENTRY_SUBMITTED"] } },
+          token: partner,
+        },
+      );
       expect(hook.errors).toBeUndefined();
 
       const token = tokenFor({ role: "VENUE", org: venue.organizationId, venues: [venue.id] });
-      const created = await graphql(a.gatewayUrl, `mutation($input: CreateEntryInput!) { createEntry(input: $input) { id status } }`, {
-        variables: { input: { venueId: venue.id, theme: "EXCHANGES", kind: "PHOTO_SET", title: `Two copies ${unique()}`, entrant: { name: "Ana Sousa", email: `${unique().toLowerCase()}@example.org`, country: "PT" }, consentToRules: true, consentToPublication: true, declaresNoGenerativeAi: true } },
-        token,
-      });
+      const created = await graphql(
+        a.gatewayUrl,
+        `
+          mutation ($input: CreateEntryInput!) {
+            createEntry(input: $input) {
+              id
+              status
+            }
+          }
+        `,
+        {
+          variables: {
+            input: {
+              venueId: venue.id,
+              theme: "EXCHANGES",
+              kind: "PHOTO_SET",
+              title: `Two copies ${unique()}`,
+              entrant: { name: "Ana Sousa", email: `${unique().toLowerCase()}@example.org`, country: "PT" },
+              consentToRules: true,
+              consentToPublication: true,
+              declaresNoGenerativeAi: true,
+            },
+          },
+          token,
+        },
+      );
       expect(created.errors).toBeUndefined();
       const entryId = created.data!.createEntry.id as string;
-      const uploaded = await multipartGraphql(gatewayB, `mutation($entryId: ID!, $files: [Upload!]!) { uploadPhotos(entryId: $entryId, files: $files) { position } }`, { entryId, files: [null, null] }, {
-        "variables.files.0": { path: await makeJpeg({ width: 1600, height: 1200, hue: 30 }) },
-        "variables.files.1": { path: await makeJpeg({ width: 1200, height: 1600, hue: 200 }) },
-      }, { token });
+      const uploaded = await multipartGraphql(
+        gatewayB,
+        `mutation($entryId: ID!, $files: [Upload!]!) { uploadPhotos(entryId: $entryId, files: $files) { position } }`,
+        { entryId, files: [null, null] },
+        {
+          "variables.files.0": { path: await makeJpeg({ width: 1600, height: 1200, hue: 30 }) },
+          "variables.files.1": { path: await makeJpeg({ width: 1200, height: 1600, hue: 200 }) },
+        },
+        { token },
+      );
       expect(uploaded.errors).toBeUndefined();
       // The photos stored by copy B are rows both copies read.
-      const onA = await graphql(a.gatewayUrl, `query($id: ID!) { entry(id: $id) { photos { position } } }`, { variables: { id: entryId }, token });
+      const onA = await graphql(
+        a.gatewayUrl,
+        `
+          query ($id: ID!) {
+            entry(id: $id) {
+              photos {
+                position
+              }
+            }
+          }
+        `,
+        { variables: { id: entryId }, token },
+      );
       expect(onA.data!.entry.photos).toEqual([{ position: 1 }, { position: 2 }]);
       // The files copy B stored are in the shared object store: both gateways serve the same bytes of a photo.
-      const urls = await graphql(a.gatewayUrl, `query($id: ID!) { entry(id: $id) { photos { url(size: ORIGINAL) } } }`, { variables: { id: entryId }, token });
+      const urls = await graphql(
+        a.gatewayUrl,
+        `
+          query ($id: ID!) {
+            entry(id: $id) {
+              photos {
+                url(size: ORIGINAL)
+              }
+            }
+          }
+        `,
+        { variables: { id: entryId }, token },
+      );
       expect(urls.errors).toBeUndefined();
       const signed = new URL(urls.data!.entry.photos[0].url, a.gatewayUrl);
       const bodies = await Promise.all(
@@ -157,7 +238,17 @@ describe("two copies of every service", () => {
       );
       expect(bodies[0].length).toBeGreaterThan(1000);
       expect(bodies[1].equals(bodies[0])).toBe(true);
-      const submitted = await graphql(a.gatewayUrl, `mutation($id: ID!) { submitEntry(id: $id) { status } }`, { variables: { id: entryId }, token });
+      const submitted = await graphql(
+        a.gatewayUrl,
+        `
+          mutation ($id: ID!) {
+            submitEntry(id: $id) {
+              status
+            }
+          }
+        `,
+        { variables: { id: entryId }, token },
+      );
       expect(submitted.errors).toBeUndefined();
       expect(submitted.data!.submitEntry.status).toBe("SUBMITTED");
 
@@ -180,10 +271,24 @@ describe("two copies of every service", () => {
 
   it("an exhibition published through B is public through A, its exhibition.published event recorded once", async () => {
     const tenant = await seedTenant(a, 2);
-    const { exhibition } = await seedExhibition(a, { status: ExhibitionStatus.DRAFT, hostVenueIds: [tenant.venue.id], entryIds: tenant.entries.map((entry) => entry.id) });
+    const { exhibition } = await seedExhibition(a, {
+      status: ExhibitionStatus.DRAFT,
+      hostVenueIds: [tenant.venue.id],
+      entryIds: tenant.entries.map((entry) => entry.id),
+    });
     const query = `query($slug: String!) { exhibition(slug: $slug) { status works(first: 5) { totalCount edges { node { entry { id } } } } } }`;
     expect((await graphql(a.gatewayUrl, query, { variables: { slug: exhibition.slug } })).data!.exhibition).toBeNull();
-    const published = await graphql(gatewayB, `mutation($id: ID!) { publishExhibition(id: $id) { status } }`, { variables: { id: exhibition.id }, token: tokenFor({ role: "ORGANIZER" }) });
+    const published = await graphql(
+      gatewayB,
+      `
+        mutation ($id: ID!) {
+          publishExhibition(id: $id) {
+            status
+          }
+        }
+      `,
+      { variables: { id: exhibition.id }, token: tokenFor({ role: "ORGANIZER" }) },
+    );
     expect(published.errors).toBeUndefined();
     expect(published.data!.publishExhibition.status).toBe("PUBLISHING");
     // Whichever copies follow the feeds make the entries public, then the exhibition; copy A reads the same rows.
@@ -191,8 +296,13 @@ describe("two copies of every service", () => {
     const onA = await graphql(a.gatewayUrl, query, { variables: { slug: exhibition.slug } });
     expect(onA.errors).toBeUndefined();
     expect(onA.data!.exhibition.status).toBe("PUBLISHED");
-    expect(onA.data!.exhibition.works.edges.map((edge: { node: { entry: { id: string } | null } }) => edge.node.entry?.id).sort()).toEqual(tenant.entries.map((entry) => entry.id).sort());
-    const events = await a.dataSources.exhibitions.query(`SELECT count(*)::int AS count FROM exhibitions.outbox WHERE type = 'exhibition.published' AND payload::text LIKE $1`, [`%${exhibition.id}%`]);
+    expect(onA.data!.exhibition.works.edges.map((edge: { node: { entry: { id: string } | null } }) => edge.node.entry?.id).sort()).toEqual(
+      tenant.entries.map((entry) => entry.id).sort(),
+    );
+    const events = await a.dataSources.exhibitions.query(
+      `SELECT count(*)::int AS count FROM exhibitions.outbox WHERE type = 'exhibition.published' AND payload::text LIKE $1`,
+      [`%${exhibition.id}%`],
+    );
     expect(events[0].count).toBe(1);
   });
 
@@ -208,7 +318,8 @@ describe("two copies of every service", () => {
     const round = await onA.createRound({ name: `Two copies ${unique()}`, kind: "SCORE", theme: "OVERSEAS", divisionId: division.id, quorum: 1 });
     ok(await onB.assignJudges({ roundId: round.id, judgeIds: [judge.id] }));
     await onA.openRound(round.id);
-    for (const [index, entryId] of entryIds.entries()) ok(await (index % 2 ? onB : onA).submitScore(judge.id, { roundId: round.id, entryId, value: 2 + index }));
+    for (const [index, entryId] of entryIds.entries())
+      ok(await (index % 2 ? onB : onA).submitScore(judge.id, { roundId: round.id, entryId, value: 2 + index }));
     const closed = ok(await onB.closeRound(round.id));
     expect(closed.closeRound.status).toBe("CLOSED");
     const [scores] = await a.dataSources.judging.query(`SELECT count(*)::int AS count FROM judging.score WHERE round_id = $1`, [round.id]);
@@ -218,19 +329,53 @@ describe("two copies of every service", () => {
   it("a revoked API client is refused by both gateways", async () => {
     const venue = await seedVenue(a.dataSources.venues);
     const organizer = tokenFor({ role: "ORGANIZER" });
-    const made = await graphql(a.gatewayUrl, `mutation($input: CreateApiClientInput!) { createApiClient(input: $input) { clientSecret client { id clientId } } }`, {
-      variables: { input: { name: `Two copies ${unique()}`, role: "VENUE", venueId: venue.id } },
-      token: organizer,
-    });
+    const made = await graphql(
+      a.gatewayUrl,
+      `
+        mutation ($input: CreateApiClientInput!) {
+          createApiClient(input: $input) {
+            clientSecret
+            client {
+              id
+              clientId
+            }
+          }
+        }
+      `,
+      {
+        variables: { input: { name: `Two copies ${unique()}`, role: "VENUE", venueId: venue.id } },
+        token: organizer,
+      },
+    );
     expect(made.errors).toBeUndefined();
     const { clientSecret, client } = made.data!.createApiClient;
-    const issued = await graphql(gatewayB, `mutation($id: String!, $secret: String!) { issueToken(clientId: $id, clientSecret: $secret) { accessToken } }`, { variables: { id: client.clientId, secret: clientSecret } });
+    const issued = await graphql(
+      gatewayB,
+      `
+        mutation ($id: String!, $secret: String!) {
+          issueToken(clientId: $id, clientSecret: $secret) {
+            accessToken
+          }
+        }
+      `,
+      { variables: { id: client.clientId, secret: clientSecret } },
+    );
     const token = issued.data!.issueToken.accessToken as string;
     const query = `{ entries(first: 1) { totalCount } }`;
     for (const gateway of gateways()) expect((await graphql(gateway, query, { token })).errors).toBeUndefined();
 
     // Revoked through B; A (another process) learns it from the shared database within its polling period.
-    await graphql(gatewayB, `mutation($id: ID!) { revokeApiClient(id: $id) { revokedAt } }`, { variables: { id: client.id }, token: organizer });
+    await graphql(
+      gatewayB,
+      `
+        mutation ($id: ID!) {
+          revokeApiClient(id: $id) {
+            revokedAt
+          }
+        }
+      `,
+      { variables: { id: client.id }, token: organizer },
+    );
     for (const gateway of gateways()) {
       const refused = await until(async () => {
         const response = await graphql(gateway, query, { token });
@@ -241,19 +386,36 @@ describe("two copies of every service", () => {
   });
 
   (redisUrl ? it : it.skip)(
-    redisUrl ? "a client's rate limit is one budget across both gateways (Redis)" : "a client's rate limit is one budget across both gateways (skipped: REDIS_URL is not set)",
+    redisUrl
+      ? "a client's rate limit is one budget across both gateways (Redis)"
+      : "a client's rate limit is one budget across both gateways (skipped: REDIS_URL is not set)",
     async () => {
       // The client's own limit travels in its token: 1 request per second, a burst of 5.
       const token = signToken({ sub: `budget-${randomUUID()}`, role: "ORGANIZER" as never, cid: `budget-${randomUUID()}`, rl: [1, 5] }).token;
       const started = Date.now();
       const responses = [];
-      for (let index = 0; index < 16; index += 1) responses.push(await graphql(gateways()[index % 2], `{ divisions { id } }`, { token }));
+      for (let index = 0; index < 16; index += 1)
+        responses.push(
+          await graphql(
+            gateways()[index % 2],
+            `
+              {
+                divisions {
+                  id
+                }
+              }
+            `,
+            { token },
+          ),
+        );
       const elapsedSeconds = (Date.now() - started) / 1000;
       const allowed = responses.filter((response) => !errorCodes(response).includes("RATE_LIMITED")).length;
       // Two budgets would allow 10 at once; one shared budget allows the burst plus what refilled meanwhile.
       expect(allowed).toBeGreaterThanOrEqual(5);
       expect(allowed).toBeLessThanOrEqual(5 + Math.ceil(elapsedSeconds));
-      expect(new Set(responses.map((response, index) => (errorCodes(response).includes("RATE_LIMITED") ? index % 2 : -1)).filter((gateway) => gateway >= 0)).size).toBe(2);
+      expect(
+        new Set(responses.map((response, index) => (errorCodes(response).includes("RATE_LIMITED") ? index % 2 : -1)).filter((gateway) => gateway >= 0)).size,
+      ).toBe(2);
     },
   );
 });

@@ -30,13 +30,25 @@ describe("uploads through the gateway", () => {
   async function draft(token: string, venueId: string, kind = "PHOTO_SET") {
     const response = await graphql(
       system.gatewayUrl,
-      `mutation($input: CreateEntryInput!) { createEntry(input: $input) { id status } }`,
+      `
+        mutation ($input: CreateEntryInput!) {
+          createEntry(input: $input) {
+            id
+            status
+          }
+        }
+      `,
       {
         variables: {
           input: {
-            venueId, theme: "EXCHANGES", kind, title: `Figure skaters ${unique()}`,
+            venueId,
+            theme: "EXCHANGES",
+            kind,
+            title: `Figure skaters ${unique()}`,
             entrant: { name: "Ana Sousa", email: `${unique().toLowerCase()}@example.org`, country: "PT" },
-            consentToRules: true, consentToPublication: true, declaresNoGenerativeAi: true,
+            consentToRules: true,
+            consentToPublication: true,
+            declaresNoGenerativeAi: true,
           },
         },
         token,
@@ -57,10 +69,16 @@ describe("uploads through the gateway", () => {
     const entryId = await draft(token, venue.id);
     const first = await makeJpeg({ width: 2400, height: 1600, hue: 10 });
     const second = await makePng({ width: 1800, height: 1800, hue: 90 });
-    const uploaded = await multipartGraphql(system.gatewayUrl, UPLOAD_PHOTOS, { entryId, files: [null, null] }, {
-      "variables.files.0": { path: first },
-      "variables.files.1": { path: second, type: "image/png" },
-    }, { token });
+    const uploaded = await multipartGraphql(
+      system.gatewayUrl,
+      UPLOAD_PHOTOS,
+      { entryId, files: [null, null] },
+      {
+        "variables.files.0": { path: first },
+        "variables.files.1": { path: second, type: "image/png" },
+      },
+      { token },
+    );
     expect(uploaded.errors).toBeUndefined();
     const photos = uploaded.data!.uploadPhotos;
     expect(photos.map((photo: any) => [photo.position, photo.width, photo.height, photo.contentType])).toEqual([
@@ -80,11 +98,34 @@ describe("uploads through the gateway", () => {
     // A tampered or foreign signature is refused.
     expect((await fetch(photos[0].url.replace(/sig=[^&]+/, "sig=AAAA"))).status).toBe(403);
 
-    const submitted = await graphql(system.gatewayUrl, `mutation($id: ID!) { submitEntry(id: $id) { status photos { position } } }`, { variables: { id: entryId }, token });
+    const submitted = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($id: ID!) {
+          submitEntry(id: $id) {
+            status
+            photos {
+              position
+            }
+          }
+        }
+      `,
+      { variables: { id: entryId }, token },
+    );
     expect(submitted.data!.submitEntry).toEqual({ status: "SUBMITTED", photos: [{ position: 1 }, { position: 2 }] });
     // Judges and the public never get the original; the public cannot see this unpublished entry at all.
     const other = await venueWithToken();
-    const foreign = await graphql(system.gatewayUrl, `query($id: ID!) { entry(id: $id) { id } }`, { variables: { id: entryId }, token: other.token });
+    const foreign = await graphql(
+      system.gatewayUrl,
+      `
+        query ($id: ID!) {
+          entry(id: $id) {
+            id
+          }
+        }
+      `,
+      { variables: { id: entryId }, token: other.token },
+    );
     expect(foreign.data!.entry).toBeNull();
   });
 
@@ -92,7 +133,13 @@ describe("uploads through the gateway", () => {
     const { venue, token } = await venueWithToken();
     const entryId = await draft(token, venue.id, "MICRO_VIDEO");
     const video = await makeVideo({ seconds: 3, width: 320, height: 240 });
-    const response = await multipartGraphql(system.gatewayUrl, UPLOAD_VIDEO, { entryId, file: null }, { "variables.file": { path: video, type: "video/mp4" } }, { token });
+    const response = await multipartGraphql(
+      system.gatewayUrl,
+      UPLOAD_VIDEO,
+      { entryId, file: null },
+      { "variables.file": { path: video, type: "video/mp4" } },
+      { token },
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data!.uploadVideo).toMatchObject({ width: 320, height: 240, status: "PROCESSING", url: null, posterUrl: null });
     expect(response.data!.uploadVideo.durationSeconds).toBeCloseTo(3, 0);
@@ -120,7 +167,13 @@ describe("uploads through the gateway", () => {
   it("works straight against the entries subgraph too", async () => {
     const { venue, token } = await venueWithToken();
     const entryId = await draft(token, venue.id, "SINGLE_PHOTO");
-    const response = await multipartGraphql(system.urls.entries, UPLOAD_PHOTOS, { entryId, files: [null] }, { "variables.files.0": { path: await makeJpeg({ hue: 33 }) } }, { token });
+    const response = await multipartGraphql(
+      system.urls.entries,
+      UPLOAD_PHOTOS,
+      { entryId, files: [null] },
+      { "variables.files.0": { path: await makeJpeg({ hue: 33 }) } },
+      { token },
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data!.uploadPhotos).toHaveLength(1);
   });
@@ -149,7 +202,13 @@ describe("uploads through the gateway", () => {
       await system.dataSources.entries.getRepository(Competition).update({ id: competition.id }, { maxPhotoBytes: 50_000 });
       try {
         const before = storedFiles();
-        const response = await multipartGraphql(system.gatewayUrl, UPLOAD_PHOTOS, { entryId, files: [null] }, { "variables.files.0": { path: await makeJpeg({ hue: 44 }) } }, { token });
+        const response = await multipartGraphql(
+          system.gatewayUrl,
+          UPLOAD_PHOTOS,
+          { entryId, files: [null] },
+          { "variables.files.0": { path: await makeJpeg({ hue: 44 }) } },
+          { token },
+        );
         expect(errorCodes(response)).toEqual(["PAYLOAD_TOO_LARGE"]);
         expect(storedFiles()).toEqual(before);
         expect(tempFiles()).toEqual([]);
@@ -162,10 +221,16 @@ describe("uploads through the gateway", () => {
       const { venue, token } = await venueWithToken();
       const entryId = await draft(token, venue.id);
       const before = storedFiles();
-      const response = await multipartGraphql(system.gatewayUrl, UPLOAD_PHOTOS, { entryId, files: [null, null] }, {
-        "variables.files.0": { path: await makeJpeg({ hue: 55 }) },
-        "variables.files.1": { path: await makeTruncatedJpeg() },
-      }, { token });
+      const response = await multipartGraphql(
+        system.gatewayUrl,
+        UPLOAD_PHOTOS,
+        { entryId, files: [null, null] },
+        {
+          "variables.files.0": { path: await makeJpeg({ hue: 55 }) },
+          "variables.files.1": { path: await makeTruncatedJpeg() },
+        },
+        { token },
+      );
       expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
       expect(await photoRows(entryId)).toBe(0);
       expect(storedFiles()).toEqual(before);
@@ -184,18 +249,30 @@ describe("uploads through the gateway", () => {
     it("a file name with ../ is stored under a generated name; one with a NUL byte is a malformed request", async () => {
       const { venue, token } = await venueWithToken();
       const entryId = await draft(token, venue.id, "SINGLE_PHOTO");
-      const response = await multipartGraphql(system.gatewayUrl, UPLOAD_PHOTOS, { entryId, files: [null] }, {
-        "variables.files.0": { path: await makeJpeg({ hue: 77 }), filename: "../../etc/passwd.jpg" },
-      }, { token });
+      const response = await multipartGraphql(
+        system.gatewayUrl,
+        UPLOAD_PHOTOS,
+        { entryId, files: [null] },
+        {
+          "variables.files.0": { path: await makeJpeg({ hue: 77 }), filename: "../../etc/passwd.jpg" },
+        },
+        { token },
+      );
       expect(response.errors).toBeUndefined();
       expect(storedFiles().some((file) => file.includes("passwd") || file.includes(".."))).toBe(false);
       expect(fs.existsSync(path.join(system.mediaRoot, "..", "etc"))).toBe(false);
 
       const other = await draft(token, venue.id, "SINGLE_PHOTO");
       const before = storedFiles();
-      const nul = await multipartGraphql(system.gatewayUrl, UPLOAD_PHOTOS, { entryId: other, files: [null] }, {
-        "variables.files.0": { path: await makeJpeg({ hue: 78 }), filename: "photo\u0000.jpg" },
-      }, { token });
+      const nul = await multipartGraphql(
+        system.gatewayUrl,
+        UPLOAD_PHOTOS,
+        { entryId: other, files: [null] },
+        {
+          "variables.files.0": { path: await makeJpeg({ hue: 78 }), filename: "photo\u0000.jpg" },
+        },
+        { token },
+      );
       expect(errorCodes(nul)).toEqual(["BAD_USER_INPUT"]);
       expect(storedFiles()).toEqual(before);
       expect(await photoRows(other)).toBe(0);
@@ -205,10 +282,19 @@ describe("uploads through the gateway", () => {
       const { venue, token } = await venueWithToken();
       const photo = await makeJpeg({ hue: 88 });
       const first = await draft(token, venue.id, "SINGLE_PHOTO");
-      expect((await multipartGraphql(system.gatewayUrl, UPLOAD_PHOTOS, { entryId: first, files: [null] }, { "variables.files.0": { path: photo } }, { token })).errors).toBeUndefined();
+      expect(
+        (await multipartGraphql(system.gatewayUrl, UPLOAD_PHOTOS, { entryId: first, files: [null] }, { "variables.files.0": { path: photo } }, { token }))
+          .errors,
+      ).toBeUndefined();
       const second = await draft(token, venue.id, "SINGLE_PHOTO");
       const before = storedFiles();
-      const response = await multipartGraphql(system.gatewayUrl, UPLOAD_PHOTOS, { entryId: second, files: [null] }, { "variables.files.0": { path: photo } }, { token });
+      const response = await multipartGraphql(
+        system.gatewayUrl,
+        UPLOAD_PHOTOS,
+        { entryId: second, files: [null] },
+        { "variables.files.0": { path: photo } },
+        { token },
+      );
       expect(errorCodes(response)).toEqual(["CONFLICT"]);
       expect(storedFiles()).toEqual(before);
     });
@@ -218,9 +304,13 @@ describe("uploads through the gateway", () => {
       const other = await venueWithToken();
       const photo = { "variables.files.0": { path: await makeJpeg({ hue: 99 }) } };
       const entryId = await draft(token, venue.id);
-      expect(errorCodes(await multipartGraphql(system.gatewayUrl, UPLOAD_PHOTOS, { entryId, files: [null] }, photo, { token: other.token }))).toEqual(["NOT_FOUND"]);
+      expect(errorCodes(await multipartGraphql(system.gatewayUrl, UPLOAD_PHOTOS, { entryId, files: [null] }, photo, { token: other.token }))).toEqual([
+        "NOT_FOUND",
+      ]);
       const submitted = await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId });
-      expect(errorCodes(await multipartGraphql(system.gatewayUrl, UPLOAD_PHOTOS, { entryId: submitted.id, files: [null] }, photo, { token }))).toEqual(["CONFLICT"]);
+      expect(errorCodes(await multipartGraphql(system.gatewayUrl, UPLOAD_PHOTOS, { entryId: submitted.id, files: [null] }, photo, { token }))).toEqual([
+        "CONFLICT",
+      ]);
       const csrf = await multipartGraphql(system.gatewayUrl, UPLOAD_PHOTOS, { entryId, files: [null] }, photo, { token, preflight: false });
       expect(csrf.status).toBe(400);
       const repository = system.dataSources.entries.getRepository(Competition);
@@ -238,7 +328,13 @@ describe("uploads through the gateway", () => {
       const entryId = await draft(token, venue.id, "MICRO_VIDEO");
       await system.dataSources.entries.getRepository(Competition).update({ id: competition.id }, { maxVideoSeconds: 2 });
       try {
-        const response = await multipartGraphql(system.gatewayUrl, UPLOAD_VIDEO, { entryId, file: null }, { "variables.file": { path: await makeVideo({ seconds: 4 }) } }, { token });
+        const response = await multipartGraphql(
+          system.gatewayUrl,
+          UPLOAD_VIDEO,
+          { entryId, file: null },
+          { "variables.file": { path: await makeVideo({ seconds: 4 }) } },
+          { token },
+        );
         expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
         expect(tempFiles()).toEqual([]);
       } finally {

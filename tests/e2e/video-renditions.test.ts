@@ -47,16 +47,31 @@ describe("video renditions: what judges and the public can fetch carries no meta
   async function submittedVideoEntry() {
     const venue = await seedVenue(system.dataSources.venues);
     const owner = tokenFor({ role: "VENUE", org: venue.organizationId, venues: [venue.id] });
-    const created = await graphql(system.gatewayUrl, `mutation($input: CreateEntryInput!) { createEntry(input: $input) { id } }`, {
-      variables: {
-        input: {
-          venueId: venue.id, theme: "FOLK_CULTURE", kind: "MICRO_VIDEO", title: `Harvest ${unique()}`,
-          entrant: { name: "Zhang Wei", email: `${unique().toLowerCase()}@example.org`, country: "CN" },
-          consentToRules: true, consentToPublication: true, declaresNoGenerativeAi: true,
+    const created = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($input: CreateEntryInput!) {
+          createEntry(input: $input) {
+            id
+          }
+        }
+      `,
+      {
+        variables: {
+          input: {
+            venueId: venue.id,
+            theme: "FOLK_CULTURE",
+            kind: "MICRO_VIDEO",
+            title: `Harvest ${unique()}`,
+            entrant: { name: "Zhang Wei", email: `${unique().toLowerCase()}@example.org`, country: "CN" },
+            consentToRules: true,
+            consentToPublication: true,
+            declaresNoGenerativeAi: true,
+          },
         },
+        token: owner,
       },
-      token: owner,
-    });
+    );
     expect(created.errors).toBeUndefined();
     const entryId = created.data!.createEntry.id as string;
     // A distinct file per entry (the competition refuses the same content twice): same metadata, another length.
@@ -69,14 +84,27 @@ describe("video renditions: what judges and the public can fetch carries no meta
       { token: owner },
     );
     expect(uploaded.errors).toBeUndefined();
-    const submitted = await graphql(system.gatewayUrl, `mutation($id: ID!) { submitEntry(id: $id) { status } }`, { variables: { id: entryId }, token: owner });
+    const submitted = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($id: ID!) {
+          submitEntry(id: $id) {
+            status
+          }
+        }
+      `,
+      { variables: { id: entryId }, token: owner },
+    );
     expect(submitted.errors).toBeUndefined();
     return { venue, owner, entryId, uploaded: uploaded.data!.uploadVideo };
   }
 
   async function grantJudge(entryId: string): Promise<string> {
     const judgeId = (await system.dataSources.entries.query(`SELECT gen_random_uuid() AS id`))[0].id as string;
-    await system.dataSources.entries.query(`INSERT INTO entries.entry_grant (entry_id, audience, source) VALUES ($1, $2, 'test')`, [entryId, `judge:${judgeId}`]);
+    await system.dataSources.entries.query(`INSERT INTO entries.entry_grant (entry_id, audience, source) VALUES ($1, $2, 'test')`, [
+      entryId,
+      `judge:${judgeId}`,
+    ]);
     return tokenFor({ role: "JUDGE", judge: judgeId, sub: `test:judge:${judgeId}` });
   }
 
@@ -84,17 +112,44 @@ describe("video renditions: what judges and the public can fetch carries no meta
   async function urlSelections(): Promise<{ alias: string; selection: string; rendition: string | null }[]> {
     const response = await graphql(
       system.gatewayUrl,
-      `{ video: __type(name: "MicroVideo") { fields { name args { name } type { name ofType { name } } } } renditions: __type(name: "VideoRendition") { enumValues { name } } }`,
+      `
+        {
+          video: __type(name: "MicroVideo") {
+            fields {
+              name
+              args {
+                name
+              }
+              type {
+                name
+                ofType {
+                  name
+                }
+              }
+            }
+          }
+          renditions: __type(name: "VideoRendition") {
+            enumValues {
+              name
+            }
+          }
+        }
+      `,
       { token: tokenFor({ role: "ORGANIZER" }) },
     );
     const values: string[] = response.data!.renditions.enumValues.map((value: { name: string }) => value.name);
-    const fields = response.data!.video.fields.filter((field: { name: string; type: { name: string | null; ofType: { name: string } | null } }) =>
-      /url$/i.test(field.name) && (field.type.name ?? field.type.ofType?.name) === "String",
+    const fields = response.data!.video.fields.filter(
+      (field: { name: string; type: { name: string | null; ofType: { name: string } | null } }) =>
+        /url$/i.test(field.name) && (field.type.name ?? field.type.ofType?.name) === "String",
     );
     expect(fields.map((field: { name: string }) => field.name).sort()).toEqual(expect.arrayContaining(["posterUrl", "url"]));
     return fields.flatMap((field: { name: string; args: { name: string }[] }) =>
       field.args.some((arg) => arg.name === "rendition")
-        ? values.map((value) => ({ alias: `${field.name}_${value}`, selection: `${field.name}_${value}: ${field.name}(rendition: ${value})`, rendition: value }))
+        ? values.map((value) => ({
+            alias: `${field.name}_${value}`,
+            selection: `${field.name}_${value}: ${field.name}(rendition: ${value})`,
+            rendition: value,
+          }))
         : [{ alias: field.name, selection: field.name, rendition: null }],
     );
   }
@@ -115,7 +170,10 @@ describe("video renditions: what judges and the public can fetch carries no meta
     // One request per selection: a FORBIDDEN field must not hide the others' values.
     const answers = new Map<string, GraphqlResponse>();
     for (const item of selections) {
-      answers.set(item.alias, await graphql(system.gatewayUrl, `query($id: ID!) { entry(id: $id) { video { status ${item.selection} } } }`, { variables: { id: entryId }, token }));
+      answers.set(
+        item.alias,
+        await graphql(system.gatewayUrl, `query($id: ID!) { entry(id: $id) { video { status ${item.selection} } } }`, { variables: { id: entryId }, token }),
+      );
     }
     return { selections, answers };
   }
@@ -127,7 +185,10 @@ describe("video renditions: what judges and the public can fetch carries no meta
     await seedExhibition(system, { entryIds: [entryId] });
     const judge = await grantJudge(entryId);
 
-    for (const [who, token] of [["judge", judge], ["public", undefined]] as const) {
+    for (const [who, token] of [
+      ["judge", judge],
+      ["public", undefined],
+    ] as const) {
       const { selections, answers } = await videoUrls(entryId, token);
       for (const item of selections) {
         const answer = answers.get(item.alias)!;
@@ -140,7 +201,21 @@ describe("video renditions: what judges and the public can fetch carries no meta
       }
     }
     // The owner gets the original at once (and, like everyone, no stream yet).
-    const mine = await graphql(system.gatewayUrl, `query($id: ID!) { entry(id: $id) { video { status url original: url(rendition: ORIGINAL) } } }`, { variables: { id: entryId }, token: owner });
+    const mine = await graphql(
+      system.gatewayUrl,
+      `
+        query ($id: ID!) {
+          entry(id: $id) {
+            video {
+              status
+              url
+              original: url(rendition: ORIGINAL)
+            }
+          }
+        }
+      `,
+      { variables: { id: entryId }, token: owner },
+    );
     expect(mine.data!.entry.video).toMatchObject({ status: "PROCESSING", url: null, original: expect.stringContaining("/media/") });
     await runRenditionJobs();
   });
@@ -152,7 +227,10 @@ describe("video renditions: what judges and the public can fetch carries no meta
     expect(await runRenditionJobs()).toBeGreaterThanOrEqual(1);
 
     const fetched: string[] = [];
-    for (const [who, token] of [["judge", judge], ["public", undefined]] as const) {
+    for (const [who, token] of [
+      ["judge", judge],
+      ["public", undefined],
+    ] as const) {
       const { selections, answers } = await videoUrls(entryId, token);
       for (const item of selections) {
         const answer = answers.get(item.alias)!;
@@ -169,7 +247,8 @@ describe("video renditions: what judges and the public can fetch carries no meta
           expect((await probeVideo(file)).streams.map((stream) => stream.codec_name)).toEqual(["h264", "aac"]);
         } else {
           expect([who, item.alias, contentType]).toEqual([who, item.alias, "image/jpeg"]);
-          for (const needle of [SAMPLE_VIDEO_METADATA.artist, SAMPLE_VIDEO_METADATA.location, "Exif", "Lavc"]) expect([who, item.alias, bytes.includes(Buffer.from(needle))]).toEqual([who, item.alias, false]);
+          for (const needle of [SAMPLE_VIDEO_METADATA.artist, SAMPLE_VIDEO_METADATA.location, "Exif", "Lavc"])
+            expect([who, item.alias, bytes.includes(Buffer.from(needle))]).toEqual([who, item.alias, false]);
         }
         fetched.push(url);
       }
@@ -177,15 +256,60 @@ describe("video renditions: what judges and the public can fetch carries no meta
     expect(fetched.length).toBeGreaterThanOrEqual(4);
 
     // The other paths to the same video hand out the same metadata-free files.
-    const listed = await graphql(system.gatewayUrl, `{ entries(first: 50) { edges { node { id video { url } } } } }`, { token: judge });
+    const listed = await graphql(
+      system.gatewayUrl,
+      `
+        {
+          entries(first: 50) {
+            edges {
+              node {
+                id
+                video {
+                  url
+                }
+              }
+            }
+          }
+        }
+      `,
+      { token: judge },
+    );
     const viaList = listed.data!.entries.edges.find((edge: { node: { id: string } }) => edge.node.id === entryId).node.video.url;
-    const shown = await graphql(system.gatewayUrl, `query($slug: String!) { exhibition(slug: $slug) { works(first: 10) { edges { node { entry { id video { url posterUrl original: url(rendition: ORIGINAL) } } } } } } }`, {
-      variables: { slug: exhibition.slug },
-    });
+    const shown = await graphql(
+      system.gatewayUrl,
+      `
+        query ($slug: String!) {
+          exhibition(slug: $slug) {
+            works(first: 10) {
+              edges {
+                node {
+                  entry {
+                    id
+                    video {
+                      url
+                      posterUrl
+                      original: url(rendition: ORIGINAL)
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      `,
+      {
+        variables: { slug: exhibition.slug },
+      },
+    );
     expect(errorCodes(shown)).toEqual(["FORBIDDEN"]);
     const viaExhibition = shown.data!.exhibition.works.edges[0].node.entry.video;
     for (const token of [judge, undefined]) {
-      const direct = await entities(system.urls.entries, [{ __typename: "Entry", id: entryId }], `... on Entry { video { url posterUrl original: url(rendition: ORIGINAL) } }`, token);
+      const direct = await entities(
+        system.urls.entries,
+        [{ __typename: "Entry", id: entryId }],
+        `... on Entry { video { url posterUrl original: url(rendition: ORIGINAL) } }`,
+        token,
+      );
       expect(errorCodes(direct)).toEqual(["FORBIDDEN"]);
       const { file, bytes } = await download(direct.data!._entities[0].video.url.replace(/^https?:\/\/[^/]+/, new URL(system.gatewayUrl).origin));
       expect(await metadataProblems(file, bytes)).toEqual([]);
@@ -197,7 +321,19 @@ describe("video renditions: what judges and the public can fetch carries no meta
 
     // The original keeps every bit of its metadata, for its owner and the organisers.
     for (const token of [owner, tokenFor({ role: "ORGANIZER" })]) {
-      const answer = await graphql(system.gatewayUrl, `query($id: ID!) { entry(id: $id) { video { original: url(rendition: ORIGINAL) } } }`, { variables: { id: entryId }, token });
+      const answer = await graphql(
+        system.gatewayUrl,
+        `
+          query ($id: ID!) {
+            entry(id: $id) {
+              video {
+                original: url(rendition: ORIGINAL)
+              }
+            }
+          }
+        `,
+        { variables: { id: entryId }, token },
+      );
       expect(answer.errors).toBeUndefined();
       const { file } = await download(answer.data!.entry.video.original);
       const items = metadataItems(await probeVideo(file)).join("\n");
@@ -212,7 +348,30 @@ describe("video renditions: what judges and the public can fetch carries no meta
     // until it is covered above (video paths) or by the photo tests (Photo.url), so no new path can hand out an original.
     const answer = await graphql(
       system.gatewayUrl,
-      `{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }`,
+      `
+        {
+          __schema {
+            types {
+              name
+              fields {
+                name
+                type {
+                  name
+                  ofType {
+                    name
+                    ofType {
+                      name
+                      ofType {
+                        name
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      `,
       { token: tokenFor({ role: "ORGANIZER" }) },
     );
     type TypeRef = { name: string | null; ofType?: TypeRef | null };
@@ -236,8 +395,33 @@ describe("video renditions: what judges and the public can fetch carries no meta
     const { entryId, owner } = await submittedVideoEntry();
     const judge = await grantJudge(entryId);
     await runRenditionJobs();
-    const judged = await graphql(system.gatewayUrl, `query($id: ID!) { entry(id: $id) { video { url posterUrl } } }`, { variables: { id: entryId }, token: judge });
-    const owned = await graphql(system.gatewayUrl, `query($id: ID!) { entry(id: $id) { video { original: url(rendition: ORIGINAL) } } }`, { variables: { id: entryId }, token: owner });
+    const judged = await graphql(
+      system.gatewayUrl,
+      `
+        query ($id: ID!) {
+          entry(id: $id) {
+            video {
+              url
+              posterUrl
+            }
+          }
+        }
+      `,
+      { variables: { id: entryId }, token: judge },
+    );
+    const owned = await graphql(
+      system.gatewayUrl,
+      `
+        query ($id: ID!) {
+          entry(id: $id) {
+            video {
+              original: url(rendition: ORIGINAL)
+            }
+          }
+        }
+      `,
+      { variables: { id: entryId }, token: owner },
+    );
     const stream = new URL(judged.data!.entry.video.url);
     const original = new URL(owned.data!.entry.video.original);
     for (const signed of [stream, new URL(judged.data!.entry.video.posterUrl)]) {

@@ -70,20 +70,66 @@ describe("webhook delivery", () => {
   async function webhookTo(url: string) {
     const venue = await seedVenue(system.dataSources.venues);
     const token = tokenFor({ role: "PARTNER", org: venue.organizationId, venues: [venue.id] });
-    const created = await graphql(system.gatewayUrl, `mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { webhook { id } } }`, {
-      variables: { input: { url, events: ["ENTRY_SUBMITTED"] } },
-      token,
-    });
+    const created = await graphql(
+      system.gatewayUrl,
+      `
+        mutation ($input: CreateWebhookInput!) {
+          createWebhook(input: $input) {
+            webhook {
+              id
+            }
+          }
+        }
+      `,
+      {
+        variables: { input: { url, events: ["ENTRY_SUBMITTED"] } },
+        token,
+      },
+    );
     expect(created.errors).toBeUndefined();
     const id = created.data!.createWebhook.webhook.id as string;
     return {
       id,
-      ping: async () => expect((await graphql(system.gatewayUrl, `mutation($id: ID!) { pingWebhook(id: $id) { id } }`, { variables: { id }, token })).errors).toBeUndefined(),
+      ping: async () =>
+        expect(
+          (
+            await graphql(
+              system.gatewayUrl,
+              `
+                mutation ($id: ID!) {
+                  pingWebhook(id: $id) {
+                    id
+                  }
+                }
+              `,
+              { variables: { id }, token },
+            )
+          ).errors,
+        ).toBeUndefined(),
       lastDelivery: async () => {
-        const response = await graphql(system.gatewayUrl, `{ webhooks { id deliveries(first: 1) { edges { node { status attempts lastResponseCode lastError } } } } }`, { token });
+        const response = await graphql(
+          system.gatewayUrl,
+          `
+            {
+              webhooks {
+                id
+                deliveries(first: 1) {
+                  edges {
+                    node {
+                      status
+                      attempts
+                      lastResponseCode
+                      lastError
+                    }
+                  }
+                }
+              }
+            }
+          `,
+          { token },
+        );
         return response.data!.webhooks.find((hook: { id: string }) => hook.id === id).deliveries.edges[0]?.node as
-          | { status: string; attempts: number; lastResponseCode: number | null; lastError: string | null }
-          | undefined;
+          { status: string; attempts: number; lastResponseCode: number | null; lastError: string | null } | undefined;
       },
     };
   }
@@ -192,10 +238,20 @@ describe("webhook delivery", () => {
         const venue = await seedVenue(system.dataSources.venues);
         const token = tokenFor({ role: "PARTNER", org: venue.organizationId, venues: [venue.id] });
         for (const url of embedded) {
-          const response = await graphql(system.gatewayUrl, `mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { signingSecret } }`, {
-            variables: { input: { url, events: ["ENTRY_SUBMITTED"] } },
-            token,
-          });
+          const response = await graphql(
+            system.gatewayUrl,
+            `
+              mutation ($input: CreateWebhookInput!) {
+                createWebhook(input: $input) {
+                  signingSecret
+                }
+              }
+            `,
+            {
+              variables: { input: { url, events: ["ENTRY_SUBMITTED"] } },
+              token,
+            },
+          );
           expect([url, errorCodes(response)]).toEqual([url, ["BAD_USER_INPUT"]]);
         }
       } finally {

@@ -27,7 +27,13 @@ describe("PostgreSQL restarted under load", () => {
     postgres = await startPostgresProcess(path.join(directory, "cluster"), port);
     for (const name of ["venues", "entries"] as const) {
       const definition = subgraphDefinitions[name]!;
-      dataSources[name] = await openDatabase({ schema: name, url: postgres.url, entities: definition.entities, migrations: definition.migrations, poolSize: 2 });
+      dataSources[name] = await openDatabase({
+        schema: name,
+        url: postgres.url,
+        entities: definition.entities,
+        migrations: definition.migrations,
+        poolSize: 2,
+      });
     }
     system = await ProcessSystem.create({ databaseUrl: postgres.url, dataDir: directory, env: { SUBGRAPH_TIMEOUT_MS: "8000" } });
     await seedCompetition(dataSources.entries);
@@ -44,18 +50,37 @@ describe("PostgreSQL restarted under load", () => {
   });
 
   const createEntry = (idempotencyKey: string) =>
-    graphql(system.url("gateway"), `mutation($input: CreateEntryInput!) { createEntry(input: $input) { id } }`, {
-      token: venueToken,
-      variables: {
-        input: {
-          venueId: venue.id, theme: "NATURE", kind: "SINGLE_PHOTO", title: `Outage ${idempotencyKey}`, idempotencyKey,
-          entrant: { name: "Ana Sousa", email: `${idempotencyKey.toLowerCase()}@example.org`, country: "PT" },
-          consentToRules: true, consentToPublication: true, declaresNoGenerativeAi: true,
+    graphql(
+      system.url("gateway"),
+      `
+        mutation ($input: CreateEntryInput!) {
+          createEntry(input: $input) {
+            id
+          }
+        }
+      `,
+      {
+        token: venueToken,
+        variables: {
+          input: {
+            venueId: venue.id,
+            theme: "NATURE",
+            kind: "SINGLE_PHOTO",
+            title: `Outage ${idempotencyKey}`,
+            idempotencyKey,
+            entrant: { name: "Ana Sousa", email: `${idempotencyKey.toLowerCase()}@example.org`, country: "PT" },
+            consentToRules: true,
+            consentToPublication: true,
+            declaresNoGenerativeAi: true,
+          },
         },
       },
-    });
+    );
   const readyStatus = (url: string) =>
-    fetch(new URL("/ready", url), { signal: AbortSignal.timeout(8000) }).then((response) => response.status, () => 0);
+    fetch(new URL("/ready", url), { signal: AbortSignal.timeout(8000) }).then(
+      (response) => response.status,
+      () => 0,
+    );
 
   it("answers SERVICE_UNAVAILABLE while it is away, /ready 503, no crash, and recovers by itself", async () => {
     const outcomes: { key: string; response: GraphqlResponse; phase: string }[] = [];
@@ -67,7 +92,20 @@ describe("PostgreSQL restarted under load", () => {
         const key = `outage-${index}-${turn}-${randomBytes(3).toString("hex")}`;
         const response = await createEntry(key);
         outcomes.push({ key, response, phase });
-        const read = await graphql(system.url("gateway"), `query($v: ID!) { venue(id: $v) { code entries(first: 1) { totalCount } } }`, { variables: { v: venue.id }, token: venueToken });
+        const read = await graphql(
+          system.url("gateway"),
+          `
+            query ($v: ID!) {
+              venue(id: $v) {
+                code
+                entries(first: 1) {
+                  totalCount
+                }
+              }
+            }
+          `,
+          { variables: { v: venue.id }, token: venueToken },
+        );
         outcomes.push({ key: "", response: read, phase });
         await sleep(20);
       }

@@ -31,7 +31,13 @@ describe("events while the entries subgraph is hung or down", () => {
     system = await ProcessSystem.create({ databaseUrl: database.url, dataDir, env: { SUBGRAPH_TIMEOUT_MS: "2000" } });
     for (const name of SUBGRAPH_NAMES) {
       const definition = subgraphDefinitions[name]!;
-      dataSources[name] = await openDatabase({ schema: name, url: database.url, entities: definition.entities, migrations: definition.migrations, poolSize: 2 });
+      dataSources[name] = await openDatabase({
+        schema: name,
+        url: database.url,
+        entities: definition.entities,
+        migrations: definition.migrations,
+        poolSize: 2,
+      });
     }
     await seedCompetition(dataSources.entries);
     venue = await seedVenue(dataSources.venues);
@@ -55,8 +61,22 @@ describe("events while the entries subgraph is hung or down", () => {
     if (response.errors) throw new Error(JSON.stringify(response.errors));
     return response.data!;
   };
-  const isPublic = async (entryId: string) => (await graphql(system.url("entries"), `query($id: ID!) { entry(id: $id) { id } }`, { variables: { id: entryId } })).data?.entry != null;
-  const exhibitionStatus = async (id: string) => (await dataSources.exhibitions.query(`SELECT status FROM exhibitions.exhibition WHERE id = $1`, [id]))[0].status;
+  const isPublic = async (entryId: string) =>
+    (
+      await graphql(
+        system.url("entries"),
+        `
+          query ($id: ID!) {
+            entry(id: $id) {
+              id
+            }
+          }
+        `,
+        { variables: { id: entryId } },
+      )
+    ).data?.entry != null;
+  const exhibitionStatus = async (id: string) =>
+    (await dataSources.exhibitions.query(`SELECT status FROM exhibitions.exhibition WHERE id = $1`, [id]))[0].status;
   /** Locks on the waiting subgraphs' tables held by a transaction open for more than a second. */
   const longHeldLocks = async () =>
     (
@@ -86,13 +106,16 @@ describe("events while the entries subgraph is hung or down", () => {
       input: { name: "Events round", kind: "SHORTLIST", theme: "NATURE", quorum: 1 },
     });
     const roundId = round.createRound.id;
-    await call("judging", `mutation($input: AssignJudgesInput!) { assignJudges(input: $input) { assignments } }`, { input: { roundId, judgeIds: [judgeId], quorum: 1 } });
-    const [closed] = await dataSources.judging.query(`INSERT INTO judging.judging_round (name, kind, quorum, pass_votes, status) VALUES ('Final', 'SHORTLIST', 1, 1, 'CLOSED') RETURNING id`);
-    await dataSources.judging.query(`INSERT INTO judging.award (round_id, entry_id, theme, venue_id, tier, position) VALUES ($1, $2, 'NATURE', $3, 'GOLD', 1)`, [
-      closed.id,
-      entryIds[2],
-      venue.id,
-    ]);
+    await call("judging", `mutation($input: AssignJudgesInput!) { assignJudges(input: $input) { assignments } }`, {
+      input: { roundId, judgeIds: [judgeId], quorum: 1 },
+    });
+    const [closed] = await dataSources.judging.query(
+      `INSERT INTO judging.judging_round (name, kind, quorum, pass_votes, status) VALUES ('Final', 'SHORTLIST', 1, 1, 'CLOSED') RETURNING id`,
+    );
+    await dataSources.judging.query(
+      `INSERT INTO judging.award (round_id, entry_id, theme, venue_id, tier, position) VALUES ($1, $2, 'NATURE', $3, 'GOLD', 1)`,
+      [closed.id, entryIds[2], venue.id],
+    );
 
     system.signal("entries", "SIGSTOP");
     try {
@@ -120,12 +143,27 @@ describe("events while the entries subgraph is hung or down", () => {
     expect(await waitFor(async () => (await exhibitionStatus(exhibitionId)) === "PUBLISHED", 30_000)).toBe(true);
     expect(await waitFor(async () => (await call("judging", `{ awards(theme: NATURE) { totalCount } }`, {}, null)).awards.totalCount === 1, 30_000)).toBe(true);
     expect(
-      await waitFor(async () => (await call("judging", `query($id: ID!) { round(id: $id) { grantsPending } }`, { id: roundId })).round.grantsPending === false, 30_000),
+      await waitFor(
+        async () => (await call("judging", `query($id: ID!) { round(id: $id) { grantsPending } }`, { id: roundId })).round.grantsPending === false,
+        30_000,
+      ),
     ).toBe(true);
-    expect([await isPublic(entryIds[0]), await isPublic(entryIds[1]), await isPublic(entryIds[2]), await isPublic(entryIds[3])]).toEqual([true, true, true, false]);
-    const page = await call("gateway", `query($id: ID!) { exhibition(id: $id) { status works(first: 10) { edges { node { entry { id } } } } } }`, { id: exhibitionId }, null);
+    expect([await isPublic(entryIds[0]), await isPublic(entryIds[1]), await isPublic(entryIds[2]), await isPublic(entryIds[3])]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
+    const page = await call(
+      "gateway",
+      `query($id: ID!) { exhibition(id: $id) { status works(first: 10) { edges { node { entry { id } } } } } }`,
+      { id: exhibitionId },
+      null,
+    );
     expect(page.exhibition.status).toBe("PUBLISHED");
-    expect(page.exhibition.works.edges.map((edge: { node: { entry: { id: string } } }) => edge.node.entry.id).sort()).toEqual([entryIds[0], entryIds[1]].sort());
+    expect(page.exhibition.works.edges.map((edge: { node: { entry: { id: string } } }) => edge.node.entry.id).sort()).toEqual(
+      [entryIds[0], entryIds[1]].sort(),
+    );
     const judge = tokenFor({ role: "JUDGE", judge: judgeId, sub: `test:judge:${judgeId}` });
     const assigned = await call("gateway", `{ myAssignments(first: 10) { edges { node { entry { id title } } } } }`, {}, judge);
     expect(assigned.myAssignments.edges.every((edge: { node: { entry: { id: string } | null } }) => edge.node.entry !== null)).toBe(true);

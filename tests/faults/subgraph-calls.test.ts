@@ -34,10 +34,12 @@ describe("gateway → subgraph calls", () => {
 
   const call = (source: SubgraphDataSource) =>
     source.process({ kind: GraphQLDataSourceRequestKind.HEALTH_CHECK, request: { query: "{ __typename }" }, context: { requestId: "stub-request-1" } });
-  const json = (status: number, body: unknown): Handler => (_request, response) => {
-    response.writeHead(status, { "content-type": "application/json" });
-    response.end(JSON.stringify(body));
-  };
+  const json =
+    (status: number, body: unknown): Handler =>
+    (_request, response) => {
+      response.writeHead(status, { "content-type": "application/json" });
+      response.end(JSON.stringify(body));
+    };
 
   it("keeps one connection alive across calls and sends the subgraph secret", async () => {
     handler = json(200, { data: { __typename: "Query" } });

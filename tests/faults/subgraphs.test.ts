@@ -40,7 +40,13 @@ describe("subgraph faults", () => {
     system = await ProcessSystem.create({ databaseUrl: database.url, dataDir, env: { SUBGRAPH_TIMEOUT_MS: String(TIMEOUT_MS) } });
     for (const name of ["venues", "entries"] as const) {
       const definition = subgraphDefinitions[name]!;
-      dataSources[name] = await openDatabase({ schema: name, url: database.url, entities: definition.entities, migrations: definition.migrations, poolSize: 2 });
+      dataSources[name] = await openDatabase({
+        schema: name,
+        url: database.url,
+        entities: definition.entities,
+        migrations: definition.migrations,
+        poolSize: 2,
+      });
     }
     await seedCompetition(dataSources.entries);
     venue = await seedVenue(dataSources.venues);
@@ -65,16 +71,32 @@ describe("subgraph faults", () => {
     return [result, Date.now() - started];
   };
   const createEntry = (idempotencyKey: string) =>
-    graphql(system.url("gateway"), `mutation($input: CreateEntryInput!) { createEntry(input: $input) { id } }`, {
-      token: venueToken,
-      variables: {
-        input: {
-          venueId: venue.id, theme: "NATURE", kind: "SINGLE_PHOTO", title: `Under fire ${idempotencyKey}`, idempotencyKey,
-          entrant: { name: "Ana Sousa", email: `${idempotencyKey.toLowerCase()}@example.org`, country: "PT" },
-          consentToRules: true, consentToPublication: true, declaresNoGenerativeAi: true,
+    graphql(
+      system.url("gateway"),
+      `
+        mutation ($input: CreateEntryInput!) {
+          createEntry(input: $input) {
+            id
+          }
+        }
+      `,
+      {
+        token: venueToken,
+        variables: {
+          input: {
+            venueId: venue.id,
+            theme: "NATURE",
+            kind: "SINGLE_PHOTO",
+            title: `Under fire ${idempotencyKey}`,
+            idempotencyKey,
+            entrant: { name: "Ana Sousa", email: `${idempotencyKey.toLowerCase()}@example.org`, country: "PT" },
+            consentToRules: true,
+            consentToPublication: true,
+            declaresNoGenerativeAi: true,
+          },
         },
       },
-    });
+    );
 
   it("a killed subgraph: the others' data, a masked SERVICE_UNAVAILABLE at once, /ready 503, recovery after restart", async () => {
     system.signal("judging", "SIGKILL");
@@ -86,7 +108,23 @@ describe("subgraph faults", () => {
     expect(JSON.stringify(response.errors)).not.toMatch(LEAKS);
     expect(ms).toBeLessThan(1500);
     expect(await ready()).toBe(503);
-    expect((await graphql(gateway(), `{ competition { name } venues(first: 1) { totalCount } }`)).errors).toBeUndefined();
+    expect(
+      (
+        await graphql(
+          gateway(),
+          `
+            {
+              competition {
+                name
+              }
+              venues(first: 1) {
+                totalCount
+              }
+            }
+          `,
+        )
+      ).errors,
+    ).toBeUndefined();
 
     await system.start("judging");
     const recovered = await graphql(gateway(), query, { variables: { v: venue.id, e: entry.id }, token: organizer });
@@ -98,9 +136,33 @@ describe("subgraph faults", () => {
     system.signal("exhibitions", "SIGSTOP");
     try {
       const touching = timed(() =>
-        graphql(gateway(), `query($v: ID!, $e: ID!) { venue(id: $v) { code } exhibition(id: $e) { id } }`, { variables: { v: venue.id, e: entry.id }, token: organizer }),
+        graphql(
+          gateway(),
+          `
+            query ($v: ID!, $e: ID!) {
+              venue(id: $v) {
+                code
+              }
+              exhibition(id: $e) {
+                id
+              }
+            }
+          `,
+          { variables: { v: venue.id, e: entry.id }, token: organizer },
+        ),
       );
-      const [other, otherMs] = await timed(() => graphql(gateway(), `{ competition { name } }`));
+      const [other, otherMs] = await timed(() =>
+        graphql(
+          gateway(),
+          `
+            {
+              competition {
+                name
+              }
+            }
+          `,
+        ),
+      );
       expect(other.errors).toBeUndefined();
       expect(otherMs).toBeLessThan(1000);
       const [response, ms] = await touching;
@@ -114,7 +176,25 @@ describe("subgraph faults", () => {
     } finally {
       system.signal("exhibitions", "SIGCONT");
     }
-    expect(await waitFor(async () => !(await graphql(gateway(), `query($e: ID!) { exhibition(id: $e) { id } }`, { variables: { e: entry.id } })).errors, 10_000)).toBe(true);
+    expect(
+      await waitFor(
+        async () =>
+          !(
+            await graphql(
+              gateway(),
+              `
+                query ($e: ID!) {
+                  exhibition(id: $e) {
+                    id
+                  }
+                }
+              `,
+              { variables: { e: entry.id } },
+            )
+          ).errors,
+        10_000,
+      ),
+    ).toBe(true);
     expect(system.alive("gateway")).toBe(true);
   });
 
@@ -162,14 +242,23 @@ describe("subgraph faults", () => {
     );
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     const response = new Promise<{ status: number; body: any }>((resolve, reject) => {
-      const request = http.request(gateway(), {
-        method: "POST",
-        headers: { "content-type": `multipart/form-data; boundary=${boundary}`, "apollo-require-preflight": "true", authorization: `Bearer ${venueToken}`, "transfer-encoding": "chunked" },
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString() || "{}") }));
-      });
+      const request = http.request(
+        gateway(),
+        {
+          method: "POST",
+          headers: {
+            "content-type": `multipart/form-data; boundary=${boundary}`,
+            "apollo-require-preflight": "true",
+            authorization: `Bearer ${venueToken}`,
+            "transfer-encoding": "chunked",
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString() || "{}") }));
+        },
+      );
       request.on("error", reject);
       (async () => {
         request.write(head);
@@ -201,13 +290,19 @@ describe("subgraph faults", () => {
     expect(found).toHaveLength(ids.length);
     for (const row of found) expect(row.entrant).not.toBeNull();
     // No entrant without its entry (they are written in one transaction).
-    const [{ orphans }] = await dataSources.entries.query(`SELECT count(*)::int AS orphans FROM entries.entrant n WHERE NOT EXISTS (SELECT 1 FROM entries.entry e WHERE e.entrant_id = n.id)`);
+    const [{ orphans }] = await dataSources.entries.query(
+      `SELECT count(*)::int AS orphans FROM entries.entrant n WHERE NOT EXISTS (SELECT 1 FROM entries.entry e WHERE e.entrant_id = n.id)`,
+    );
     expect(orphans).toBe(0);
-    const photos: { id: string; original_key: string; display_key: string; thumbnail_key: string }[] = await dataSources.entries.query(`SELECT id, original_key, display_key, thumbnail_key FROM entries.photo`);
+    const photos: { id: string; original_key: string; display_key: string; thumbnail_key: string }[] = await dataSources.entries.query(
+      `SELECT id, original_key, display_key, thumbnail_key FROM entries.photo`,
+    );
     for (const id of accepted.photos) expect(photos.some((photo) => photo.id === id)).toBe(true);
     const mediaRoot = path.join(dataDir, "media");
     const stored = new Set(filesUnder(mediaRoot));
-    const referenced = new Set(photos.flatMap((photo) => [photo.original_key, photo.display_key, photo.thumbnail_key]).filter((key) => !key.startsWith("photos/test/")));
+    const referenced = new Set(
+      photos.flatMap((photo) => [photo.original_key, photo.display_key, photo.thumbnail_key]).filter((key) => !key.startsWith("photos/test/")),
+    );
     for (const key of referenced) expect(stored.has(key)).toBe(true);
     for (const file of stored) if (!file.startsWith(".tmp")) expect(referenced.has(file)).toBe(true);
     expect(filesUnder(path.join(mediaRoot, ".tmp"))).toEqual([]);
@@ -216,14 +311,25 @@ describe("subgraph faults", () => {
     for (const name of ["gateway", "venues", "entries", "judging", "exhibitions"] as const) expect(system.alive(name)).toBe(true);
     expect(await ready()).toBe(200);
     // Subgraphs still refuse callers without the secret after all this.
-    expect((await fetch(system.url("entries"), { method: "POST", headers: { "content-type": "application/json" }, body: '{"query":"{ __typename }"}' })).status).toBe(403);
+    expect(
+      (await fetch(system.url("entries"), { method: "POST", headers: { "content-type": "application/json" }, body: '{"query":"{ __typename }"}' })).status,
+    ).toBe(403);
     expect(Object.keys(subgraphSecretHeaders())).toEqual(["x-subgraph-secret"]);
   });
 
   // Last: the gateway is not restarted (its start takes seconds on a busy machine).
   it("SIGTERM to the gateway mid-request: the request in flight is answered, new connections are refused, exit 0", async () => {
     system.signal("venues", "SIGSTOP");
-    const inFlight = graphql(gateway(), `{ venues(first: 1) { totalCount } }`);
+    const inFlight = graphql(
+      gateway(),
+      `
+        {
+          venues(first: 1) {
+            totalCount
+          }
+        }
+      `,
+    );
     await sleep(300);
     system.signal("gateway", "SIGTERM");
     await sleep(300);

@@ -177,4 +177,3 @@ export async function startPostgresProcess(directory: string, port: number): Pro
     },
   };
 }
-

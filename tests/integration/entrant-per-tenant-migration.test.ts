@@ -29,7 +29,10 @@ describe("migration: entrant records per organisation", () => {
 
     // Before: one record per e-mail, used by entries of two organisations.
     const [orgA, orgB, entrantId] = [randomUUID(), randomUUID(), randomUUID()];
-    await entries.query(`INSERT INTO entries.entrant (id, competition_id, name, email, country, phone) VALUES ($1, $2, 'Ana', 'ana@example.org', 'PT', '+351 1')`, [entrantId, competition.id]);
+    await entries.query(
+      `INSERT INTO entries.entrant (id, competition_id, name, email, country, phone) VALUES ($1, $2, 'Ana', 'ana@example.org', 'PT', '+351 1')`,
+      [entrantId, competition.id],
+    );
     const entry = (organizationId: string, title: string, createdAt: Date) =>
       entries.query(
         `INSERT INTO entries.entry (competition_id, venue_id, organization_id, entrant_id, theme_code, kind, status, title, credit_name, country,
@@ -48,13 +51,17 @@ describe("migration: entrant records per organisation", () => {
     expect(after.map((row) => row.organization_id)).toEqual([orgA, orgB]);
     expect(after[0].id).toBe(entrantId);
     expect(after.every((row) => row.phone === "+351 1")).toBe(true);
-    const pointers: { id: string; entrant_id: string }[] = await entries.query(`SELECT id, entrant_id FROM entries.entry WHERE id = ANY($1::uuid[])`, [[entryA, entryB]]);
+    const pointers: { id: string; entrant_id: string }[] = await entries.query(`SELECT id, entrant_id FROM entries.entry WHERE id = ANY($1::uuid[])`, [
+      [entryA, entryB],
+    ]);
     expect(Object.fromEntries(pointers.map((row) => [row.id, row.entrant_id]))).toEqual({ [entryA]: entrantId, [entryB]: after[1].id });
 
     await undoThroughEntrantPerTenant();
     const merged: { id: string }[] = await entries.query(`SELECT id FROM entries.entrant WHERE email = 'ana@example.org'`);
     expect(merged).toEqual([{ id: entrantId }]);
-    const [{ distinct }] = await entries.query(`SELECT count(DISTINCT entrant_id)::int AS distinct FROM entries.entry WHERE id = ANY($1::uuid[])`, [[entryA, entryB]]);
+    const [{ distinct }] = await entries.query(`SELECT count(DISTINCT entrant_id)::int AS distinct FROM entries.entry WHERE id = ANY($1::uuid[])`, [
+      [entryA, entryB],
+    ]);
     expect(distinct).toBe(1);
     await entries.runMigrations({ transaction: "each" });
   });

@@ -94,7 +94,17 @@ describe("entries subgraph", () => {
     expect(errorCodes(fifth)).toEqual(["BAD_USER_INPUT"]);
     const otherTheme = await graphql(url, CREATE, { variables: { input: input(venue.id, { entrant, title: "Fifth", theme: "TECHNOLOGY" }) }, token });
     expect(otherTheme.errors).toBeUndefined();
-    await graphql(url, `mutation($id: ID!) { withdrawEntry(id: $id) { status } }`, { variables: { id: ids[0] }, token });
+    await graphql(
+      url,
+      `
+        mutation ($id: ID!) {
+          withdrawEntry(id: $id) {
+            status
+          }
+        }
+      `,
+      { variables: { id: ids[0] }, token },
+    );
     const afterWithdrawal = await graphql(url, CREATE, { variables: { input: input(venue.id, { entrant, title: "Fifth" }) }, token });
     expect(afterWithdrawal.errors).toBeUndefined();
   });
@@ -102,9 +112,21 @@ describe("entries subgraph", () => {
   it("submits only with the required media, and only inside the submission window", async () => {
     const { venue, token } = await venueWithToken();
     const submit = `mutation($id: ID!) { submitEntry(id: $id) { status submittedAt } }`;
-    const draft = await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, status: "DRAFT" as never, kind: "PHOTO_SET" as never, photos: 1 });
+    const draft = await seedEntry(system.dataSources.entries, {
+      venueId: venue.id,
+      organizationId: venue.organizationId,
+      status: "DRAFT" as never,
+      kind: "PHOTO_SET" as never,
+      photos: 1,
+    });
     expect(errorCodes(await graphql(url, submit, { variables: { id: draft.id }, token }))).toEqual(["BAD_USER_INPUT"]);
-    const ready = await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, status: "DRAFT" as never, kind: "PHOTO_SET" as never, photos: 3 });
+    const ready = await seedEntry(system.dataSources.entries, {
+      venueId: venue.id,
+      organizationId: venue.organizationId,
+      status: "DRAFT" as never,
+      kind: "PHOTO_SET" as never,
+      photos: 3,
+    });
     const other = await venueWithToken();
     expect(errorCodes(await graphql(url, submit, { variables: { id: ready.id }, token: other.token }))).toEqual(["NOT_FOUND"]);
     const submitted = await graphql(url, submit, { variables: { id: ready.id }, token });
@@ -117,9 +139,21 @@ describe("entries subgraph", () => {
     try {
       expect(errorCodes(await graphql(url, submit, { variables: { id: late.id }, token }))).toEqual(["DEADLINE_PASSED"]);
       expect(errorCodes(await graphql(url, CREATE, { variables: { input: input(venue.id) }, token }))).toEqual(["DEADLINE_PASSED"]);
-      expect(errorCodes(await graphql(url, `mutation($id: ID!) { withdrawEntry(id: $id) { status } }`, { variables: { id: late.id }, token }))).toEqual([
-        "DEADLINE_PASSED",
-      ]);
+      expect(
+        errorCodes(
+          await graphql(
+            url,
+            `
+              mutation ($id: ID!) {
+                withdrawEntry(id: $id) {
+                  status
+                }
+              }
+            `,
+            { variables: { id: late.id }, token },
+          ),
+        ),
+      ).toEqual(["DEADLINE_PASSED"]);
     } finally {
       await repository.update({ id: competition.id }, { submissionClosesAt: new Date(Date.now() + 30 * 86_400_000) });
     }
@@ -132,7 +166,18 @@ describe("entries subgraph", () => {
     expect(errorCodes(await graphql(url, disqualify, { variables: { id: entry.id, reason: "AI" }, token }))).toEqual(["FORBIDDEN"]);
     const done = await graphql(url, disqualify, { variables: { id: entry.id, reason: "Generative AI detected" }, token: tokenFor({ role: "ORGANIZER" }) });
     expect(done.data!.disqualifyEntry).toEqual({ status: "DISQUALIFIED", disqualificationReason: "Generative AI detected" });
-    const seen = await graphql(url, `query($id: ID!) { entry(id: $id) { status disqualificationReason } }`, { variables: { id: entry.id }, token });
+    const seen = await graphql(
+      url,
+      `
+        query ($id: ID!) {
+          entry(id: $id) {
+            status
+            disqualificationReason
+          }
+        }
+      `,
+      { variables: { id: entry.id }, token },
+    );
     expect(seen.data!.entry).toEqual({ status: "DISQUALIFIED", disqualificationReason: "Generative AI detected" });
   });
 
@@ -147,9 +192,15 @@ describe("entries subgraph", () => {
 
       const own = await graphql(url, ENTRY, { variables: { id: entry.id }, token });
       expect(own.data!.entry.entrant.email).toMatch(/@example.org$/);
-      const partner = await graphql(url, ENTRY, { variables: { id: entry.id }, token: tokenFor({ role: "PARTNER", org: venue.organizationId, venues: [venue.id, sibling.id] }) });
+      const partner = await graphql(url, ENTRY, {
+        variables: { id: entry.id },
+        token: tokenFor({ role: "PARTNER", org: venue.organizationId, venues: [venue.id, sibling.id] }),
+      });
       expect(partner.data!.entry.entrant).not.toBeNull();
-      const siblingVenue = await graphql(url, ENTRY, { variables: { id: entry.id }, token: tokenFor({ role: "VENUE", org: venue.organizationId, venues: [sibling.id] }) });
+      const siblingVenue = await graphql(url, ENTRY, {
+        variables: { id: entry.id },
+        token: tokenFor({ role: "VENUE", org: venue.organizationId, venues: [sibling.id] }),
+      });
       expect(siblingVenue.data!.entry).toBeNull();
       expect((await graphql(url, ENTRY, { variables: { id: entry.id }, token: other.token })).data!.entry).toBeNull();
       expect((await graphql(url, ENTRY, { variables: { id: entry.id } })).data!.entry).toBeNull();
@@ -185,7 +236,12 @@ describe("entries subgraph", () => {
       expect((await entities(url, representations, selection, other.token)).data!._entities).toEqual([{ id: entry.id, entrant: null }]);
       // Venue.entries through _entities: another venue's token sees only public entries of this venue.
       const draft = await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, status: "DRAFT" as never });
-      const venueEntries = await entities(url, [{ __typename: "Venue", id: venue.id }], `... on Venue { entries { totalCount edges { node { id } } } }`, other.token);
+      const venueEntries = await entities(
+        url,
+        [{ __typename: "Venue", id: venue.id }],
+        `... on Venue { entries { totalCount edges { node { id } } } }`,
+        other.token,
+      );
       const ids = venueEntries.data!._entities[0].entries.edges.map((edge: any) => edge.node.id);
       expect(ids).toEqual([entry.id]);
       expect(ids).not.toContain(draft.id);
@@ -197,31 +253,74 @@ describe("entries subgraph", () => {
       const notAssigned = await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId });
       const judgeId = "6f1d1b8e-8a53-4d2e-9a65-0f6a5c1e9b11";
       // As the entries subgraph applies a judging round's entry-grants.requested event.
-      const applied = await system.dataSources.entries.transaction((manager) => replaceGrants(manager, `round:${randomUUID()}`, `judge:${judgeId}`, 1, [assigned.id]));
+      const applied = await system.dataSources.entries.transaction((manager) =>
+        replaceGrants(manager, `round:${randomUUID()}`, `judge:${judgeId}`, 1, [assigned.id]),
+      );
       expect(applied).toBe(true);
       const judge = tokenFor({ role: "JUDGE", judge: judgeId });
       const seen = await graphql(url, ENTRY, { variables: { id: assigned.id }, token: judge });
       expect(seen.data!.entry).toEqual({ id: assigned.id, title: assigned.title, venue: null, entrant: null, creditName: null, country: null });
       expect((await graphql(url, ENTRY, { variables: { id: notAssigned.id }, token: judge })).data!.entry).toBeNull();
-      const viaEntities = await entities(url, [{ __typename: "Entry", id: assigned.id }], `... on Entry { venue { id } entrant { name } creditName country }`, judge);
+      const viaEntities = await entities(
+        url,
+        [{ __typename: "Entry", id: assigned.id }],
+        `... on Entry { venue { id } entrant { name } creditName country }`,
+        judge,
+      );
       expect(viaEntities.data!._entities).toEqual([{ venue: null, entrant: null, creditName: null, country: null }]);
       // The judge's list holds the assignment and not the other entry; a filter by venue (hidden from judges) is refused.
-      const listed = await graphql(url, `{ entries(first: 100) { edges { node { id } } } }`, { token: judge });
+      const listed = await graphql(
+        url,
+        `
+          {
+            entries(first: 100) {
+              edges {
+                node {
+                  id
+                }
+              }
+            }
+          }
+        `,
+        { token: judge },
+      );
       const listedIds = listed.data!.entries.edges.map((edge: any) => edge.node.id);
       expect(listedIds).toContain(assigned.id);
       expect(listedIds).not.toContain(notAssigned.id);
-      const byVenue = await graphql(url, `query($venueId: ID) { entries(first: 100, filter: { venueId: $venueId }) { edges { node { id } } } }`, {
-        variables: { venueId: venue.id },
-        token: judge,
-      });
+      const byVenue = await graphql(
+        url,
+        `
+          query ($venueId: ID) {
+            entries(first: 100, filter: { venueId: $venueId }) {
+              edges {
+                node {
+                  id
+                }
+              }
+            }
+          }
+        `,
+        {
+          variables: { venueId: venue.id },
+          token: judge,
+        },
+      );
       expect(errorCodes(byVenue)).toEqual(["FORBIDDEN"]);
       // Grants change only through events from the subgraphs that own them: no API can change them.
       expect(
         errorCodes(
-          await graphql(url, `mutation($input: ReplaceEntryGrantsInput!) { replaceEntryGrants(input: $input) }`, {
-            variables: { input: { source: "round:x", judgeId, entryIds: [notAssigned.id] } },
-            token: tokenFor({ role: "ORGANIZER" }),
-          }),
+          await graphql(
+            url,
+            `
+              mutation ($input: ReplaceEntryGrantsInput!) {
+                replaceEntryGrants(input: $input)
+              }
+            `,
+            {
+              variables: { input: { source: "round:x", judgeId, entryIds: [notAssigned.id] } },
+              token: tokenFor({ role: "ORGANIZER" }),
+            },
+          ),
         ),
       ).toContain("GRAPHQL_VALIDATION_FAILED");
     });
@@ -229,10 +328,25 @@ describe("entries subgraph", () => {
 
   it("counts entries by group for organisers (all) and partners (their organisation), and refuses venues", async () => {
     const { venue, token } = await venueWithToken();
-    await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, country: "JP", kind: "PHOTO_SET" as never, photos: 3 });
-    await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, country: "JP", status: "DRAFT" as never, photos: 1 });
+    await seedEntry(system.dataSources.entries, {
+      venueId: venue.id,
+      organizationId: venue.organizationId,
+      country: "JP",
+      kind: "PHOTO_SET" as never,
+      photos: 3,
+    });
+    await seedEntry(system.dataSources.entries, {
+      venueId: venue.id,
+      organizationId: venue.organizationId,
+      country: "JP",
+      status: "DRAFT" as never,
+      photos: 1,
+    });
     const query = `query($groupBy: EntryStatsGroup!) { entryStats(groupBy: $groupBy) { key count submitted photos videos } }`;
-    const partner = await graphql(url, query, { variables: { groupBy: "COUNTRY" }, token: tokenFor({ role: "PARTNER", org: venue.organizationId, venues: [venue.id] }) });
+    const partner = await graphql(url, query, {
+      variables: { groupBy: "COUNTRY" },
+      token: tokenFor({ role: "PARTNER", org: venue.organizationId, venues: [venue.id] }),
+    });
     expect(partner.data!.entryStats).toEqual([{ key: "JP", count: 2, submitted: 1, photos: 4, videos: 0 }]);
     const organizer = await graphql(url, query, { variables: { groupBy: "VENUE" }, token: tokenFor({ role: "ORGANIZER" }) });
     expect(organizer.data!.entryStats.find((stat: any) => stat.key === venue.id)).toEqual({ key: venue.id, count: 2, submitted: 1, photos: 4, videos: 0 });
@@ -249,11 +363,37 @@ describe("entries subgraph", () => {
         venues.push(venue);
       }
       return statementsOf(async (headers) => {
-        const response = await graphql(url, `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Venue { entries(first: 2) { totalCount edges { node { id title photos { id } theme { code } } } } } } }`, {
-          variables: { representations: venues.map((venue) => ({ __typename: "Venue", id: venue.id })) },
-          token: organizer,
-          headers,
-        });
+        const response = await graphql(
+          url,
+          `
+            query ($representations: [_Any!]!) {
+              _entities(representations: $representations) {
+                ... on Venue {
+                  entries(first: 2) {
+                    totalCount
+                    edges {
+                      node {
+                        id
+                        title
+                        photos {
+                          id
+                        }
+                        theme {
+                          code
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          `,
+          {
+            variables: { representations: venues.map((venue) => ({ __typename: "Venue", id: venue.id })) },
+            token: organizer,
+            headers,
+          },
+        );
         expect(response.errors).toBeUndefined();
         expect(response.data!._entities).toHaveLength(venueCount);
         for (const venue of response.data!._entities) expect(venue.entries.edges).toHaveLength(2);

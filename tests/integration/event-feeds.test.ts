@@ -40,9 +40,9 @@ describe("event feeds", () => {
   it("refuses a call to another service while a transaction is open, and makes it outside one", async () => {
     await expect(dataSource.transaction(() => callSubgraph("exhibitions", "entries", "{ __typename }"))).rejects.toBeInstanceOf(CallInsideTransactionError);
     // Nested work started inside the transaction is inside it too.
-    await expect(dataSource.transaction(async () => Promise.resolve().then(() => callSubgraph("exhibitions", "entries", "{ __typename }")))).rejects.toBeInstanceOf(
-      CallInsideTransactionError,
-    );
+    await expect(
+      dataSource.transaction(async () => Promise.resolve().then(() => callSubgraph("exhibitions", "entries", "{ __typename }"))),
+    ).rejects.toBeInstanceOf(CallInsideTransactionError);
     // Outside: the call is made (and fails only because nothing listens there).
     await expect(callSubgraph("exhibitions", "entries", "{ __typename }")).rejects.toBeInstanceOf(InternalCallError);
   });
@@ -86,7 +86,9 @@ describe("an event feed over HTTP", () => {
   afterAll(() => system.stop());
 
   const feed = (query: string, token?: string) =>
-    fetch(new URL(`/internal/events?${query}`, system.urls.exhibitions), { headers: { ...subgraphSecretHeaders(), ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+    fetch(new URL(`/internal/events?${query}`, system.urls.exhibitions), {
+      headers: { ...subgraphSecretHeaders(), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    });
 
   it("answers services only, filters by type, and a long poll returns as soon as an event commits", async () => {
     expect((await feed("after=0")).status).toBe(403);

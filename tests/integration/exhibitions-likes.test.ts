@@ -26,9 +26,20 @@ describe("exhibitions subgraph: likes, views and removal of entries", () => {
 
   const like = (workId: string, visitor: string | null, address: string, headers: Record<string, string> = {}) =>
     graphql(url, LIKE, { variables: { id: workId, visitor }, headers: { "x-forwarded-for": address, ...headers } });
-  const unlike = (workId: string, visitor: string, address: string) => graphql(url, UNLIKE, { variables: { id: workId, visitor }, headers: { "x-forwarded-for": address } });
+  const unlike = (workId: string, visitor: string, address: string) =>
+    graphql(url, UNLIKE, { variables: { id: workId, visitor }, headers: { "x-forwarded-for": address } });
   const likeCount = async (workId: string) => {
-    const response = await graphql(url, `query($id: ID!) { exhibitedWork(id: $id) { likeCount } }`, { variables: { id: workId } });
+    const response = await graphql(
+      url,
+      `
+        query ($id: ID!) {
+          exhibitedWork(id: $id) {
+            likeCount
+          }
+        }
+      `,
+      { variables: { id: workId } },
+    );
     return response.data!.exhibitedWork.likeCount as number;
   };
   const storedLikes = async (workId: string) =>
@@ -62,9 +73,20 @@ describe("exhibitions subgraph: likes, views and removal of entries", () => {
     expect(responses.map((response) => response.data!.unlikeWork.likeCount).sort()).toEqual([0, 0, 0, 0, 0]);
     expect(await likeCount(single)).toBe(0);
 
-    const liked = await graphql(url, `query($id: ID!, $a: String!, $b: String!) { exhibitedWork(id: $id) { a: likedBy(visitorId: $a) b: likedBy(visitorId: $b) } }`, {
-      variables: { id: popular, a: visitors[30], b: visitors[0] },
-    });
+    const liked = await graphql(
+      url,
+      `
+        query ($id: ID!, $a: String!, $b: String!) {
+          exhibitedWork(id: $id) {
+            a: likedBy(visitorId: $a)
+            b: likedBy(visitorId: $b)
+          }
+        }
+      `,
+      {
+        variables: { id: popular, a: visitors[30], b: visitors[0] },
+      },
+    );
     expect(liked.data!.exhibitedWork).toEqual({ a: true, b: false });
   });
 
@@ -82,7 +104,11 @@ describe("exhibitions subgraph: likes, views and removal of entries", () => {
     expect(errorCodes(await like("not-an-id", "visitor-0000001", address))).toEqual(["BAD_USER_INPUT"]);
     expect(errorCodes(await like(randomUUID(), "visitor-0000001", address))).toEqual(["NOT_FOUND"]);
     expect(errorCodes(await like(draft.works[0].id, "visitor-0000001", address))).toEqual(["NOT_FOUND"]);
-    const asOrganizer = await graphql(url, LIKE, { variables: { id: draft.works[0].id, visitor: "visitor-0000001" }, token: tokenFor({ role: "ORGANIZER" }), headers: { "x-forwarded-for": address } });
+    const asOrganizer = await graphql(url, LIKE, {
+      variables: { id: draft.works[0].id, visitor: "visitor-0000001" },
+      token: tokenFor({ role: "ORGANIZER" }),
+      headers: { "x-forwarded-for": address },
+    });
     expect(errorCodes(asOrganizer)).toEqual(["CONFLICT"]);
     expect(await storedLikes(draft.works[0].id)).toBe(0);
   });
@@ -124,10 +150,32 @@ describe("exhibitions subgraph: likes, views and removal of entries", () => {
     const tenant = await seedTenant(system, 2);
     const { works } = await seedExhibition(system, { entryIds: tenant.entries.map((entry) => entry.id) });
     const archived = await seedExhibition(system, { status: ExhibitionStatus.ARCHIVED, entryIds: [tenant.entries[0].id] });
-    const view = (id: string) => graphql(url, `mutation($id: ID!) { recordWorkView(workId: $id) { viewCount } }`, { variables: { id }, headers: { "x-forwarded-for": newAddress() } });
+    const view = (id: string) =>
+      graphql(
+        url,
+        `
+          mutation ($id: ID!) {
+            recordWorkView(workId: $id) {
+              viewCount
+            }
+          }
+        `,
+        { variables: { id }, headers: { "x-forwarded-for": newAddress() } },
+      );
     expectNoErrors(await Promise.all(Array.from({ length: 12 }, () => view(works[0].id))));
     expect((await view(works[1].id)).data!.recordWorkView.viewCount).toBe(1);
-    const counts = await graphql(url, `query($id: ID!) { exhibitedWork(id: $id) { viewCount likeCount } }`, { variables: { id: works[0].id } });
+    const counts = await graphql(
+      url,
+      `
+        query ($id: ID!) {
+          exhibitedWork(id: $id) {
+            viewCount
+            likeCount
+          }
+        }
+      `,
+      { variables: { id: works[0].id } },
+    );
     expect(counts.data!.exhibitedWork).toEqual({ viewCount: 12, likeCount: 0 });
     expect(errorCodes(await view(archived.works[0].id))).toEqual(["NOT_FOUND"]);
   });
@@ -161,21 +209,58 @@ describe("exhibitions subgraph: likes, views and removal of entries", () => {
     await handle();
     expect(await outboxCount()).toBe(after);
 
-    const page = await graphql(url, `query($id: ID!) { exhibition(id: $id) { works { totalCount edges { node { position entry { id } } } } } }`, {
-      variables: { id: first.exhibition.id },
-    });
+    const page = await graphql(
+      url,
+      `
+        query ($id: ID!) {
+          exhibition(id: $id) {
+            works {
+              totalCount
+              edges {
+                node {
+                  position
+                  entry {
+                    id
+                  }
+                }
+              }
+            }
+          }
+        }
+      `,
+      {
+        variables: { id: first.exhibition.id },
+      },
+    );
     expect(page.data!.exhibition.works.totalCount).toBe(2);
     expect(page.data!.exhibition.works.edges.map((edge: any) => [edge.node.position, edge.node.entry.id])).toEqual([
       [1, kept1],
       [2, kept2],
     ]);
-    const onEntry = await graphql(url, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Entry { exhibitions { id } } } }`, {
-      variables: { r: [{ __typename: "Entry", id: leaving }] },
-      token: tokenFor({ role: "ORGANIZER" }),
-    });
+    const onEntry = await graphql(
+      url,
+      `
+        query ($r: [_Any!]!) {
+          _entities(representations: $r) {
+            ... on Entry {
+              exhibitions {
+                id
+              }
+            }
+          }
+        }
+      `,
+      {
+        variables: { r: [{ __typename: "Entry", id: leaving }] },
+        token: tokenFor({ role: "ORGANIZER" }),
+      },
+    );
     expect(onEntry.data!._entities[0].exhibitions).toEqual([]);
     expect(errorCodes(await like(first.works[1].id, "visitor-0000001", newAddress()))).toEqual(["NOT_FOUND"]);
-    const rows = await system.dataSources.exhibitions.query(`SELECT exhibition_id, removal_reason FROM exhibitions.exhibited_work WHERE entry_id = $1 ORDER BY exhibition_id`, [leaving]);
+    const rows = await system.dataSources.exhibitions.query(
+      `SELECT exhibition_id, removal_reason FROM exhibitions.exhibited_work WHERE entry_id = $1 ORDER BY exhibition_id`,
+      [leaving],
+    );
     expect(rows.map((row: any) => row.removal_reason)).toEqual(["ENTRY_LEFT_COMPETITION", "ENTRY_LEFT_COMPETITION"]);
     expect(second.works).toHaveLength(1);
   });

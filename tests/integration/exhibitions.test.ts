@@ -49,8 +49,17 @@ describe("exhibitions subgraph", () => {
     it("creates exhibitions with coded errors for bad input, roles and taken slugs", async () => {
       const tenant = await seedTenant(system, 0);
       const other = await seedTenant(system, 0);
-      const input = { slug: slug(), kind: "ONSITE", defaultLocale: "zh", title, hostVenueIds: [tenant.venue.id], opensAt: "2023-01-20T10:00:00Z", closesAt: "2023-03-31T18:00:00Z" };
-      const create = (token: string | undefined, changes: Record<string, unknown> = {}) => graphql(url, CREATE, { variables: { input: { ...input, ...changes } }, token });
+      const input = {
+        slug: slug(),
+        kind: "ONSITE",
+        defaultLocale: "zh",
+        title,
+        hostVenueIds: [tenant.venue.id],
+        opensAt: "2023-01-20T10:00:00Z",
+        closesAt: "2023-03-31T18:00:00Z",
+      };
+      const create = (token: string | undefined, changes: Record<string, unknown> = {}) =>
+        graphql(url, CREATE, { variables: { input: { ...input, ...changes } }, token });
 
       expect(errorCodes(await create(undefined))).toEqual(["UNAUTHENTICATED"]);
       expect(errorCodes(await create(tokenFor({ role: "VENUE", org: tenant.organizationId, venues: [tenant.venue.id] })))).toEqual(["FORBIDDEN"]);
@@ -78,7 +87,9 @@ describe("exhibitions subgraph", () => {
       expect((await create(organizer())).data!.createExhibition.id).toBe(created.data!.createExhibition.id);
       expect(errorCodes(await create(organizer(), { title: [{ locale: "zh", text: "另一个展览" }] }))).toEqual(["CONFLICT"]);
       expect(errorCodes(await create(tokenFor({ role: "ORGANIZER", sub: "test:another-organiser" })))).toEqual(["CONFLICT"]);
-      expect(await system.dataSources.exhibitions.query(`SELECT count(*)::int AS count FROM exhibitions.exhibition WHERE slug = $1`, [input.slug])).toEqual([{ count: 1 }]);
+      expect(await system.dataSources.exhibitions.query(`SELECT count(*)::int AS count FROM exhibitions.exhibition WHERE slug = $1`, [input.slug])).toEqual([
+        { count: 1 },
+      ]);
 
       // Partners: only at their own venues, always for their own organisation.
       expect(errorCodes(await create(partnerOf(tenant), { slug: slug(), hostVenueIds: [other.venue.id] }))).toEqual(["FORBIDDEN"]);
@@ -133,7 +144,9 @@ describe("exhibitions subgraph", () => {
       expect((await add([tenant.entries[0].id], partnerOf(tenant), partnerExhibition.id)).errors).toBeUndefined();
       expect(errorCodes(await add([other.entries[0].id], partnerOf(other), partnerExhibition.id))).toEqual(["NOT_FOUND"]);
       expect(errorCodes(await add([other.entries[0].id], partnerOf(other), exhibition.id))).toEqual(["NOT_FOUND"]);
-      const anonymous = await graphql(url, ADD_WORKS, { variables: { input: { exhibitionId: partnerExhibition.id, works: [{ entryId: tenant.entries[1].id }] } } });
+      const anonymous = await graphql(url, ADD_WORKS, {
+        variables: { input: { exhibitionId: partnerExhibition.id, works: [{ entryId: tenant.entries[1].id }] } },
+      });
       expect(errorCodes(anonymous)).toEqual(["UNAUTHENTICATED"]);
     });
 
@@ -141,17 +154,52 @@ describe("exhibitions subgraph", () => {
       const tenant = await seedTenant(system, 5);
       const exhibition = await createExhibition(organizer(), {});
       const addSection = (text: string, position?: number) =>
-        graphql(url, `mutation($input: AddExhibitionSectionInput!) { addExhibitionSection(input: $input) { id position title(locale: "en") } }`, {
-          variables: { input: { exhibitionId: exhibition.id, title: [{ locale: "zh", text: `${text} zh` }, { locale: "en", text }], position } },
-          token: organizer(),
-        });
+        graphql(
+          url,
+          `
+            mutation ($input: AddExhibitionSectionInput!) {
+              addExhibitionSection(input: $input) {
+                id
+                position
+                title(locale: "en")
+              }
+            }
+          `,
+          {
+            variables: {
+              input: {
+                exhibitionId: exhibition.id,
+                title: [
+                  { locale: "zh", text: `${text} zh` },
+                  { locale: "en", text },
+                ],
+                position,
+              },
+            },
+            token: organizer(),
+          },
+        );
       const sport = (await addSection("Sport and exchange")).data!.addExhibitionSection;
       const spring = (await addSection("Spring Festival abroad", 1)).data!.addExhibitionSection;
       expect(errorCodes(await addSection("Too far", 9))).toEqual(["BAD_USER_INPUT"]);
-      const sections = await graphql(url, `query($id: ID!) { exhibition(id: $id) { sections { id position title(locale: "en") } } }`, {
-        variables: { id: exhibition.id },
-        token: organizer(),
-      });
+      const sections = await graphql(
+        url,
+        `
+          query ($id: ID!) {
+            exhibition(id: $id) {
+              sections {
+                id
+                position
+                title(locale: "en")
+              }
+            }
+          }
+        `,
+        {
+          variables: { id: exhibition.id },
+          token: organizer(),
+        },
+      );
       expect(sections.data!.exhibition.sections.map((s: any) => [s.position, s.title])).toEqual([
         [1, "Spring Festival abroad"],
         [2, "Sport and exchange"],
@@ -177,28 +225,108 @@ describe("exhibitions subgraph", () => {
       const workOf = Object.fromEntries(added.data!.addExhibitedWorks.map((work: any) => [work.entry.id, work.id]));
       const order = async () => (await worksOf(exhibition.id)).edges.map((edge: any) => [edge.node.position, edge.node.entry.id]);
 
-      const moved = await graphql(url, `mutation($id: ID!) { moveExhibitedWork(id: $id, position: 1) { position } }`, { variables: { id: workOf[e5] }, token: organizer() });
+      const moved = await graphql(
+        url,
+        `
+          mutation ($id: ID!) {
+            moveExhibitedWork(id: $id, position: 1) {
+              position
+            }
+          }
+        `,
+        { variables: { id: workOf[e5] }, token: organizer() },
+      );
       expect(moved.data!.moveExhibitedWork.position).toBe(1);
-      expect(await order()).toEqual([[1, e5], [2, e1], [3, e2], [4, e3], [5, e4]]);
-      await graphql(url, `mutation($id: ID!) { moveExhibitedWork(id: $id, position: 4) { position } }`, { variables: { id: workOf[e5] }, token: organizer() });
-      expect(await order()).toEqual([[1, e1], [2, e2], [3, e3], [4, e5], [5, e4]]);
-      expect(errorCodes(await graphql(url, `mutation($id: ID!) { moveExhibitedWork(id: $id, position: 6) { position } }`, { variables: { id: workOf[e5] }, token: organizer() }))).toEqual([
-        "BAD_USER_INPUT",
+      expect(await order()).toEqual([
+        [1, e5],
+        [2, e1],
+        [3, e2],
+        [4, e3],
+        [5, e4],
       ]);
+      await graphql(
+        url,
+        `
+          mutation ($id: ID!) {
+            moveExhibitedWork(id: $id, position: 4) {
+              position
+            }
+          }
+        `,
+        { variables: { id: workOf[e5] }, token: organizer() },
+      );
+      expect(await order()).toEqual([
+        [1, e1],
+        [2, e2],
+        [3, e3],
+        [4, e5],
+        [5, e4],
+      ]);
+      expect(
+        errorCodes(
+          await graphql(
+            url,
+            `
+              mutation ($id: ID!) {
+                moveExhibitedWork(id: $id, position: 6) {
+                  position
+                }
+              }
+            `,
+            { variables: { id: workOf[e5] }, token: organizer() },
+          ),
+        ),
+      ).toEqual(["BAD_USER_INPUT"]);
 
       const reorder = (workIds: string[]) =>
-        graphql(url, `mutation($id: ID!, $workIds: [ID!]!) { reorderExhibitedWorks(exhibitionId: $id, workIds: $workIds) { id } }`, {
-          variables: { id: exhibition.id, workIds },
-          token: organizer(),
-        });
+        graphql(
+          url,
+          `
+            mutation ($id: ID!, $workIds: [ID!]!) {
+              reorderExhibitedWorks(exhibitionId: $id, workIds: $workIds) {
+                id
+              }
+            }
+          `,
+          {
+            variables: { id: exhibition.id, workIds },
+            token: organizer(),
+          },
+        );
       expect(errorCodes(await reorder([workOf[e1], workOf[e2]]))).toEqual(["CONFLICT"]);
       expect((await reorder([e4, e3, e2, e1, e5].map((entryId) => workOf[entryId]))).errors).toBeUndefined();
-      expect(await order()).toEqual([[1, e4], [2, e3], [3, e2], [4, e1], [5, e5]]);
+      expect(await order()).toEqual([
+        [1, e4],
+        [2, e3],
+        [3, e2],
+        [4, e1],
+        [5, e5],
+      ]);
 
       // Sections list their works in the exhibition's order; Exhibition.works can filter by section.
       const bySection = await graphql(
         url,
-        `query($id: ID!, $section: ID!) { exhibition(id: $id) { sections { works { totalCount edges { node { entry { id } } } } } works(sectionId: $section) { totalCount } } }`,
+        `
+          query ($id: ID!, $section: ID!) {
+            exhibition(id: $id) {
+              sections {
+                works {
+                  totalCount
+                  edges {
+                    node {
+                      entry {
+                        id
+                      }
+                    }
+                  }
+                }
+              }
+              works(sectionId: $section) {
+                totalCount
+              }
+            }
+          }
+        `,
         { variables: { id: exhibition.id, section: sport.id }, token: organizer() },
       );
       expect(bySection.data!.exhibition.sections.map((s: any) => s.works.edges.map((edge: any) => edge.node.entry.id))).toEqual([[e3, e1, e5], [e2]]);
@@ -214,15 +342,41 @@ describe("exhibitions subgraph", () => {
       expect(errorCodes(await graphql(url, WORKS, { variables: { id: exhibition.id, after: "garbage" }, token: organizer() }))).toEqual(["BAD_USER_INPUT"]);
 
       // Removing closes the gap and keeps the row for the record; removing again is harmless.
-      const remove = () => graphql(url, `mutation($id: ID!) { removeExhibitedWork(id: $id) { id } }`, { variables: { id: workOf[e3] }, token: organizer() });
+      const remove = () =>
+        graphql(
+          url,
+          `
+            mutation ($id: ID!) {
+              removeExhibitedWork(id: $id) {
+                id
+              }
+            }
+          `,
+          { variables: { id: workOf[e3] }, token: organizer() },
+        );
       expect((await remove()).errors).toBeUndefined();
       expect((await remove()).errors).toBeUndefined();
-      expect(await order()).toEqual([[1, e4], [2, e2], [3, e1], [4, e5]]);
+      expect(await order()).toEqual([
+        [1, e4],
+        [2, e2],
+        [3, e1],
+        [4, e5],
+      ]);
       const [kept] = await system.dataSources.exhibitions.query(`SELECT removal_reason, position FROM exhibitions.exhibited_work WHERE id = $1`, [workOf[e3]]);
       expect(kept).toEqual({ removal_reason: "CURATOR", position: null });
 
       // Removing a section keeps its works on show, in no section.
-      await graphql(url, `mutation($id: ID!) { removeExhibitionSection(id: $id) { id } }`, { variables: { id: spring.id }, token: organizer() });
+      await graphql(
+        url,
+        `
+          mutation ($id: ID!) {
+            removeExhibitionSection(id: $id) {
+              id
+            }
+          }
+        `,
+        { variables: { id: spring.id }, token: organizer() },
+      );
       const after = await worksOf(exhibition.id);
       expect(after.totalCount).toBe(4);
       expect(after.edges.filter((edge: any) => edge.node.section).map((edge: any) => edge.node.entry.id)).toEqual([e2]);
@@ -231,21 +385,74 @@ describe("exhibitions subgraph", () => {
 
   describe("publishing", () => {
     const publish = (id: string, token = organizer()) =>
-      graphql(url, `mutation($id: ID!) { publishExhibition(id: $id) { id status publishedAt } }`, { variables: { id }, token });
-    const archive = (id: string, token = organizer()) => graphql(url, `mutation($id: ID!) { archiveExhibition(id: $id) { id status } }`, { variables: { id }, token });
+      graphql(
+        url,
+        `
+          mutation ($id: ID!) {
+            publishExhibition(id: $id) {
+              id
+              status
+              publishedAt
+            }
+          }
+        `,
+        { variables: { id }, token },
+      );
+    const archive = (id: string, token = organizer()) =>
+      graphql(
+        url,
+        `
+          mutation ($id: ID!) {
+            archiveExhibition(id: $id) {
+              id
+              status
+            }
+          }
+        `,
+        { variables: { id }, token },
+      );
     /** Whether the public (no token) can see the entry in the entries subgraph. */
-    const isPublic = async (entryId: string) => (await graphql(system.urls.entries, `query($id: ID!) { entry(id: $id) { id } }`, { variables: { id: entryId } })).data!.entry !== null;
+    const isPublic = async (entryId: string) =>
+      (
+        await graphql(
+          system.urls.entries,
+          `
+            query ($id: ID!) {
+              entry(id: $id) {
+                id
+              }
+            }
+          `,
+          { variables: { id: entryId } },
+        )
+      ).data!.entry !== null;
     const publicView = async (exhibitionId: string) =>
-      (await graphql(url, `query($id: ID!) { exhibition(id: $id) { id } }`, { variables: { id: exhibitionId } })).data!.exhibition;
+      (
+        await graphql(
+          url,
+          `
+            query ($id: ID!) {
+              exhibition(id: $id) {
+                id
+              }
+            }
+          `,
+          { variables: { id: exhibitionId } },
+        )
+      ).data!.exhibition;
 
-    const statusOf = async (id: string) => (await system.dataSources.exhibitions.query(`SELECT status FROM exhibitions.exhibition WHERE id = $1`, [id]))[0].status;
+    const statusOf = async (id: string) =>
+      (await system.dataSources.exhibitions.query(`SELECT status FROM exhibitions.exhibition WHERE id = $1`, [id]))[0].status;
 
     it("is PUBLISHING until the entries service has made the works' entries public, and only then PUBLISHED", async () => {
       const tenant = await seedTenant(system, 3);
       const [e1, e2, e3] = tenant.entries.map((entry) => entry.id);
       const exhibition = await createExhibition(organizer(), {});
       expect(errorCodes(await publish(exhibition.id))).toEqual(["CONFLICT"]); // no works yet
-      const added = await graphql(url, ADD_WORKS, { variables: { input: { exhibitionId: exhibition.id, works: [{ entryId: e1 }, { entryId: e2 }] } }, token: organizer() });
+      const added = await graphql(url, ADD_WORKS, {
+        variables: { input: { exhibitionId: exhibition.id, works: [{ entryId: e1 }, { entryId: e2 }] } },
+        token: organizer(),
+      });
       const workOf = Object.fromEntries(added.data!.addExhibitedWorks.map((work: any) => [work.entry.id, work.id]));
       expect(await isPublic(e1)).toBe(false);
       expect(await publicView(exhibition.id)).toBeNull();
@@ -263,7 +470,9 @@ describe("exhibitions subgraph", () => {
         expect(await statusOf(exhibition.id)).toBe("PUBLISHING");
         expect(await publicView(exhibition.id)).toBeNull();
         expect(await isPublic(e1)).toBe(false);
-        expect(errorCodes(await publish(exhibition.id, tokenFor({ role: "PARTNER", org: tenant.organizationId, venues: [tenant.venue.id] })))).toEqual(["NOT_FOUND"]);
+        expect(errorCodes(await publish(exhibition.id, tokenFor({ role: "PARTNER", org: tenant.organizationId, venues: [tenant.venue.id] })))).toEqual([
+          "NOT_FOUND",
+        ]);
       } finally {
         await entriesDb.query(`DROP TRIGGER refuse_grant ON entries.entry_grant`);
         await entriesDb.query(`DROP FUNCTION entries.refuse_grant()`);
@@ -275,23 +484,57 @@ describe("exhibitions subgraph", () => {
 
       // A work added to a published exhibition shows once its entry is public, not before.
       const publicWorks = async () =>
-        (await graphql(url, `query($id: ID!) { exhibition(id: $id) { works(first: 10) { totalCount } } }`, { variables: { id: exhibition.id } })).data!.exhibition.works.totalCount;
+        (
+          await graphql(
+            url,
+            `
+              query ($id: ID!) {
+                exhibition(id: $id) {
+                  works(first: 10) {
+                    totalCount
+                  }
+                }
+              }
+            `,
+            { variables: { id: exhibition.id } },
+          )
+        ).data!.exhibition.works.totalCount;
       await graphql(url, ADD_WORKS, { variables: { input: { exhibitionId: exhibition.id, works: [{ entryId: e3 }] } }, token: organizer() });
       if (!(await isPublic(e3))) expect(await publicWorks()).toBe(2);
       await system.settleEvents();
       expect(await isPublic(e3)).toBe(true);
       expect(await publicWorks()).toBe(3);
       // A removed work vanishes at once; its entry stops being public once the narrowed grant is applied.
-      await graphql(url, `mutation($id: ID!) { removeExhibitedWork(id: $id) { id } }`, { variables: { id: workOf[e1] }, token: organizer() });
+      await graphql(
+        url,
+        `
+          mutation ($id: ID!) {
+            removeExhibitedWork(id: $id) {
+              id
+            }
+          }
+        `,
+        { variables: { id: workOf[e1] }, token: organizer() },
+      );
       expect(await publicWorks()).toBe(2);
       await system.settleEvents();
       expect(await isPublic(e1)).toBe(false);
 
       // An entry disqualified since it was added leaves the exhibition (entry.disqualified), and stops being public.
-      const disqualified = await graphql(system.urls.entries, `mutation($id: ID!) { disqualifyEntry(id: $id, reason: "generative AI") { status } }`, {
-        variables: { id: e2 },
-        token: organizer(),
-      });
+      const disqualified = await graphql(
+        system.urls.entries,
+        `
+          mutation ($id: ID!) {
+            disqualifyEntry(id: $id, reason: "generative AI") {
+              status
+            }
+          }
+        `,
+        {
+          variables: { id: e2 },
+          token: organizer(),
+        },
+      );
       expect(disqualified.data!.disqualifyEntry.status).toBe("DISQUALIFIED");
       await system.settleEvents();
       expect(await publicWorks()).toBe(1);
@@ -311,9 +554,24 @@ describe("exhibitions subgraph", () => {
       const owner = await seedTenant(system, 3);
       const stranger = await seedTenant(system, 0);
       const seeded = {
-        draft: await seedExhibition(system, { status: ExhibitionStatus.DRAFT, organizationId: owner.organizationId, hostVenueIds: [owner.venue.id], entryIds: [owner.entries[0].id] }),
-        published: await seedExhibition(system, { status: ExhibitionStatus.PUBLISHED, organizationId: owner.organizationId, hostVenueIds: [owner.venue.id], entryIds: [owner.entries[1].id] }),
-        archived: await seedExhibition(system, { status: ExhibitionStatus.ARCHIVED, organizationId: owner.organizationId, hostVenueIds: [owner.venue.id], entryIds: [owner.entries[2].id] }),
+        draft: await seedExhibition(system, {
+          status: ExhibitionStatus.DRAFT,
+          organizationId: owner.organizationId,
+          hostVenueIds: [owner.venue.id],
+          entryIds: [owner.entries[0].id],
+        }),
+        published: await seedExhibition(system, {
+          status: ExhibitionStatus.PUBLISHED,
+          organizationId: owner.organizationId,
+          hostVenueIds: [owner.venue.id],
+          entryIds: [owner.entries[1].id],
+        }),
+        archived: await seedExhibition(system, {
+          status: ExhibitionStatus.ARCHIVED,
+          organizationId: owner.organizationId,
+          hostVenueIds: [owner.venue.id],
+          entryIds: [owner.entries[2].id],
+        }),
       };
       const ids = Object.fromEntries(Object.entries(seeded).map(([name, item]) => [item.exhibition.id, name]));
       const viewers: [string, string | undefined, string[]][] = [
@@ -324,22 +582,65 @@ describe("exhibitions subgraph", () => {
         ["the owning partner", partnerOf(owner), ["archived", "draft", "published"]],
         ["an organiser", organizer(), ["archived", "draft", "published"]],
       ];
-      const names = (list: { id: string }[]) => list.map((item) => ids[item.id]).filter(Boolean).sort();
+      const names = (list: { id: string }[]) =>
+        list
+          .map((item) => ids[item.id])
+          .filter(Boolean)
+          .sort();
 
       for (const [who, token, expected] of viewers) {
-        const list = await graphql(url, `{ exhibitions(first: 100) { edges { node { id } } } }`, { token });
+        const list = await graphql(
+          url,
+          `
+            {
+              exhibitions(first: 100) {
+                edges {
+                  node {
+                    id
+                  }
+                }
+              }
+            }
+          `,
+          { token },
+        );
         expect([who, names(list.data!.exhibitions.edges.map((edge: any) => edge.node))]).toEqual([who, expected]);
 
         const one: string[] = [];
         for (const { exhibition } of Object.values(seeded)) {
-          const byId = await graphql(url, `query($id: ID!) { exhibition(id: $id) { id } }`, { variables: { id: exhibition.id }, token });
-          const bySlug = await graphql(url, `query($slug: String!) { exhibition(slug: $slug) { id } }`, { variables: { slug: exhibition.slug }, token });
+          const byId = await graphql(
+            url,
+            `
+              query ($id: ID!) {
+                exhibition(id: $id) {
+                  id
+                }
+              }
+            `,
+            { variables: { id: exhibition.id }, token },
+          );
+          const bySlug = await graphql(
+            url,
+            `
+              query ($slug: String!) {
+                exhibition(slug: $slug) {
+                  id
+                }
+              }
+            `,
+            { variables: { slug: exhibition.slug }, token },
+          );
           expect(byId.data!.exhibition?.id).toBe(bySlug.data!.exhibition?.id);
           if (byId.data!.exhibition) one.push(ids[exhibition.id]);
         }
         expect([who, one.sort()]).toEqual([who, expected]);
 
-        const viaEntities = await entities(url, Object.values(seeded).map(({ exhibition }) => ({ __typename: "Exhibition", id: exhibition.id })), "... on Exhibition { id status }", token);
+        const viaEntities = await entities(
+          url,
+          Object.values(seeded).map(({ exhibition }) => ({ __typename: "Exhibition", id: exhibition.id })),
+          "... on Exhibition { id status }",
+          token,
+        );
         expect(viaEntities.errors).toBeUndefined();
         expect([who, names(viaEntities.data!._entities.filter(Boolean))]).toEqual([who, expected]);
 
@@ -352,7 +653,20 @@ describe("exhibitions subgraph", () => {
 
         const works: string[] = [];
         for (const [name, item] of Object.entries(seeded)) {
-          const work = await graphql(url, `query($id: ID!) { exhibitedWork(id: $id) { id exhibition { id } } }`, { variables: { id: item.works[0].id }, token });
+          const work = await graphql(
+            url,
+            `
+              query ($id: ID!) {
+                exhibitedWork(id: $id) {
+                  id
+                  exhibition {
+                    id
+                  }
+                }
+              }
+            `,
+            { variables: { id: item.works[0].id }, token },
+          );
           if (work.data!.exhibitedWork) works.push(name);
         }
         expect([who, works.sort()]).toEqual([who, expected]);
@@ -360,23 +674,66 @@ describe("exhibitions subgraph", () => {
 
       // The list filters by host venue and status, within what the caller may see.
       const filtered = async (filter: Record<string, unknown>, token?: string) =>
-        names((await graphql(url, `query($filter: ExhibitionFilter) { exhibitions(filter: $filter) { edges { node { id } } } }`, { variables: { filter }, token })).data!.exhibitions.edges.map((edge: any) => edge.node));
+        names(
+          (
+            await graphql(
+              url,
+              `
+                query ($filter: ExhibitionFilter) {
+                  exhibitions(filter: $filter) {
+                    edges {
+                      node {
+                        id
+                      }
+                    }
+                  }
+                }
+              `,
+              { variables: { filter }, token },
+            )
+          ).data!.exhibitions.edges.map((edge: any) => edge.node),
+        );
       expect(await filtered({ hostVenueId: owner.venue.id }, organizer())).toEqual(["archived", "draft", "published"]);
       expect(await filtered({ hostVenueId: owner.venue.id, status: "DRAFT" }, organizer())).toEqual(["draft"]);
       expect(await filtered({ hostVenueId: owner.venue.id, status: "DRAFT" })).toEqual([]);
       expect(await filtered({ hostVenueId: stranger.venue.id }, organizer())).toEqual([]);
 
       // Another organisation's partner: a draft does not exist for it; a published one is not its to change.
-      const update = (id: string) => graphql(url, `mutation($input: UpdateExhibitionInput!) { updateExhibition(input: $input) { id } }`, {
-        variables: { input: { id, slug: `taken-${randomUUID().slice(0, 6)}` } },
-        token: partnerOf(stranger),
-      });
+      const update = (id: string) =>
+        graphql(
+          url,
+          `
+            mutation ($input: UpdateExhibitionInput!) {
+              updateExhibition(input: $input) {
+                id
+              }
+            }
+          `,
+          {
+            variables: { input: { id, slug: `taken-${randomUUID().slice(0, 6)}` } },
+            token: partnerOf(stranger),
+          },
+        );
       expect(errorCodes(await update(seeded.draft.exhibition.id))).toEqual(["NOT_FOUND"]);
       expect(errorCodes(await update(seeded.published.exhibition.id))).toEqual(["FORBIDDEN"]);
-      expect((await graphql(url, `mutation($input: UpdateExhibitionInput!) { updateExhibition(input: $input) { id } }`, {
-        variables: { input: { id: seeded.draft.exhibition.id, kind: "ONSITE" } },
-        token: partnerOf(owner),
-      })).errors).toBeUndefined();
+      expect(
+        (
+          await graphql(
+            url,
+            `
+              mutation ($input: UpdateExhibitionInput!) {
+                updateExhibition(input: $input) {
+                  id
+                }
+              }
+            `,
+            {
+              variables: { input: { id: seeded.draft.exhibition.id, kind: "ONSITE" } },
+              token: partnerOf(owner),
+            },
+          )
+        ).errors,
+      ).toBeUndefined();
     });
   });
 
@@ -397,7 +754,10 @@ describe("exhibitions subgraph", () => {
         works { edges { node { caption(locale: $locale) } } }
       } }`;
       const read = async (locale: string | null, acceptLanguage?: string) => {
-        const response = await graphql(url, query, { variables: { slug: exhibition.slug, locale }, headers: acceptLanguage ? { "accept-language": acceptLanguage } : {} });
+        const response = await graphql(url, query, {
+          variables: { slug: exhibition.slug, locale },
+          headers: acceptLanguage ? { "accept-language": acceptLanguage } : {},
+        });
         expect(response.errors).toBeUndefined();
         const page = response.data!.exhibition;
         return [page.title, page.description, page.sections[0].title, page.works.edges[0].node.caption];
@@ -407,7 +767,12 @@ describe("exhibitions subgraph", () => {
       expect(await read("en")).toEqual(["Harmonious Co-Existence", "About the exhibition", "Spring Festival abroad", "里斯本的舞龙"]);
       expect(await read(null)).toEqual(["和合共生", "展览介绍", "海外过春节", "里斯本的舞龙"]);
       expect(await read("de")).toEqual(["和合共生", "展览介绍", "海外过春节", "里斯本的舞龙"]);
-      expect(await read(null, "pt-PT,pt;q=0.9,en;q=0.5")).toEqual(["Coexistência Harmoniosa", "About the exhibition", "Spring Festival abroad", "Dança do dragão em Lisboa"]);
+      expect(await read(null, "pt-PT,pt;q=0.9,en;q=0.5")).toEqual([
+        "Coexistência Harmoniosa",
+        "About the exhibition",
+        "Spring Festival abroad",
+        "Dança do dragão em Lisboa",
+      ]);
       expect(await read("zh", "pt-PT")).toEqual(["和合共生", "展览介绍", "海外过春节", "里斯本的舞龙"]);
       expect(await read("pt-BR")).toEqual(["Coexistência Harmoniosa", "展览介绍", "海外过春节", "Dança do dragão em Lisboa"]);
       const bad = await graphql(url, query, { variables: { slug: exhibition.slug, locale: "not a locale" } });

@@ -50,7 +50,15 @@ describe("internal clients", () => {
   });
 
   const id = (n: number) => `e0000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
-  const fact = (n: number) => ({ id: id(n), status: "SUBMITTED", consentToPublication: true, venueId: id(0), organizationId: id(0), theme: "NATURE", kind: "SINGLE_PHOTO" });
+  const fact = (n: number) => ({
+    id: id(n),
+    status: "SUBMITTED",
+    consentToPublication: true,
+    venueId: id(0),
+    organizationId: id(0),
+    theme: "NATURE",
+    kind: "SINGLE_PHOTO",
+  });
 
   it("sends the generated operation with a service token naming the caller", async () => {
     answer = () => ({ body: { data: { revokedApiClients: [] } } });
@@ -87,7 +95,11 @@ describe("internal clients", () => {
   });
 
   it("finds which ids exist through _entities, with one representation per id of the asked type", async () => {
-    answer = ({ variables }) => ({ body: { data: { _entities: variables.representations.map((representation: { id: string }, index: number) => (index === 1 ? null : { id: representation.id })) } } });
+    answer = ({ variables }) => ({
+      body: {
+        data: { _entities: variables.representations.map((representation: { id: string }, index: number) => (index === 1 ? null : { id: representation.id })) },
+      },
+    });
     const existing = await new VenuesClient("judging").existing("Organization", [id(1), id(2), id(3)]);
     expect(existing).toEqual(new Set([id(1), id(3)]));
     expect(received[0].query).toContain("... on Organization");

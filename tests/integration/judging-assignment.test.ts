@@ -84,12 +84,35 @@ describe("judging: assignment", () => {
     expect(refused.errors![0].extensions).toMatchObject({ entriesShortOfQuorum: 4 });
     expect(await api.assignments(round.id)).toEqual([]);
 
-    const asJudge = await graphql(url, `mutation($input: AssignJudgesInput!) { assignJudges(input: $input) { entries } }`, {
-      variables: { input: { roundId: round.id, judgeIds: others.map((judge) => judge.id) } },
-      token: judgeToken(others[0].id),
-    });
+    const asJudge = await graphql(
+      url,
+      `
+        mutation ($input: AssignJudgesInput!) {
+          assignJudges(input: $input) {
+            entries
+          }
+        }
+      `,
+      {
+        variables: { input: { roundId: round.id, judgeIds: others.map((judge) => judge.id) } },
+        token: judgeToken(others[0].id),
+      },
+    );
     expect(errorCodes(asJudge)).toEqual(["FORBIDDEN"]);
-    expect(errorCodes(await graphql(url, `{ rounds { id } }`))).toEqual(["UNAUTHENTICATED"]);
+    expect(
+      errorCodes(
+        await graphql(
+          url,
+          `
+            {
+              rounds {
+                id
+              }
+            }
+          `,
+        ),
+      ),
+    ).toEqual(["UNAUTHENTICATED"]);
   });
 
   it("lets organisers adjust assignments by hand, but never into a conflict of interest", async () => {
@@ -111,12 +134,32 @@ describe("judging: assignment", () => {
     expect(added).toMatchObject({ status: "ASSIGNED", origin: "MANUAL" });
 
     // Moving to the affiliated judge is refused; removing the manual one works.
-    const move = await graphql(url, `mutation($id: ID!, $judgeId: ID) { reassignAssignment(id: $id, judgeId: $judgeId) { id } }`, {
-      variables: { id: existing.id, judgeId: affiliated.id },
-      token: organizerToken(),
-    });
+    const move = await graphql(
+      url,
+      `
+        mutation ($id: ID!, $judgeId: ID) {
+          reassignAssignment(id: $id, judgeId: $judgeId) {
+            id
+          }
+        }
+      `,
+      {
+        variables: { id: existing.id, judgeId: affiliated.id },
+        token: organizerToken(),
+      },
+    );
     expect(errorCodes(move)).toEqual(["BAD_USER_INPUT"]);
-    ok(await graphql(url, `mutation($id: ID!) { removeAssignment(id: $id) }`, { variables: { id: added.id }, token: organizerToken() }));
+    ok(
+      await graphql(
+        url,
+        `
+          mutation ($id: ID!) {
+            removeAssignment(id: $id)
+          }
+        `,
+        { variables: { id: added.id }, token: organizerToken() },
+      ),
+    );
     const remaining = (await api.assignments(round.id)).filter((assignment) => assignment.entryId === entryOfVenue0.id);
     expect(remaining.map((assignment) => assignment.judgeId)).toEqual([existing.judgeId]);
   });
@@ -144,12 +187,18 @@ describe("judging: assignment", () => {
     ok(await api.submitScore(recusing.judgeId, { roundId: round.id, entryId: entry.id, value: 7 }));
 
     const recuse = `mutation($id: ID!, $reason: String!) { recuse(assignmentId: $id, reason: $reason) { reassigned assignment { id status recusalReason score { id } } } }`;
-    expect(errorCodes(await graphql(url, recuse, { variables: { id: recusing.id, reason: "  " }, token: judgeToken(recusing.judgeId) }))).toEqual(["BAD_USER_INPUT"]);
+    expect(errorCodes(await graphql(url, recuse, { variables: { id: recusing.id, reason: "  " }, token: judgeToken(recusing.judgeId) }))).toEqual([
+      "BAD_USER_INPUT",
+    ]);
     const someoneElse = judges.find((judge) => judge.id !== recusing.judgeId)!;
     expect(errorCodes(await graphql(url, recuse, { variables: { id: recusing.id, reason: "x" }, token: judgeToken(someoneElse.id) }))).toEqual(["NOT_FOUND"]);
-    const result = ok(await graphql(url, recuse, { variables: { id: recusing.id, reason: "I know the photographer." }, token: judgeToken(recusing.judgeId) })).recuse;
+    const result = ok(
+      await graphql(url, recuse, { variables: { id: recusing.id, reason: "I know the photographer." }, token: judgeToken(recusing.judgeId) }),
+    ).recuse;
     expect(result).toEqual({ reassigned: true, assignment: { id: recusing.id, status: "RECUSED", recusalReason: "I know the photographer.", score: null } });
-    expect(errorCodes(await graphql(url, recuse, { variables: { id: recusing.id, reason: "again" }, token: judgeToken(recusing.judgeId) }))).toEqual(["CONFLICT"]);
+    expect(errorCodes(await graphql(url, recuse, { variables: { id: recusing.id, reason: "again" }, token: judgeToken(recusing.judgeId) }))).toEqual([
+      "CONFLICT",
+    ]);
 
     const after = await api.assignments(round.id);
     const active = after.filter((row) => row.entryId === entry.id && row.status !== "RECUSED");
@@ -162,14 +211,47 @@ describe("judging: assignment", () => {
     // Access follows: the recused judge no longer sees the entry, the new one does.
     expect(await seeJudgeEntry(recusing.judgeId, entry.id)).toBeNull();
     expect(await seeJudgeEntry(replacement.judgeId, entry.id)).toMatchObject({ id: entry.id });
-    const mine = ok(await graphql(url, `{ myAssignments(first: 100) { edges { node { entry { id } } } } }`, { token: judgeToken(recusing.judgeId) }));
+    const mine = ok(
+      await graphql(
+        url,
+        `
+          {
+            myAssignments(first: 100) {
+              edges {
+                node {
+                  entry {
+                    id
+                  }
+                }
+              }
+            }
+          }
+        `,
+        { token: judgeToken(recusing.judgeId) },
+      ),
+    );
     expect(mine.myAssignments.edges.map((edge: any) => edge.node.entry.id)).not.toContain(entry.id);
     // The withdrawn score is in the log, and the log still verifies.
     const history = ok(
-      await graphql(url, `query($r: ID!, $e: ID!) { scoreHistory(roundId: $r, entryId: $e) { sequence kind value } verifyScoreLog(roundId: $r) { valid } }`, {
-        variables: { r: round.id, e: entry.id },
-        token: organizerToken(),
-      }),
+      await graphql(
+        url,
+        `
+          query ($r: ID!, $e: ID!) {
+            scoreHistory(roundId: $r, entryId: $e) {
+              sequence
+              kind
+              value
+            }
+            verifyScoreLog(roundId: $r) {
+              valid
+            }
+          }
+        `,
+        {
+          variables: { r: round.id, e: entry.id },
+          token: organizerToken(),
+        },
+      ),
     );
     expect(history.scoreHistory).toEqual([
       { sequence: 1, kind: "SCORED", value: 7 },
@@ -183,40 +265,128 @@ describe("judging: assignment", () => {
     const holder = (await api.assignments(small.id))[0];
     const none = ok(await graphql(url, recuse, { variables: { id: holder.id, reason: "Conflict." }, token: organizerToken() })).recuse;
     expect(none.reassigned).toBe(false);
-    const progress = ok(await graphql(url, `query($r: ID!) { judgingProgress(roundId: $r) { entriesShortOfQuorum recused } }`, { variables: { r: small.id }, token: organizerToken() }));
+    const progress = ok(
+      await graphql(
+        url,
+        `
+          query ($r: ID!) {
+            judgingProgress(roundId: $r) {
+              entriesShortOfQuorum
+              recused
+            }
+          }
+        `,
+        { variables: { r: small.id }, token: organizerToken() },
+      ),
+    );
     expect(progress.judgingProgress[0]).toEqual({ entriesShortOfQuorum: 1, recused: 1 });
   });
 
   it("refuses affiliations that would conflict with a judge's open assignments, and re-sends grants on request", async () => {
-    const generated = await generateCompetition(system.dataSources, { organizations: 2, venuesPerOrganization: 1, entriesPerVenue: 1, divisionEvery: 1, themes: [ThemeCode.EXCHANGES] });
+    const generated = await generateCompetition(system.dataSources, {
+      organizations: 2,
+      venuesPerOrganization: 1,
+      entriesPerVenue: 1,
+      divisionEvery: 1,
+      themes: [ThemeCode.EXCHANGES],
+    });
     const [judge] = [await seedJudge(system.dataSources.judging)];
     const round = await api.createRound({ name: "Grants", kind: "SHORTLIST", theme: "EXCHANGES", divisionId: generated.division.id, quorum: 1 });
     ok(await api.assignJudges({ roundId: round.id, judgeIds: [judge.id] }));
     await api.openRound(round.id);
     const update = `mutation($input: UpdateJudgeInput!) { updateJudge(input: $input) { id organizations { id } } }`;
-    const refused = await graphql(url, update, { variables: { input: { id: judge.id, organizationIds: [generated.organizations[0]] } }, token: organizerToken() });
+    const refused = await graphql(url, update, {
+      variables: { input: { id: judge.id, organizationIds: [generated.organizations[0]] } },
+      token: organizerToken(),
+    });
     expect(errorCodes(refused)).toEqual(["CONFLICT"]);
     expect(refused.errors![0].extensions).toMatchObject({ conflictingAssignments: 1 });
-    expect(ok(await graphql(url, update, { variables: { input: { id: judge.id, name: "Renamed" } }, token: organizerToken() })).updateJudge.organizations).toEqual([]);
+    expect(
+      ok(await graphql(url, update, { variables: { input: { id: judge.id, name: "Renamed" } }, token: organizerToken() })).updateJudge.organizations,
+    ).toEqual([]);
 
     // Grants lost on the entries side (e.g. a failed call) come back with syncRoundGrants.
     const entry = generated.entries[0];
     expect(await seeJudgeEntry(judge.id, entry.id)).toMatchObject({ id: entry.id });
     await system.dataSources.entries.query(`DELETE FROM entries.entry_grant WHERE source = $1`, [`round:${round.id}`]);
     expect(await seeJudgeEntry(judge.id, entry.id)).toBeNull();
-    expect(ok(await graphql(url, `mutation($r: ID!) { syncRoundGrants(roundId: $r) }`, { variables: { r: round.id }, token: organizerToken() })).syncRoundGrants).toBe(1);
+    expect(
+      ok(
+        await graphql(
+          url,
+          `
+            mutation ($r: ID!) {
+              syncRoundGrants(roundId: $r)
+            }
+          `,
+          { variables: { r: round.id }, token: organizerToken() },
+        ),
+      ).syncRoundGrants,
+    ).toBe(1);
     expect(await seeJudgeEntry(judge.id, entry.id)).toMatchObject({ id: entry.id });
 
     // Judges are listed for organisers only; a judge sees only themself.
-    const list = ok(await graphql(url, `{ judges(first: 100) { totalCount edges { node { id email } } } }`, { token: organizerToken() })).judges;
+    const list = ok(
+      await graphql(
+        url,
+        `
+          {
+            judges(first: 100) {
+              totalCount
+              edges {
+                node {
+                  id
+                  email
+                }
+              }
+            }
+          }
+        `,
+        { token: organizerToken() },
+      ),
+    ).judges;
     expect(list.edges.map((edge: any) => edge.node.id)).toContain(judge.id);
-    expect(errorCodes(await graphql(url, `{ judges { totalCount } }`, { token: judgeToken(judge.id) }))).toEqual(["FORBIDDEN"]);
+    expect(
+      errorCodes(
+        await graphql(
+          url,
+          `
+            {
+              judges {
+                totalCount
+              }
+            }
+          `,
+          { token: judgeToken(judge.id) },
+        ),
+      ),
+    ).toEqual(["FORBIDDEN"]);
     const other = await seedJudge(system.dataSources.judging);
-    expect(ok(await graphql(url, `query($id: ID!) { judge(id: $id) { id } }`, { variables: { id: other.id }, token: judgeToken(judge.id) })).judge).toBeNull();
+    expect(
+      ok(
+        await graphql(
+          url,
+          `
+            query ($id: ID!) {
+              judge(id: $id) {
+                id
+              }
+            }
+          `,
+          { variables: { id: other.id }, token: judgeToken(judge.id) },
+        ),
+      ).judge,
+    ).toBeNull();
   });
 
   it("needs an explicit decision to close a round with unscored assignments: reassign or close anyway", async () => {
-    const generated = await generateCompetition(system.dataSources, { organizations: 2, venuesPerOrganization: 1, entriesPerVenue: 2, divisionEvery: 1, themes: [ThemeCode.TECHNOLOGY] });
+    const generated = await generateCompetition(system.dataSources, {
+      organizations: 2,
+      venuesPerOrganization: 1,
+      entriesPerVenue: 2,
+      divisionEvery: 1,
+      themes: [ThemeCode.TECHNOLOGY],
+    });
     const judges = [await seedJudge(system.dataSources.judging), await seedJudge(system.dataSources.judging), await seedJudge(system.dataSources.judging)];
     const round = await api.createRound({ name: "Tech", kind: "SHORTLIST", theme: "TECHNOLOGY", divisionId: generated.division.id, quorum: 1 });
     ok(await api.assignJudges({ roundId: round.id, judgeIds: judges.map((judge) => judge.id) }));
@@ -232,10 +402,21 @@ describe("judging: assignment", () => {
     // Reassign one idle judge's work: it moves to judges who are not on those entries.
     const idle = rest[0].judgeId;
     const moved = ok(
-      await graphql(url, `mutation($r: ID!, $j: ID!) { reassignUnscoredAssignments(roundId: $r, judgeId: $j) { moved unmoved } }`, {
-        variables: { r: round.id, j: idle },
-        token: organizerToken(),
-      }),
+      await graphql(
+        url,
+        `
+          mutation ($r: ID!, $j: ID!) {
+            reassignUnscoredAssignments(roundId: $r, judgeId: $j) {
+              moved
+              unmoved
+            }
+          }
+        `,
+        {
+          variables: { r: round.id, j: idle },
+          token: organizerToken(),
+        },
+      ),
     ).reassignUnscoredAssignments;
     const idleCount = rest.filter((row) => row.judgeId === idle).length;
     expect(moved).toEqual({ moved: idleCount, unmoved: 0 });

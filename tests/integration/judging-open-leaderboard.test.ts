@@ -38,19 +38,30 @@ describe("judging: open-round leaderboards from kept statistics", () => {
   const keptStatistics = async () =>
     Object.fromEntries(
       (
-        await judging.query(`SELECT judge_id, score_count, value_sum::text, value_sum_of_squares::text FROM judging.judge_statistics WHERE round_id = $1 AND score_count > 0`, [roundId])
+        await judging.query(
+          `SELECT judge_id, score_count, value_sum::text, value_sum_of_squares::text FROM judging.judge_statistics WHERE round_id = $1 AND score_count > 0`,
+          [roundId],
+        )
       ).map((row: any) => [row.judge_id, { count: row.score_count, sum: BigInt(row.value_sum), sumOfSquares: BigInt(row.value_sum_of_squares) }]),
     );
 
   /** The same, recomputed from every current score of the round. */
   async function recomputedStatistics() {
-    const scores: RankingScore[] = await judging.query(`SELECT judge_id AS "judgeId", entry_id AS "entryId", (value * 1000)::int AS value, pass FROM judging.score WHERE round_id = $1`, [roundId]);
+    const scores: RankingScore[] = await judging.query(
+      `SELECT judge_id AS "judgeId", entry_id AS "entryId", (value * 1000)::int AS value, pass FROM judging.score WHERE round_id = $1`,
+      [roundId],
+    );
     return Object.fromEntries(statisticsOfScores(scores).judges);
   }
 
   /** Each round entry's kept scores, and the same recomputed from judging.score. */
   const keptEntryScores = async () =>
-    Object.fromEntries((await judging.query(`SELECT entry_id, scores FROM judging.round_entry WHERE round_id = $1 AND scores <> '{}'`, [roundId])).map((row: any) => [row.entry_id, row.scores]));
+    Object.fromEntries(
+      (await judging.query(`SELECT entry_id, scores FROM judging.round_entry WHERE round_id = $1 AND scores <> '{}'`, [roundId])).map((row: any) => [
+        row.entry_id,
+        row.scores,
+      ]),
+    );
   async function recomputedEntryScores() {
     const rows: { entry_id: string; judge_id: string; value: number | null; pass: boolean | null }[] = await judging.query(
       `SELECT entry_id, judge_id, (value * 1000)::int AS value, pass FROM judging.score WHERE round_id = $1`,
@@ -72,7 +83,10 @@ describe("judging: open-round leaderboards from kept statistics", () => {
          FROM judging.round_entry round_entry WHERE round_entry.round_id = $1`,
       [roundId],
     );
-    const scores: RankingScore[] = await judging.query(`SELECT judge_id AS "judgeId", entry_id AS "entryId", (value * 1000)::int AS value, pass FROM judging.score WHERE round_id = $1`, [roundId]);
+    const scores: RankingScore[] = await judging.query(
+      `SELECT judge_id AS "judgeId", entry_id AS "entryId", (value * 1000)::int AS value, pass FROM judging.score WHERE round_id = $1`,
+      [roundId],
+    );
     const assigned = new Map(entries.map((entry) => [entry.entryId, entry.assignedJudgeCount]));
     return rankRound(SETTINGS, entries, scores).map((row) => ({ ...row, assignedJudgeCount: assigned.get(row.entryId) }));
   }
@@ -85,7 +99,12 @@ describe("judging: open-round leaderboards from kept statistics", () => {
   async function expectLeaderboardsEqualRecomputation() {
     const expected = await recomputedRanking();
     expect(expected.some((row) => row.normalizedScore !== null)).toBe(true);
-    const views: { theme?: ThemeCode; d?: string }[] = [{}, { d: divisionId }, ...[ThemeCode.NATURE, ThemeCode.TECHNOLOGY, ThemeCode.EXCHANGES].map((theme) => ({ theme })), { theme: ThemeCode.NATURE, d: divisionId }];
+    const views: { theme?: ThemeCode; d?: string }[] = [
+      {},
+      { d: divisionId },
+      ...[ThemeCode.NATURE, ThemeCode.TECHNOLOGY, ThemeCode.EXCHANGES].map((theme) => ({ theme })),
+      { theme: ThemeCode.NATURE, d: divisionId },
+    ];
     for (const view of views) {
       const served = ok(await graphql(url, leaderboardQuery, { variables: { r: roundId, ...view }, token: organizerToken() })).leaderboard;
       const rows = expected.filter((row) => !view.theme || row.theme === view.theme);
@@ -112,13 +131,21 @@ describe("judging: open-round leaderboards from kept statistics", () => {
     const venue = await seedVenue(system.dataSources.venues, { divisionId, country: "PT" });
     const themes = [...Array(7).fill(ThemeCode.NATURE), ...Array(5).fill(ThemeCode.TECHNOLOGY), ...Array(4).fill(ThemeCode.EXCHANGES)];
     const entries: Entry[] = [];
-    for (const themeCode of themes) entries.push(await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, themeCode }));
+    for (const themeCode of themes)
+      entries.push(await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, themeCode }));
     // Judges of different severities and spreads; two score only a few entries (the few-score rule applies to them).
     const judges: { judge: Judge; bias: number; spread: number; share: number }[] = [];
     for (let index = 0; index < 8; index++) {
       judges.push({ judge: await seedJudge(judging), bias: (random() - 0.5) * 4, spread: 0.5 + random(), share: index < 2 ? 0.2 : 0.8 });
     }
-    const round = await api.createRound({ name: "Open", kind: "SCORE", divisionId, quorum: judges.length, scale: { min: 1, max: 10, step: 0.5 }, acceptanceCapPercent: SETTINGS.acceptanceCapPercent });
+    const round = await api.createRound({
+      name: "Open",
+      kind: "SCORE",
+      divisionId,
+      quorum: judges.length,
+      scale: { min: 1, max: 10, step: 0.5 },
+      acceptanceCapPercent: SETTINGS.acceptanceCapPercent,
+    });
     roundId = round.id;
     ok(await api.assignJudges({ roundId, judgeIds: judges.map(({ judge }) => judge.id) }));
     await api.openRound(roundId);
@@ -143,10 +170,22 @@ describe("judging: open-round leaderboards from kept statistics", () => {
     const assignments = await api.assignments(roundId);
     const scored = assignments.filter((assignment) => assignment.status === "SCORED");
     for (const assignment of [scored[3], scored[11], scored[20]]) {
-      const recusal = await graphql(url, `mutation($id: ID!) { recuse(assignmentId: $id, reason: "conflict of interest") { assignment { status } } }`, {
-        variables: { id: assignment.id },
-        token: judgeToken(assignment.judgeId),
-      });
+      const recusal = await graphql(
+        url,
+        `
+          mutation ($id: ID!) {
+            recuse(assignmentId: $id, reason: "conflict of interest") {
+              assignment {
+                status
+              }
+            }
+          }
+        `,
+        {
+          variables: { id: assignment.id },
+          token: judgeToken(assignment.judgeId),
+        },
+      );
       expect(ok(recusal).recuse.assignment.status).toBe("RECUSED");
     }
     expect(await keptStatistics()).toEqual(await recomputedStatistics());

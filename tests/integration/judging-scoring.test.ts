@@ -29,7 +29,8 @@ describe("judging: scoring, log, leaderboard", () => {
     const division = await seedDivision(system.dataSources.venues, { code: unique("D") });
     const venue = await seedVenue(system.dataSources.venues, { divisionId: division.id, country: "PT" });
     const entries: Entry[] = [];
-    for (const theme of themes) entries.push(await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, themeCode: theme }));
+    for (const theme of themes)
+      entries.push(await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, themeCode: theme }));
     return { divisionId: division.id, entries: entries.sort((a, b) => (a.id < b.id ? -1 : 1)) };
   }
 
@@ -51,7 +52,8 @@ describe("judging: scoring, log, leaderboard", () => {
     leaderboard(roundId: $r, theme: $theme, divisionId: $d, first: $first, after: $after) {
       totalCount pageInfo { hasNextPage endCursor }
       edges { node { rank themeRank entry { id } meanScore normalizedScore judgeCount assignedJudgeCount yesVotes accepted theme division { id } } } } }`;
-  const leaderboard = async (variables: Record<string, unknown>) => ok(await graphql(url, leaderboardQuery, { variables, token: organizerToken() })).leaderboard;
+  const leaderboard = async (variables: Record<string, unknown>) =>
+    ok(await graphql(url, leaderboardQuery, { variables, token: organizerToken() })).leaderboard;
 
   it("applies the scoring rules, stores nothing when one fails, and shows judges only their own scores", async () => {
     const { divisionId, entries } = await entriesInNewDivision([ThemeCode.NATURE, ThemeCode.NATURE]);
@@ -64,7 +66,15 @@ describe("judging: scoring, log, leaderboard", () => {
     ];
     const draft = await api.createRound({ name: "Weighted", kind: "SCORE", divisionId, quorum: 2, scale: { min: 1, max: 10, step: 0.5 }, criteria });
     ok(await api.assignJudges({ roundId: draft.id, judgeIds: [a.id, b.id] }));
-    const valid = { roundId: draft.id, entryId: entries[0].id, criteria: [{ code: "impact", value: 8 }, { code: "composition", value: 6.5 }, { code: "technique", value: 7 }] };
+    const valid = {
+      roundId: draft.id,
+      entryId: entries[0].id,
+      criteria: [
+        { code: "impact", value: 8 },
+        { code: "composition", value: 6.5 },
+        { code: "technique", value: 7 },
+      ],
+    };
     expect(errorCodes(await api.submitScore(a.id, valid))).toEqual(["FORBIDDEN"]); // DRAFT: not open yet
     await api.openRound(draft.id);
 
@@ -78,15 +88,39 @@ describe("judging: scoring, log, leaderboard", () => {
       [outsider, valid, "FORBIDDEN"], // not assigned to the caller
     ];
     for (const [judge, input, code] of refusals) expect(errorCodes(await api.submitScore(judge.id, input))).toEqual([code]);
-    const asOrganizer = await graphql(url, `mutation($input: SubmitScoreInput!) { submitScore(input: $input) { id } }`, { variables: { input: valid }, token: organizerToken() });
+    const asOrganizer = await graphql(
+      url,
+      `
+        mutation ($input: SubmitScoreInput!) {
+          submitScore(input: $input) {
+            id
+          }
+        }
+      `,
+      { variables: { input: valid }, token: organizerToken() },
+    );
     expect(errorCodes(asOrganizer)).toEqual(["FORBIDDEN"]);
-    const stored = async () => (await judging.query(`SELECT (SELECT count(*) FROM judging.score WHERE round_id = $1)::int AS scores, (SELECT count(*) FROM judging.score_event WHERE round_id = $1)::int AS events`, [draft.id]))[0];
+    const stored = async () =>
+      (
+        await judging.query(
+          `SELECT (SELECT count(*) FROM judging.score WHERE round_id = $1)::int AS scores, (SELECT count(*) FROM judging.score_event WHERE round_id = $1)::int AS events`,
+          [draft.id],
+        )
+      )[0];
     expect(await stored()).toEqual({ scores: 0, events: 0 });
 
     // Weighted mean: (2 × 8 + 6.5 + 7) / 4 = 7.375. A change raises the version and appends to the log.
     expect(ok(await api.submitScore(a.id, valid)).submitScore).toMatchObject({ value: 7.375, version: 1, pass: null });
     const changed = ok(await api.submitScore(a.id, { ...valid, criteria: [{ code: "impact", value: 9 }, ...valid.criteria.slice(1)] })).submitScore;
-    expect(changed).toMatchObject({ value: 7.875, version: 2, criteria: [{ code: "impact", value: 9 }, { code: "composition", value: 6.5 }, { code: "technique", value: 7 }] });
+    expect(changed).toMatchObject({
+      value: 7.875,
+      version: 2,
+      criteria: [
+        { code: "impact", value: 9 },
+        { code: "composition", value: 6.5 },
+        { code: "technique", value: 7 },
+      ],
+    });
     ok(await api.submitScore(b.id, { ...valid, criteria: valid.criteria.map((criterion) => ({ ...criterion, value: 5 })) }));
     expect(await stored()).toEqual({ scores: 2, events: 3 });
 
@@ -101,25 +135,90 @@ describe("judging: scoring, log, leaderboard", () => {
     expect(await scoresOf(organizerToken())).toHaveLength(2);
     expect(await scoresOf(judgeToken(outsider.id))).toEqual([]);
     const mine = ok(
-      await graphql(url, `query($r: ID!) { myAssignments(roundId: $r) { totalCount edges { node { entry { id } score { value } } } } myJudgingProgress(roundId: $r) { assigned scored pending meanScore distribution { value count } } }`, {
-        variables: { r: draft.id },
-        token: judgeToken(b.id),
-      }),
+      await graphql(
+        url,
+        `
+          query ($r: ID!) {
+            myAssignments(roundId: $r) {
+              totalCount
+              edges {
+                node {
+                  entry {
+                    id
+                  }
+                  score {
+                    value
+                  }
+                }
+              }
+            }
+            myJudgingProgress(roundId: $r) {
+              assigned
+              scored
+              pending
+              meanScore
+              distribution {
+                value
+                count
+              }
+            }
+          }
+        `,
+        {
+          variables: { r: draft.id },
+          token: judgeToken(b.id),
+        },
+      ),
     );
     expect(mine.myAssignments.totalCount).toBe(2);
     expect(mine.myAssignments.edges.map((edge: any) => edge.node.score?.value ?? null).sort()).toEqual([5, null]);
     expect(mine.myJudgingProgress).toEqual({ assigned: 2, scored: 1, pending: 1, meanScore: 5, distribution: [{ value: 5, count: 1 }] });
     // A judge cannot read the leaderboard or the log.
     expect(errorCodes(await graphql(url, leaderboardQuery, { variables: { r: draft.id }, token: judgeToken(a.id) }))).toEqual(["FORBIDDEN"]);
-    expect(errorCodes(await graphql(url, `query($r: ID!) { verifyScoreLog(roundId: $r) { valid } }`, { variables: { r: draft.id }, token: judgeToken(a.id) }))).toEqual(["FORBIDDEN"]);
+    expect(
+      errorCodes(
+        await graphql(
+          url,
+          `
+            query ($r: ID!) {
+              verifyScoreLog(roundId: $r) {
+                valid
+              }
+            }
+          `,
+          { variables: { r: draft.id }, token: judgeToken(a.id) },
+        ),
+      ),
+    ).toEqual(["FORBIDDEN"]);
   });
 
   it("validates round settings with coded errors", async () => {
-    const create = (input: Record<string, unknown>) => graphql(url, `mutation($input: CreateRoundInput!) { createRound(input: $input) { id } }`, { variables: { input }, token: organizerToken() });
+    const create = (input: Record<string, unknown>) =>
+      graphql(
+        url,
+        `
+          mutation ($input: CreateRoundInput!) {
+            createRound(input: $input) {
+              id
+            }
+          }
+        `,
+        { variables: { input }, token: organizerToken() },
+      );
     const cases: [Record<string, unknown>, string][] = [
       [{ name: "x", kind: "SCORE", scale: { min: 1, max: 10, step: 0.4 } }, "BAD_USER_INPUT"], // 9 is not a whole number of 0.4 steps
       [{ name: "x", kind: "SCORE", scale: { min: 5, max: 5, step: 1 } }, "BAD_USER_INPUT"],
-      [{ name: "x", kind: "SCORE", criteria: [{ code: "a", name: "A" }, { code: "a", name: "B" }] }, "BAD_USER_INPUT"],
+      [
+        {
+          name: "x",
+          kind: "SCORE",
+          criteria: [
+            { code: "a", name: "A" },
+            { code: "a", name: "B" },
+          ],
+        },
+        "BAD_USER_INPUT",
+      ],
       [{ name: "x", kind: "SCORE", criteria: [{ code: "impact", name: "Impact", weight: 0 }] }, "BAD_USER_INPUT"],
       [{ name: "x", kind: "SCORE", passVotes: 2 }, "BAD_USER_INPUT"],
       [{ name: "x", kind: "SHORTLIST", quorum: 3, passVotes: 4 }, "BAD_USER_INPUT"],
@@ -131,9 +230,40 @@ describe("judging: scoring, log, leaderboard", () => {
     ];
     for (const [input, code] of cases) expect([JSON.stringify(input), errorCodes(await create(input))]).toEqual([JSON.stringify(input), [code]]);
     const round = ok(await create({ name: "Defaults", kind: "SHORTLIST", quorum: 5 })).createRound;
-    const details = ok(await graphql(url, `query($id: ID!) { round(id: $id) { passVotes quorum scale { min } criteria { code } acceptanceCapPercent status } }`, { variables: { id: round.id }, token: organizerToken() })).round;
+    const details = ok(
+      await graphql(
+        url,
+        `
+          query ($id: ID!) {
+            round(id: $id) {
+              passVotes
+              quorum
+              scale {
+                min
+              }
+              criteria {
+                code
+              }
+              acceptanceCapPercent
+              status
+            }
+          }
+        `,
+        { variables: { id: round.id }, token: organizerToken() },
+      ),
+    ).round;
     expect(details).toEqual({ passVotes: 3, quorum: 5, scale: null, criteria: [], acceptanceCapPercent: 30, status: "DRAFT" });
-    const lowerQuorum = await graphql(url, `mutation($input: UpdateRoundInput!) { updateRound(input: $input) { quorum } }`, { variables: { input: { id: round.id, quorum: 2 } }, token: organizerToken() });
+    const lowerQuorum = await graphql(
+      url,
+      `
+        mutation ($input: UpdateRoundInput!) {
+          updateRound(input: $input) {
+            quorum
+          }
+        }
+      `,
+      { variables: { input: { id: round.id, quorum: 2 } }, token: organizerToken() },
+    );
     expect(errorCodes(lowerQuorum)).toEqual(["BAD_USER_INPUT"]); // passVotes 3 would exceed it
   });
 
@@ -141,9 +271,24 @@ describe("judging: scoring, log, leaderboard", () => {
     const { divisionId, entries } = await entriesInNewDivision(Array(5).fill(ThemeCode.NATURE));
     const pool = await judges(4);
     const round = await openRoundForAll({ name: "Rush", kind: "SCORE", divisionId, scale: { min: 1, max: 10, step: 1 } }, pool);
-    const submissions = pool.flatMap((judge, j) => entries.map((entry, e) => api.submitScore(judge.id, { roundId: round.id, entryId: entry.id, value: 1 + ((j + e) % 10) })));
+    const submissions = pool.flatMap((judge, j) =>
+      entries.map((entry, e) => api.submitScore(judge.id, { roundId: round.id, entryId: entry.id, value: 1 + ((j + e) % 10) })),
+    );
     for (const response of await Promise.all(submissions)) expect(response.errors).toBeUndefined();
-    const check = ok(await graphql(url, `query($r: ID!) { verifyScoreLog(roundId: $r) { valid eventsChecked } }`, { variables: { r: round.id }, token: organizerToken() })).verifyScoreLog;
+    const check = ok(
+      await graphql(
+        url,
+        `
+          query ($r: ID!) {
+            verifyScoreLog(roundId: $r) {
+              valid
+              eventsChecked
+            }
+          }
+        `,
+        { variables: { r: round.id }, token: organizerToken() },
+      ),
+    ).verifyScoreLog;
     expect(check).toEqual({ valid: true, eventsChecked: 20 });
   });
 
@@ -157,10 +302,26 @@ describe("judging: scoring, log, leaderboard", () => {
     const clean = ok(await graphql(url, verify, { variables: { r: round.id }, token: organizerToken() })).verifyScoreLog;
     expect(clean).toMatchObject({ valid: true, eventsChecked: 5, problems: [] });
     const history = ok(
-      await graphql(url, `query($r: ID!, $e: ID!) { scoreHistory(roundId: $r, entryId: $e) { sequence value previousHash hash judge { id } } }`, {
-        variables: { r: round.id, e: entries[0].id },
-        token: organizerToken(),
-      }),
+      await graphql(
+        url,
+        `
+          query ($r: ID!, $e: ID!) {
+            scoreHistory(roundId: $r, entryId: $e) {
+              sequence
+              value
+              previousHash
+              hash
+              judge {
+                id
+              }
+            }
+          }
+        `,
+        {
+          variables: { r: round.id, e: entries[0].id },
+          token: organizerToken(),
+        },
+      ),
     ).scoreHistory;
     expect(history.map((event: any) => event.value)).toEqual([3, 3, 4]);
     expect(history[0].previousHash).toBe("0".repeat(64));
@@ -217,7 +378,15 @@ describe("judging: scoring, log, leaderboard", () => {
       expect(node.explanation.contributions).toEqual(
         [
           { judge: { id: harsh.id }, score: 2 + index, judgeScoreCount: 5, judgeMean: 4, judgeSpread: 1.414213562, basis: "JUDGE", zScore: expect.any(Number) },
-          { judge: { id: lenient.id }, score: 6 + index, judgeScoreCount: 5, judgeMean: 8, judgeSpread: 1.414213562, basis: "JUDGE", zScore: expect.any(Number) },
+          {
+            judge: { id: lenient.id },
+            score: 6 + index,
+            judgeScoreCount: 5,
+            judgeMean: 8,
+            judgeSpread: 1.414213562,
+            basis: "JUDGE",
+            zScore: expect.any(Number),
+          },
         ].sort((a, b) => (a.judge.id < b.judge.id ? -1 : 1)),
       );
       for (const contribution of node.explanation.contributions) expect(contribution.zScore).toBeCloseTo((index - 2) / Math.SQRT2, 8);
@@ -232,16 +401,23 @@ describe("judging: scoring, log, leaderboard", () => {
     const [harsh, lenient, third] = await judges(3);
     const round = await openRoundForAll({ name: "Few scores", kind: "SCORE", divisionId, scale: { min: 1, max: 10, step: 0.5 } }, [harsh, lenient, third]);
     const scores: [Judge, Entry, number][] = [
-      [harsh, e1, 4], [harsh, e2, 6], [harsh, e3, 5],
-      [lenient, e2, 9], [lenient, e3, 10], [lenient, e4, 8],
-      [third, e1, 7], [third, e4, 6],
+      [harsh, e1, 4],
+      [harsh, e2, 6],
+      [harsh, e3, 5],
+      [lenient, e2, 9],
+      [lenient, e3, 10],
+      [lenient, e4, 8],
+      [third, e1, 7],
+      [third, e4, 6],
     ];
     for (const [judge, entry, value] of scores) ok(await api.submitScore(judge.id, { roundId: round.id, entryId: entry.id, value }));
     ok(await api.closeRound(round.id, true));
     // Every judge gave 2 or 3 scores: z = (x − 6.875) / σ with the round's σ = √3.609375, so μ + mean z × σ is the
     // raw mean (to the 6th decimal): e1 5.5, e2 = e3 7.5, e4 7. (Per-judge normalisation used to rank e1 above e4.)
     const board = await leaderboard({ r: round.id });
-    expect(board.edges.map((edge: any) => [edge.node.entry.id, edge.node.normalizedScore, edge.node.meanScore, edge.node.judgeCount, edge.node.assignedJudgeCount])).toEqual([
+    expect(
+      board.edges.map((edge: any) => [edge.node.entry.id, edge.node.normalizedScore, edge.node.meanScore, edge.node.judgeCount, edge.node.assignedJudgeCount]),
+    ).toEqual([
       [e2.id, 7.5, 7.5, 2, 3],
       [e3.id, 7.5, 7.5, 2, 3],
       [e4.id, 7, 7, 2, 3],
@@ -284,7 +460,19 @@ describe("judging: scoring, log, leaderboard", () => {
     expect(secondPage.pageInfo.hasNextPage).toBe(true);
 
     // A different cap: 50% of 10 = 5.
-    ok(await graphql(url, `mutation($input: UpdateRoundInput!) { updateRound(input: $input) { id } }`, { variables: { input: { id: round.id, acceptanceCapPercent: 50 } }, token: organizerToken() }));
+    ok(
+      await graphql(
+        url,
+        `
+          mutation ($input: UpdateRoundInput!) {
+            updateRound(input: $input) {
+              id
+            }
+          }
+        `,
+        { variables: { input: { id: round.id, acceptanceCapPercent: 50 } }, token: organizerToken() },
+      ),
+    );
     const wider = await leaderboard({ r: round.id, theme: "FOLK_CULTURE" });
     expect(wider.edges.filter((edge: any) => edge.node.accepted)).toHaveLength(5);
   });
@@ -301,7 +489,8 @@ describe("judging: scoring, log, leaderboard", () => {
       [false, false, true], // fails
     ];
     for (const [entryIndex, row] of votes.entries()) {
-      for (const [judgeIndex, pass] of row.entries()) ok(await api.submitScore(pool[judgeIndex].id, { roundId: shortlist.id, entryId: entries[entryIndex].id, pass }));
+      for (const [judgeIndex, pass] of row.entries())
+        ok(await api.submitScore(pool[judgeIndex].id, { roundId: shortlist.id, entryId: entries[entryIndex].id, pass }));
     }
     expect(errorCodes(await api.submitScore(pool[0].id, { roundId: shortlist.id, entryId: entries[0].id, value: 5 }))).toEqual(["BAD_USER_INPUT"]);
     const later = await api.createRound({ name: "Final", kind: "SCORE", previousRoundId: shortlist.id, quorum: 2 });

@@ -43,7 +43,12 @@ describe.each(backends)("media sweeper on %s", (_backend, startStorage) => {
   });
 
   async function videoEntry() {
-    return seedEntry(system.dataSources.entries, { venueId: crypto.randomUUID(), organizationId: crypto.randomUUID(), kind: EntryKind.MICRO_VIDEO, status: EntryStatus.DRAFT });
+    return seedEntry(system.dataSources.entries, {
+      venueId: crypto.randomUUID(),
+      organizationId: crypto.randomUUID(),
+      kind: EntryKind.MICRO_VIDEO,
+      status: EntryStatus.DRAFT,
+    });
   }
 
   it("removes old unreferenced objects and expired uploads, keeps referenced and young ones, and reports missing files", async () => {
@@ -63,17 +68,46 @@ describe.each(backends)("media sweeper on %s", (_backend, startStorage) => {
     const entry = await videoEntry();
     const missingKey = newMediaKey("videos", "mp4");
     await entries.getRepository(MicroVideo).save([
-      { entryId: entry.id, durationSeconds: 3, width: 320, height: 240, contentType: "video/mp4", byteSize: 10, sha256: randomBytes(32).toString("hex"), videoKey: referenced, posterKey: poster },
-      { entryId: (await videoEntry()).id, durationSeconds: 3, width: 320, height: 240, contentType: "video/mp4", byteSize: 10, sha256: randomBytes(32).toString("hex"), videoKey: missingKey, posterKey: null },
+      {
+        entryId: entry.id,
+        durationSeconds: 3,
+        width: 320,
+        height: 240,
+        contentType: "video/mp4",
+        byteSize: 10,
+        sha256: randomBytes(32).toString("hex"),
+        videoKey: referenced,
+        posterKey: poster,
+      },
+      {
+        entryId: (await videoEntry()).id,
+        durationSeconds: 3,
+        width: 320,
+        height: 240,
+        contentType: "video/mp4",
+        byteSize: 10,
+        sha256: randomBytes(32).toString("hex"),
+        videoKey: missingKey,
+        posterKey: null,
+      },
     ]);
     const [video] = await entries.getRepository(MicroVideo).findBy({ videoKey: referenced });
-    await entries.getRepository(VideoRenditionFile).save({ videoId: video.id, rendition: VideoRendition.STREAM, key: rendition, width: 320, height: 240, byteSize: 10 });
+    await entries
+      .getRepository(VideoRenditionFile)
+      .save({ videoId: video.id, rendition: VideoRendition.STREAM, key: rendition, width: 320, height: 240, byteSize: 10 });
     // An abandoned upload with one part arrived, expired an hour ago.
     const uploadKey = newMediaKey("videos", "mp4");
     const storageUploadId = await storage.createMultipartUpload(uploadKey);
     await storage.uploadPart(uploadKey, storageUploadId, { partNumber: 1, offset: 0, bytes: 5 }, Readable.from([Buffer.from("12345")]));
     await insertUpload(entries.manager, {
-      entryId: (await videoEntry()).id, objectKey: uploadKey, storageUploadId, contentType: "video/mp4", byteSize: 10, partBytes: 5, createdBy: "test", expiresAt: new Date(Date.now() - 3_600_000),
+      entryId: (await videoEntry()).id,
+      objectKey: uploadKey,
+      storageUploadId,
+      contentType: "video/mp4",
+      byteSize: 10,
+      partBytes: 5,
+      createdBy: "test",
+      expiresAt: new Date(Date.now() - 3_600_000),
     });
 
     // With a long grace period nothing young is touched, but the expired upload goes.
@@ -115,15 +149,34 @@ describe.each(backends)("media sweeper on %s", (_backend, startStorage) => {
     // A live resumable upload, opened and one part sent over HTTP, then left alone (a venue pausing for two hours).
     const entry = await videoEntry();
     const token = tokenFor({ role: "VENUE", org: entry.organizationId, venues: [entry.venueId] });
-    const started = await graphql(system.urls.entries, `mutation($input: StartMediaUploadInput!) { startMediaUpload(input: $input) { id parts { url } } }`, {
-      variables: { input: { entryId: entry.id, byteSize: 1000, contentType: "video/mp4" } },
-      token,
-    });
+    const started = await graphql(
+      system.urls.entries,
+      `
+        mutation ($input: StartMediaUploadInput!) {
+          startMediaUpload(input: $input) {
+            id
+            parts {
+              url
+            }
+          }
+        }
+      `,
+      {
+        variables: { input: { entryId: entry.id, byteSize: 1000, contentType: "video/mp4" } },
+        token,
+      },
+    );
     expect(started.errors).toBeUndefined();
     const partUrl = new URL(started.data!.startMediaUpload.parts[0].url);
-    const sent = await fetch(`${new URL(system.urls.entries).origin}${partUrl.pathname}${partUrl.search}`, { method: "PUT", body: randomBytes(1000), headers: subgraphSecretHeaders() });
+    const sent = await fetch(`${new URL(system.urls.entries).origin}${partUrl.pathname}${partUrl.search}`, {
+      method: "PUT",
+      body: randomBytes(1000),
+      headers: subgraphSecretHeaders(),
+    });
     expect(sent.status).toBe(200);
-    const [{ storage_upload_id: storageUploadId }] = await entries.query(`SELECT storage_upload_id FROM entries.media_upload WHERE id = $1`, [started.data!.startMediaUpload.id]);
+    const [{ storage_upload_id: storageUploadId }] = await entries.query(`SELECT storage_upload_id FROM entries.media_upload WHERE id = $1`, [
+      started.data!.startMediaUpload.id,
+    ]);
     const liveUpload = `multipart/${storageUploadId}.data`;
     // On disk the arrived bytes wait in the temp folder; on S3 they are in the bucket, and nothing is local.
     if (!s3) {
@@ -133,8 +186,15 @@ describe.each(backends)("media sweeper on %s", (_backend, startStorage) => {
 
     // A running rendition job: its lease held (set here, so no worker takes it), its folder untouched for two hours.
     const video = await entries.getRepository(MicroVideo).save({
-      entryId: (await videoEntry()).id, durationSeconds: 3, width: 320, height: 240, contentType: "video/mp4", byteSize: 10,
-      sha256: randomBytes(32).toString("hex"), videoKey: newMediaKey("videos", "mp4"), posterKey: null,
+      entryId: (await videoEntry()).id,
+      durationSeconds: 3,
+      width: 320,
+      height: 240,
+      contentType: "video/mp4",
+      byteSize: 10,
+      sha256: randomBytes(32).toString("hex"),
+      videoKey: newMediaKey("videos", "mp4"),
+      posterKey: null,
     });
     const [{ lease_id: leaseId }] = await entries.query(
       `INSERT INTO entries.video_rendition_job (video_id, attempts, lease_id, next_attempt_at) VALUES ($1, 1, gen_random_uuid(), now() + interval '1 hour') RETURNING lease_id`,
@@ -155,7 +215,12 @@ describe.each(backends)("media sweeper on %s", (_backend, startStorage) => {
     age(stillWriting);
     // What killed requests leave: an atomic write's temp file, a received upload, an S3 download, a disk multipart
     // upload whose row never committed; and a young upload still arriving.
-    const strays = [`${crypto.randomUUID()}.part`, `uploads/upload-${crypto.randomUUID()}.part`, `uploads/s3-copy-${crypto.randomUUID()}`, `multipart/${crypto.randomUUID()}.data`];
+    const strays = [
+      `${crypto.randomUUID()}.part`,
+      `uploads/upload-${crypto.randomUUID()}.part`,
+      `uploads/s3-copy-${crypto.randomUUID()}`,
+      `multipart/${crypto.randomUUID()}.data`,
+    ];
     for (const stray of strays) write(stray);
     const arriving = `uploads/upload-${crypto.randomUUID()}.part`;
     write(arriving, false);

@@ -32,7 +32,17 @@ describe("migrations when replicas start at once", () => {
   beforeAll(async () => {
     // An empty database: no template, no schema, no migrations table.
     await admin((client) => client.query(`CREATE DATABASE ${name}`));
-    setConfig(loadConfig({ ...process.env, DATA_DIR: dataDir, PORT: "0", DATABASE_URL: url.toString(), SUBGRAPH_SECRET: randomBytes(24).toString("hex"), REDIS_URL: "", LOG_LEVEL: "silent" }));
+    setConfig(
+      loadConfig({
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: "0",
+        DATABASE_URL: url.toString(),
+        SUBGRAPH_SECRET: randomBytes(24).toString("hex"),
+        REDIS_URL: "",
+        LOG_LEVEL: "silent",
+      }),
+    );
   });
 
   afterAll(async () => {
@@ -42,7 +52,9 @@ describe("migrations when replicas start at once", () => {
   });
 
   it("two copies of each subgraph and the migrations job start together; each migration runs once", async () => {
-    const starts = SUBGRAPH_NAMES.flatMap((subgraph) => [1, 2].map(() => startSubgraph(subgraphDefinitions[subgraph]!, { port: 0, databaseUrl: url.toString() })));
+    const starts = SUBGRAPH_NAMES.flatMap((subgraph) =>
+      [1, 2].map(() => startSubgraph(subgraphDefinitions[subgraph]!, { port: 0, databaseUrl: url.toString() })),
+    );
     const results = await Promise.allSettled([...starts, migrateAll(url.toString())]);
     for (const result of results) if (result.status === "fulfilled" && result.value) started.push(result.value);
     expect(results.filter((result) => result.status === "rejected").map((result) => String((result as PromiseRejectedResult).reason))).toEqual([]);
@@ -53,7 +65,9 @@ describe("migrations when replicas start at once", () => {
     try {
       for (const subgraph of SUBGRAPH_NAMES) {
         const { rows } = await client.query(`SELECT name, count(*)::int AS times FROM "${subgraph}".migrations GROUP BY name ORDER BY name`);
-        expect(rows).toEqual(migrationsBySubgraph[subgraph].map((migration) => ({ name: migration.name, times: 1 })).sort((a, b) => a.name.localeCompare(b.name)));
+        expect(rows).toEqual(
+          migrationsBySubgraph[subgraph].map((migration) => ({ name: migration.name, times: 1 })).sort((a, b) => a.name.localeCompare(b.name)),
+        );
       }
     } finally {
       await client.end();

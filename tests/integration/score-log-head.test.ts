@@ -16,7 +16,11 @@ import { fetchRecords, verifyHeadJws, verifyRecords } from "../../scripts/verify
 
 describe("published score-log heads", () => {
   let system: TestSystem;
-  const signing = generateKeyPairSync("ec", { namedCurve: "prime256v1", privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+  const signing = generateKeyPairSync("ec", {
+    namedCurve: "prime256v1",
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
 
   beforeAll(async () => {
     system = await startSystem({ env: { JWT_PRIVATE_KEY: signing.privateKey, JWT_KEY_ID: "heads-2026" } });
@@ -33,12 +37,21 @@ describe("published score-log heads", () => {
     const division = await seedDivision(system.dataSources.venues, { code: unique("D") });
     const venue = await seedVenue(system.dataSources.venues, { divisionId: division.id, country: "PT" });
     const entries = [];
-    for (let i = 0; i < 3; i++) entries.push(await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, themeCode: ThemeCode.NATURE }));
+    for (let i = 0; i < 3; i++)
+      entries.push(await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, themeCode: ThemeCode.NATURE }));
     const judges = [await seedJudge(system.dataSources.judging), await seedJudge(system.dataSources.judging)];
-    const round = await api.createRound({ name: "Heads", kind: "SCORE", divisionId: division.id, quorum: 2, acceptanceCapPercent: 100, scale: { min: 1, max: 10, step: 0.5 } });
+    const round = await api.createRound({
+      name: "Heads",
+      kind: "SCORE",
+      divisionId: division.id,
+      quorum: 2,
+      acceptanceCapPercent: 100,
+      scale: { min: 1, max: 10, step: 0.5 },
+    });
     ok(await api.assignJudges({ roundId: round.id, judgeIds: judges.map((judge) => judge.id) }));
     await api.openRound(round.id);
-    for (const [j, judge] of judges.entries()) for (const [e, entry] of entries.entries()) ok(await api.submitScore(judge.id, { roundId: round.id, entryId: entry.id, value: 3 + e + j }));
+    for (const [j, judge] of judges.entries())
+      for (const [e, entry] of entries.entries()) ok(await api.submitScore(judge.id, { roundId: round.id, entryId: entry.id, value: 3 + e + j }));
     ok(await api.submitScore(judges[0].id, { roundId: round.id, entryId: entries[0].id, value: 4.5 }));
 
     // Before the round closes there is no head; judges never see it before awards are published.
@@ -52,7 +65,11 @@ describe("published score-log heads", () => {
 
     // Publishing awards fixes the head again, puts it in the awards.published payload, and makes it public.
     const asOrganizer = (query: string, variables: Record<string, unknown>) => graphql(gateway, query, { variables, token: organizerToken() });
-    ok(await asOrganizer(`mutation($input: ProposeAwardsInput!) { proposeAwards(input: $input) { id } }`, { input: { roundId: round.id, theme: "NATURE", divisionId: division.id, tiers: [{ tier: "GOLD", count: 1 }] } }));
+    ok(
+      await asOrganizer(`mutation($input: ProposeAwardsInput!) { proposeAwards(input: $input) { id } }`, {
+        input: { roundId: round.id, theme: "NATURE", divisionId: division.id, tiers: [{ tier: "GOLD", count: 1 }] },
+      }),
+    );
     ok(await asOrganizer(`mutation($d: ID!) { publishAwards(theme: NATURE, divisionId: $d) { id } }`, { d: division.id }));
     await system.settleEvents();
     const [event] = await system.dataSources.judging.query(`SELECT payload FROM judging.outbox WHERE type = 'awards.published' ORDER BY sequence DESC LIMIT 1`);
@@ -72,11 +89,17 @@ describe("published score-log heads", () => {
     const records = await fetchRecords(origin, organizerToken(), round.id);
     expect(records).toHaveLength(7);
     expect(verifyRecords(records, claims)).toEqual([]);
-    expect(ok(await graphql(gateway, verify, { variables: { r: round.id, head: sent.hash } })).verifyScoreLog).toMatchObject({ valid: true, extendsExpectedHead: true, eventsChecked: 7 });
+    expect(ok(await graphql(gateway, verify, { variables: { r: round.id, head: sent.hash } })).verifyScoreLog).toMatchObject({
+      valid: true,
+      extendsExpectedHead: true,
+      eventsChecked: 7,
+    });
     expect(errorCodes(await graphql(gateway, verify, { variables: { r: round.id, head: "not-a-hash" } }))).toEqual(["BAD_USER_INPUT"]);
 
     // The head table is append-only, like the log.
-    await expect(system.dataSources.judging.query(`UPDATE judging.score_log_head SET hash = 'x' WHERE round_id = $1`, [round.id])).rejects.toThrow(/append-only/);
+    await expect(system.dataSources.judging.query(`UPDATE judging.score_log_head SET hash = 'x' WHERE round_id = $1`, [round.id])).rejects.toThrow(
+      /append-only/,
+    );
     await expect(system.dataSources.judging.query(`DELETE FROM judging.score_log_head WHERE round_id = $1`, [round.id])).rejects.toThrow(/append-only/);
 
     // The attack: record 2's score is rewritten, every later hash recomputed, the round's head updated…
@@ -94,7 +117,12 @@ describe("published score-log heads", () => {
         forged.hash = eventHash(forged);
         previousHash = forged.hash;
         await judging.query(`UPDATE judging.score_event SET value = $3, criteria = $4, previous_hash = $5, hash = $6 WHERE round_id = $1 AND sequence = $2`, [
-          round.id, forged.sequence, forged.value, JSON.stringify(forged.criteria), forged.previousHash, forged.hash,
+          round.id,
+          forged.sequence,
+          forged.value,
+          JSON.stringify(forged.criteria),
+          forged.previousHash,
+          forged.hash,
         ]);
       }
       const second = events[1];
@@ -113,7 +141,9 @@ describe("published score-log heads", () => {
     await judging.query(`ALTER TABLE judging.score_log_head DISABLE TRIGGER score_log_head_append_only`);
     try {
       for (const row of await judging.query(`SELECT id, reason, fixed_at AS "fixedAt" FROM judging.score_log_head WHERE round_id = $1`, [round.id])) {
-        const jws = signDocument(scoreLogHeadClaims({ roundId: round.id, reason: row.reason as ScoreLogHeadReason, hash: forgedHead, recordCount: 7, fixedAt: row.fixedAt }));
+        const jws = signDocument(
+          scoreLogHeadClaims({ roundId: round.id, reason: row.reason as ScoreLogHeadReason, hash: forgedHead, recordCount: 7, fixedAt: row.fixedAt }),
+        );
         await judging.query(`UPDATE judging.score_log_head SET hash = $2, jws = $3 WHERE id = $1`, [row.id, forgedHead, jws]);
       }
     } finally {

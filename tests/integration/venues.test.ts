@@ -32,11 +32,60 @@ describe("venues subgraph", () => {
 
   it("finds a venue by code and refuses bad arguments with BAD_USER_INPUT", async () => {
     const venue = await seedVenue(system.dataSources.venues, { code: "PT-LIS-TEST" });
-    const byCode = await graphql(url, `{ venue(code: "pt-lis-test") { id code } }`);
+    const byCode = await graphql(
+      url,
+      `
+        {
+          venue(code: "pt-lis-test") {
+            id
+            code
+          }
+        }
+      `,
+    );
     expect(byCode.data!.venue).toEqual({ id: venue.id, code: "PT-LIS-TEST" });
-    expect(errorCodes(await graphql(url, `{ venue(id: "not-a-uuid") { id } }`))).toEqual(["BAD_USER_INPUT"]);
-    expect(errorCodes(await graphql(url, `{ venues(first: 1000) { totalCount } }`))).toEqual(["BAD_USER_INPUT"]);
-    expect(errorCodes(await graphql(url, `{ venues(after: "garbage") { totalCount } }`))).toEqual(["BAD_USER_INPUT"]);
+    expect(
+      errorCodes(
+        await graphql(
+          url,
+          `
+            {
+              venue(id: "not-a-uuid") {
+                id
+              }
+            }
+          `,
+        ),
+      ),
+    ).toEqual(["BAD_USER_INPUT"]);
+    expect(
+      errorCodes(
+        await graphql(
+          url,
+          `
+            {
+              venues(first: 1000) {
+                totalCount
+              }
+            }
+          `,
+        ),
+      ),
+    ).toEqual(["BAD_USER_INPUT"]);
+    expect(
+      errorCodes(
+        await graphql(
+          url,
+          `
+            {
+              venues(after: "garbage") {
+                totalCount
+              }
+            }
+          `,
+        ),
+      ),
+    ).toEqual(["BAD_USER_INPUT"]);
   });
 
   it("lets only organisers create venues, with coded errors for bad input and duplicates", async () => {
@@ -61,7 +110,20 @@ describe("venues subgraph", () => {
     const venue = await seedVenue(system.dataSources.venues);
     const created = await graphql(
       url,
-      `mutation($input: CreateApiClientInput!) { createApiClient(input: $input) { clientSecret client { id clientId role venueId organizationId } } }`,
+      `
+        mutation ($input: CreateApiClientInput!) {
+          createApiClient(input: $input) {
+            clientSecret
+            client {
+              id
+              clientId
+              role
+              venueId
+              organizationId
+            }
+          }
+        }
+      `,
       { variables: { input: { name: "Venue site", role: "VENUE", venueId: venue.id } }, token: organizer() },
     );
     expect(created.errors).toBeUndefined();
@@ -78,7 +140,17 @@ describe("venues subgraph", () => {
     expect(claims).toMatchObject({ role: "VENUE", org: venue.organizationId, venues: [venue.id], iss: "image-china", aud: "image-china-partner-api" });
 
     expect(errorCodes(await graphql(url, issue, { variables: { id: client.clientId, secret: "wrong" } }))).toEqual(["UNAUTHENTICATED"]);
-    await graphql(url, `mutation($id: ID!) { revokeApiClient(id: $id) { revokedAt } }`, { variables: { id: client.id }, token: organizer() });
+    await graphql(
+      url,
+      `
+        mutation ($id: ID!) {
+          revokeApiClient(id: $id) {
+            revokedAt
+          }
+        }
+      `,
+      { variables: { id: client.id }, token: organizer() },
+    );
     expect(errorCodes(await graphql(url, issue, { variables: { id: client.clientId, secret: clientSecret } }))).toEqual(["UNAUTHENTICATED"]);
   });
 });

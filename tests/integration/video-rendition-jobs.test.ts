@@ -47,8 +47,16 @@ describe("video rendition jobs", () => {
     else await mediaStorage().putFile(videoKey, await makeVideo({ seconds: 1 }));
     const id = await db().transaction(async (manager) => {
       const video = await manager.getRepository(MicroVideo).save({
-        entryId: entry.id, durationSeconds: 1, width: 320, height: 240, contentType: "video/mp4", byteSize: 1000,
-        sha256: randomBytes(32).toString("hex"), videoKey, posterKey: null, status: MediaStatus.PROCESSING,
+        entryId: entry.id,
+        durationSeconds: 1,
+        width: 320,
+        height: 240,
+        contentType: "video/mp4",
+        byteSize: 1000,
+        sha256: randomBytes(32).toString("hex"),
+        videoKey,
+        posterKey: null,
+        status: MediaStatus.PROCESSING,
       });
       await enqueueVideoRenditions(manager, video.id);
       return video.id;
@@ -58,8 +66,15 @@ describe("video rendition jobs", () => {
   }
 
   const video = async (id: string) => db().getRepository(MicroVideo).findOneByOrFail({ id });
-  const job = async (id: string) => (await db().query(`SELECT attempts, lease_id, last_error, next_attempt_at > now() + interval '50 seconds' AS backing_off FROM entries.video_rendition_job WHERE video_id = $1`, [id]))[0];
-  const renditionKeys = async (id: string) => (await db().query(`SELECT key FROM entries.video_rendition WHERE video_id = $1 ORDER BY rendition`, [id])).map((row: { key: string }) => row.key);
+  const job = async (id: string) =>
+    (
+      await db().query(
+        `SELECT attempts, lease_id, last_error, next_attempt_at > now() + interval '50 seconds' AS backing_off FROM entries.video_rendition_job WHERE video_id = $1`,
+        [id],
+      )
+    )[0];
+  const renditionKeys = async (id: string) =>
+    (await db().query(`SELECT key FROM entries.video_rendition WHERE video_id = $1 ORDER BY rendition`, [id])).map((row: { key: string }) => row.key);
 
   it("makes the renditions and the poster, marks the video READY and ends the job", async () => {
     const id = await queuedVideo();
@@ -151,16 +166,23 @@ describe("video rendition jobs", () => {
     const runner = db().createQueryRunner();
     try {
       await migration.down(runner);
-      const columns = await runner.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'entries' AND table_name = 'micro_video' AND column_name IN ('status', 'failure_reason')`);
+      const columns = await runner.query(
+        `SELECT column_name FROM information_schema.columns WHERE table_schema = 'entries' AND table_name = 'micro_video' AND column_name IN ('status', 'failure_reason')`,
+      );
       expect(columns).toEqual([]);
-      expect((await runner.query(`SELECT to_regclass('entries.video_rendition_job') AS job, to_regclass('entries.video_rendition') AS rendition`))[0]).toEqual({ job: null, rendition: null });
+      expect((await runner.query(`SELECT to_regclass('entries.video_rendition_job') AS job, to_regclass('entries.video_rendition') AS rendition`))[0]).toEqual({
+        job: null,
+        rendition: null,
+      });
       await migration.up(runner);
     } finally {
       await runner.release();
     }
     expect(await video(id)).toMatchObject({ status: MediaStatus.PROCESSING });
     expect(await job(id)).toMatchObject({ attempts: 0 });
-    const [{ videos, jobs }] = await db().query(`SELECT (SELECT count(*)::int FROM entries.micro_video) AS videos, (SELECT count(*)::int FROM entries.video_rendition_job) AS jobs`);
+    const [{ videos, jobs }] = await db().query(
+      `SELECT (SELECT count(*)::int FROM entries.micro_video) AS videos, (SELECT count(*)::int FROM entries.video_rendition_job) AS jobs`,
+    );
     expect(jobs).toBe(videos);
   });
 

@@ -71,9 +71,9 @@ export async function seedExhibition(system: TestSystem, options: SeedExhibition
       .getRepository(ExhibitionHostVenue)
       .insert(hostVenueIds.map((venueId, index) => ({ exhibitionId: exhibition.id, venueId, position: index + 1 })));
   }
-  const sections = await dataSource.getRepository(ExhibitionSection).save(
-    (options.sections ?? []).map((titleText, index) => ({ exhibitionId: exhibition.id, position: index + 1, titleText, descriptionText: {} })),
-  );
+  const sections = await dataSource
+    .getRepository(ExhibitionSection)
+    .save((options.sections ?? []).map((titleText, index) => ({ exhibitionId: exhibition.id, position: index + 1, titleText, descriptionText: {} })));
   const entryIds = options.entryIds ?? [];
   const caption = options.captionText ?? ((position: number) => ({ zh: `作品 ${position}`, en: `Work ${position}` }));
   const works = entryIds.length

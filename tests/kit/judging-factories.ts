@@ -29,18 +29,37 @@ export function judgingApi(url: string) {
     createRound: async (input: Record<string, unknown>) =>
       ok(await asOrganizer(`mutation($input: CreateRoundInput!) { createRound(input: $input) { id kind status quorum passVotes } }`, { input })).createRound,
     assignJudges: (input: Record<string, unknown>) =>
-      asOrganizer(
-        `mutation($input: AssignJudgesInput!) { assignJudges(input: $input) { entries assignments seed judges { judge { id } assigned } } }`,
-        { input },
-      ),
+      asOrganizer(`mutation($input: AssignJudgesInput!) { assignJudges(input: $input) { entries assignments seed judges { judge { id } assigned } } }`, {
+        input,
+      }),
     openRound: async (id: string) => ok(await asOrganizer(`mutation($id: ID!) { openRound(id: $id) { id status } }`, { id })).openRound,
     closeRound: (id: string, closeAnyway = false) =>
-      asOrganizer(`mutation($id: ID!, $closeAnyway: Boolean!) { closeRound(id: $id, closeAnyway: $closeAnyway) { id status closedWithUnscored } }`, { id, closeAnyway }),
-    submitScore: (judgeId: string, input: Record<string, unknown>) =>
-      graphql(url, `mutation($input: SubmitScoreInput!) { submitScore(input: $input) { id value pass version criteria { code value } } }`, {
-        variables: { input },
-        token: judgeToken(judgeId),
+      asOrganizer(`mutation($id: ID!, $closeAnyway: Boolean!) { closeRound(id: $id, closeAnyway: $closeAnyway) { id status closedWithUnscored } }`, {
+        id,
+        closeAnyway,
       }),
+    submitScore: (judgeId: string, input: Record<string, unknown>) =>
+      graphql(
+        url,
+        `
+          mutation ($input: SubmitScoreInput!) {
+            submitScore(input: $input) {
+              id
+              value
+              pass
+              version
+              criteria {
+                code
+                value
+              }
+            }
+          }
+        `,
+        {
+          variables: { input },
+          token: judgeToken(judgeId),
+        },
+      ),
     addAssignment: (input: Record<string, unknown>) =>
       asOrganizer(`mutation($input: AddAssignmentInput!) { addAssignment(input: $input) { id status origin } }`, { input }),
     /** Every assignment of a round (organiser view), as { id, entryId, judgeId, status }. */
@@ -55,7 +74,8 @@ export function judgingApi(url: string) {
             { roundId, after },
           ),
         );
-        for (const { node } of data.roundAssignments.edges) rows.push({ id: node.id, entryId: node.entry.id, judgeId: node.judge.id, status: node.status, origin: node.origin });
+        for (const { node } of data.roundAssignments.edges)
+          rows.push({ id: node.id, entryId: node.entry.id, judgeId: node.judge.id, status: node.status, origin: node.origin });
         if (!data.roundAssignments.pageInfo.hasNextPage) return rows;
         after = data.roundAssignments.pageInfo.endCursor;
       }
@@ -89,14 +109,20 @@ export async function generateCompetition(
     for (let v = 0; v < options.venuesPerOrganization; v++) {
       const inDivision = options.divisionEvery ? venues.length % options.divisionEvery === 0 : false;
       venues.push(
-        await seedVenue(dataSources.venues, { organizationId: organization.id, country: inDivision ? "PT" : "CN", divisionId: inDivision ? division.id : null }),
+        await seedVenue(dataSources.venues, {
+          organizationId: organization.id,
+          country: inDivision ? "PT" : "CN",
+          divisionId: inDivision ? division.id : null,
+        }),
       );
     }
   }
   let turn = 0;
   for (const venue of venues) {
     for (let e = 0; e < options.entriesPerVenue; e++) {
-      entries.push(await seedEntry(dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, themeCode: themes[turn++ % themes.length] }));
+      entries.push(
+        await seedEntry(dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, themeCode: themes[turn++ % themes.length] }),
+      );
     }
   }
   return { organizations, venues, division, entries };

@@ -15,9 +15,13 @@ export interface ProbedVideo {
 /** ffprobe's view of a file: format, streams and chapters with their tags. */
 export async function probeVideo(filePath: string): Promise<ProbedVideo> {
   const ffprobe = (require("@ffprobe-installer/ffprobe") as { path: string }).path;
-  const { stdout } = await execFileAsync(ffprobe, ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-show_chapters", `file:${filePath}`], {
-    timeout: 60_000,
-  });
+  const { stdout } = await execFileAsync(
+    ffprobe,
+    ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-show_chapters", `file:${filePath}`],
+    {
+      timeout: 60_000,
+    },
+  );
   return JSON.parse(stdout) as ProbedVideo;
 }
 
@@ -74,7 +78,9 @@ export function movieHeaderTimes(bytes: Buffer): number[] {
   const at = bytes.indexOf(Buffer.from("mvhd", "latin1"));
   if (at < 0) throw new Error("no mvhd box");
   const version = bytes[at + 4];
-  return version === 1 ? [Number(bytes.readBigUInt64BE(at + 8)), Number(bytes.readBigUInt64BE(at + 16))] : [bytes.readUInt32BE(at + 8), bytes.readUInt32BE(at + 12)];
+  return version === 1
+    ? [Number(bytes.readBigUInt64BE(at + 8)), Number(bytes.readBigUInt64BE(at + 16))]
+    : [bytes.readUInt32BE(at + 8), bytes.readUInt32BE(at + 12)];
 }
 
 /**

@@ -26,7 +26,15 @@ export async function startS3Server(bucket = "media"): Promise<TestS3Server> {
     endpoint,
     bucket,
     options: { endpoint, region: "us-east-1", bucket, credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY }, forcePathStyle: true },
-    env: { MEDIA_STORAGE: "s3", S3_ENDPOINT: endpoint, S3_REGION: "us-east-1", S3_BUCKET: bucket, S3_ACCESS_KEY_ID: ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY, S3_FORCE_PATH_STYLE: "true" },
+    env: {
+      MEDIA_STORAGE: "s3",
+      S3_ENDPOINT: endpoint,
+      S3_REGION: "us-east-1",
+      S3_BUCKET: bucket,
+      S3_ACCESS_KEY_ID: ACCESS_KEY_ID,
+      S3_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY,
+      S3_FORCE_PATH_STYLE: "true",
+    },
     stop: async () => {
       await server.close();
       await fs.rm(directory, { recursive: true, force: true });

@@ -30,7 +30,10 @@ export interface InputPosition {
 export function inputPositions(schema: GraphQLSchema): Map<string, InputPosition> {
   const positions = new Map<string, InputPosition>();
   const queue: InputPosition[] = [];
-  for (const [operation, root] of [["query", schema.getQueryType()], ["mutation", schema.getMutationType()]] as const) {
+  for (const [operation, root] of [
+    ["query", schema.getQueryType()],
+    ["mutation", schema.getMutationType()],
+  ] as const) {
     for (const field of Object.values(root?.getFields() ?? {})) {
       if (!canSendOtherArguments(field)) continue;
       for (const argument of field.args) {
@@ -154,4 +157,3 @@ export function namesWritten(query: string, variables: unknown): Set<string> {
   visit(variables);
   return names;
 }
-

@@ -44,12 +44,25 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "image-china-test-data-"));
   // Subgraphs require the shared secret in every test, as in production (tests/kit/http sends it to subgraphs).
   const subgraphSecret = randomBytes(24).toString("hex");
-  setConfig(loadConfig({ ...process.env, DATA_DIR: dataDir, PORT: "0", DATABASE_URL: database.url, SUBGRAPH_SECRET: subgraphSecret,
-    // Rate limits high by default (tests fire many requests with one token); tests of the limits set their own.
-    RATE_LIMIT_PER_SECOND: "100000", RATE_LIMIT_BURST: "100000", REDIS_URL: "", USAGE_FLUSH_MS: "200", WEBHOOK_POLL_MS: "50", WEBHOOK_RETRY_BASE_MS: "100",
-    // Tests change public data and read it back at once; the response cache's own tests turn it on (RESPONSE_CACHE=memory).
-    RESPONSE_CACHE: "off",
-    ...options.env }));
+  setConfig(
+    loadConfig({
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: "0",
+      DATABASE_URL: database.url,
+      SUBGRAPH_SECRET: subgraphSecret,
+      // Rate limits high by default (tests fire many requests with one token); tests of the limits set their own.
+      RATE_LIMIT_PER_SECOND: "100000",
+      RATE_LIMIT_BURST: "100000",
+      REDIS_URL: "",
+      USAGE_FLUSH_MS: "200",
+      WEBHOOK_POLL_MS: "50",
+      WEBHOOK_RETRY_BASE_MS: "100",
+      // Tests change public data and read it back at once; the response cache's own tests turn it on (RESPONSE_CACHE=memory).
+      RESPONSE_CACHE: "off",
+      ...options.env,
+    }),
+  );
   const services: RunningService[] = [];
   /** Everything that follows event feeds: the subgraphs and the gateway (its response cache). */
   const followers: Pick<RunningSubgraph, "handlePendingEvents">[] = [];

@@ -5,7 +5,16 @@ const fs = require("node:fs");
 const ts = require("typescript");
 const { compilerOptions } = require("../../tsconfig.json");
 
-const options = { ...compilerOptions, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, sourceMap: false, inlineSourceMap: true, types: undefined, lib: undefined };
+const options = {
+  ...compilerOptions,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  target: ts.ScriptTarget.ES2022,
+  sourceMap: false,
+  inlineSourceMap: true,
+  types: undefined,
+  lib: undefined,
+};
 require.extensions[".ts"] = (module, filename) => {
   const { outputText } = ts.transpileModule(fs.readFileSync(filename, "utf8"), { compilerOptions: options, fileName: filename });
   module._compile(outputText, filename);

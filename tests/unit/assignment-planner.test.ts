@@ -10,7 +10,11 @@ import {
 } from "../../subgraphs/judging/assignment/assignment.planner";
 
 const id = (prefix: string, n: number) => `${prefix}0000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
-const entry = (n: number, venue = 1, organization = 1): PlannedEntry => ({ entryId: id("e", n), venueId: id("a", venue), organizationId: id("b", organization) });
+const entry = (n: number, venue = 1, organization = 1): PlannedEntry => ({
+  entryId: id("e", n),
+  venueId: id("a", venue),
+  organizationId: id("b", organization),
+});
 const judge = (n: number, affiliations: { venues?: number[]; organizations?: number[] } = {}): PlannedJudge => ({
   id: id("c", n),
   venueIds: (affiliations.venues ?? []).map((venue) => id("a", venue)),
@@ -36,7 +40,12 @@ describe("conflict of interest", () => {
 
 describe("automatic assignment", () => {
   it("gives every entry exactly the quorum, of distinct judges", () => {
-    const plan = planAssignments(range(40).map((n) => entry(n)), range(7).map((n) => judge(n)), 3, "seed");
+    const plan = planAssignments(
+      range(40).map((n) => entry(n)),
+      range(7).map((n) => judge(n)),
+      3,
+      "seed",
+    );
     for (const n of range(40)) {
       const judges = judgesOf(plan, id("e", n));
       expect(judges).toHaveLength(3);
@@ -49,12 +58,22 @@ describe("automatic assignment", () => {
     const judges = [judge(1, { venues: [0] }), judge(2, { organizations: [1] }), judge(3), judge(4, { venues: [2] }), judge(5), judge(6)];
     const plan = planAssignments(entries, judges, 2, "seed");
     for (const item of plan.assignments) {
-      expect(hasConflict(judges.find((candidate) => candidate.id === item.judgeId)!, entries.find((candidate) => candidate.entryId === item.entryId)!)).toBe(false);
+      expect(
+        hasConflict(
+          judges.find((candidate) => candidate.id === item.judgeId)!,
+          entries.find((candidate) => candidate.entryId === item.entryId)!,
+        ),
+      ).toBe(false);
     }
   });
 
   it("keeps every judge's load within one of the others' when nobody has a conflict", () => {
-    const plan = planAssignments(range(50).map((n) => entry(n)), range(7).map((n) => judge(n)), 3, "seed");
+    const plan = planAssignments(
+      range(50).map((n) => entry(n)),
+      range(7).map((n) => judge(n)),
+      3,
+      "seed",
+    );
     const loads = [...plan.loads.values()];
     expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(1);
     expect(loads.reduce((sum, load) => sum + load, 0)).toBe(150);

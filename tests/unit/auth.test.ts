@@ -92,7 +92,13 @@ describe("auth with key pairs", () => {
       expiresIn: 60,
     });
     expect(codeOf(() => verifyToken(forged))).toBe("UNAUTHENTICATED");
-    const noKid = jwt.sign({ role: "ORGANIZER" }, "x".repeat(40), { algorithm: "HS256", subject: "x", issuer: settings.issuer, audience: settings.audience, expiresIn: 60 });
+    const noKid = jwt.sign({ role: "ORGANIZER" }, "x".repeat(40), {
+      algorithm: "HS256",
+      subject: "x",
+      issuer: settings.issuer,
+      audience: settings.audience,
+      expiresIn: 60,
+    });
     expect(codeOf(() => verifyToken(noKid))).toBe("UNAUTHENTICATED");
   });
 

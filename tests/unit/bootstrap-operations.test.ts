@@ -2,7 +2,9 @@ import { isBootstrapOperation } from "../../gateway/persisted-operations/bootstr
 
 describe("the operations registered-only callers may always send", () => {
   it("recognises the token exchange and registering or reading one's own operations", () => {
-    expect(isBootstrapOperation(`mutation($id: String!, $secret: String!) { issueToken(clientId: $id, clientSecret: $secret) { accessToken expiresAt } }`)).toBe(true);
+    expect(
+      isBootstrapOperation(`mutation($id: String!, $secret: String!) { issueToken(clientId: $id, clientSecret: $secret) { accessToken expiresAt } }`),
+    ).toBe(true);
     expect(isBootstrapOperation(`mutation Login { issueToken(clientId: "a", clientSecret: "b") { accessToken } __typename }`)).toBe(true);
     expect(isBootstrapOperation(`mutation($m: JSON!) { registerOperations(manifest: $m) { added } }`)).toBe(true);
     expect(isBootstrapOperation(`mutation($h: [String!]!) { unregisterOperations(hashes: $h) { removed } }`)).toBe(true);

@@ -23,7 +23,9 @@ describe("cache policy of an operation", () => {
     const page = facts(PUBLIC_PAGE);
     expect(page.maxAge).toBe(PUBLIC_MAX_AGE_SECONDS);
     expect(page.scope).toBe("PUBLIC");
-    expect(page.typenames).toEqual(expect.arrayContaining(["Award", "Entry", "ExhibitedWork", "ExhibitedWorkConnection", "ExhibitedWorkEdge", "Exhibition", "Venue"]));
+    expect(page.typenames).toEqual(
+      expect.arrayContaining(["Award", "Entry", "ExhibitedWork", "ExhibitedWorkConnection", "ExhibitedWorkEdge", "Exhibition", "Venue"]),
+    );
     expect(page.typenames).not.toContain("Query");
   });
 
@@ -43,12 +45,16 @@ describe("cache policy of an operation", () => {
   });
 
   it("tags a page of a connection with the type it lists, so a count goes with its items", () => {
-    expect(facts(`{ exhibitions(first: 1) { totalCount } }`).typenames).toEqual(expect.arrayContaining(["Exhibition", "ExhibitionConnection", "ExhibitionEdge", "PageInfo"]));
+    expect(facts(`{ exhibitions(first: 1) { totalCount } }`).typenames).toEqual(
+      expect.arrayContaining(["Exhibition", "ExhibitionConnection", "ExhibitionEdge", "PageInfo"]),
+    );
     expect(facts(`query($slug: String!) { exhibition(slug: $slug) { works(first: 1) { totalCount } } }`).typenames).toContain("ExhibitedWork");
   });
 
   it("takes fragments into account", () => {
-    const viaFragment = facts(`query($slug: String!) { exhibition(slug: $slug) { ...Works } } fragment Works on Exhibition { works(first: 1) { edges { node { likeCount } } } }`);
+    const viaFragment = facts(
+      `query($slug: String!) { exhibition(slug: $slug) { ...Works } } fragment Works on Exhibition { works(first: 1) { edges { node { likeCount } } } }`,
+    );
     expect(viaFragment.maxAge).toBe(5);
     expect(viaFragment.typenames).toContain("ExhibitedWork");
   });

@@ -11,7 +11,11 @@ describe("withDistinctRepresentations", () => {
         const representations = options.request.variables!.representations as { id: string }[];
         sent.push(representations);
         return {
-          data: { _entities: representations.map((representation) => (representation.id === "c" ? null : { code: representation.id.toUpperCase(), nested: { n: 1 } })) },
+          data: {
+            _entities: representations.map((representation) =>
+              representation.id === "c" ? null : { code: representation.id.toUpperCase(), nested: { n: 1 } },
+            ),
+          },
           errors: [{ message: "no c", path: ["_entities", 2, "code"] }, { message: "elsewhere" }],
         } as never;
       },

@@ -19,9 +19,15 @@ describe("deployment files", () => {
 
   it("refuses a Dockerfile that runs as root, on Alpine, in one stage, or copies a missing file", () => {
     expect(lintDockerfile(dockerfile.replace("USER node", "USER root"), PROJECT_ROOT)).toContain("the final stage must switch to a non-root USER");
-    expect(lintDockerfile(dockerfile.replace(/node:20-bookworm-slim AS runtime/, "node:20-alpine AS runtime"), PROJECT_ROOT).join("\n")).toMatch(/Debian-based Node 20/);
-    expect(lintDockerfile("FROM node:20-bookworm-slim\nUSER node\nCMD [\"node\"]\n", PROJECT_ROOT)).toContain("the image must be built in several stages (build tools stay out of the final one)");
-    expect(lintDockerfile(dockerfile.replace("COPY lib ./lib", "COPY nowhere ./lib"), PROJECT_ROOT)).toContain("COPY nowhere: no such file in the build context");
+    expect(lintDockerfile(dockerfile.replace(/node:20-bookworm-slim AS runtime/, "node:20-alpine AS runtime"), PROJECT_ROOT).join("\n")).toMatch(
+      /Debian-based Node 20/,
+    );
+    expect(lintDockerfile('FROM node:20-bookworm-slim\nUSER node\nCMD ["node"]\n', PROJECT_ROOT)).toContain(
+      "the image must be built in several stages (build tools stay out of the final one)",
+    );
+    expect(lintDockerfile(dockerfile.replace("COPY lib ./lib", "COPY nowhere ./lib"), PROJECT_ROOT)).toContain(
+      "COPY nowhere: no such file in the build context",
+    );
     expect(lintDockerfile(`${dockerfile}\nEXPOSE not-a-port\n`, PROJECT_ROOT).join("\n")).toMatch(/not-a-port/);
   });
 
@@ -40,14 +46,19 @@ describe("deployment files", () => {
     delete deployment.spec.template.spec.containers[0].readinessProbe;
     const withoutHpa = broken.filter((object) => !(object.kind === "HorizontalPodAutoscaler" && object.metadata.name === "judging"));
     expect(validateKubernetesSchemas(withoutHpa, PROJECT_ROOT).join("\n")).toMatch(/Deployment\/entries: .*containerPort must be integer/);
-    expect(checkKubernetesShape(withoutHpa)).toEqual(expect.arrayContaining(["Deployment entries: readiness must be GET /ready", "HorizontalPodAutoscaler judging is missing"]));
+    expect(checkKubernetesShape(withoutHpa)).toEqual(
+      expect.arrayContaining(["Deployment entries: readiness must be GET /ready", "HorizontalPodAutoscaler judging is missing"]),
+    );
   });
 
   it("renders overlays: namespace, image and patches applied on the base", () => {
     const objects = renderKustomization(path.join(OVERLAYS_DIR, "production"));
     const gateway = objects.find((object) => object.kind === "Deployment" && object.metadata.name === "gateway") as unknown as {
       metadata: { namespace: string };
-      spec: { replicas: number; template: { spec: { containers: { image: string; resources: { requests: Record<string, string> }; readinessProbe: unknown }[] } } };
+      spec: {
+        replicas: number;
+        template: { spec: { containers: { image: string; resources: { requests: Record<string, string> }; readinessProbe: unknown }[] } };
+      };
     };
     expect(gateway.metadata.namespace).toBe("image-china");
     expect(gateway.spec.replicas).toBe(3);
@@ -58,8 +69,22 @@ describe("deployment files", () => {
   });
 
   it("merges named lists by name and replaces other lists", () => {
-    expect(strategicMerge({ containers: [{ name: "a", x: 1 }, { name: "b", x: 2 }], args: ["1"] }, { containers: [{ name: "b", y: 3 }], args: ["2"] })).toEqual({
-      containers: [{ name: "a", x: 1 }, { name: "b", x: 2, y: 3 }],
+    expect(
+      strategicMerge(
+        {
+          containers: [
+            { name: "a", x: 1 },
+            { name: "b", x: 2 },
+          ],
+          args: ["1"],
+        },
+        { containers: [{ name: "b", y: 3 }], args: ["2"] },
+      ),
+    ).toEqual({
+      containers: [
+        { name: "a", x: 1 },
+        { name: "b", x: 2, y: 3 },
+      ],
       args: ["2"],
     });
   });

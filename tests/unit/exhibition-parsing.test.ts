@@ -37,7 +37,15 @@ describe("title", () => {
   });
 
   it("keeps every language given", () => {
-    expect(parseTitle([{ locale: "en", text: "Light" }, { locale: "zh", text: "光" }], "zh")).toEqual({ en: "Light", zh: "光" });
+    expect(
+      parseTitle(
+        [
+          { locale: "en", text: "Light" },
+          { locale: "zh", text: "光" },
+        ],
+        "zh",
+      ),
+    ).toEqual({ en: "Light", zh: "光" });
   });
 });
 

@@ -23,9 +23,15 @@ const CREDENTIAL_MUTATION = /(issueToken|Secret|Login|^createApiClient$)/;
  * (entryStats' counts, a judge's score buckets), a leaderboard row's figures (the leaderboard is weighted).
  */
 const NOT_A_QUERY = new Set([
-  "ExhibitedWork.likeCount", "ExhibitedWork.viewCount", "LeaderboardRow.judgeCount", "LeaderboardRow.assignedJudgeCount", "EntryStat.count", "ScoreBucket.count",
+  "ExhibitedWork.likeCount",
+  "ExhibitedWork.viewCount",
+  "LeaderboardRow.judgeCount",
+  "LeaderboardRow.assignedJudgeCount",
+  "EntryStat.count",
+  "ScoreBucket.count",
   // A rank explanation's figures come with the (weighted) leaderboard; a head's record count is stored with the head.
-  "ScoreContribution.judgeScoreCount", "ScoreLogHead.recordCount",
+  "ScoreContribution.judgeScoreCount",
+  "ScoreLogHead.recordCount",
 ]);
 
 describe("field weights", () => {

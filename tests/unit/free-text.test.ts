@@ -11,8 +11,16 @@ describe("forbiddenCharacterIn", () => {
     ...range(0x202a, 0x202e), // embeddings and overrides (LRE RLE PDF LRO RLO)
     ...range(0x2066, 0x2069), // isolates
     ...range(0x200b, 0x200f), // zero-width space, non-joiner, joiner; LRM, RLM
-    "\u2060", "\uFEFF", "\u00AD", "\u061C", "\u2028", "\u2029", "\uD800",
-    ...range(0x00, 0x1f), "\u007F", ...range(0x80, 0x9f),
+    "\u2060",
+    "\uFEFF",
+    "\u00AD",
+    "\u061C",
+    "\u2028",
+    "\u2029",
+    "\uD800",
+    ...range(0x00, 0x1f),
+    "\u007F",
+    ...range(0x80, 0x9f),
     String.fromCodePoint(0xe0001), // language tag
   ];
 
@@ -85,7 +93,11 @@ describe("every subgraph's schema", () => {
     if (type === GraphQLString) return "x\u202E";
     if (isInputObjectType(type) && !seen.has(type.name)) {
       const inner = new Set([...seen, type.name]);
-      return Object.fromEntries(Object.values(type.getFields()).map((field) => [field.name, overridden(field.type, inner)]).filter(([, value]) => value !== undefined));
+      return Object.fromEntries(
+        Object.values(type.getFields())
+          .map((field) => [field.name, overridden(field.type, inner)])
+          .filter(([, value]) => value !== undefined),
+      );
     }
     return undefined;
   }
@@ -97,7 +109,11 @@ describe("every subgraph's schema", () => {
     for (const type of Object.values(schema.getTypeMap())) {
       if (!isObjectType(type) || type.name.startsWith("__")) continue;
       for (const field of Object.values(type.getFields())) {
-        const args = Object.fromEntries(field.args.map((argument) => [argument.name, overridden(argument.type)]).filter(([, value]) => value !== undefined && JSON.stringify(value).includes("\u202E")));
+        const args = Object.fromEntries(
+          field.args
+            .map((argument) => [argument.name, overridden(argument.type)])
+            .filter(([, value]) => value !== undefined && JSON.stringify(value).includes("\u202E")),
+        );
         if (Object.keys(args).length === 0) continue;
         checked += 1;
         try {

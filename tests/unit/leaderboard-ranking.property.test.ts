@@ -4,7 +4,17 @@
 // reduced by gcd, variances as sums of squared deviations, each z from its exact square, square roots by
 // bisection, the cap parsed from its decimal text), agrees on every rank, normalised score and acceptance.
 import fc from "fast-check";
-import { RankingEntry, RankingScore, rankEntries, rankRound, MIN_SCORES_TO_NORMALISE, rescale, rescaler, roundStatistics, statisticsOfScores } from "../../subgraphs/judging/leaderboard/leaderboard.ranking";
+import {
+  RankingEntry,
+  RankingScore,
+  rankEntries,
+  rankRound,
+  MIN_SCORES_TO_NORMALISE,
+  rescale,
+  rescaler,
+  roundStatistics,
+  statisticsOfScores,
+} from "../../subgraphs/judging/leaderboard/leaderboard.ranking";
 
 const seed = Number(process.env.FAST_CHECK_SEED ?? 20261202);
 const runs = 150;
@@ -24,10 +34,13 @@ const roundArb: fc.Arbitrary<RandomRound> = fc
   .record({
     entryIds: fc.uniqueArray(fc.uuid(), { minLength: 2, maxLength: 14 }),
     themes: fc.array(fc.constantFrom("NATURE", "TECHNOLOGY"), { minLength: 14, maxLength: 14 }),
-    judges: fc.array(fc.record({ id: fc.uuid(), covers: fc.array(fc.tuple(fc.boolean(), valueArb), { minLength: 14, maxLength: 14 }), few: fc.integer({ min: 0, max: 3 }) }), {
-      minLength: 1,
-      maxLength: 7,
-    }),
+    judges: fc.array(
+      fc.record({ id: fc.uuid(), covers: fc.array(fc.tuple(fc.boolean(), valueArb), { minLength: 14, maxLength: 14 }), few: fc.integer({ min: 0, max: 3 }) }),
+      {
+        minLength: 1,
+        maxLength: 7,
+      },
+    ),
     cap: fc.constantFrom(30, 18.4, 33.33, 50, 12.5, 100),
   })
   .map(({ entryIds, themes, judges, cap }) => {
@@ -55,11 +68,16 @@ const settings = (cap: number) => ({ kind: "SCORE", scaleMin: SCALE.min, scaleMa
 describe("ranking properties", () => {
   it("never changes a rank or a normalised score when the arrival order is permuted", () => {
     fc.assert(
-      fc.property(roundArb, fc.array(fc.nat(1000), { minLength: 1, maxLength: 50 }), fc.array(fc.nat(1000), { minLength: 1, maxLength: 50 }), (round, scoreKeys, entryKeys) => {
-        const reference = rankRound(settings(round.cap), round.entries, round.scores);
-        const permuted = rankRound(settings(round.cap), shuffled(round.entries, entryKeys), shuffled(round.scores, scoreKeys));
-        expect(permuted).toEqual(reference);
-      }),
+      fc.property(
+        roundArb,
+        fc.array(fc.nat(1000), { minLength: 1, maxLength: 50 }),
+        fc.array(fc.nat(1000), { minLength: 1, maxLength: 50 }),
+        (round, scoreKeys, entryKeys) => {
+          const reference = rankRound(settings(round.cap), round.entries, round.scores);
+          const permuted = rankRound(settings(round.cap), shuffled(round.entries, entryKeys), shuffled(round.scores, scoreKeys));
+          expect(permuted).toEqual(reference);
+        },
+      ),
       { seed, numRuns: runs },
     );
   });
@@ -90,7 +108,15 @@ describe("ranking properties", () => {
         for (const theme of ["NATURE", "TECHNOLOGY"]) {
           const entries = round.entries.filter((entry) => entry.theme === theme);
           const ids = new Set(entries.map((entry) => entry.entryId));
-          const rows = rankEntries(settings(round.cap), statistics, shuffled(entries, keys), shuffled(round.scores.filter((score) => ids.has(score.entryId)), keys));
+          const rows = rankEntries(
+            settings(round.cap),
+            statistics,
+            shuffled(entries, keys),
+            shuffled(
+              round.scores.filter((score) => ids.has(score.entryId)),
+              keys,
+            ),
+          );
           expect(rows).toEqual(whole.filter((row) => row.theme === theme));
         }
       }),
@@ -99,21 +125,31 @@ describe("ranking properties", () => {
   });
 
   it("rescales in floating point exactly as the integer rescale, halves included", () => {
-    const tallyArb = fc.record({ count: fc.integer({ min: 1, max: 200_000 }), mean: fc.integer({ min: 1000, max: 10_000 }), spread: fc.integer({ min: 0, max: 4_500 }) });
+    const tallyArb = fc.record({
+      count: fc.integer({ min: 1, max: 200_000 }),
+      mean: fc.integer({ min: 1000, max: 10_000 }),
+      spread: fc.integer({ min: 0, max: 4_500 }),
+    });
     fc.assert(
-      fc.property(tallyArb, fc.integer({ min: -3e10, max: 3e10 }), fc.integer({ min: 1, max: 9 }), fc.boolean(), ({ count: drawn, mean, spread }, zSum, scores, half) => {
-        let count = drawn;
-        // Sums of squares consistent with the mean and spread (population variance spread², in thousandths).
-        // Half the cases put the round's mean (in 10⁻⁶) on a half, with zSum = 0: sum / n = mean + 1/2000.
-        const n = BigInt(half ? 2000 * ((count % 100) + 1) : count);
-        const sum = BigInt(mean) * n + (half ? n / 2000n : 0n);
-        count = Number(n);
-        const round = { count, sum, sumOfSquares: (sum * sum + n - 1n) / n + BigInt(spread) ** 2n * n };
-        const statistics = roundStatistics(round, new Map());
-        const scale = { min: 1, max: 10 };
-        const z = half ? 0 : zSum;
-        expect(rescaler(statistics, scale)(z, scores)).toBe(Number(rescale(BigInt(z), scores, statistics, scale).clamped));
-      }),
+      fc.property(
+        tallyArb,
+        fc.integer({ min: -3e10, max: 3e10 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.boolean(),
+        ({ count: drawn, mean, spread }, zSum, scores, half) => {
+          let count = drawn;
+          // Sums of squares consistent with the mean and spread (population variance spread², in thousandths).
+          // Half the cases put the round's mean (in 10⁻⁶) on a half, with zSum = 0: sum / n = mean + 1/2000.
+          const n = BigInt(half ? 2000 * ((count % 100) + 1) : count);
+          const sum = BigInt(mean) * n + (half ? n / 2000n : 0n);
+          count = Number(n);
+          const round = { count, sum, sumOfSquares: (sum * sum + n - 1n) / n + BigInt(spread) ** 2n * n };
+          const statistics = roundStatistics(round, new Map());
+          const scale = { min: 1, max: 10 };
+          const z = half ? 0 : zSum;
+          expect(rescaler(statistics, scale)(z, scores)).toBe(Number(rescale(BigInt(z), scores, statistics, scale).clamped));
+        },
+      ),
       { seed, numRuns: runs * 4 },
     );
   });
@@ -123,7 +159,9 @@ describe("ranking properties", () => {
       fc.property(roundArb, fc.array(fc.nat(1000), { minLength: 1, maxLength: 50 }), (round, keys) => {
         const rows = rankRound(settings(round.cap), round.entries, shuffled(round.scores, keys));
         const expected = recompute(round);
-        expect(rows.map((row) => [row.entryId, row.normalizedScore, row.themeRank, row.accepted])).toEqual(expected.map((row) => [row.entryId, row.normalized, row.themeRank, row.accepted]));
+        expect(rows.map((row) => [row.entryId, row.normalizedScore, row.themeRank, row.accepted])).toEqual(
+          expected.map((row) => [row.entryId, row.normalized, row.themeRank, row.accepted]),
+        );
       }),
       { seed, numRuns: runs },
     );
@@ -150,10 +188,17 @@ const cmp = (a: Fraction, b: Fraction) => {
   const x = a.n * b.d - b.n * a.d;
   return x < 0n ? -1 : x > 0n ? 1 : 0;
 };
-const mean = (values: Fraction[]) => div(values.reduce((sum, v) => add(sum, v), frac(0n)), frac(BigInt(values.length)));
+const mean = (values: Fraction[]) =>
+  div(
+    values.reduce((sum, v) => add(sum, v), frac(0n)),
+    frac(BigInt(values.length)),
+  );
 const variance = (values: Fraction[]) => {
   const m = mean(values);
-  return div(values.reduce((sum, v) => add(sum, mul(sub(v, m), sub(v, m))), frac(0n)), frac(BigInt(values.length)));
+  return div(
+    values.reduce((sum, v) => add(sum, mul(sub(v, m), sub(v, m))), frac(0n)),
+    frac(BigInt(values.length)),
+  );
 };
 /** Integer square root by bisection. */
 const isqrt = (x: bigint): bigint => {

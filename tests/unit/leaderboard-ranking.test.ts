@@ -21,7 +21,12 @@ import {
 const SCORE = { kind: "SCORE", scaleMin: 1, scaleMax: 10, acceptanceCapPercent: 30, passVotes: null };
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 const entry = (n: number, theme = "NATURE"): RankingEntry => ({ entryId: id(n), theme, divisionId: null, venueId: id(999) });
-const score = (judge: string, entryNumber: number, value: number): RankingScore => ({ judgeId: judge, entryId: id(entryNumber), value: Math.round(value * 1000), pass: null });
+const score = (judge: string, entryNumber: number, value: number): RankingScore => ({
+  judgeId: judge,
+  entryId: id(entryNumber),
+  value: Math.round(value * 1000),
+  pass: null,
+});
 const tallyOf = (values: number[]): Tally => {
   const tally = emptyTally();
   for (const value of values) addToTally(tally, Math.round(value * 1000));
@@ -31,7 +36,13 @@ const order = (rows: { entryId: string }[]) => rows.map((row) => row.entryId);
 
 describe("fixed-point arithmetic", () => {
   it("rounds a quotient to the nearest integer, halves away from zero", () => {
-    expect([roundQuotient(5n, 2n), roundQuotient(-5n, 2n), roundQuotient(7n, 3n), roundQuotient(-7n, 3n), roundQuotient(8n, 3n)]).toEqual([3n, -3n, 2n, -2n, 3n]);
+    expect([roundQuotient(5n, 2n), roundQuotient(-5n, 2n), roundQuotient(7n, 3n), roundQuotient(-7n, 3n), roundQuotient(8n, 3n)]).toEqual([
+      3n,
+      -3n,
+      2n,
+      -2n,
+      3n,
+    ]);
   });
 
   it("rounds p·√d / r exactly, including halves of perfect squares", () => {
@@ -53,18 +64,27 @@ describe("acceptance cap", () => {
   });
 
   it("rounds a fractional cap down, never up", () => {
-    expect([acceptedCount(8, 12.5), acceptedCount(3, 33.33), acceptedCount(3, 33.34), acceptedCount(7, 14.29), acceptedCount(1000, 0.01)]).toEqual([1, 0, 1, 1, 0]);
+    expect([acceptedCount(8, 12.5), acceptedCount(3, 33.33), acceptedCount(3, 33.34), acceptedCount(7, 14.29), acceptedCount(1000, 0.01)]).toEqual([
+      1, 0, 1, 1, 0,
+    ]);
   });
 
   it("accepts nothing or everything in small themes as the cap says", () => {
-    expect([acceptedCount(1, 30), acceptedCount(3, 30), acceptedCount(4, 30), acceptedCount(1, 100), acceptedCount(2, 50), acceptedCount(0, 30)]).toEqual([0, 0, 1, 1, 1, 0]);
+    expect([acceptedCount(1, 30), acceptedCount(3, 30), acceptedCount(4, 30), acceptedCount(1, 100), acceptedCount(2, 50), acceptedCount(0, 30)]).toEqual([
+      0, 0, 1, 1, 1, 0,
+    ]);
   });
 
   it("accepts per theme by themeRank, and only entries with a score", () => {
     const entries = [1, 2, 3, 4].map((n) => entry(n, "NATURE")).concat([5, 6].map((n) => entry(n, "TECHNOLOGY")));
     const scores = [score("j", 1, 9), score("j", 2, 8), score("j", 3, 7), score("j", 5, 6)];
     const rows = rankRound({ ...SCORE, acceptanceCapPercent: 50 }, entries, scores);
-    expect(rows.filter((row) => row.accepted).map((row) => row.entryId).sort()).toEqual([id(1), id(2), id(5)]);
+    expect(
+      rows
+        .filter((row) => row.accepted)
+        .map((row) => row.entryId)
+        .sort(),
+    ).toEqual([id(1), id(2), id(5)]);
     expect(rows.find((row) => row.entryId === id(6))).toMatchObject({ themeRank: 2, accepted: false, judgeCount: 0 });
   });
 });
@@ -129,7 +149,13 @@ describe("normalisation", () => {
     // A judge whose 10 stands 3 spreads above their mean, in a round whose spread is wider than theirs.
     const judge = tallyOf([1, 1, 1, 1, 1, 1, 1, 1, 1, 10]);
     const steady = tallyOf([9, 9, 9, 9, 9]);
-    const statistics = roundStatistics(tallyOf([1, 1, 1, 1, 1, 1, 1, 1, 1, 10, 9, 9, 9, 9, 9]), new Map([["j", judge], ["s", steady]]));
+    const statistics = roundStatistics(
+      tallyOf([1, 1, 1, 1, 1, 1, 1, 1, 1, 10, 9, 9, 9, 9, 9]),
+      new Map([
+        ["j", judge],
+        ["s", steady],
+      ]),
+    );
     const explained = explainScores([{ judgeId: "j", value: 10000 }], statistics, { min: 1, max: 10 })!;
     expect(explained.rescaled).toBeGreaterThan(10);
     expect(explained.normalizedScore).toBe(10);
@@ -143,7 +169,11 @@ describe("normalisation", () => {
 
   it("explains a normalised score with the ranking's own numbers", () => {
     const entries = [1, 2, 3, 4, 5].map((n) => entry(n));
-    const scores = [...[3, 5, 7, 9, 4].map((value, index) => score("a", index + 1, value)), ...[6, 6, 8, 9, 7].map((value, index) => score("b", index + 1, value)), score("c", 2, 2)];
+    const scores = [
+      ...[3, 5, 7, 9, 4].map((value, index) => score("a", index + 1, value)),
+      ...[6, 6, 8, 9, 7].map((value, index) => score("b", index + 1, value)),
+      score("c", 2, 2),
+    ];
     const rows = rankRound(SCORE, entries, scores);
     const round = tallyOf(scores.map((s) => s.value! / 1000));
     const judges = new Map(["a", "b", "c"].map((judge) => [judge, tallyOf(scores.filter((s) => s.judgeId === judge).map((s) => s.value! / 1000))]));
@@ -152,7 +182,15 @@ describe("normalisation", () => {
       const own = scores.filter((s) => s.entryId === row.entryId).map((s) => ({ judgeId: s.judgeId, value: s.value! }));
       expect(explainScores(own, statistics, { min: 1, max: 10 })!.normalizedScore).toBe(row.normalizedScore);
     }
-    const explained = explainScores([{ judgeId: "a", value: 5000 }, { judgeId: "b", value: 6000 }, { judgeId: "c", value: 2000 }], statistics, { min: 1, max: 10 })!;
+    const explained = explainScores(
+      [
+        { judgeId: "a", value: 5000 },
+        { judgeId: "b", value: 6000 },
+        { judgeId: "c", value: 2000 },
+      ],
+      statistics,
+      { min: 1, max: 10 },
+    )!;
     expect(explained.contributions.map((c) => [c.judgeId, c.basis, c.judgeScoreCount, c.judgeMean])).toEqual([
       ["a", ZScoreBasis.JUDGE, 5, 5.6],
       ["b", ZScoreBasis.JUDGE, 5, 7.2],
@@ -182,7 +220,10 @@ describe("ranking order", () => {
   it("then by the number of scores", () => {
     // A judge with identical scores gives z = 0: both entries get the round's mean and the same raw mean.
     const same = Array(6).fill(5);
-    const scores = [...same.map((value, index) => score("a", index + 1, value)), ...same.map((value, index) => score("b", index + 1, value)).filter((s) => s.entryId !== id(1))];
+    const scores = [
+      ...same.map((value, index) => score("a", index + 1, value)),
+      ...same.map((value, index) => score("b", index + 1, value)).filter((s) => s.entryId !== id(1)),
+    ];
     const rows = rankRound(SCORE, [1, 2].map((n) => entry(n)).concat([3, 4, 5, 6].map((n) => entry(n))), scores);
     const [first, second] = rows.filter((row) => row.entryId === id(1) || row.entryId === id(2));
     expect(first.normalizedScore).toBe(second.normalizedScore);
@@ -203,8 +244,17 @@ describe("ranking order", () => {
   });
 
   it("gives identical normalised scores whatever the order the scores arrived in", () => {
-    const scores = [score("a", 1, 7), score("b", 1, 6.5), score("c", 1, 8), score("a", 2, 7), score("b", 2, 6.5), score("c", 2, 8), score("a", 3, 2), score("b", 3, 9), score("c", 3, 4.5)]
-      .concat([4, 5, 6].flatMap((n) => [score("a", n, n), score("b", n, 10 - n), score("c", n, 3)]));
+    const scores = [
+      score("a", 1, 7),
+      score("b", 1, 6.5),
+      score("c", 1, 8),
+      score("a", 2, 7),
+      score("b", 2, 6.5),
+      score("c", 2, 8),
+      score("a", 3, 2),
+      score("b", 3, 9),
+      score("c", 3, 4.5),
+    ].concat([4, 5, 6].flatMap((n) => [score("a", n, n), score("b", n, 10 - n), score("c", n, 3)]));
     const entries = [1, 2, 3, 4, 5, 6].map((n) => entry(n));
     const forward = rankRound(SCORE, entries, scores);
     const backward = rankRound(SCORE, entries, [...scores].reverse());
@@ -214,9 +264,11 @@ describe("ranking order", () => {
 
   it("ranks SHORTLIST rounds by yes votes and passes entries with passVotes yes votes", () => {
     const vote = (judge: string, n: number, pass: boolean): RankingScore => ({ judgeId: judge, entryId: id(n), value: null, pass });
-    const rows = rankRound({ kind: "SHORTLIST", scaleMin: null, scaleMax: null, acceptanceCapPercent: 30, passVotes: 2 }, [1, 2, 3].map((n) => entry(n)), [
-      vote("a", 1, true), vote("b", 1, false), vote("a", 2, true), vote("b", 2, true), vote("a", 3, false),
-    ]);
+    const rows = rankRound(
+      { kind: "SHORTLIST", scaleMin: null, scaleMax: null, acceptanceCapPercent: 30, passVotes: 2 },
+      [1, 2, 3].map((n) => entry(n)),
+      [vote("a", 1, true), vote("b", 1, false), vote("a", 2, true), vote("b", 2, true), vote("a", 3, false)],
+    );
     expect(rows.map((row) => [row.entryId, row.yesVotes, row.meanScore, row.accepted, row.normalizedScore])).toEqual([
       [id(2), 2, 1, true, null],
       [id(1), 1, 0.5, false, null],

@@ -39,6 +39,9 @@ describe("operation coordinates", () => {
   });
 
   it("ignores introspection fields and names nothing for unknown fields", () => {
-    expect(usedCoordinates(schema, parse(`{ __typename venue(id: "1") { __typename nope } }`)).map((item) => item.coordinate)).toEqual(["Query.venue", "Query.venue(id:)"]);
+    expect(usedCoordinates(schema, parse(`{ __typename venue(id: "1") { __typename nope } }`)).map((item) => item.coordinate)).toEqual([
+      "Query.venue",
+      "Query.venue(id:)",
+    ]);
   });
 });

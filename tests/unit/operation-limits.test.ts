@@ -20,8 +20,7 @@ const schema = buildSchema(`
   type Round { id: ID! }
 `);
 
-const measure = (query: string, variables: Record<string, unknown> = {}, maxDepth = 50) =>
-  measureOperation(parse(query), schema, { variables, maxDepth });
+const measure = (query: string, variables: Record<string, unknown> = {}, maxDepth = 50) => measureOperation(parse(query), schema, { variables, maxDepth });
 
 describe("operation measurement", () => {
   it("counts each object once per parent, and a connection's edges by `first` (default 20)", () => {

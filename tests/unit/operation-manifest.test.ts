@@ -34,7 +34,12 @@ describe("persisted-documents manifest", () => {
     const broken = "query {";
     const fragmentOnly = "fragment F on Venue { id }";
     const invalid = `{ venue(id: "1") { name } }`;
-    const problems = problemsOf({ [documentHash(broken)]: broken, [documentHash(fragmentOnly)]: fragmentOnly, [documentHash(invalid)]: invalid, [documentHash(good)]: good });
+    const problems = problemsOf({
+      [documentHash(broken)]: broken,
+      [documentHash(fragmentOnly)]: fragmentOnly,
+      [documentHash(invalid)]: invalid,
+      [documentHash(good)]: good,
+    });
     expect(problems.map((problem) => problem.problem)).toEqual(["PARSE_FAILED", "NO_OPERATION", "VALIDATION_FAILED"]);
   });
 

@@ -12,12 +12,18 @@ describe("definePolicy", () => {
 
   it("refuses another role with FORBIDDEN naming the action and the roles", () => {
     expect(policy.can(viewer(Role.PARTNER), "round:open")).toBe(false);
-    expect(() => policy.assertCan({ viewer: viewer(Role.PARTNER) }, "round:open")).toThrow(/round:open needs one of these roles: ORGANIZER; your token has PARTNER/);
-    expect(() => policy.assertCan({ viewer: viewer(Role.VENUE) }, "score:submit")).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: "FORBIDDEN" }) }));
+    expect(() => policy.assertCan({ viewer: viewer(Role.PARTNER) }, "round:open")).toThrow(
+      /round:open needs one of these roles: ORGANIZER; your token has PARTNER/,
+    );
+    expect(() => policy.assertCan({ viewer: viewer(Role.VENUE) }, "score:submit")).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: "FORBIDDEN" }) }),
+    );
   });
 
   it("refuses the public with UNAUTHENTICATED, and `can` says no", () => {
     expect(policy.can(undefined, "score:submit")).toBe(false);
-    expect(() => policy.assertCan({ viewer: undefined }, "score:submit")).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: "UNAUTHENTICATED" }) }));
+    expect(() => policy.assertCan({ viewer: undefined }, "score:submit")).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: "UNAUTHENTICATED" }) }),
+    );
   });
 });

@@ -13,7 +13,10 @@ describe("each gateway's copy of the registered operations", () => {
     next = async () => ({
       revision: "1",
       changed: true,
-      settings: [{ clientId: "partner-a", registeredOperationsOnly: true }, { clientId: "venue-b", registeredOperationsOnly: false }],
+      settings: [
+        { clientId: "partner-a", registeredOperationsOnly: true },
+        { clientId: "venue-b", registeredOperationsOnly: false },
+      ],
       operations: [
         { clientId: "partner-a", hash: "a1", document: "query A { x }" },
         { clientId: null, hash: "p1", document: "query P { y }" },

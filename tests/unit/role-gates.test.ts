@@ -5,7 +5,15 @@ import path from "node:path";
 
 const ROOT = path.join(__dirname, "../../subgraphs");
 /** A caller's role compared, a role gate other than the policy's, or a role spelt as a string. */
-const SCATTERED = [/requireRole\(/, /isOrganizer\(/, /\.role\s*[!=]==/, /role\?\.\s*[!=]==/, /\bRole\.(ORGANIZER|PARTNER|VENUE|JUDGE)\b/, /[!=]==\s*"(ORGANIZER|PARTNER|VENUE|JUDGE)"/, /"(ORGANIZER|PARTNER|VENUE|JUDGE)"\s*[!=]==/];
+const SCATTERED = [
+  /requireRole\(/,
+  /isOrganizer\(/,
+  /\.role\s*[!=]==/,
+  /role\?\.\s*[!=]==/,
+  /\bRole\.(ORGANIZER|PARTNER|VENUE|JUDGE)\b/,
+  /[!=]==\s*"(ORGANIZER|PARTNER|VENUE|JUDGE)"/,
+  /"(ORGANIZER|PARTNER|VENUE|JUDGE)"\s*[!=]==/,
+];
 /** Files that handle a role as data (the role an API client is created with), not the caller's role. */
 const ROLE_AS_DATA: Record<string, string> = {
   "venues/api-client/api-client.service.ts": "checks the scope of the client being created and the claims of the token it is issued",

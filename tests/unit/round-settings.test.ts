@@ -59,7 +59,14 @@ describe("criteria", () => {
   });
 
   it("refuses a code used twice", () => {
-    expect(refusal(() => checkCriteria([{ code: "light", name: "Light" }, { code: "light", name: "Light again" }]))).toBe("criteria");
+    expect(
+      refusal(() =>
+        checkCriteria([
+          { code: "light", name: "Light" },
+          { code: "light", name: "Light again" },
+        ]),
+      ),
+    ).toBe("criteria");
   });
 
   it("refuses a weight of zero, above 1000 or with more than three decimals", () => {

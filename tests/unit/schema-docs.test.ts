@@ -1,13 +1,5 @@
 // Every element of the public schema (what partners see through the gateway) must carry a description they can act on.
-import {
-  GraphQLSchema,
-  isEnumType,
-  isInputObjectType,
-  isInterfaceType,
-  isIntrospectionType,
-  isObjectType,
-  isSpecifiedScalarType,
-} from "graphql";
+import { GraphQLSchema, isEnumType, isInputObjectType, isInterfaceType, isIntrospectionType, isObjectType, isSpecifiedScalarType } from "graphql";
 import { loadApiSchema } from "../../gateway/explorer/explorer.routes";
 
 /** Coordinates (Type, Type.field, Type.field(arg), Enum.VALUE) of public elements whose description is missing or a stub. */

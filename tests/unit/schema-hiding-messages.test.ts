@@ -21,7 +21,9 @@ describe("production wording of refused input", () => {
     expect(reworded("x")).toEqual(['Variable "$o" got invalid value "x"; expected an object.']);
     expect(reworded({ hiddenName: "a", zz: 1 })).toEqual(['Variable "$o" got invalid value { hiddenName: "a", zz: 1 }; field "zz" is not accepted here.']);
     expect(reworded({ hiddenName: "a", nested: {} })).toEqual(['Variable "$o" got invalid value {} at "o.nested"; a required field is missing.']);
-    expect(reworded({ hiddenName: "a", kind: "HIDDEN_VALU" })).toEqual(['Variable "$o" got invalid value "HIDDEN_VALU" at "o.kind"; not one of the accepted values.']);
+    expect(reworded({ hiddenName: "a", kind: "HIDDEN_VALU" })).toEqual([
+      'Variable "$o" got invalid value "HIDDEN_VALU" at "o.kind"; not one of the accepted values.',
+    ]);
     expect(reworded({ hiddenName: 5, at: "x" })).toEqual([
       'Variable "$o" got invalid value 5 at "o.hiddenName"; expected a string.',
       'Variable "$o" got invalid value "x" at "o.at"; expected a number.',

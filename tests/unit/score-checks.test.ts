@@ -4,7 +4,13 @@ import { RoundKind } from "../../subgraphs/judging/round/round.entity";
 import { checkSubmission, sameScore, ScoringRules } from "../../subgraphs/judging/score/score.checks";
 import type { Score } from "../../subgraphs/judging/score/score.entity";
 
-const SCORE_ROUND: ScoringRules = { kind: RoundKind.SCORE, scaleMin: 1, scaleMax: 10, scaleStep: 0.5, criteria: [{ code: "overall", name: "Overall", weight: 1 }] };
+const SCORE_ROUND: ScoringRules = {
+  kind: RoundKind.SCORE,
+  scaleMin: 1,
+  scaleMax: 10,
+  scaleStep: 0.5,
+  criteria: [{ code: "overall", name: "Overall", weight: 1 }],
+};
 const WEIGHTED_ROUND: ScoringRules = {
   ...SCORE_ROUND,
   criteria: [
@@ -53,7 +59,12 @@ describe("a SCORE round", () => {
   });
 
   it("scores several criteria as their weighted mean, to three decimals", () => {
-    const checked = checkSubmission(WEIGHTED_ROUND, { criteria: [{ code: "impact", value: 8 }, { code: "craft", value: 5.5 }] });
+    const checked = checkSubmission(WEIGHTED_ROUND, {
+      criteria: [
+        { code: "impact", value: 8 },
+        { code: "craft", value: 5.5 },
+      ],
+    });
     expect(checked).toEqual({ value: 7.375, pass: null, criteria: { impact: 8, craft: 5.5 } });
   });
 
@@ -67,12 +78,30 @@ describe("a SCORE round", () => {
 
   it("refuses an unknown criterion, a criterion twice and a missing one", () => {
     expect(refusal(() => checkSubmission(WEIGHTED_ROUND, { criteria: [{ code: "luck", value: 8 }] }))).toBe("criteria");
-    expect(refusal(() => checkSubmission(WEIGHTED_ROUND, { criteria: [{ code: "impact", value: 8 }, { code: "impact", value: 7 }] }))).toBe("criteria");
+    expect(
+      refusal(() =>
+        checkSubmission(WEIGHTED_ROUND, {
+          criteria: [
+            { code: "impact", value: 8 },
+            { code: "impact", value: 7 },
+          ],
+        }),
+      ),
+    ).toBe("criteria");
     expect(refusal(() => checkSubmission(WEIGHTED_ROUND, { criteria: [{ code: "impact", value: 8 }] }))).toBe("criteria");
   });
 
   it("checks every criterion against the scale", () => {
-    expect(refusal(() => checkSubmission(WEIGHTED_ROUND, { criteria: [{ code: "impact", value: 8 }, { code: "craft", value: 11 }] }))).toBe("criteria.craft");
+    expect(
+      refusal(() =>
+        checkSubmission(WEIGHTED_ROUND, {
+          criteria: [
+            { code: "impact", value: 8 },
+            { code: "craft", value: 11 },
+          ],
+        }),
+      ),
+    ).toBe("criteria.craft");
   });
 });
 

@@ -19,15 +19,20 @@ describe("telemetry and metrics settings", () => {
 
   it("add /v1/traces to the general endpoint and take the signal-specific one as it is", () => {
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/" }).telemetry.tracesEndpoint).toBe("http://collector:4318/v1/traces");
-    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "https://traces.example.org/otlp" }).telemetry.tracesEndpoint).toBe(
-      "https://traces.example.org/otlp",
-    );
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "https://traces.example.org/otlp" }).telemetry
+        .tracesEndpoint,
+    ).toBe("https://traces.example.org/otlp");
   });
 
   it("honour the off switches, the service name and extra headers", () => {
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", OTEL_SDK_DISABLED: "true" }).telemetry.tracesEndpoint).toBeUndefined();
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", OTEL_TRACES_EXPORTER: "none" }).telemetry.tracesEndpoint).toBeUndefined();
-    const config = loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", OTEL_SERVICE_NAME: "gateway-eu", OTEL_EXPORTER_OTLP_HEADERS: "api-key=abc%3D,x-team=ops" });
+    const config = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318",
+      OTEL_SERVICE_NAME: "gateway-eu",
+      OTEL_EXPORTER_OTLP_HEADERS: "api-key=abc%3D,x-team=ops",
+    });
     expect(config.telemetry.serviceName).toBe("gateway-eu");
     expect(config.telemetry.headers).toEqual({ "api-key": "abc=", "x-team": "ops" });
     expect(loadConfig({ METRICS_PORT: "9464" }).metricsPort).toBe(9464);

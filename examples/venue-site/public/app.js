@@ -2,7 +2,9 @@
 // nor the API token: every call goes to this site's server, which adds the token.
 (function () {
   "use strict";
-  var $ = function (selector) { return document.querySelector(selector); };
+  var $ = function (selector) {
+    return document.querySelector(selector);
+  };
   var session = null;
 
   function say(text, isError) {
@@ -19,7 +21,13 @@
     }).then(function (response) {
       return response.json().then(function (result) {
         if (result.errors) {
-          var error = new Error(result.errors.map(function (e) { return e.message; }).join(" "));
+          var error = new Error(
+            result.errors
+              .map(function (e) {
+                return e.message;
+              })
+              .join(" "),
+          );
           error.status = response.status;
           throw error;
         }
@@ -28,7 +36,9 @@
     });
   }
   function operation(name, variables) {
-    return api("/api/operations/" + name, { variables: variables }).then(function (result) { return result.data; });
+    return api("/api/operations/" + name, { variables: variables }).then(function (result) {
+      return result.data;
+    });
   }
 
   // A GraphQL multipart request (operations, map, files) sent with XMLHttpRequest for its upload progress events.
@@ -41,7 +51,9 @@
       });
       form.append("operations", JSON.stringify({ query: query, variables: variables }));
       form.append("map", JSON.stringify(map));
-      files.forEach(function (file, index) { form.append(String(index), file, file.name); });
+      files.forEach(function (file, index) {
+        form.append(String(index), file, file.name);
+      });
       var request = new XMLHttpRequest();
       request.open("POST", "/api/upload");
       request.setRequestHeader("apollo-require-preflight", "true");
@@ -53,11 +65,26 @@
       };
       request.onload = function () {
         var result;
-        try { result = JSON.parse(request.responseText); } catch { return reject(new Error("Upload failed (HTTP " + request.status + ").")); }
-        if (result.errors) return reject(new Error(result.errors.map(function (e) { return e.message; }).join(" ")));
+        try {
+          result = JSON.parse(request.responseText);
+        } catch {
+          return reject(new Error("Upload failed (HTTP " + request.status + ")."));
+        }
+        if (result.errors)
+          return reject(
+            new Error(
+              result.errors
+                .map(function (e) {
+                  return e.message;
+                })
+                .join(" "),
+            ),
+          );
         resolve(result.data);
       };
-      request.onerror = function () { reject(new Error("The upload was interrupted; try again.")); };
+      request.onerror = function () {
+        reject(new Error("The upload was interrupted; try again."));
+      };
       request.send(form);
     });
   }
@@ -73,12 +100,16 @@
     return new Promise(function (resolve, reject) {
       var request = new XMLHttpRequest();
       request.open("PUT", "/api/upload-part?url=" + encodeURIComponent(part.url));
-      request.upload.onprogress = function (event) { onProgress(event.loaded); };
+      request.upload.onprogress = function (event) {
+        onProgress(event.loaded);
+      };
       request.onload = function () {
         if (request.status === 200) resolve();
         else reject(new Error("Part " + part.number + " was refused (HTTP " + request.status + ")."));
       };
-      request.onerror = function () { reject(new Error("The connection was lost.")); };
+      request.onerror = function () {
+        reject(new Error("The connection was lost."));
+      };
       request.send(file.slice(part.offset, part.offset + part.byteSize));
     });
   }
@@ -90,22 +121,40 @@
     return operation("StartMediaUpload", { input: { entryId: entryId, byteSize: file.size, contentType: contentType } }).then(function (data) {
       var uploadId = data.startMediaUpload.id;
       function sendMissing(parts, attempt) {
-        var sent = parts.filter(function (part) { return part.received; }).reduce(function (sum, part) { return sum + part.byteSize; }, 0);
+        var sent = parts
+          .filter(function (part) {
+            return part.received;
+          })
+          .reduce(function (sum, part) {
+            return sum + part.byteSize;
+          }, 0);
         var chain = Promise.resolve();
-        parts.filter(function (part) { return !part.received; }).forEach(function (part) {
-          chain = chain.then(function () {
-            return sendPart(file, part, function (loaded) { showProgress(sent + loaded, file.size); }).then(function () {
-              sent += part.byteSize;
-              showProgress(sent, file.size);
+        parts
+          .filter(function (part) {
+            return !part.received;
+          })
+          .forEach(function (part) {
+            chain = chain.then(function () {
+              return sendPart(file, part, function (loaded) {
+                showProgress(sent + loaded, file.size);
+              }).then(function () {
+                sent += part.byteSize;
+                showProgress(sent, file.size);
+              });
             });
           });
-        });
         return chain.catch(function (error) {
           if (attempt >= 8) throw error;
           say("Connection lost; resuming the upload…");
-          return new Promise(function (resolve) { setTimeout(resolve, 500 * (attempt + 1)); })
-            .then(function () { return operation("MediaUpload", { id: uploadId }); })
-            .then(function (status) { return sendMissing(status.mediaUpload.parts, attempt + 1); });
+          return new Promise(function (resolve) {
+            setTimeout(resolve, 500 * (attempt + 1));
+          })
+            .then(function () {
+              return operation("MediaUpload", { id: uploadId });
+            })
+            .then(function (status) {
+              return sendMissing(status.mediaUpload.parts, attempt + 1);
+            });
         });
       }
       return sendMissing(data.startMediaUpload.parts, 0).then(function () {
@@ -141,9 +190,20 @@
         option.textContent = theme.name;
         $("[name=theme]").appendChild(option);
       });
-      $("#limits").textContent = "Photo sets: " + rules.minPhotosPerSet + " to " + rules.maxPhotosPerSet + " JPEG or PNG photos, at least " +
-        rules.minPhotoLongSide + " px on the long side, at most " + Math.round(rules.maxPhotoBytes / 1048576) + " MB each. Micro-videos: MP4 or MOV, at most " +
-        rules.maxVideoSeconds + " s. Submissions close " + new Date(rules.submissionClosesAt).toLocaleString() + ".";
+      $("#limits").textContent =
+        "Photo sets: " +
+        rules.minPhotosPerSet +
+        " to " +
+        rules.maxPhotosPerSet +
+        " JPEG or PNG photos, at least " +
+        rules.minPhotoLongSide +
+        " px on the long side, at most " +
+        Math.round(rules.maxPhotoBytes / 1048576) +
+        " MB each. Micro-videos: MP4 or MOV, at most " +
+        rules.maxVideoSeconds +
+        " s. Submissions close " +
+        new Date(rules.submissionClosesAt).toLocaleString() +
+        ".";
     });
   }
 
@@ -155,8 +215,14 @@
         var entry = edge.node;
         var row = document.createElement("tr");
         row.dataset.entryId = entry.id;
-        [entry.title, entry.theme.code, entry.kind, entry.entrant ? entry.entrant.name : "", entry.status,
-          entry.submittedAt ? new Date(entry.submittedAt).toLocaleString() : ""].forEach(function (text, index) {
+        [
+          entry.title,
+          entry.theme.code,
+          entry.kind,
+          entry.entrant ? entry.entrant.name : "",
+          entry.status,
+          entry.submittedAt ? new Date(entry.submittedAt).toLocaleString() : "",
+        ].forEach(function (text, index) {
           var cell = document.createElement("td");
           cell.textContent = text; // textContent, never innerHTML: titles are user input
           if (index === 4) cell.className = "status";
@@ -177,14 +243,22 @@
         return api("/api/session");
       })
       .then(showLoggedIn)
-      .then(function () { say(""); })
-      .catch(function (error) { say(error.message, true); });
+      .then(function () {
+        say("");
+      })
+      .catch(function (error) {
+        say(error.message, true);
+      });
   });
 
   $("#logout").addEventListener("click", function () {
     api("/api/logout", {}).then(showLoggedOut);
   });
-  $("#refresh").addEventListener("click", function () { loadEntries().catch(function (error) { say(error.message, true); }); });
+  $("#refresh").addEventListener("click", function () {
+    loadEntries().catch(function (error) {
+      say(error.message, true);
+    });
+  });
 
   // One idempotency key per filled-in form: a retry after a failure reuses the same draft instead of creating another.
   var idempotencyKey = crypto.randomUUID();
@@ -224,14 +298,24 @@
         say("Uploading " + files.length + " file(s)…");
         return isVideo
           ? uploadResumable(files[0], draftId)
-          : upload(session.uploadPhotos, { entryId: draftId, files: files.map(function () { return null; }) }, files, "files");
+          : upload(
+              session.uploadPhotos,
+              {
+                entryId: draftId,
+                files: files.map(function () {
+                  return null;
+                }),
+              },
+              files,
+              "files",
+            );
       })
       .then(function () {
         say("Submitting…");
         return operation("SubmitEntry", { id: draftId });
       })
       .then(function (data) {
-        say("Entry \"" + input.title + "\" is " + data.submitEntry.status + ".");
+        say('Entry "' + input.title + '" is ' + data.submitEntry.status + ".");
         form.reset();
         idempotencyKey = crypto.randomUUID();
         draftId = null;
@@ -240,7 +324,9 @@
       .catch(function (error) {
         say(error.message + (draftId ? " The draft is kept; fix the problem and try again." : ""), true);
       })
-      .then(function () { button.disabled = false; });
+      .then(function () {
+        button.disabled = false;
+      });
   });
 
   // Already logged in (a reload): the cookie still names a session on the server.

@@ -16,52 +16,62 @@
     var headers = { "content-type": "application/json", accept: "application/json" };
     if (token) headers.authorization = "Bearer " + token;
     var extra = (options && options.headers) || {};
-    Object.keys(extra).forEach(function (name) { headers[name] = extra[name]; });
+    Object.keys(extra).forEach(function (name) {
+      headers[name] = extra[name];
+    });
     return fetch("/graphql", { method: "POST", headers: headers, body: JSON.stringify(params) }).then(function (response) {
       return response.json();
     });
   }
 
   Promise.all([
-    fetch("/explorer/schema.json").then(function (response) { return response.json(); }),
-    fetch("/explorer/examples.json").then(function (response) { return response.json(); }),
-  ]).then(function (loaded) {
-    var schema = loaded[0];
-    var examples = loaded[1];
-    var groups = {};
-    examples.forEach(function (example, index) {
-      if (!groups[example.roleLabel]) {
-        groups[example.roleLabel] = document.createElement("optgroup");
-        groups[example.roleLabel].label = example.roleLabel;
-        examplesSelect.appendChild(groups[example.roleLabel]);
-      }
-      var option = document.createElement("option");
-      option.value = String(index);
-      option.textContent = example.title;
-      option.dataset.id = example.id;
-      groups[example.roleLabel].appendChild(option);
-    });
+    fetch("/explorer/schema.json").then(function (response) {
+      return response.json();
+    }),
+    fetch("/explorer/examples.json").then(function (response) {
+      return response.json();
+    }),
+  ])
+    .then(function (loaded) {
+      var schema = loaded[0];
+      var examples = loaded[1];
+      var groups = {};
+      examples.forEach(function (example, index) {
+        if (!groups[example.roleLabel]) {
+          groups[example.roleLabel] = document.createElement("optgroup");
+          groups[example.roleLabel].label = example.roleLabel;
+          examplesSelect.appendChild(groups[example.roleLabel]);
+        }
+        var option = document.createElement("option");
+        option.value = String(index);
+        option.textContent = example.title;
+        option.dataset.id = example.id;
+        groups[example.roleLabel].appendChild(option);
+      });
 
-    var root = ReactDOM.createRoot(document.getElementById("graphiql"));
-    var first = examples[0];
-    function render(example) {
-      // A new key gives GraphiQL a fresh editor state holding the chosen example.
-      root.render(e(GraphiQL, {
-        key: example ? example.id : "empty",
-        fetcher: fetcher,
-        schema: schema,
-        query: example ? example.query : undefined,
-        variables: example ? example.variables : undefined,
-        defaultEditorToolsVisibility: example && example.variables ? "variables" : false,
-        shouldPersistHeaders: false,
-      }));
-    }
-    examplesSelect.addEventListener("change", function () {
-      if (examplesSelect.value !== "") render(examples[Number(examplesSelect.value)]);
+      var root = ReactDOM.createRoot(document.getElementById("graphiql"));
+      var first = examples[0];
+      function render(example) {
+        // A new key gives GraphiQL a fresh editor state holding the chosen example.
+        root.render(
+          e(GraphiQL, {
+            key: example ? example.id : "empty",
+            fetcher: fetcher,
+            schema: schema,
+            query: example ? example.query : undefined,
+            variables: example ? example.variables : undefined,
+            defaultEditorToolsVisibility: example && example.variables ? "variables" : false,
+            shouldPersistHeaders: false,
+          }),
+        );
+      }
+      examplesSelect.addEventListener("change", function () {
+        if (examplesSelect.value !== "") render(examples[Number(examplesSelect.value)]);
+      });
+      render(first);
+      if (first) examplesSelect.value = "0";
+    })
+    .catch(function (error) {
+      document.getElementById("graphiql").textContent = "The explorer could not load: " + error;
     });
-    render(first);
-    if (first) examplesSelect.value = "0";
-  }).catch(function (error) {
-    document.getElementById("graphiql").textContent = "The explorer could not load: " + error;
-  });
 })();

@@ -15,7 +15,7 @@ export class Competition {
   id!: string;
 
   @Column("text")
-  @Field({ description: "The competition's name, e.g. \"Image China 2024\"." })
+  @Field({ description: 'The competition\'s name, e.g. "Image China 2024".' })
   name!: string;
 
   @Column("timestamptz")

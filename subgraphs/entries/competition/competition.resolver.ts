@@ -25,12 +25,22 @@ export class CompetitionResolver {
 @Resolver(() => Theme)
 export class ThemeResolver {
   @FieldResolver(() => String, { description: "The theme's name in the requested language (locale argument, else Accept-Language, else English)." })
-  name(@Root() theme: Theme, @Arg("locale", () => String, { nullable: true, description: "A language tag such as \"zh\", \"en\" or \"pt\"; unknown languages fall back to English." }) locale: string | null, @Ctx() context: EntriesContext) {
+  name(
+    @Root() theme: Theme,
+    @Arg("locale", () => String, { nullable: true, description: 'A language tag such as "zh", "en" or "pt"; unknown languages fall back to English.' })
+    locale: string | null,
+    @Ctx() context: EntriesContext,
+  ) {
     return pickText(theme.nameText, [checkLocale(locale), ...context.locales]) ?? theme.code;
   }
 
   @FieldResolver(() => String, { nullable: true, description: "What the theme covers, in the requested language." })
-  description(@Root() theme: Theme, @Arg("locale", () => String, { nullable: true, description: "A language tag such as \"zh\", \"en\" or \"pt\"; unknown languages fall back to English." }) locale: string | null, @Ctx() context: EntriesContext) {
+  description(
+    @Root() theme: Theme,
+    @Arg("locale", () => String, { nullable: true, description: 'A language tag such as "zh", "en" or "pt"; unknown languages fall back to English.' })
+    locale: string | null,
+    @Ctx() context: EntriesContext,
+  ) {
     return pickText(theme.descriptionText, [checkLocale(locale), ...context.locales]);
   }
 }

@@ -11,7 +11,11 @@ export class EntrantCollisionResolver {
       "Organisers only (others FORBIDDEN): e-mail addresses entered by more than one organisation, by address, with each organisation's own record. Unresolved ones count towards the per-theme limit competition-wide.",
   })
   entrantCollisions(
-    @Arg("unresolvedOnly", { defaultValue: false, description: "Only addresses no organiser has resolved yet, or entered by another organisation since they were resolved." }) unresolvedOnly: boolean,
+    @Arg("unresolvedOnly", {
+      defaultValue: false,
+      description: "Only addresses no organiser has resolved yet, or entered by another organisation since they were resolved.",
+    })
+    unresolvedOnly: boolean,
     @Args() page: PageArguments,
     @Ctx() context: EntriesContext,
   ) {

@@ -26,7 +26,12 @@ export class EntrantCollisionService {
     const after = args.after ? String(decodeCursor(args.after, 1)[0]) : null;
     const rows = first === 0 ? [] : await collisions(this.dataSource.manager, competition.id, unresolvedOnly, after, first + 1);
     const nodes = await this.withEntrants(competition.id, rows);
-    return pageFromRows(nodes, first, (node) => [node.email], () => countCollisions(this.dataSource.manager, competition.id, unresolvedOnly));
+    return pageFromRows(
+      nodes,
+      first,
+      (node) => [node.email],
+      () => countCollisions(this.dataSource.manager, competition.id, unresolvedOnly),
+    );
   }
 
   async resolve(email: string, resolution: EntrantCollisionResolution, note: string | null | undefined): Promise<EntrantCollision> {
@@ -44,9 +49,17 @@ export class EntrantCollisionService {
     });
   }
 
-  private async withEntrants(competitionId: string, rows: Awaited<ReturnType<typeof collisions>>, manager = this.dataSource.manager): Promise<EntrantCollision[]> {
+  private async withEntrants(
+    competitionId: string,
+    rows: Awaited<ReturnType<typeof collisions>>,
+    manager = this.dataSource.manager,
+  ): Promise<EntrantCollision[]> {
     if (rows.length === 0) return [];
-    const records = await collidingEntrants(manager, competitionId, rows.map((row) => row.email));
+    const records = await collidingEntrants(
+      manager,
+      competitionId,
+      rows.map((row) => row.email),
+    );
     const entrants = new Map((await manager.getRepository(Entrant).findBy({ id: In(records.map((record) => record.entrantId)) })).map((row) => [row.id, row]));
     return rows.map((row) => ({
       ...row,

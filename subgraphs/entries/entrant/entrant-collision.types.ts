@@ -33,7 +33,11 @@ export class EntrantCollision {
   @Field(() => [CollidingEntrant], { description: "Each organisation's record, oldest first." })
   entrants!: CollidingEntrant[];
 
-  @Field(() => EntrantCollisionResolution, { nullable: true, description: "How organisers resolved it; null while unresolved, also when another organisation has entered the address since (the limit then counts the address competition-wide)." })
+  @Field(() => EntrantCollisionResolution, {
+    nullable: true,
+    description:
+      "How organisers resolved it; null while unresolved, also when another organisation has entered the address since (the limit then counts the address competition-wide).",
+  })
   resolution!: EntrantCollisionResolution | null;
 
   @Field(() => String, { nullable: true, description: "The organiser's note on the resolution, if any." })

@@ -54,7 +54,13 @@ export async function upsertEntrant(manager: EntityManager, values: EntrantValue
  * Entries (not withdrawn) of the e-mail in the theme that count towards the cap: across every organisation,
  * unless organisers resolved the e-mail as different people, then the organisation's own only.
  */
-export async function entriesTowardsCap(manager: EntityManager, competitionId: string, organizationId: string, email: string, theme: ThemeCode): Promise<number> {
+export async function entriesTowardsCap(
+  manager: EntityManager,
+  competitionId: string,
+  organizationId: string,
+  email: string,
+  theme: ThemeCode,
+): Promise<number> {
   const [{ count }] = await manager.query(
     `SELECT count(*)::int AS count
        FROM ${SCHEMA}.entry entry JOIN ${SCHEMA}.entrant entrant ON entrant.id = entry.entrant_id
@@ -83,7 +89,13 @@ const RESOLVED_JOIN = `LEFT JOIN ${SCHEMA}.entrant_collision resolved ON resolve
 const UNRESOLVED_ONLY = `($2::boolean IS NOT TRUE OR resolved.email IS NULL OR NOT (colliding.organizations <@ resolved.organization_ids))`;
 
 /** E-mails entered by more than one organisation, by e-mail, from `after`; `limit` of them. */
-export async function collisions(manager: EntityManager, competitionId: string, unresolvedOnly: boolean, after: string | null, limit: number): Promise<CollisionRow[]> {
+export async function collisions(
+  manager: EntityManager,
+  competitionId: string,
+  unresolvedOnly: boolean,
+  after: string | null,
+  limit: number,
+): Promise<CollisionRow[]> {
   return manager.query(
     `SELECT ${COLLISION_COLUMNS}
        FROM (${COLLIDING}) colliding ${RESOLVED_JOIN}
@@ -132,9 +144,9 @@ export async function recordResolution(
 
 /** One e-mail's collision (with its resolution), or undefined when a single organisation entered it. */
 export async function collisionOf(manager: EntityManager, competitionId: string, email: string): Promise<CollisionRow | undefined> {
-  const rows: CollisionRow[] = await manager.query(
-    `SELECT ${COLLISION_COLUMNS} FROM (${COLLIDING}) colliding ${RESOLVED_JOIN} WHERE colliding.email = $2`,
-    [competitionId, email],
-  );
+  const rows: CollisionRow[] = await manager.query(`SELECT ${COLLISION_COLUMNS} FROM (${COLLIDING}) colliding ${RESOLVED_JOIN} WHERE colliding.email = $2`, [
+    competitionId,
+    email,
+  ]);
   return rows[0];
 }

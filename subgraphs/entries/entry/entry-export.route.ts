@@ -11,8 +11,22 @@ import { CSV_DELIMITERS, csvChunk, csvDelimiterNamed } from "./entry-export.form
 const BATCH = 1000;
 /** The export's columns, in order; the header line names them. */
 export const ENTRY_EXPORT_COLUMNS = [
-  "id", "created_at", "submitted_at", "status", "kind", "theme", "title", "venue_id", "organization_id",
-  "entrant_name", "entrant_email", "entrant_country", "credit_name", "consent_to_publication", "photos", "video_seconds",
+  "id",
+  "created_at",
+  "submitted_at",
+  "status",
+  "kind",
+  "theme",
+  "title",
+  "venue_id",
+  "organization_id",
+  "entrant_name",
+  "entrant_email",
+  "entrant_country",
+  "credit_name",
+  "consent_to_publication",
+  "photos",
+  "video_seconds",
 ];
 
 export function exportEntriesRoute(dataSource: () => DataSource) {
@@ -32,10 +46,12 @@ export function exportEntriesRoute(dataSource: () => DataSource) {
     const delimiter = csvDelimiterNamed(request.query.delimiter);
     if (!delimiter) {
       response.status(400).json({
-        errors: [{
-          message: `delimiter must be one of ${Object.keys(CSV_DELIMITERS).join(", ")}.`,
-          extensions: { code: "BAD_USER_INPUT", argumentName: "delimiter", accepted: Object.keys(CSV_DELIMITERS) },
-        }],
+        errors: [
+          {
+            message: `delimiter must be one of ${Object.keys(CSV_DELIMITERS).join(", ")}.`,
+            extensions: { code: "BAD_USER_INPUT", argumentName: "delimiter", accepted: Object.keys(CSV_DELIMITERS) },
+          },
+        ],
       });
       return;
     }

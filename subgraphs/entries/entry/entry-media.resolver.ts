@@ -14,7 +14,8 @@ export enum ImageSize {
 }
 registerEnumType(ImageSize, {
   name: "ImageSize",
-  description: "THUMBNAIL: long side 400 px; DISPLAY: long side 1920 px (never enlarged); ORIGINAL: the file as uploaded, EXIF intact — organisers and the submitting venue or its organisation only.",
+  description:
+    "THUMBNAIL: long side 400 px; DISPLAY: long side 1920 px (never enlarged); ORIGINAL: the file as uploaded, EXIF intact — organisers and the submitting venue or its organisation only.",
   valuesConfig: {
     THUMBNAIL: { description: "A small preview, 400 pixels on the long side, for lists." },
     DISPLAY: { description: "A screen-sized copy, 1920 pixels on the long side (never enlarged)." },
@@ -24,13 +25,16 @@ registerEnumType(ImageSize, {
 
 @ObjectType({ description: "Camera data read from the original's EXIF; fields the camera did not record are null." })
 export class PhotoExif {
-  @Field(() => String, { nullable: true, description: "Make and model, e.g. \"Canon EOS R5\"." })
+  @Field(() => String, { nullable: true, description: 'Make and model, e.g. "Canon EOS R5".' })
   camera!: string | null;
 
-  @Field(() => String, { nullable: true, description: "Lens model, e.g. \"RF24-105mm F4 L IS USM\"." })
+  @Field(() => String, { nullable: true, description: 'Lens model, e.g. "RF24-105mm F4 L IS USM".' })
   lens!: string | null;
 
-  @Field(() => String, { nullable: true, description: "When it was taken, as the camera's clock read (ISO 8601, with an offset only when the camera recorded one)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "When it was taken, as the camera's clock read (ISO 8601, with an offset only when the camera recorded one).",
+  })
   takenAt!: string | null;
 
   @Field(() => Int, { nullable: true, description: "ISO sensitivity, e.g. 400." })
@@ -51,10 +55,20 @@ export class PhotoResolver {
   @FieldResolver(() => String, {
     description: "A signed link to the image, valid until the end of the next UTC day. ORIGINAL: organisers and the owner only (FORBIDDEN otherwise).",
   })
-  async url(@Root() photo: Photo, @Arg("size", () => ImageSize, { defaultValue: ImageSize.DISPLAY, description: "THUMBNAIL (long side 400 px), DISPLAY (long side 1920 px, the default) or ORIGINAL (as uploaded; organisers and the submitting venue's organisation only, else FORBIDDEN)." }) size: ImageSize, @Ctx() context: EntriesContext) {
+  async url(
+    @Root() photo: Photo,
+    @Arg("size", () => ImageSize, {
+      defaultValue: ImageSize.DISPLAY,
+      description:
+        "THUMBNAIL (long side 400 px), DISPLAY (long side 1920 px, the default) or ORIGINAL (as uploaded; organisers and the submitting venue's organisation only, else FORBIDDEN).",
+    })
+    size: ImageSize,
+    @Ctx() context: EntriesContext,
+  ) {
     if (size === ImageSize.ORIGINAL) {
       const entry = await context.loaders.entry.load(photo.entryId);
-      if (!entry || !mayFetchOriginalMedia(context.viewer, entry)) throw forbidden("Originals can be downloaded by organisers and the submitting venue or its organisation only.");
+      if (!entry || !mayFetchOriginalMedia(context.viewer, entry))
+        throw forbidden("Originals can be downloaded by organisers and the submitting venue or its organisation only.");
       return signedMediaUrl(photo.originalKey);
     }
     return signedMediaUrl(size === ImageSize.THUMBNAIL ? photo.thumbnailKey : photo.displayKey);
@@ -80,14 +94,21 @@ export class MicroVideoResolver {
   })
   url(
     @Root() video: MicroVideo,
-    @Arg("rendition", () => VideoRendition, { defaultValue: VideoRendition.STREAM, description: "STREAM (720p, the default), STREAM_1080P (1080p where the source has it, else the STREAM file) or ORIGINAL (organisers and the owner only)." })
+    @Arg("rendition", () => VideoRendition, {
+      defaultValue: VideoRendition.STREAM,
+      description:
+        "STREAM (720p, the default), STREAM_1080P (1080p where the source has it, else the STREAM file) or ORIGINAL (organisers and the owner only).",
+    })
     rendition: VideoRendition,
     @Ctx() context: EntriesContext,
   ) {
     return context.entryMedia.videoUrl(video, rendition);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "A signed link to a poster frame (JPEG without metadata), taken from the STREAM file; null until status is READY." })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "A signed link to a poster frame (JPEG without metadata), taken from the STREAM file; null until status is READY.",
+  })
   posterUrl(@Root() video: MicroVideo, @Ctx() context: EntriesContext) {
     return context.entryMedia.videoPosterUrl(video);
   }
@@ -109,7 +130,14 @@ export class EntryMediaResolver {
     description:
       "Adds photos to a DRAFT photo entry (multipart request; send `apollo-require-preflight: true`). JPEG or PNG, judged by content; limits on Competition. All files are stored or none. Errors: UNSUPPORTED_MEDIA_TYPE, PAYLOAD_TOO_LARGE, BAD_USER_INPUT (corrupt, too small, too many), CONFLICT (not a draft, same file already entered), DEADLINE_PASSED, FORBIDDEN, NOT_FOUND.",
   })
-  uploadPhotos(@Arg("entryId", () => ID, { description: "The DRAFT PHOTO_SET or SINGLE_PHOTO entry to add the photos to (Entry.id)." }) entryId: string, @Arg("files", () => [GraphQLUpload], { description: "The image files, as multipart file parts (GraphQL multipart request spec), in the order they should appear." }) files: Promise<FileUpload>[], @Ctx() context: EntriesContext) {
+  uploadPhotos(
+    @Arg("entryId", () => ID, { description: "The DRAFT PHOTO_SET or SINGLE_PHOTO entry to add the photos to (Entry.id)." }) entryId: string,
+    @Arg("files", () => [GraphQLUpload], {
+      description: "The image files, as multipart file parts (GraphQL multipart request spec), in the order they should appear.",
+    })
+    files: Promise<FileUpload>[],
+    @Ctx() context: EntriesContext,
+  ) {
     return context.entryMedia.uploadPhotos(entryId, files);
   }
 
@@ -125,7 +153,10 @@ export class EntryMediaResolver {
     description:
       "Removes the video of a DRAFT MICRO_VIDEO entry, whatever its status (a FAILED one in particular), so another can be uploaded; the original, its renditions and poster are deleted once the change is committed. Errors: NOT_FOUND (no such entry you can see, or it has no video), FORBIDDEN (not your entry), BAD_USER_INPUT (not a MICRO_VIDEO entry), CONFLICT (not a draft), DEADLINE_PASSED.",
   })
-  removeVideo(@Arg("entryId", () => ID, { description: "The DRAFT MICRO_VIDEO entry whose video to remove (Entry.id)." }) entryId: string, @Ctx() context: EntriesContext) {
+  removeVideo(
+    @Arg("entryId", () => ID, { description: "The DRAFT MICRO_VIDEO entry whose video to remove (Entry.id)." }) entryId: string,
+    @Ctx() context: EntriesContext,
+  ) {
     return context.entryMedia.removeVideo(entryId);
   }
 
@@ -145,7 +176,11 @@ export class EntryMediaResolver {
     description:
       "Adds the video to a DRAFT MICRO_VIDEO entry (multipart). MP4 or MOV, judged by content, at most Competition.maxVideoSeconds long. Errors: UNSUPPORTED_MEDIA_TYPE, PAYLOAD_TOO_LARGE, BAD_USER_INPUT, CONFLICT, DEADLINE_PASSED, FORBIDDEN, NOT_FOUND.",
   })
-  uploadVideo(@Arg("entryId", () => ID, { description: "The DRAFT MICRO_VIDEO entry to add the video to (Entry.id)." }) entryId: string, @Arg("file", () => GraphQLUpload, { description: "The video file, as a multipart file part (GraphQL multipart request spec)." }) file: Promise<FileUpload>, @Ctx() context: EntriesContext) {
+  uploadVideo(
+    @Arg("entryId", () => ID, { description: "The DRAFT MICRO_VIDEO entry to add the video to (Entry.id)." }) entryId: string,
+    @Arg("file", () => GraphQLUpload, { description: "The video file, as a multipart file part (GraphQL multipart request spec)." }) file: Promise<FileUpload>,
+    @Ctx() context: EntriesContext,
+  ) {
     return context.entryMedia.uploadVideo(entryId, file);
   }
 }

@@ -38,7 +38,13 @@ class StoredKeys {
   }
 
   async removeAll(): Promise<void> {
-    await Promise.all(this.keys.map((key) => mediaStorage().delete(key).catch((error) => logger.error("could not remove media", { key, error }))));
+    await Promise.all(
+      this.keys.map((key) =>
+        mediaStorage()
+          .delete(key)
+          .catch((error) => logger.error("could not remove media", { key, error })),
+      ),
+    );
   }
 }
 
@@ -93,7 +99,9 @@ export class EntryMediaService {
     }
     const files = await this.videoRenditions(video);
     // STREAM_1080P falls back to the largest file there is when the source had no 1080 lines.
-    const file = files.find((candidate) => candidate.rendition === rendition) ?? (rendition === VideoRendition.STREAM_1080P ? files.find((candidate) => candidate.rendition === VideoRendition.STREAM) : undefined);
+    const file =
+      files.find((candidate) => candidate.rendition === rendition) ??
+      (rendition === VideoRendition.STREAM_1080P ? files.find((candidate) => candidate.rendition === VideoRendition.STREAM) : undefined);
     return file ? signedMediaUrl(file.key) : null;
   }
 
@@ -161,7 +169,11 @@ export class EntryMediaService {
       );
       if (!removed) throw notFound("Photo", photoId);
       const remaining: { id: string }[] = await manager.query(`SELECT id FROM entries.photo WHERE entry_id = $1 ORDER BY position`, [entry.id]);
-      await this.writeOrder(manager, entry.id, remaining.map((row) => row.id));
+      await this.writeOrder(
+        manager,
+        entry.id,
+        remaining.map((row) => row.id),
+      );
       // A file another row still uses stays (keys are generated per upload; only loaded data such as the demo's share files).
       const keys: { key: string }[] = await manager.query(
         `SELECT key FROM unnest($1::text[]) AS removed(key)
@@ -205,7 +217,8 @@ export class EntryMediaService {
     const { entry } = await this.editableEntry(entryId, [EntryKind.PHOTO_SET, EntryKind.SINGLE_PHOTO]);
     if (photoIds.length > MAX_PHOTO_IDS) throw badInput(`photoIds lists at most ${MAX_PHOTO_IDS} ids.`, { argument: "photoIds" });
     const wanted = photoIds.map((photoId) => parseId(photoId, "photoIds"));
-    if (new Set(wanted).size !== wanted.length) throw badInput("photoIds names the same photo twice; list each of the entry's photos once.", { argument: "photoIds" });
+    if (new Set(wanted).size !== wanted.length)
+      throw badInput("photoIds names the same photo twice; list each of the entry's photos once.", { argument: "photoIds" });
     return this.dataSource.transaction(async (manager) => {
       await this.lockDraft(manager, entry.id);
       const current: { id: string }[] = await manager.query(`SELECT id FROM entries.photo WHERE entry_id = $1`, [entry.id]);
@@ -244,7 +257,10 @@ export class EntryMediaService {
     if (files.length === 0) throw badInput("Send at least one file.", { argument: "files" });
     const existing = (await this.loaders.photosByEntry.load(entry.id)).length;
     if (existing + files.length > capacity) {
-      throw badInput(`A ${entry.kind} entry holds at most ${capacity} photos; it has ${existing} and ${files.length} were sent.`, { argument: "files", max: capacity });
+      throw badInput(`A ${entry.kind} entry holds at most ${capacity} photos; it has ${existing} and ${files.length} were sent.`, {
+        argument: "files",
+        max: capacity,
+      });
     }
     const received: ReceivedUpload[] = [];
     const stored = new StoredKeys();
@@ -269,7 +285,10 @@ export class EntryMediaService {
       }
       return await this.dataSource.transaction(async (manager) => {
         await this.lockDraft(manager, entry.id);
-        await this.assertNotDuplicate(manager, prepared.map((photo) => photo.sha256));
+        await this.assertNotDuplicate(
+          manager,
+          prepared.map((photo) => photo.sha256),
+        );
         const [{ count, last }] = await manager.query(
           `SELECT count(*)::int AS count, COALESCE(max(position), 0)::int AS last FROM entries.photo WHERE entry_id = $1`,
           [entry.id],
@@ -293,7 +312,10 @@ export class EntryMediaService {
     let upload: ReceivedUpload | undefined;
     try {
       const started = Date.now();
-      upload = await receiveUpload((await file).createReadStream({ highWaterMark: 1 << 20 }), { maxBytes: competition.maxVideoBytes, tempDir: uploadTempDir() });
+      upload = await receiveUpload((await file).createReadStream({ highWaterMark: 1 << 20 }), {
+        maxBytes: competition.maxVideoBytes,
+        tempDir: uploadTempDir(),
+      });
       const received = Date.now();
       const video = await inspectVideo(upload.path, { maxSeconds: competition.maxVideoSeconds });
       const checked = Date.now();
@@ -321,13 +343,18 @@ export class EntryMediaService {
   async startUpload(input: StartMediaUploadInput): Promise<MediaUpload> {
     const { entry, competition, viewer } = await this.editableEntry(input.entryId, [EntryKind.MICRO_VIDEO]);
     if (await this.loaders.videoByEntry.load(entry.id)) throw conflict("This entry already has its video; a micro-video entry holds one.");
-    if (!Number.isSafeInteger(input.byteSize) || input.byteSize <= 0) throw badInput("byteSize must be the file's size in bytes, a whole number above 0.", { argument: "byteSize" });
+    if (!Number.isSafeInteger(input.byteSize) || input.byteSize <= 0)
+      throw badInput("byteSize must be the file's size in bytes, a whole number above 0.", { argument: "byteSize" });
     if (input.byteSize > competition.maxVideoBytes) {
-      throw codedError(ErrorCode.PAYLOAD_TOO_LARGE, `The file is larger than the limit of ${competition.maxVideoBytes} bytes.`, { maxBytes: competition.maxVideoBytes });
+      throw codedError(ErrorCode.PAYLOAD_TOO_LARGE, `The file is larger than the limit of ${competition.maxVideoBytes} bytes.`, {
+        maxBytes: competition.maxVideoBytes,
+      });
     }
     const extension = VIDEO_EXTENSIONS[input.contentType];
     if (!extension) {
-      throw codedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Videos must be MP4 or MOV (contentType video/mp4 or video/quicktime).", { accepted: Object.keys(VIDEO_EXTENSIONS) });
+      throw codedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Videos must be MP4 or MOV (contentType video/mp4 or video/quicktime).", {
+        accepted: Object.keys(VIDEO_EXTENSIONS),
+      });
     }
     const settings = config().mediaUploads;
     const key = newMediaKey("videos", extension);
@@ -382,7 +409,11 @@ export class EntryMediaService {
   async completeUpload(uploadId: string): Promise<Entry> {
     const pending = await this.openUpload(uploadId);
     const { entry, competition } = await this.editableEntry(pending.entryId, [EntryKind.MICRO_VIDEO]);
-    const missing = missingParts(pending.byteSize, pending.partBytes, pending.parts.map((part) => part.partNumber));
+    const missing = missingParts(
+      pending.byteSize,
+      pending.partBytes,
+      pending.parts.map((part) => part.partNumber),
+    );
     if (missing.length) {
       throw badInput(`${missing.length} part(s) of this upload have not arrived yet; send them and complete again.`, { missingParts: missing.slice(0, 100) });
     }
@@ -398,9 +429,13 @@ export class EntryMediaService {
       const sha256 = await sha256OfFile(local.path);
       const video = await inspectVideo(local.path, { maxSeconds: competition.maxVideoSeconds });
       if (video.mimeType !== upload.contentType) {
-        throw codedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `The upload was declared ${upload.contentType} but its content is ${video.mimeType}; start again with the right contentType.`, {
-          detected: video.mimeType,
-        });
+        throw codedError(
+          ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+          `The upload was declared ${upload.contentType} but its content is ${video.mimeType}; start again with the right contentType.`,
+          {
+            detected: video.mimeType,
+          },
+        );
       }
       const row = {
         entryId: entry.id,
@@ -419,7 +454,9 @@ export class EntryMediaService {
     } catch (error) {
       await stored.removeAll();
       await discardUploadBytes(upload);
-      await deleteUpload(this.dataSource.manager, upload.id).catch((deleteError) => logger.error("could not remove a failed upload", { uploadId: upload.id, error: deleteError }));
+      await deleteUpload(this.dataSource.manager, upload.id).catch((deleteError) =>
+        logger.error("could not remove a failed upload", { uploadId: upload.id, error: deleteError }),
+      );
       throw error;
     } finally {
       await local?.release();

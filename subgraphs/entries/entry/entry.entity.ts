@@ -227,7 +227,9 @@ registerEnumType(VideoRendition, {
     "Which file of a micro-video: STREAM (720p H.264/AAC MP4, no metadata, the default), STREAM_1080P (1080p where the source has it), ORIGINAL (as uploaded; organisers and the owner only).",
   valuesConfig: {
     STREAM: { description: "H.264/AAC MP4 with faststart, 720 pixels on the short side (less when the source is smaller), every metadata atom stripped." },
-    STREAM_1080P: { description: "Like STREAM at 1080 pixels on the short side, made when the source has that resolution; otherwise the largest STREAM file there is." },
+    STREAM_1080P: {
+      description: "Like STREAM at 1080 pixels on the short side, made when the source has that resolution; otherwise the largest STREAM file there is.",
+    },
     ORIGINAL: { description: "The file as uploaded, metadata intact: organisers and the submitting venue or its organisation only (FORBIDDEN otherwise)." },
   },
 });
@@ -272,7 +274,9 @@ export class MicroVideo {
   posterKey!: string | null;
 
   @Column("text", { default: MediaStatus.PROCESSING })
-  @Field(() => MediaStatus, { description: "PROCESSING until the streaming renditions are made in the background, then READY (or FAILED, with failureReason)." })
+  @Field(() => MediaStatus, {
+    description: "PROCESSING until the streaming renditions are made in the background, then READY (or FAILED, with failureReason).",
+  })
   status!: MediaStatus;
 
   @Column("text", { nullable: true })

@@ -10,7 +10,7 @@ export class EntrantInput {
   @Field({ description: "Contact e-mail; identifies the entrant for the per-theme entry limit." })
   email!: string;
 
-  @Field({ description: "ISO 3166-1 alpha-2 country of residence, e.g. \"PT\"." })
+  @Field({ description: 'ISO 3166-1 alpha-2 country of residence, e.g. "PT".' })
   country!: string;
 
   @Field(() => String, { nullable: true, description: "Contact phone number, optional, at most 40 characters." })
@@ -51,14 +51,18 @@ export class CreateEntryInput {
 
   @Field(() => String, {
     nullable: true,
-    description: "Any unique string (e.g. a UUID) per intended entry: retrying with the same key returns the same entry instead of creating another. 8 to 128 characters.",
+    description:
+      "Any unique string (e.g. a UUID) per intended entry: retrying with the same key returns the same entry instead of creating another. 8 to 128 characters.",
   })
   idempotencyKey?: string | null;
 }
 
 @InputType({ description: "Narrows an entry list; all given conditions must hold." })
 export class EntryFilter {
-  @Field(() => ID, { nullable: true, description: "Only the entries that came through this venue (Venue.id). Judges: FORBIDDEN (the venue is hidden from them in blind judging)." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "Only the entries that came through this venue (Venue.id). Judges: FORBIDDEN (the venue is hidden from them in blind judging).",
+  })
   venueId?: string | null;
 
   @Field(() => ThemeCode, { nullable: true, description: "Only the entries in this theme." })
@@ -70,7 +74,11 @@ export class EntryFilter {
   @Field(() => EntryStatus, { nullable: true, description: "Only the entries in this status, e.g. SUBMITTED." })
   status?: EntryStatus | null;
 
-  @Field(() => String, { nullable: true, description: "Entrant's ISO 3166-1 alpha-2 country. Matches only entries whose Entry.country the caller may read, so an entrant who refused publication never matches for the public or another organisation. Judges: FORBIDDEN (blind judging)." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Entrant's ISO 3166-1 alpha-2 country. Matches only entries whose Entry.country the caller may read, so an entrant who refused publication never matches for the public or another organisation. Judges: FORBIDDEN (blind judging).",
+  })
   country?: string | null;
 }
 
@@ -81,7 +89,9 @@ export enum EntryStatsGroup {
   KIND = "KIND",
   STATUS = "STATUS",
 }
-registerEnumType(EntryStatsGroup, { name: "EntryStatsGroup", description: "What entryStats counts by.",
+registerEnumType(EntryStatsGroup, {
+  name: "EntryStatsGroup",
+  description: "What entryStats counts by.",
   valuesConfig: {
     VENUE: { description: "One count per branch venue (key: the venue id)." },
     THEME: { description: "One count per theme (key: the theme code)." },

@@ -14,17 +14,34 @@ export class EntryResolver {
     description:
       "Entries the caller may see, newest first: organisers all; partners their organisation's; venues their own; judges their assignments; everyone the public ones.",
   })
-  entries(@Arg("filter", () => EntryFilter, { nullable: true, description: "Optional conditions (venue, theme, kind, status, country); omit to list every entry you may see. Judges get FORBIDDEN for conditions on attributes hidden from them (venue, country)." }) filter: EntryFilter | null, @Args() page: PageArguments, @Ctx() context: EntriesContext) {
+  entries(
+    @Arg("filter", () => EntryFilter, {
+      nullable: true,
+      description:
+        "Optional conditions (venue, theme, kind, status, country); omit to list every entry you may see. Judges get FORBIDDEN for conditions on attributes hidden from them (venue, country).",
+    })
+    filter: EntryFilter | null,
+    @Args() page: PageArguments,
+    @Ctx() context: EntriesContext,
+  ) {
     return context.entries.list(filter, page);
   }
 
   @Query(() => Entry, { nullable: true, description: "One entry by id; null when it does not exist or the caller may not see it." })
-  entry(@Arg("id", () => ID, { description: "The entry's id (Entry.id). Returns null when it does not exist or you may not see it." }) id: string, @Ctx() context: EntriesContext) {
+  entry(
+    @Arg("id", () => ID, { description: "The entry's id (Entry.id). Returns null when it does not exist or you may not see it." }) id: string,
+    @Ctx() context: EntriesContext,
+  ) {
     return context.entries.get(id);
   }
 
-  @Query(() => [EntryStat], { description: "Entry counts grouped by venue, theme, country, kind or status. Organisers: all entries; partners: their organisation's. Others: FORBIDDEN." })
-  entryStats(@Arg("groupBy", () => EntryStatsGroup, { description: "What to count by: VENUE, THEME, COUNTRY, KIND or STATUS." }) groupBy: EntryStatsGroup, @Ctx() context: EntriesContext) {
+  @Query(() => [EntryStat], {
+    description: "Entry counts grouped by venue, theme, country, kind or status. Organisers: all entries; partners: their organisation's. Others: FORBIDDEN.",
+  })
+  entryStats(
+    @Arg("groupBy", () => EntryStatsGroup, { description: "What to count by: VENUE, THEME, COUNTRY, KIND or STATUS." }) groupBy: EntryStatsGroup,
+    @Ctx() context: EntriesContext,
+  ) {
     return context.entries.stats(groupBy);
   }
 
@@ -32,11 +49,18 @@ export class EntryResolver {
     description:
       "Creates a DRAFT entry for a photographer (venue or partner token; venueId must be one of its venues). Errors: BAD_USER_INPUT, FORBIDDEN, DEADLINE_PASSED, CONFLICT (idempotency key reused for another entry).",
   })
-  createEntry(@Arg("input", { description: "The entry and its photographer. Pass an idempotencyKey so a retried request returns the same entry." }) input: CreateEntryInput, @Ctx() context: EntriesContext) {
+  createEntry(
+    @Arg("input", { description: "The entry and its photographer. Pass an idempotencyKey so a retried request returns the same entry." })
+    input: CreateEntryInput,
+    @Ctx() context: EntriesContext,
+  ) {
     return context.entries.create(input);
   }
 
-  @Mutation(() => Entry, { description: "Sends a DRAFT entry with its media to the jury. A video still PROCESSING may be submitted (its streaming renditions follow); a FAILED one may not: remove it with removeVideo and upload it again. Errors: BAD_USER_INPUT (media missing), CONFLICT (not a draft, or the video is FAILED, with extensions.videoStatus), DEADLINE_PASSED, FORBIDDEN, NOT_FOUND." })
+  @Mutation(() => Entry, {
+    description:
+      "Sends a DRAFT entry with its media to the jury. A video still PROCESSING may be submitted (its streaming renditions follow); a FAILED one may not: remove it with removeVideo and upload it again. Errors: BAD_USER_INPUT (media missing), CONFLICT (not a draft, or the video is FAILED, with extensions.videoStatus), DEADLINE_PASSED, FORBIDDEN, NOT_FOUND.",
+  })
   submitEntry(@Arg("id", () => ID, { description: "The draft's id (Entry.id)." }) id: string, @Ctx() context: EntriesContext) {
     return context.entries.submit(id);
   }
@@ -46,8 +70,14 @@ export class EntryResolver {
     return context.entries.withdraw(id);
   }
 
-  @Mutation(() => Entry, { description: "Organiser only: disqualifies an entry, with a reason shown to its venue. Errors: BAD_USER_INPUT, CONFLICT, FORBIDDEN, NOT_FOUND." })
-  disqualifyEntry(@Arg("id", () => ID, { description: "The entry's id (Entry.id)." }) id: string, @Arg("reason", { description: "Why the entry is disqualified, at most 2000 characters; shown to its venue." }) reason: string, @Ctx() context: EntriesContext) {
+  @Mutation(() => Entry, {
+    description: "Organiser only: disqualifies an entry, with a reason shown to its venue. Errors: BAD_USER_INPUT, CONFLICT, FORBIDDEN, NOT_FOUND.",
+  })
+  disqualifyEntry(
+    @Arg("id", () => ID, { description: "The entry's id (Entry.id)." }) id: string,
+    @Arg("reason", { description: "Why the entry is disqualified, at most 2000 characters; shown to its venue." }) reason: string,
+    @Ctx() context: EntriesContext,
+  ) {
     return context.entries.disqualify(id, reason);
   }
 
@@ -75,14 +105,18 @@ export class EntryResolver {
     return maySeeVenue(context.viewer) ? { id: entry.venueId } : null;
   }
 
-  @FieldResolver(() => Entrant, { nullable: true, description: "Identity and contact: organisers and the submitting venue or its organisation only; null for others." })
+  @FieldResolver(() => Entrant, {
+    nullable: true,
+    description: "Identity and contact: organisers and the submitting venue or its organisation only; null for others.",
+  })
   async entrant(@Root() entry: Entry, @Ctx() context: EntriesContext) {
     return maySeeIdentity(context.viewer, entry) ? ((await context.loaders.entrant.load(entry.entrantId)) ?? null) : null;
   }
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: "The photographer's name as it may be published: for others than organisers and the owner, only with the entrant's consent to publication; null for judges.",
+    description:
+      "The photographer's name as it may be published: for others than organisers and the owner, only with the entrant's consent to publication; null for judges.",
   })
   creditName(@Root() entry: Entry, @Ctx() context: EntriesContext) {
     return maySeePublishedIdentity(context.viewer, entry) ? entry.creditName : null;

@@ -74,7 +74,8 @@ export class EntryService {
     if (!viewer.venueIds.includes(venueId)) throw forbidden("venueId is not one of the venues your token acts for.");
     const competition = await this.competitions.current();
     this.competitions.assertWindowOpen(competition);
-    if (!(await this.competitions.theme(competition.id, input.theme))) throw badInput(`Theme ${input.theme} is not part of this competition.`, { argument: "theme" });
+    if (!(await this.competitions.theme(competition.id, input.theme)))
+      throw badInput(`Theme ${input.theme} is not part of this competition.`, { argument: "theme" });
     if (input.consentToRules !== true) throw badInput("The entrant must accept the competition rules (consentToRules: true).", { argument: "consentToRules" });
     if (input.declaresNoGenerativeAi !== true) {
       throw badInput("Works made with generative AI are not accepted; the entrant must declare none was used (declaresNoGenerativeAi: true).", {
@@ -109,10 +110,13 @@ export class EntryService {
       const counted = await entriesTowardsCap(manager, competition.id, viewer.organizationId!, entrant.email, input.theme);
       if (counted >= competition.maxEntriesPerEntrantPerTheme) {
         // No count and nothing of another organisation's record: only the competition's rule.
-        throw badInput(`This entrant has reached the limit of ${competition.maxEntriesPerEntrantPerTheme} entries in ${input.theme} (entries through every venue count).`, {
-          argument: "entrant.email",
-          limit: competition.maxEntriesPerEntrantPerTheme,
-        });
+        throw badInput(
+          `This entrant has reached the limit of ${competition.maxEntriesPerEntrantPerTheme} entries in ${input.theme} (entries through every venue count).`,
+          {
+            argument: "entrant.email",
+            limit: competition.maxEntriesPerEntrantPerTheme,
+          },
+        );
       }
       const inserted: { id: string }[] = await manager.query(
         `INSERT INTO entries.entry (competition_id, venue_id, organization_id, entrant_id, theme_code, kind, status, title, description,
@@ -121,8 +125,18 @@ export class EntryService {
          ON CONFLICT ON CONSTRAINT entry_idempotency_key_unique DO NOTHING
          RETURNING id`,
         [
-          competition.id, venueId, viewer.organizationId, entrantId, input.theme, input.kind, values.title, values.description,
-          values.creditName, entrant.country, input.consentToPublication === true, idempotencyKey,
+          competition.id,
+          venueId,
+          viewer.organizationId,
+          entrantId,
+          input.theme,
+          input.kind,
+          values.title,
+          values.description,
+          values.creditName,
+          entrant.country,
+          input.consentToPublication === true,
+          idempotencyKey,
         ],
       );
       if (inserted.length) return inserted[0].id;
@@ -131,7 +145,10 @@ export class EntryService {
     });
     const entry = await this.repository.findOneByOrFail({ id });
     if (idempotencyKey && (entry.title !== values.title || entry.themeCode !== input.theme || entry.kind !== input.kind)) {
-      throw conflict("This idempotencyKey was already used for a different entry; use a new key for a new entry.", { argument: "idempotencyKey", entryId: entry.id });
+      throw conflict("This idempotencyKey was already used for a different entry; use a new key for a new entry.", {
+        argument: "idempotencyKey",
+        entryId: entry.id,
+      });
     }
     return entry;
   }
@@ -149,9 +166,15 @@ export class EntryService {
     const viewer = entriesPolicy.assertCan(this.context, organizerOnly ? "entry:disqualify" : "entry:change");
     const entryId = parseId(id, "id");
     return this.dataSource.transaction(async (manager) => {
-      const entry = await manager.getRepository(Entry).createQueryBuilder("entry").setLock("pessimistic_write").where("entry.id = :entryId", { entryId }).getOne();
+      const entry = await manager
+        .getRepository(Entry)
+        .createQueryBuilder("entry")
+        .setLock("pessimistic_write")
+        .where("entry.id = :entryId", { entryId })
+        .getOne();
       if (!entry || !mayEdit(viewer, entry)) {
-        if (entry && (await this.loaders.entry.load(entry.id))) throw forbidden("Only the submitting venue, its organisation or an organiser can change this entry.");
+        if (entry && (await this.loaders.entry.load(entry.id)))
+          throw forbidden("Only the submitting venue, its organisation or an organiser can change this entry.");
         throw notFound("Entry", id);
       }
       await apply(entry, manager);
@@ -173,7 +196,9 @@ export class EntryService {
         [entry.id],
       );
       if (entry.kind === EntryKind.PHOTO_SET && (photos < competition.minPhotosPerSet || photos > competition.maxPhotosPerSet)) {
-        throw badInput(`A photo set needs ${competition.minPhotosPerSet} to ${competition.maxPhotosPerSet} photos; this one has ${photos}. Upload with uploadPhotos first.`);
+        throw badInput(
+          `A photo set needs ${competition.minPhotosPerSet} to ${competition.maxPhotosPerSet} photos; this one has ${photos}. Upload with uploadPhotos first.`,
+        );
       }
       if (entry.kind === EntryKind.SINGLE_PHOTO && photos !== 1) throw badInput(`A single-photo entry needs exactly one photo; this one has ${photos}.`);
       if (entry.kind === EntryKind.MICRO_VIDEO && videos !== 1) throw badInput("A micro-video entry needs its video; upload it with uploadVideo first.");
@@ -181,10 +206,13 @@ export class EntryService {
       // one may be submitted: its renditions follow in the background (minutes at most, longer only when the queue is
       // long at the deadline rush), and the venue must not miss the deadline waiting for our queue.
       if (entry.kind === EntryKind.MICRO_VIDEO && videoStatus === MediaStatus.FAILED) {
-        throw conflict(`The entry's video is FAILED and cannot be submitted: ${failureReason ?? "its streaming renditions could not be made."} Remove it with removeVideo, upload the file again, then submit.`, {
-          videoStatus,
-          failureReason,
-        });
+        throw conflict(
+          `The entry's video is FAILED and cannot be submitted: ${failureReason ?? "its streaming renditions could not be made."} Remove it with removeVideo, upload the file again, then submit.`,
+          {
+            videoStatus,
+            failureReason,
+          },
+        );
       }
       entry.status = EntryStatus.SUBMITTED;
       entry.submittedAt = new Date();

@@ -9,7 +9,10 @@ export class MediaUploadResolver {
     description:
       "Opens a resumable upload for the video of a DRAFT MICRO_VIDEO entry (owner, submission window, kind and declared size are checked now). Replaces the entry's previous unfinished upload. Errors: PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, BAD_USER_INPUT, CONFLICT, DEADLINE_PASSED, FORBIDDEN, NOT_FOUND.",
   })
-  startMediaUpload(@Arg("input", () => StartMediaUploadInput, { description: "The entry, and the file's size and type." }) input: StartMediaUploadInput, @Ctx() context: EntriesContext) {
+  startMediaUpload(
+    @Arg("input", () => StartMediaUploadInput, { description: "The entry, and the file's size and type." }) input: StartMediaUploadInput,
+    @Ctx() context: EntriesContext,
+  ) {
     return context.entryMedia.startUpload(input);
   }
 
@@ -21,7 +24,10 @@ export class MediaUploadResolver {
     return context.entryMedia.completeUpload(uploadId);
   }
 
-  @Query(() => MediaUpload, { description: "An unfinished upload with the parts received so far, so a client that lost its connection sends only the rest. Same callers as startMediaUpload. Errors: NOT_FOUND (unknown, expired or completed)." })
+  @Query(() => MediaUpload, {
+    description:
+      "An unfinished upload with the parts received so far, so a client that lost its connection sends only the rest. Same callers as startMediaUpload. Errors: NOT_FOUND (unknown, expired or completed).",
+  })
   mediaUpload(@Arg("id", () => ID, { description: "MediaUpload.id." }) id: string, @Ctx() context: EntriesContext) {
     return context.entryMedia.uploadStatus(id);
   }

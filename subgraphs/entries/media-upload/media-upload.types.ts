@@ -24,14 +24,20 @@ export class MediaUploadPart {
   @Field(() => Int, { description: "Exact length of the part in bytes (the Content-Length of the PUT)." })
   byteSize!: number;
 
-  @Field({ description: "Where to PUT the part: a signed URL for this part of this upload only, valid until MediaUpload.expiresAt. A part may be sent again; the last copy counts." })
+  @Field({
+    description:
+      "Where to PUT the part: a signed URL for this part of this upload only, valid until MediaUpload.expiresAt. A part may be sent again; the last copy counts.",
+  })
   url!: string;
 
   @Field({ description: "True once the part arrived whole; a client that lost its connection sends only the parts still false." })
   received!: boolean;
 }
 
-@ObjectType({ description: "A resumable upload (S3-multipart style, on every storage backend): PUT each part to its URL, in any order or in parallel, then call completeMediaUpload." })
+@ObjectType({
+  description:
+    "A resumable upload (S3-multipart style, on every storage backend): PUT each part to its URL, in any order or in parallel, then call completeMediaUpload.",
+})
 export class MediaUpload {
   @Field(() => ID, { description: "Pass it to completeMediaUpload and mediaUpload." })
   id!: string;

@@ -32,8 +32,11 @@ export function uploadPartRoute(dataSource: () => DataSource) {
   return async (request: Request, response: Response): Promise<void> => {
     const uploadId = String(request.params.uploadId);
     const partNumber = Number(request.params.partNumber);
-    if (!UUID.test(uploadId) || !/^\d{1,5}$/.test(String(request.params.partNumber))) return fail(request, response, 400, "BAD_USER_INPUT", "Invalid upload part path.");
-    if (!verifyMediaSignature(uploadPartSubject(uploadId, partNumber), "upload-part", request.query as { exp?: unknown; sig?: unknown }, config().mediaUrlSecret)) {
+    if (!UUID.test(uploadId) || !/^\d{1,5}$/.test(String(request.params.partNumber)))
+      return fail(request, response, 400, "BAD_USER_INPUT", "Invalid upload part path.");
+    if (
+      !verifyMediaSignature(uploadPartSubject(uploadId, partNumber), "upload-part", request.query as { exp?: unknown; sig?: unknown }, config().mediaUrlSecret)
+    ) {
       return fail(request, response, 403, "FORBIDDEN", "This upload URL is invalid or has expired; query mediaUpload for fresh URLs or start again.");
     }
     const upload = await findUpload(dataSource().manager, uploadId);
@@ -44,7 +47,9 @@ export function uploadPartRoute(dataSource: () => DataSource) {
     if (!placement) return fail(request, response, 400, "BAD_USER_INPUT", "This upload has no such part.");
     const declared = request.headers["content-length"];
     if (declared === undefined || Number(declared) !== placement.bytes) {
-      return fail(request, response, 400, "BAD_USER_INPUT", `Send exactly ${placement.bytes} bytes for part ${partNumber}, with that Content-Length.`, { expectedBytes: placement.bytes });
+      return fail(request, response, 400, "BAD_USER_INPUT", `Send exactly ${placement.bytes} bytes for part ${partNumber}, with that Content-Length.`, {
+        expectedBytes: placement.bytes,
+      });
     }
     let part;
     try {

@@ -26,7 +26,11 @@ export interface DeriveOptions {
 }
 
 export async function deriveImageSizes(filePath: string, options: DeriveOptions = {}): Promise<Record<DerivedImageSize, DerivedImage>> {
-  const display = await toJpeg(sharp(filePath, { ...untrustedImageOptions(options.maxPixels ?? DEFAULT_MAX_PIXELS), autoOrient: true }), DERIVED_LONG_SIDE.DISPLAY, 82);
+  const display = await toJpeg(
+    sharp(filePath, { ...untrustedImageOptions(options.maxPixels ?? DEFAULT_MAX_PIXELS), autoOrient: true }),
+    DERIVED_LONG_SIDE.DISPLAY,
+    82,
+  );
   // Scaling the display copy down is far cheaper than decoding a 50-megapixel original a second time;
   // it is already upright and sRGB.
   const thumbnail = await toJpeg(sharp(display.buffer), DERIVED_LONG_SIDE.THUMBNAIL, 80);

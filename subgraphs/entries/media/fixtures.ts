@@ -73,7 +73,11 @@ export async function makeJpeg(options: JpegFixtureOptions = {}): Promise<string
 /** A PNG picture of the given size (no EXIF, as PNG exports usually have none). */
 export async function makePng(options: { width?: number; height?: number; hue?: number } = {}): Promise<string> {
   const { width = 2000, height = 2000, hue = 120 } = options;
-  return cached(`picture-${width}x${height}-h${hue}.png`, () => sharp(pictureSvg(width, height, hue)).png().toBuffer());
+  return cached(`picture-${width}x${height}-h${hue}.png`, () =>
+    sharp(pictureSvg(width, height, hue))
+      .png()
+      .toBuffer(),
+  );
 }
 
 /** A real JPEG cut off halfway through its pixel data, as an interrupted copy leaves it (headers intact). */
@@ -152,10 +156,15 @@ export async function makeVideo(options: VideoFixtureOptions = {}): Promise<stri
   return cached(`video-${seconds}s-${width}x${height}.${container}`, async (output) => {
     const codec = container === "webm" ? ["-c:v", "libvpx-vp9", "-deadline", "realtime"] : ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"];
     await ffmpeg([
-      "-f", "lavfi", "-i", `testsrc=duration=${seconds}:size=${width}x${height}:rate=25`,
+      "-f",
+      "lavfi",
+      "-i",
+      `testsrc=duration=${seconds}:size=${width}x${height}:rate=25`,
       ...codec,
       ...(container === "webm" ? [] : ["-movflags", "+faststart"]),
-      "-f", container, output,
+      "-f",
+      container,
+      output,
     ]);
   });
 }
@@ -188,19 +197,63 @@ export async function makeVideoWithMetadata(options: { seconds?: number; width?:
     );
     try {
       await ffmpeg([
-        "-f", "lavfi", "-i", `testsrc=duration=${seconds}:size=${width}x${height}:rate=25`,
-        "-f", "lavfi", "-i", `sine=frequency=440:duration=${seconds}`,
-        "-i", chapters,
-        "-map", "0:v", "-map", "1:a", "-map_metadata", "2", "-map_chapters", "2",
-        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
-        "-metadata", `title=${meta.title}`, "-metadata", `artist=${meta.artist}`, "-metadata", `author=${meta.artist}`,
-        "-metadata", `location=${meta.location}`, "-metadata", `com.apple.quicktime.location.ISO6709=${meta.location}`,
-        "-metadata", `creation_time=${meta.creationTime}`, "-metadata", `com.apple.quicktime.creationdate=${meta.creationTime}`,
-        "-metadata", `make=${meta.make}`, "-metadata", `model=${meta.model}`, "-metadata", `com.apple.quicktime.model=${meta.model}`,
-        "-metadata:s:v:0", `creation_time=${meta.creationTime}`, "-metadata:s:a:0", `creation_time=${meta.creationTime}`,
-        "-metadata:s:v:0", `handler_name=${meta.model} Video`,
-        "-movflags", "+use_metadata_tags",
-        "-f", "mov", output,
+        "-f",
+        "lavfi",
+        "-i",
+        `testsrc=duration=${seconds}:size=${width}x${height}:rate=25`,
+        "-f",
+        "lavfi",
+        "-i",
+        `sine=frequency=440:duration=${seconds}`,
+        "-i",
+        chapters,
+        "-map",
+        "0:v",
+        "-map",
+        "1:a",
+        "-map_metadata",
+        "2",
+        "-map_chapters",
+        "2",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-metadata",
+        `title=${meta.title}`,
+        "-metadata",
+        `artist=${meta.artist}`,
+        "-metadata",
+        `author=${meta.artist}`,
+        "-metadata",
+        `location=${meta.location}`,
+        "-metadata",
+        `com.apple.quicktime.location.ISO6709=${meta.location}`,
+        "-metadata",
+        `creation_time=${meta.creationTime}`,
+        "-metadata",
+        `com.apple.quicktime.creationdate=${meta.creationTime}`,
+        "-metadata",
+        `make=${meta.make}`,
+        "-metadata",
+        `model=${meta.model}`,
+        "-metadata",
+        `com.apple.quicktime.model=${meta.model}`,
+        "-metadata:s:v:0",
+        `creation_time=${meta.creationTime}`,
+        "-metadata:s:a:0",
+        `creation_time=${meta.creationTime}`,
+        "-metadata:s:v:0",
+        `handler_name=${meta.model} Video`,
+        "-movflags",
+        "+use_metadata_tags",
+        "-f",
+        "mov",
+        output,
       ]);
     } finally {
       await fs.rm(chapters, { force: true });
@@ -219,7 +272,21 @@ export async function makeAudioOnlyMp4(): Promise<string> {
 export async function makeTruncatedMp4(): Promise<string> {
   return cached("truncated.mp4", async (output) => {
     const whole = `${output}.whole`;
-    await ffmpeg(["-f", "lavfi", "-i", "testsrc=duration=3:size=320x240:rate=25", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-f", "mp4", whole]);
+    await ffmpeg([
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc=duration=3:size=320x240:rate=25",
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-pix_fmt",
+      "yuv420p",
+      "-f",
+      "mp4",
+      whole,
+    ]);
     const bytes = await fs.readFile(whole);
     await fs.rm(whole, { force: true });
     return bytes.subarray(0, Math.floor(bytes.length / 2));

@@ -93,7 +93,11 @@ export async function inspectImage(filePath: string, limits: ImageLimits = {}): 
   }
   const { width, height } = metadata;
   if (width * height > maxPixels) {
-    throw codedError(ErrorCode.PAYLOAD_TOO_LARGE, `The photo is ${width} × ${height} pixels; at most ${formatMegapixels(maxPixels)} megapixels are accepted.`, { width, height, maxPixels });
+    throw codedError(ErrorCode.PAYLOAD_TOO_LARGE, `The photo is ${width} × ${height} pixels; at most ${formatMegapixels(maxPixels)} megapixels are accepted.`, {
+      width,
+      height,
+      maxPixels,
+    });
   }
   const longSide = Math.max(width, height);
   if (longSide < minLongSide) {
@@ -134,10 +138,10 @@ export function readPhotoExif(buffer: Buffer): PhotoExif | null {
   const make = text(image.Make);
   const model = text(image.Model);
   // Many models already start with the make ("Canon EOS R5"); do not print it twice.
-  const camera = make && model && !model.toLowerCase().startsWith(make.toLowerCase()) ? `${make} ${model}` : model ?? make;
+  const camera = make && model && !model.toLowerCase().startsWith(make.toLowerCase()) ? `${make} ${model}` : (model ?? make);
   const lensMake = text(photo.LensMake);
   const lensModel = text(photo.LensModel);
-  const lens = lensMake && lensModel && !lensModel.toLowerCase().startsWith(lensMake.toLowerCase()) ? `${lensMake} ${lensModel}` : lensModel ?? lensMake;
+  const lens = lensMake && lensModel && !lensModel.toLowerCase().startsWith(lensMake.toLowerCase()) ? `${lensMake} ${lensModel}` : (lensModel ?? lensMake);
 
   const result: PhotoExif = {
     camera,

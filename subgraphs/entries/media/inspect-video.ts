@@ -130,8 +130,23 @@ export async function makePoster(filePath: string, options: PosterOptions = {}):
   const wanted = options.atSeconds ?? 1;
   const at = options.durationSeconds !== undefined ? Math.min(wanted, options.durationSeconds / 2) : wanted;
   const args = (seconds: number) => [
-    "-v", "error", "-ss", seconds.toFixed(3), "-f", "mov", "-i", `file:${filePath}`,
-    "-frames:v", "1", "-f", "image2pipe", "-c:v", "mjpeg", "-q:v", "3", "pipe:1",
+    "-v",
+    "error",
+    "-ss",
+    seconds.toFixed(3),
+    "-f",
+    "mov",
+    "-i",
+    `file:${filePath}`,
+    "-frames:v",
+    "1",
+    "-f",
+    "image2pipe",
+    "-c:v",
+    "mjpeg",
+    "-q:v",
+    "3",
+    "pipe:1",
   ];
   const execOptions = { timeout: options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS, maxBuffer: POSTER_MAX_BUFFER, encoding: "buffer" as const };
   try {
@@ -200,7 +215,7 @@ function ffprobePath(): string {
 
 function ffmpegPath(): string | null {
   try {
-      return (require("@ffmpeg-installer/ffmpeg") as { path: string }).path;
+    return (require("@ffmpeg-installer/ffmpeg") as { path: string }).path;
   } catch {
     return null;
   }

@@ -63,7 +63,11 @@ export async function sweepMedia(dataSource: DataSource, storage: MediaStorage, 
   // an expired upload another replica has not removed yet still has its row, so its bytes wait for that replica.
   if (options.tempRoot) report.removedTempFiles = await sweepTempFolder(dataSource.manager, options.tempRoot, cutoff);
   if (report.removedOrphans.length || report.expiredUploads || report.removedTempFiles.length) {
-    logger.info("media sweep removed unreferenced files", { orphans: report.removedOrphans.length, expiredUploads: report.expiredUploads, tempFiles: report.removedTempFiles.length });
+    logger.info("media sweep removed unreferenced files", {
+      orphans: report.removedOrphans.length,
+      expiredUploads: report.expiredUploads,
+      tempFiles: report.removedTempFiles.length,
+    });
   }
   if (report.missing.length) {
     logger.warn("media rows whose files are missing", { count: report.missing.length, sample: report.missing.slice(0, 10) });
@@ -117,7 +121,9 @@ async function sweepStorage(dataSource: DataSource, storage: MediaStorage, listi
  */
 export async function unreferencedKeys(manager: Pick<EntityManager, "query">, keys: string[]): Promise<string[]> {
   if (!keys.length) return [];
-  const referenced: { key: string }[] = await manager.query(`SELECT DISTINCT key FROM (${REFERENCED_KEYS_SQL}) AS referenced WHERE key = ANY($1::text[])`, [keys]);
+  const referenced: { key: string }[] = await manager.query(`SELECT DISTINCT key FROM (${REFERENCED_KEYS_SQL}) AS referenced WHERE key = ANY($1::text[])`, [
+    keys,
+  ]);
   const keep = new Set(referenced.map((row) => row.key));
   return [...new Set(keys)].filter((key) => !keep.has(key));
 }
@@ -133,7 +139,9 @@ async function removeExpiredUploads(manager: EntityManager, storage: MediaStorag
   for (;;) {
     const expired = await takeExpiredUploads(manager, 100);
     for (const upload of expired) {
-      await storage.abortMultipartUpload(upload.objectKey, upload.storageUploadId).catch((error) => logger.warn("could not abort an expired upload", { uploadId: upload.id, error }));
+      await storage
+        .abortMultipartUpload(upload.objectKey, upload.storageUploadId)
+        .catch((error) => logger.warn("could not abort an expired upload", { uploadId: upload.id, error }));
       // A completion that stalled may have joined the parts already.
       await storage.delete(upload.objectKey);
     }

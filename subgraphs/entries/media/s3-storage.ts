@@ -171,7 +171,14 @@ export class S3Storage implements MediaStorage {
     let answer: { ETag?: string };
     try {
       answer = await this.client.send(
-        new UploadPartCommand({ Bucket: this.bucket, Key: this.objectKey(key), UploadId: uploadId, PartNumber: part.partNumber, ContentLength: part.bytes, Body: counter }),
+        new UploadPartCommand({
+          Bucket: this.bucket,
+          Key: this.objectKey(key),
+          UploadId: uploadId,
+          PartNumber: part.partNumber,
+          ContentLength: part.bytes,
+          Body: counter,
+        }),
         { abortSignal: cancel.signal },
       );
     } catch (error) {
@@ -214,7 +221,12 @@ export class S3Storage implements MediaStorage {
 
 function isUnsupported(error: unknown): boolean {
   const candidate = error as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
-  return candidate?.name === "MethodNotAllowed" || candidate?.name === "NotImplemented" || candidate?.$metadata?.httpStatusCode === 405 || candidate?.$metadata?.httpStatusCode === 501;
+  return (
+    candidate?.name === "MethodNotAllowed" ||
+    candidate?.name === "NotImplemented" ||
+    candidate?.$metadata?.httpStatusCode === 405 ||
+    candidate?.$metadata?.httpStatusCode === 501
+  );
 }
 
 function isMissingObject(error: unknown): boolean {

@@ -42,5 +42,7 @@ export function verifyMediaSignature(
 function signature(key: string, size: string, expires: number, secret: string): string {
   if (secret.length < MIN_SECRET_LENGTH) throw new Error(`media URL secret must be at least ${MIN_SECRET_LENGTH} characters long`);
   // JSON keeps the fields apart: no choice of key and size can produce another pair's signed text.
-  return createHmac("sha256", secret).update(JSON.stringify([key, size, expires])).digest("base64url");
+  return createHmac("sha256", secret)
+    .update(JSON.stringify([key, size, expires]))
+    .digest("base64url");
 }

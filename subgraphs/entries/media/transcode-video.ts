@@ -48,9 +48,15 @@ export async function makeVideoRenditions(
 
 /** ffmpeg's output options that strip metadata; repeated for each output file (ffmpeg options apply per output). */
 const STRIP_METADATA = [
-  "-map_metadata", "-1", "-map_chapters", "-1",
+  "-map_metadata",
+  "-1",
+  "-map_chapters",
+  "-1",
   // bitexact: no "Lavf"/"Lavc" encoder tags and no creation time from the muxer.
-  "-fflags", "+bitexact", "-flags", "+bitexact",
+  "-fflags",
+  "+bitexact",
+  "-flags",
+  "+bitexact",
 ];
 
 /** All renditions from one decode of the source: ffmpeg splits the picture and encodes each size. */
@@ -60,26 +66,57 @@ export async function transcodeRenditions(inputPath: string, outputs: RenditionO
   const graph =
     outputs.length === 1
       ? scale("[0:v:0]", outputs[0], 0)
-      : `[0:v:0]split=${outputs.length}${outputs.map((_, index) => `[s${index}]`).join("")};` + outputs.map((output, index) => scale(`[s${index}]`, output, index)).join(";");
+      : `[0:v:0]split=${outputs.length}${outputs.map((_, index) => `[s${index}]`).join("")};` +
+        outputs.map((output, index) => scale(`[s${index}]`, output, index)).join(";");
   const args = [
-    "-v", "error", "-nostdin", "-y",
+    "-v",
+    "error",
+    "-nostdin",
+    "-y",
     // Only the MP4/MOV demuxer may read the file (the upload was judged to be one); "file:" keeps a name from being a protocol.
-    "-f", "mov", "-i", `file:${inputPath}`,
-    "-filter_complex", graph,
+    "-f",
+    "mov",
+    "-i",
+    `file:${inputPath}`,
+    "-filter_complex",
+    graph,
   ];
   outputs.forEach((output, index) => {
     args.push(
-      "-map", `[v${index}]`, "-map", "0:a:0?",
-      "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-crf", "23",
-      "-maxrate", `${output.maxVideoKbps}k`, "-bufsize", `${output.maxVideoKbps * 2}k`,
+      "-map",
+      `[v${index}]`,
+      "-map",
+      "0:a:0?",
+      "-c:v",
+      "libx264",
+      "-preset",
+      "veryfast",
+      "-profile:v",
+      "high",
+      "-crf",
+      "23",
+      "-maxrate",
+      `${output.maxVideoKbps}k`,
+      "-bufsize",
+      `${output.maxVideoKbps * 2}k`,
       // A keyframe every 2 s, so players can seek and start quickly.
-      "-force_key_frames", "expr:gte(t,n_forced*2)",
+      "-force_key_frames",
+      "expr:gte(t,n_forced*2)",
       // Drop the SEI messages, where x264 writes its version and settings.
-      "-bsf:v", "filter_units=remove_types=6",
-      "-c:a", "aac", "-b:a", "128k", "-ac", "2",
+      "-bsf:v",
+      "filter_units=remove_types=6",
+      "-c:a",
+      "aac",
+      "-b:a",
+      "128k",
+      "-ac",
+      "2",
       ...STRIP_METADATA,
-      "-movflags", "+faststart",
-      "-f", "mp4", `file:${output.path}`,
+      "-movflags",
+      "+faststart",
+      "-f",
+      "mp4",
+      `file:${output.path}`,
     );
   });
   await runFfmpeg(args, options);
@@ -90,8 +127,26 @@ export async function transcodeRenditions(inputPath: string, outputs: RenditionO
 /** A JPEG poster frame taken atSeconds into a (stripped) rendition; the JPEG carries no metadata either. */
 export async function makePosterFrame(inputPath: string, outputPath: string, atSeconds: number, options: TranscodeOptions): Promise<void> {
   const frame = (seconds: number) => [
-    "-v", "error", "-nostdin", "-y", "-ss", seconds.toFixed(3), "-f", "mov", "-i", `file:${inputPath}`,
-    "-frames:v", "1", ...STRIP_METADATA, "-c:v", "mjpeg", "-q:v", "3", "-f", "image2", `file:${outputPath}`,
+    "-v",
+    "error",
+    "-nostdin",
+    "-y",
+    "-ss",
+    seconds.toFixed(3),
+    "-f",
+    "mov",
+    "-i",
+    `file:${inputPath}`,
+    "-frames:v",
+    "1",
+    ...STRIP_METADATA,
+    "-c:v",
+    "mjpeg",
+    "-q:v",
+    "3",
+    "-f",
+    "image2",
+    `file:${outputPath}`,
   ];
   await runFfmpeg(frame(Math.max(0, atSeconds)), options);
 }

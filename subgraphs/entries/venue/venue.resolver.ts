@@ -8,7 +8,8 @@ import { VenueReference } from "./venue.type";
 @Resolver(() => VenueReference)
 export class VenueEntriesResolver {
   @FieldResolver(() => EntryConnection, {
-    description: "Entries that came through this venue, newest first, that the caller may see (all of them for the venue, its organisation and organisers; public ones for others). Judges: FORBIDDEN (a list by venue would tell them where their assigned entries come from).",
+    description:
+      "Entries that came through this venue, newest first, that the caller may see (all of them for the venue, its organisation and organisers; public ones for others). Judges: FORBIDDEN (a list by venue would tell them where their assigned entries come from).",
   })
   entries(
     @Root() venue: VenueReference,

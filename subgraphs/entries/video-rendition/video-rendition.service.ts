@@ -26,7 +26,8 @@ const MAX_RETRY_DELAY_MS = 3_600_000;
 /** What the venue reads in MicroVideo.failureReason: the cause, never ffmpeg's output (it can quote the file's metadata). */
 export function failureReasonFor(error: unknown, timeoutMilliseconds: number): string {
   if (error instanceof TranscodeError) {
-    if (error.failure === "decode") return "The video could not be converted for streaming: its picture or sound could not be decoded. Export it again as MP4 (H.264/AAC) and upload it again.";
+    if (error.failure === "decode")
+      return "The video could not be converted for streaming: its picture or sound could not be decoded. Export it again as MP4 (H.264/AAC) and upload it again.";
     if (error.failure === "timeout") return `Converting the video for streaming took longer than the limit of ${Math.round(timeoutMilliseconds / 1000)} s.`;
   }
   if ((error as { extensions?: { code?: string } })?.extensions?.code === "NOT_FOUND") return "The uploaded original could not be read from storage.";
@@ -71,12 +72,19 @@ export class VideoRenditionService {
     if (!job) return false;
     if (job.attempt > maxAttempts) {
       // Earlier attempts ended without recording anything: their process died (a crash, or killed mid-transcode).
-      await this.giveUp(job, "The video could not be converted for streaming: the conversion stopped repeatedly before it finished.", new Error("attempts exhausted without a result"));
+      await this.giveUp(
+        job,
+        "The video could not be converted for streaming: the conversion stopped repeatedly before it finished.",
+        new Error("attempts exhausted without a result"),
+      );
       return true;
     }
-    const heartbeat = setInterval(() => {
-      this.store.renew(job, leaseMilliseconds).catch((error) => logger.warn("could not renew a video rendition lease", { videoId: job.videoId, error }));
-    }, Math.max(10, Math.floor(leaseMilliseconds / 3)));
+    const heartbeat = setInterval(
+      () => {
+        this.store.renew(job, leaseMilliseconds).catch((error) => logger.warn("could not renew a video rendition lease", { videoId: job.videoId, error }));
+      },
+      Math.max(10, Math.floor(leaseMilliseconds / 3)),
+    );
     heartbeat.unref();
     const storage = this.storage();
     const stored: string[] = [];
@@ -92,7 +100,11 @@ export class VideoRenditionService {
       }
       // Only now that the new rows are committed may the files they replaced go.
       await this.remove(storage, done.replacedKeys);
-      logger.info("video renditions ready", { videoId: job.videoId, attempt: job.attempt, renditions: made.renditions.map((rendition) => rendition.rendition) });
+      logger.info("video renditions ready", {
+        videoId: job.videoId,
+        attempt: job.attempt,
+        renditions: made.renditions.map((rendition) => rendition.rendition),
+      });
     } catch (error) {
       await this.remove(storage, stored);
       if (signal?.aborted) {
@@ -130,7 +142,8 @@ export class VideoRenditionService {
   }
 
   private async giveUp(job: LeasedRenditionJob, reason: string, error: unknown): Promise<void> {
-    if (await this.store.fail(job, reason)) logger.error("video renditions failed; the video is reported FAILED", { videoId: job.videoId, attempt: job.attempt, reason, error });
+    if (await this.store.fail(job, reason))
+      logger.error("video renditions failed; the video is reported FAILED", { videoId: job.videoId, attempt: job.attempt, reason, error });
   }
 
   private async remove(storage: MediaStorage, keys: string[]): Promise<void> {

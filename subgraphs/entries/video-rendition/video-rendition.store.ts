@@ -89,12 +89,20 @@ export class VideoRenditionStore {
       const [video] = await manager.query(`SELECT poster_key FROM ${SCHEMA}.micro_video WHERE id = $1 FOR UPDATE`, [job.videoId]);
       const previous = rowsOf<{ key: string }>(await manager.query(`DELETE FROM ${SCHEMA}.video_rendition WHERE video_id = $1 RETURNING key`, [job.videoId]));
       for (const rendition of renditions) {
-        await manager.query(
-          `INSERT INTO ${SCHEMA}.video_rendition (video_id, rendition, key, width, height, byte_size) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [job.videoId, rendition.rendition, rendition.key, rendition.width, rendition.height, rendition.byteSize],
-        );
+        await manager.query(`INSERT INTO ${SCHEMA}.video_rendition (video_id, rendition, key, width, height, byte_size) VALUES ($1, $2, $3, $4, $5, $6)`, [
+          job.videoId,
+          rendition.rendition,
+          rendition.key,
+          rendition.width,
+          rendition.height,
+          rendition.byteSize,
+        ]);
       }
-      await manager.query(`UPDATE ${SCHEMA}.micro_video SET status = $2, failure_reason = NULL, poster_key = $3 WHERE id = $1`, [job.videoId, MediaStatus.READY, posterKey]);
+      await manager.query(`UPDATE ${SCHEMA}.micro_video SET status = $2, failure_reason = NULL, poster_key = $3 WHERE id = $1`, [
+        job.videoId,
+        MediaStatus.READY,
+        posterKey,
+      ]);
       await manager.query(`DELETE FROM ${SCHEMA}.video_rendition_job WHERE video_id = $1`, [job.videoId]);
       const replaced = previous.map((row) => row.key);
       if (video?.poster_key && video.poster_key !== posterKey) replaced.push(video.poster_key);
@@ -139,7 +147,10 @@ export class VideoRenditionStore {
   }
 
   private async holdsLease(manager: EntityManager, job: LeasedRenditionJob): Promise<boolean> {
-    const rows = await manager.query(`SELECT 1 FROM ${SCHEMA}.video_rendition_job WHERE video_id = $1 AND lease_id = $2 FOR UPDATE`, [job.videoId, job.leaseId]);
+    const rows = await manager.query(`SELECT 1 FROM ${SCHEMA}.video_rendition_job WHERE video_id = $1 AND lease_id = $2 FOR UPDATE`, [
+      job.videoId,
+      job.leaseId,
+    ]);
     return rows.length > 0;
   }
 }

@@ -21,7 +21,11 @@ export function startVideoRenditionWorker(dataSource: DataSource): Worker {
   });
   // Stopping aborts a transcode in flight (ffmpeg is killed and the job handed back), so shutdown does not wait for it.
   const stopping = new AbortController();
-  const worker = startWorker("video renditions", () => service.runDue(stopping.signal), () => settings.pollMilliseconds);
+  const worker = startWorker(
+    "video renditions",
+    () => service.runDue(stopping.signal),
+    () => settings.pollMilliseconds,
+  );
   return {
     runOnce: () => service.runDue(stopping.signal),
     stop: async () => {

@@ -24,21 +24,30 @@ export class ExhibitedWorkResolver {
       "with the entrant's consent to publication, as the entries service says. Errors: BAD_USER_INPUT (refused entries with reasons in extensions.refused), " +
       "CONFLICT (entry already on show), NOT_FOUND, FORBIDDEN, UNAUTHENTICATED, SERVICE_UNAVAILABLE.",
   })
-  addExhibitedWorks(@Arg("input", { description: "The exhibition and the works to append to it." }) input: AddExhibitedWorksInput, @Ctx() context: ExhibitionsContext) {
+  addExhibitedWorks(
+    @Arg("input", { description: "The exhibition and the works to append to it." }) input: AddExhibitedWorksInput,
+    @Ctx() context: ExhibitionsContext,
+  ) {
     return context.works.add(input);
   }
 
   @Mutation(() => ExhibitedWork, { description: "Changes a work's caption or section. Errors: BAD_USER_INPUT, NOT_FOUND, FORBIDDEN, UNAUTHENTICATED." })
-  updateExhibitedWork(@Arg("input", { description: "The work's id and the fields to change." }) input: UpdateExhibitedWorkInput, @Ctx() context: ExhibitionsContext) {
+  updateExhibitedWork(
+    @Arg("input", { description: "The work's id and the fields to change." }) input: UpdateExhibitedWorkInput,
+    @Ctx() context: ExhibitionsContext,
+  ) {
     return context.works.update(input);
   }
 
   @Mutation(() => ExhibitedWork, {
-    description: "Moves a work to a position (from 1 to the number of works); the works in between shift by one. Errors: BAD_USER_INPUT, NOT_FOUND, FORBIDDEN, UNAUTHENTICATED.",
+    description:
+      "Moves a work to a position (from 1 to the number of works); the works in between shift by one. Errors: BAD_USER_INPUT, NOT_FOUND, FORBIDDEN, UNAUTHENTICATED.",
   })
   moveExhibitedWork(
     @Arg("id", () => ID, { description: "The work to move." }) id: string,
-    @Arg("position", () => Int, { description: "Its new position, from 1." }) position: number, @Ctx() context: ExhibitionsContext) {
+    @Arg("position", () => Int, { description: "Its new position, from 1." }) position: number,
+    @Ctx() context: ExhibitionsContext,
+  ) {
     return context.works.move(id, position);
   }
 
@@ -48,7 +57,9 @@ export class ExhibitedWorkResolver {
   })
   reorderExhibitedWorks(
     @Arg("exhibitionId", () => ID, { description: "The exhibition to reorder." }) exhibitionId: string,
-    @Arg("workIds", () => [ID], { description: "Every work on show, in the new order." }) workIds: string[], @Ctx() context: ExhibitionsContext) {
+    @Arg("workIds", () => [ID], { description: "Every work on show, in the new order." }) workIds: string[],
+    @Ctx() context: ExhibitionsContext,
+  ) {
     return context.works.reorder(exhibitionId, workIds);
   }
 
@@ -60,10 +71,16 @@ export class ExhibitedWorkResolver {
     return context.works.remove(id);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "The caption in the requested language, else the exhibition's default language; null when there is none." })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The caption in the requested language, else the exhibition's default language; null when there is none.",
+  })
   caption(
     @Root() work: ExhibitedWork,
-    @Arg("locale", () => String, { nullable: true, description: 'Language to return, e.g. "zh", "en", "pt"; default: Accept-Language, then the exhibition\'s default language.' })
+    @Arg("locale", () => String, {
+      nullable: true,
+      description: 'Language to return, e.g. "zh", "en", "pt"; default: Accept-Language, then the exhibition\'s default language.',
+    })
     locale: string | null,
     @Ctx() context: ExhibitionsContext,
   ) {
@@ -91,8 +108,14 @@ export class ExhibitedWorkResolver {
   }
 
   @Directive(NEVER_CACHE)
-  @FieldResolver(() => Boolean, { description: "Whether this visitor has liked the work (the visitor id given to likeWork). Errors: none; an unknown id is false." })
-  likedBy(@Root() work: ExhibitedWork, @Arg("visitorId", { description: "The visitor's id, as given to likeWork." }) visitorId: string, @Ctx() context: ExhibitionsContext) {
+  @FieldResolver(() => Boolean, {
+    description: "Whether this visitor has liked the work (the visitor id given to likeWork). Errors: none; an unknown id is false.",
+  })
+  likedBy(
+    @Root() work: ExhibitedWork,
+    @Arg("visitorId", { description: "The visitor's id, as given to likeWork." }) visitorId: string,
+    @Ctx() context: ExhibitionsContext,
+  ) {
     return context.works.likedBy(work, visitorId);
   }
 }

@@ -158,10 +158,9 @@ export class ExhibitedWorkService {
     this.exhibitions.editor();
     return this.dataSource.transaction(async (manager) => {
       const { work, exhibition } = await this.lockWork(manager, id);
-      const [{ count }] = await manager.query(
-        `SELECT count(*)::int AS count FROM exhibitions.exhibited_work WHERE exhibition_id = $1 AND removed_at IS NULL`,
-        [exhibition.id],
-      );
+      const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM exhibitions.exhibited_work WHERE exhibition_id = $1 AND removed_at IS NULL`, [
+        exhibition.id,
+      ]);
       if (!Number.isInteger(position) || position < 1 || position > count) throw badInput(`position must be between 1 and ${count}.`, { argument: "position" });
       if (position !== work.position) {
         // Positions are unique at commit, not per statement, so the others can shift before this one lands.
@@ -184,7 +183,9 @@ export class ExhibitedWorkService {
     if (new Set(ids).size !== ids.length) throw badInput("workIds names a work twice.", { argument: "workIds" });
     const exhibition = await this.dataSource.transaction(async (manager) => {
       const exhibition = await this.exhibitions.lockForEdit(manager, exhibitionId, "exhibitionId");
-      const rows: { id: string }[] = await manager.query(`SELECT id FROM exhibitions.exhibited_work WHERE exhibition_id = $1 AND removed_at IS NULL`, [exhibition.id]);
+      const rows: { id: string }[] = await manager.query(`SELECT id FROM exhibitions.exhibited_work WHERE exhibition_id = $1 AND removed_at IS NULL`, [
+        exhibition.id,
+      ]);
       const current = new Set(rows.map((row) => row.id));
       if (current.size !== ids.length || !ids.every((id) => current.has(id))) {
         throw conflict(`workIds must list each of the ${current.size} works on show exactly once; the exhibition may have changed, reload it.`, {

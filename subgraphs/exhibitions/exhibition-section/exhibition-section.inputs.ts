@@ -6,7 +6,9 @@ export class AddExhibitionSectionInput {
   @Field(() => ID, { description: "The exhibition to add the section to." })
   exhibitionId!: string;
 
-  @Field(() => [ExhibitionTranslationInput], { description: "The section's title in one or more languages (at most 200 characters each), the exhibition's default language included." })
+  @Field(() => [ExhibitionTranslationInput], {
+    description: "The section's title in one or more languages (at most 200 characters each), the exhibition's default language included.",
+  })
   title!: ExhibitionTranslationInput[];
 
   @Field(() => [ExhibitionTranslationInput], { nullable: true, description: "An introduction in one or more languages (at most 5000 characters each)." })
@@ -21,7 +23,10 @@ export class UpdateExhibitionSectionInput {
   @Field(() => ID, { description: "The section to change." })
   id!: string;
 
-  @Field(() => [ExhibitionTranslationInput], { nullable: true, description: "Replaces the title in all languages; the exhibition's default language must be among them." })
+  @Field(() => [ExhibitionTranslationInput], {
+    nullable: true,
+    description: "Replaces the title in all languages; the exhibition's default language must be among them.",
+  })
   title?: ExhibitionTranslationInput[] | null;
 
   @Field(() => [ExhibitionTranslationInput], { nullable: true, description: "An empty list removes the description." })

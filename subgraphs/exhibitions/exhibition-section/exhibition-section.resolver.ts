@@ -14,14 +14,20 @@ export class ExhibitionSectionResolver {
   @Mutation(() => ExhibitionSection, {
     description: "Adds a section (organisers; the owning partner). Errors: BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.",
   })
-  addExhibitionSection(@Arg("input", { description: "The exhibition and the new section's texts." }) input: AddExhibitionSectionInput, @Ctx() context: ExhibitionsContext) {
+  addExhibitionSection(
+    @Arg("input", { description: "The exhibition and the new section's texts." }) input: AddExhibitionSectionInput,
+    @Ctx() context: ExhibitionsContext,
+  ) {
     return context.sections.add(input);
   }
 
   @Mutation(() => ExhibitionSection, {
     description: "Renames, describes or moves a section (organisers; the owning partner). Errors: BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.",
   })
-  updateExhibitionSection(@Arg("input", { description: "The section's id and the fields to change." }) input: UpdateExhibitionSectionInput, @Ctx() context: ExhibitionsContext) {
+  updateExhibitionSection(
+    @Arg("input", { description: "The section's id and the fields to change." }) input: UpdateExhibitionSectionInput,
+    @Ctx() context: ExhibitionsContext,
+  ) {
     return context.sections.update(input);
   }
 
@@ -33,12 +39,23 @@ export class ExhibitionSectionResolver {
   }
 
   @FieldResolver(() => String, { description: "The title in the requested language, else the exhibition's default language." })
-  async title(@Root() section: ExhibitionSection, @Arg("locale", () => String, { nullable: true, description: LOCALE_DESCRIPTION }) locale: string | null, @Ctx() context: ExhibitionsContext) {
+  async title(
+    @Root() section: ExhibitionSection,
+    @Arg("locale", () => String, { nullable: true, description: LOCALE_DESCRIPTION }) locale: string | null,
+    @Ctx() context: ExhibitionsContext,
+  ) {
     return (await context.exhibitions.text(section.titleText, section.exhibitionId, locale)) ?? "";
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "The introduction in the requested language, else the default language; null when there is none." })
-  description(@Root() section: ExhibitionSection, @Arg("locale", () => String, { nullable: true, description: LOCALE_DESCRIPTION }) locale: string | null, @Ctx() context: ExhibitionsContext) {
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The introduction in the requested language, else the default language; null when there is none.",
+  })
+  description(
+    @Root() section: ExhibitionSection,
+    @Arg("locale", () => String, { nullable: true, description: LOCALE_DESCRIPTION }) locale: string | null,
+    @Ctx() context: ExhibitionsContext,
+  ) {
     return context.exhibitions.text(section.descriptionText, section.exhibitionId, locale);
   }
 

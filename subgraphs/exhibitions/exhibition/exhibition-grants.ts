@@ -54,10 +54,10 @@ export async function recordExhibitionChanged(manager: EntityManager, exhibition
  * exhibition whose latest request is applied becomes PUBLISHED (partners hear of it: exhibition.published).
  */
 export async function grantsApplied(manager: EntityManager, exhibitionId: string, version: number, organizationIds: string[]): Promise<void> {
-  const rows: { id: string; slug: string; status: ExhibitionStatus; grants_requested: string; grants_applied: string; published_at: Date | null }[] = await manager.query(
-    `SELECT id, slug, status, grants_requested, grants_applied, published_at FROM ${SCHEMA}.exhibition WHERE id = $1 FOR UPDATE`,
-    [exhibitionId],
-  );
+  const rows: { id: string; slug: string; status: ExhibitionStatus; grants_requested: string; grants_applied: string; published_at: Date | null }[] =
+    await manager.query(`SELECT id, slug, status, grants_requested, grants_applied, published_at FROM ${SCHEMA}.exhibition WHERE id = $1 FOR UPDATE`, [
+      exhibitionId,
+    ]);
   const exhibition = rows[0];
   if (!exhibition || Number(exhibition.grants_applied) >= version) return;
   const complete = version >= Number(exhibition.grants_requested);
@@ -69,7 +69,9 @@ export async function grantsApplied(manager: EntityManager, exhibitionId: string
     [exhibitionId, version, publishes, ExhibitionStatus.PUBLISHED],
   );
   if (publishes) {
-    const [{ works }] = await manager.query(`SELECT count(*)::int AS works FROM ${SCHEMA}.exhibited_work WHERE exhibition_id = $1 AND removed_at IS NULL`, [exhibitionId]);
+    const [{ works }] = await manager.query(`SELECT count(*)::int AS works FROM ${SCHEMA}.exhibited_work WHERE exhibition_id = $1 AND removed_at IS NULL`, [
+      exhibitionId,
+    ]);
     await recordEvent(manager, SCHEMA, { type: "exhibition.published", organizationIds, payload: { exhibitionId, slug: exhibition.slug, works } });
   } else if (exhibition.status === ExhibitionStatus.PUBLISHED) {
     // Works waiting for this grant show from now on.

@@ -15,7 +15,10 @@ registerEnumType(ExhibitionStatus, {
     "DRAFT: being curated, seen only by organisers and the owning organisation; PUBLISHING: published, waiting for its entries to become public (usually under a second); PUBLISHED: public; ARCHIVED: closed, seen again only by organisers and the owning organisation.",
   valuesConfig: {
     DRAFT: { description: "Being prepared: visible to organisers and the owning organisation only." },
-    PUBLISHING: { description: "publishExhibition was accepted; it becomes PUBLISHED as soon as the entries service has made its works' entries public. Not yet visible to the public." },
+    PUBLISHING: {
+      description:
+        "publishExhibition was accepted; it becomes PUBLISHED as soon as the entries service has made its works' entries public. Not yet visible to the public.",
+    },
     PUBLISHED: { description: "Open to the public: its works, captions and credits can be read without a token." },
     ARCHIVED: { description: "Closed; kept for the record, no longer listed to the public." },
   },

@@ -4,7 +4,10 @@ import { ExhibitionKind, ExhibitionStatus } from "./exhibition.entity";
 
 @InputType({ description: "Narrows the exhibition list; all given conditions must hold." })
 export class ExhibitionFilter {
-  @Field(() => ExhibitionStatus, { nullable: true, description: "Drafts and archived ones are listed only to those who may see them (organisers, the owning organisation)." })
+  @Field(() => ExhibitionStatus, {
+    nullable: true,
+    description: "Drafts and archived ones are listed only to those who may see them (organisers, the owning organisation).",
+  })
   status?: ExhibitionStatus | null;
 
   @Field(() => ExhibitionKind, { nullable: true, description: "Only ONLINE or only ONSITE exhibitions." })
@@ -16,7 +19,10 @@ export class ExhibitionFilter {
 
 @InputType({ description: "A new exhibition (organiser, or partner for an exhibition at its own venues). It starts as a DRAFT." })
 export class CreateExhibitionInput {
-  @Field({ description: 'Unique address: 3 to 100 lower-case letters, digits and single dashes, e.g. "harmonious-co-existence". It is also the idempotency key: the same create retried by the same caller returns the same draft; otherwise a taken slug is CONFLICT.' })
+  @Field({
+    description:
+      'Unique address: 3 to 100 lower-case letters, digits and single dashes, e.g. "harmonious-co-existence". It is also the idempotency key: the same create retried by the same caller returns the same draft; otherwise a taken slug is CONFLICT.',
+  })
   slug!: string;
 
   @Field(() => ExhibitionKind, { description: "ONLINE, or ONSITE (needs a host venue)." })
@@ -25,7 +31,9 @@ export class CreateExhibitionInput {
   @Field({ description: 'The language texts fall back to, e.g. "zh"; the title must be given in it.' })
   defaultLocale!: string;
 
-  @Field(() => [ExhibitionTranslationInput], { description: "The title in one or more languages (at most 200 characters each), the default language included." })
+  @Field(() => [ExhibitionTranslationInput], {
+    description: "The title in one or more languages (at most 200 characters each), the default language included.",
+  })
   title!: ExhibitionTranslationInput[];
 
   @Field(() => [ExhibitionTranslationInput], { nullable: true, description: "The curator's text in one or more languages (at most 5000 characters each)." })
@@ -45,7 +53,8 @@ export class CreateExhibitionInput {
 
   @Field(() => ID, {
     nullable: true,
-    description: "Organisers only: the partner organisation that will own (and may edit) the exhibition. A partner's exhibition is always its own organisation's.",
+    description:
+      "Organisers only: the partner organisation that will own (and may edit) the exhibition. A partner's exhibition is always its own organisation's.",
   })
   organizationId?: string | null;
 }
@@ -64,7 +73,10 @@ export class UpdateExhibitionInput {
   @Field(() => String, { nullable: true, description: "A new default language; the title must exist in it." })
   defaultLocale?: string | null;
 
-  @Field(() => [ExhibitionTranslationInput], { nullable: true, description: "Replaces the title in all languages (at most 200 characters each); the default language must be among them." })
+  @Field(() => [ExhibitionTranslationInput], {
+    nullable: true,
+    description: "Replaces the title in all languages (at most 200 characters each); the default language must be among them.",
+  })
   title?: ExhibitionTranslationInput[] | null;
 
   @Field(() => [ExhibitionTranslationInput], { nullable: true, description: "An empty list removes the description." })

@@ -46,7 +46,8 @@ export function checkDates(opensAt: Date | null, closesAt: Date | null): void {
 export function checkHostVenueIds(venueIds: readonly string[], kind: ExhibitionKind): void {
   if (new Set(venueIds).size !== venueIds.length) throw badInput("hostVenueIds names a venue twice.", { argument: "hostVenueIds" });
   if (venueIds.length > MAX_HOST_VENUES) throw badInput(`At most ${MAX_HOST_VENUES} host venues.`, { argument: "hostVenueIds" });
-  if (kind === ExhibitionKind.ONSITE && venueIds.length === 0) throw badInput("An ONSITE exhibition needs at least one host venue.", { argument: "hostVenueIds" });
+  if (kind === ExhibitionKind.ONSITE && venueIds.length === 0)
+    throw badInput("An ONSITE exhibition needs at least one host venue.", { argument: "hostVenueIds" });
 }
 
 /** Equal texts in every language (jsonb does not keep the order keys were given in). */

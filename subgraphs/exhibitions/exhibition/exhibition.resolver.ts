@@ -11,7 +11,8 @@ import { CreateExhibitionInput, ExhibitionFilter, UpdateExhibitionInput } from "
 import { ExhibitionConnection } from "./exhibition.types";
 import { PUBLIC_CACHE } from "../../../lib/cache-hints";
 
-const LOCALE_DESCRIPTION = 'Language to return, e.g. "zh", "en", "pt" or "pt-PT"; default: the Accept-Language header, then the exhibition\'s default language.';
+const LOCALE_DESCRIPTION =
+  'Language to return, e.g. "zh", "en", "pt" or "pt-PT"; default: the Accept-Language header, then the exhibition\'s default language.';
 
 @Resolver(() => Exhibition)
 export class ExhibitionResolver {
@@ -20,7 +21,15 @@ export class ExhibitionResolver {
     description:
       "Exhibitions the caller may see, newest first: the public, venues and judges published ones; partners also their organisation's drafts and archived ones; organisers all. Errors: BAD_USER_INPUT for a bad filter or page.",
   })
-  exhibitions(@Arg("filter", () => ExhibitionFilter, { nullable: true, description: "Optional conditions (status, kind, host venue); omit to list every exhibition you may see." }) filter: ExhibitionFilter | null, @Args() page: PageArguments, @Ctx() context: ExhibitionsContext) {
+  exhibitions(
+    @Arg("filter", () => ExhibitionFilter, {
+      nullable: true,
+      description: "Optional conditions (status, kind, host venue); omit to list every exhibition you may see.",
+    })
+    filter: ExhibitionFilter | null,
+    @Args() page: PageArguments,
+    @Ctx() context: ExhibitionsContext,
+  ) {
     return context.exhibitions.list(filter, page);
   }
 
@@ -30,7 +39,8 @@ export class ExhibitionResolver {
   })
   exhibition(
     @Arg("id", () => ID, { nullable: true, description: "The exhibition's id." }) id: string | null,
-    @Arg("slug", () => String, { nullable: true, description: 'The exhibition\'s slug, e.g. "harmonious-co-existence" (case-insensitive).' }) slug: string | null,
+    @Arg("slug", () => String, { nullable: true, description: 'The exhibition\'s slug, e.g. "harmonious-co-existence" (case-insensitive).' })
+    slug: string | null,
     @Ctx() context: ExhibitionsContext,
   ) {
     return context.exhibitions.get(id, slug);
@@ -40,14 +50,21 @@ export class ExhibitionResolver {
     description:
       "Creates a DRAFT exhibition. Organisers; partners for their own organisation at their own venues. Errors: BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND (host venue), CONFLICT (slug taken), SERVICE_UNAVAILABLE.",
   })
-  createExhibition(@Arg("input", { description: "The new exhibition's slug, kind, texts and host venues." }) input: CreateExhibitionInput, @Ctx() context: ExhibitionsContext) {
+  createExhibition(
+    @Arg("input", { description: "The new exhibition's slug, kind, texts and host venues." }) input: CreateExhibitionInput,
+    @Ctx() context: ExhibitionsContext,
+  ) {
     return context.exhibitions.create(input);
   }
 
   @Mutation(() => Exhibition, {
-    description: "Changes an exhibition (organisers; the owning partner). Errors: BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT (slug taken), SERVICE_UNAVAILABLE.",
+    description:
+      "Changes an exhibition (organisers; the owning partner). Errors: BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT (slug taken), SERVICE_UNAVAILABLE.",
   })
-  updateExhibition(@Arg("input", { description: "The exhibition's id and the fields to change." }) input: UpdateExhibitionInput, @Ctx() context: ExhibitionsContext) {
+  updateExhibition(
+    @Arg("input", { description: "The exhibition's id and the fields to change." }) input: UpdateExhibitionInput,
+    @Ctx() context: ExhibitionsContext,
+  ) {
     return context.exhibitions.update(input);
   }
 
@@ -71,12 +88,23 @@ export class ExhibitionResolver {
   }
 
   @FieldResolver(() => String, { description: "The title in the requested language, else the exhibition's default language." })
-  async title(@Root() exhibition: Exhibition, @Arg("locale", () => String, { nullable: true, description: LOCALE_DESCRIPTION }) locale: string | null, @Ctx() context: ExhibitionsContext) {
+  async title(
+    @Root() exhibition: Exhibition,
+    @Arg("locale", () => String, { nullable: true, description: LOCALE_DESCRIPTION }) locale: string | null,
+    @Ctx() context: ExhibitionsContext,
+  ) {
     return (await context.exhibitions.text(exhibition.titleText, exhibition.id, locale)) ?? exhibition.slug;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "The curator's text in the requested language, else the default language; null when there is none." })
-  description(@Root() exhibition: Exhibition, @Arg("locale", () => String, { nullable: true, description: LOCALE_DESCRIPTION }) locale: string | null, @Ctx() context: ExhibitionsContext) {
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The curator's text in the requested language, else the default language; null when there is none.",
+  })
+  description(
+    @Root() exhibition: Exhibition,
+    @Arg("locale", () => String, { nullable: true, description: LOCALE_DESCRIPTION }) locale: string | null,
+    @Ctx() context: ExhibitionsContext,
+  ) {
     return context.exhibitions.text(exhibition.descriptionText, exhibition.id, locale);
   }
 
@@ -95,7 +123,10 @@ export class ExhibitionResolver {
     return context.exhibitions.hostVenues(exhibition);
   }
 
-  @FieldResolver(() => OrganizationReference, { nullable: true, description: "The partner organisation that owns the exhibition; null for the organisers' own, and for callers who may not edit it." })
+  @FieldResolver(() => OrganizationReference, {
+    nullable: true,
+    description: "The partner organisation that owns the exhibition; null for the organisers' own, and for callers who may not edit it.",
+  })
   organization(@Root() exhibition: Exhibition, @Ctx() context: ExhibitionsContext) {
     return context.exhibitions.organization(exhibition);
   }

@@ -124,7 +124,6 @@ export class ExhibitionService {
     return store.currentEntryIds(manager, exhibitionId);
   }
 
-
   /**
    * Validates host venues: ONSITE needs one; a partner may only name its own venues, and at least one
    * (partners create exhibitions at their own venues). Venues not in the caller's token are checked with the venues service.
@@ -224,7 +223,8 @@ export class ExhibitionService {
           }
           await store.saveHostVenues(manager, exhibition.id, hostVenueIds);
         } else if (input.kind === ExhibitionKind.ONSITE) {
-          if ((await store.hostVenueCount(manager, exhibition.id)) === 0) throw badInput("An ONSITE exhibition needs at least one host venue.", { argument: "hostVenueIds" });
+          if ((await store.hostVenueCount(manager, exhibition.id)) === 0)
+            throw badInput("An ONSITE exhibition needs at least one host venue.", { argument: "hostVenueIds" });
         }
         const saved = await manager.getRepository(Exhibition).save(exhibition);
         await recordExhibitionChanged(manager, saved);

@@ -18,12 +18,21 @@ export function exhibitionPage(
       hostVenueId: filter.hostVenueId,
     });
   }
-  return keysetPage(query, { columns: ["exhibition.created_at", "exhibition.id"], direction: "DESC", cursorOf: (row) => [row.createdAt.toISOString(), row.id] }, args);
+  return keysetPage(
+    query,
+    { columns: ["exhibition.created_at", "exhibition.id"], direction: "DESC", cursorOf: (row) => [row.createdAt.toISOString(), row.id] },
+    args,
+  );
 }
 
 /** The exhibition, locked until the transaction ends; undefined when there is none. */
 export async function lockExhibition(manager: EntityManager, id: string): Promise<Exhibition | undefined> {
-  const exhibition = await manager.getRepository(Exhibition).createQueryBuilder("exhibition").setLock("pessimistic_write").where("exhibition.id = :id", { id }).getOne();
+  const exhibition = await manager
+    .getRepository(Exhibition)
+    .createQueryBuilder("exhibition")
+    .setLock("pessimistic_write")
+    .where("exhibition.id = :id", { id })
+    .getOne();
   return exhibition ?? undefined;
 }
 
@@ -45,7 +54,11 @@ export async function currentEntryIds(manager: EntityManager, exhibitionId: stri
 /** Replaces the exhibition's host venues, keeping the order given. */
 export async function saveHostVenues(manager: EntityManager, exhibitionId: string, venueIds: readonly string[]): Promise<void> {
   await manager.delete(ExhibitionHostVenue, { exhibitionId });
-  if (venueIds.length) await manager.insert(ExhibitionHostVenue, venueIds.map((venueId, index) => ({ exhibitionId, venueId, position: index + 1 })));
+  if (venueIds.length)
+    await manager.insert(
+      ExhibitionHostVenue,
+      venueIds.map((venueId, index) => ({ exhibitionId, venueId, position: index + 1 })),
+    );
 }
 
 export async function hostVenueCount(manager: EntityManager, exhibitionId: string): Promise<number> {

@@ -27,7 +27,9 @@ const LIMITS: Record<VisitorAction, number> = {
  * since one subscriber holds the whole block. Stored hashed and only for a day: enough to count, not a visitor log.
  */
 function clientKey(clientIp: string | undefined): string {
-  return createHash("sha256").update(`image-china-visitor:${addressGroup(clientIp, config().ipv6PrefixLength)}`).digest("hex");
+  return createHash("sha256")
+    .update(`image-china-visitor:${addressGroup(clientIp, config().ipv6PrefixLength)}`)
+    .digest("hex");
 }
 
 /** Counts one attempt by the client in the current hour; over the limit is RATE_LIMITED, with the seconds to wait. */
@@ -45,9 +47,13 @@ export async function consumeVisitorAllowance(dataSource: DataSource, action: Vi
   }
   const limit = LIMITS[action];
   if (attempts > limit) {
-    throw codedError(ErrorCode.RATE_LIMITED, `Too many ${action === VisitorAction.LIKE ? "likes" : "views"} from your address this hour (limit ${limit}); try again in ${retryAfter} seconds.`, {
-      limit,
-      retryAfterSeconds: retryAfter,
-    });
+    throw codedError(
+      ErrorCode.RATE_LIMITED,
+      `Too many ${action === VisitorAction.LIKE ? "likes" : "views"} from your address this hour (limit ${limit}); try again in ${retryAfter} seconds.`,
+      {
+        limit,
+        retryAfterSeconds: retryAfter,
+      },
+    );
   }
 }

@@ -32,7 +32,8 @@ export class WorkLikeResolver {
   }
 
   @Mutation(() => ExhibitedWork, {
-    description: "Public: counts one view of a work in a published exhibition. At most 3000 views per client address per hour. Errors: RATE_LIMITED, NOT_FOUND, CONFLICT.",
+    description:
+      "Public: counts one view of a work in a published exhibition. At most 3000 views per client address per hour. Errors: RATE_LIMITED, NOT_FOUND, CONFLICT.",
   })
   recordWorkView(@Arg("workId", () => ID, { description: "The ExhibitedWork id." }) workId: string, @Ctx() context: ExhibitionsContext) {
     return context.likes.recordView(workId);

@@ -11,7 +11,11 @@ export class AssignJudgesInput {
   @Field(() => Int, { nullable: true, description: "Judges per entry, 1 to 25; default the round's quorum (and it becomes the round's quorum)." })
   quorum?: number | null;
 
-  @Field(() => String, { nullable: true, description: "Any text, at most 100 characters, that varies the tie-breaks; default the round's id. Same entries, judges, quorum and seed give the same assignments." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Any text, at most 100 characters, that varies the tie-breaks; default the round's id. Same entries, judges, quorum and seed give the same assignments.",
+  })
   seed?: string | null;
 }
 

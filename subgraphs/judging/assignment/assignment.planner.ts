@@ -49,14 +49,26 @@ export function seededHash(...parts: string[]): number {
 export function planAssignments(entries: readonly PlannedEntry[], judges: readonly PlannedJudge[], quorum: number, seed: string): PlanResult {
   const sortedJudges = [...judges].sort((a, b) => (a.id < b.id ? -1 : 1));
   const loads = new Map(sortedJudges.map((judge) => [judge.id, 0]));
-  const candidates = entries.map((entry) => ({ entry, eligible: sortedJudges.filter((judge) => !hasConflict(judge, entry)), order: seededHash(seed, entry.entryId) }));
-  const shortOfQuorum = candidates.filter((item) => item.eligible.length < quorum).map((item) => ({ entryId: item.entry.entryId, eligible: item.eligible.length }));
+  const candidates = entries.map((entry) => ({
+    entry,
+    eligible: sortedJudges.filter((judge) => !hasConflict(judge, entry)),
+    order: seededHash(seed, entry.entryId),
+  }));
+  const shortOfQuorum = candidates
+    .filter((item) => item.eligible.length < quorum)
+    .map((item) => ({ entryId: item.entry.entryId, eligible: item.eligible.length }));
   if (shortOfQuorum.length) return { assignments: [], shortOfQuorum, loads };
 
   candidates.sort((a, b) => a.eligible.length - b.eligible.length || a.order - b.order || (a.entry.entryId < b.entry.entryId ? -1 : 1));
   const assignments: PlanResult["assignments"] = [];
   for (const { entry, eligible } of candidates) {
-    const chosen = pickLeastLoaded(entry.entryId, eligible.map((judge) => judge.id), loads, seed, quorum);
+    const chosen = pickLeastLoaded(
+      entry.entryId,
+      eligible.map((judge) => judge.id),
+      loads,
+      seed,
+      quorum,
+    );
     for (const judgeId of chosen) {
       loads.set(judgeId, loads.get(judgeId)! + 1);
       assignments.push({ entryId: entry.entryId, judgeId });

@@ -20,14 +20,17 @@ export class AssignmentResolver {
   })
   myAssignments(
     @Arg("roundId", () => ID, { nullable: true, description: "Only this round's." }) roundId: string | null,
-    @Arg("status", () => AssignmentStatus, { nullable: true, description: "ASSIGNED (still to score) or SCORED; RECUSED: BAD_USER_INPUT." }) status: AssignmentStatus | null,
+    @Arg("status", () => AssignmentStatus, { nullable: true, description: "ASSIGNED (still to score) or SCORED; RECUSED: BAD_USER_INPUT." })
+    status: AssignmentStatus | null,
     @Args() page: PageArguments,
     @Ctx() context: JudgingContext,
   ) {
     return context.assignments.myAssignments(roundId, status, page);
   }
 
-  @Query(() => AssignmentConnection, { description: "Every assignment of a round, by entry id (organisers only). Errors: NOT_FOUND, FORBIDDEN, BAD_USER_INPUT." })
+  @Query(() => AssignmentConnection, {
+    description: "Every assignment of a round, by entry id (organisers only). Errors: NOT_FOUND, FORBIDDEN, BAD_USER_INPUT.",
+  })
   roundAssignments(
     @Arg("roundId", () => ID, { description: "The round whose assignments to list." }) roundId: string,
     @Arg("judgeId", () => ID, { nullable: true, description: "Only this judge's assignments." }) judgeId: string | null,
@@ -48,13 +51,16 @@ export class AssignmentResolver {
   }
 
   @Mutation(() => Assignment, {
-    description: "Organiser only: assigns one more judge to an entry of a round not closed. Errors: BAD_USER_INPUT (entry not in the round; conflict of interest), CONFLICT, NOT_FOUND, FORBIDDEN.",
+    description:
+      "Organiser only: assigns one more judge to an entry of a round not closed. Errors: BAD_USER_INPUT (entry not in the round; conflict of interest), CONFLICT, NOT_FOUND, FORBIDDEN.",
   })
   addAssignment(@Arg("input", { description: "The round, entry and judge." }) input: AddAssignmentInput, @Ctx() context: JudgingContext) {
     return context.assignments.add(input);
   }
 
-  @Mutation(() => Boolean, { description: "Organiser only: removes an unscored assignment. Errors: CONFLICT (scored, recused, round closed), NOT_FOUND, FORBIDDEN." })
+  @Mutation(() => Boolean, {
+    description: "Organiser only: removes an unscored assignment. Errors: CONFLICT (scored, recused, round closed), NOT_FOUND, FORBIDDEN.",
+  })
   removeAssignment(@Arg("id", () => ID, { description: "The assignment to remove." }) id: string, @Ctx() context: JudgingContext) {
     return context.assignments.remove(id);
   }
@@ -65,14 +71,16 @@ export class AssignmentResolver {
   })
   reassignAssignment(
     @Arg("id", () => ID, { description: "The unscored assignment to move." }) id: string,
-    @Arg("judgeId", () => ID, { nullable: true, description: "The judge to move it to; omit to let the pool's least-loaded eligible judge take it." }) judgeId: string | null,
+    @Arg("judgeId", () => ID, { nullable: true, description: "The judge to move it to; omit to let the pool's least-loaded eligible judge take it." })
+    judgeId: string | null,
     @Ctx() context: JudgingContext,
   ) {
     return context.assignments.reassign(id, judgeId);
   }
 
   @Mutation(() => ReassignmentResult, {
-    description: "Organiser only: moves every unscored assignment of a judge in a round to other eligible judges of the pool (e.g. before closing). Errors: NOT_FOUND, CONFLICT, FORBIDDEN.",
+    description:
+      "Organiser only: moves every unscored assignment of a judge in a round to other eligible judges of the pool (e.g. before closing). Errors: NOT_FOUND, CONFLICT, FORBIDDEN.",
   })
   reassignUnscoredAssignments(
     @Arg("roundId", () => ID, { description: "The round, not closed." }) roundId: string,
@@ -86,18 +94,25 @@ export class AssignmentResolver {
     description:
       "A judge steps aside from an assigned entry of an open round, with a reason (organisers can do it for them). A score already given is withdrawn (logged); the entry goes to another eligible judge when there is one. Errors: BAD_USER_INPUT, NOT_FOUND, CONFLICT, FORBIDDEN.",
   })
-  recuse(@Arg("assignmentId", () => ID, { description: "The caller's assignment (organisers: any)." }) assignmentId: string, @Arg("reason", { description: "Why, at most 1000 characters; organisers read it." }) reason: string, @Ctx() context: JudgingContext) {
+  recuse(
+    @Arg("assignmentId", () => ID, { description: "The caller's assignment (organisers: any)." }) assignmentId: string,
+    @Arg("reason", { description: "Why, at most 1000 characters; organisers read it." }) reason: string,
+    @Ctx() context: JudgingContext,
+  ) {
     return context.assignments.recuse(assignmentId, reason);
   }
 
   @Mutation(() => Int, {
-    description: "Organiser only: re-sends every judge's entry grants for the round to the entries subgraph (repair after SERVICE_UNAVAILABLE). Returns how many judges were updated.",
+    description:
+      "Organiser only: re-sends every judge's entry grants for the round to the entries subgraph (repair after SERVICE_UNAVAILABLE). Returns how many judges were updated.",
   })
   syncRoundGrants(@Arg("roundId", () => ID, { description: "The round whose judges' grants to re-send." }) roundId: string, @Ctx() context: JudgingContext) {
     return context.assignments.syncGrants(roundId);
   }
 
-  @FieldResolver(() => EntryReference, { description: "The entry, blind for judges (the entries subgraph hides entrant, venue, credit and country from them)." })
+  @FieldResolver(() => EntryReference, {
+    description: "The entry, blind for judges (the entries subgraph hides entrant, venue, credit and country from them).",
+  })
   entry(@Root() assignment: Assignment) {
     return { id: assignment.entryId };
   }
@@ -112,7 +127,10 @@ export class AssignmentResolver {
     return (await context.loaders.judge.load(assignment.judgeId))!;
   }
 
-  @FieldResolver(() => Score, { nullable: true, description: "The judge's current score or vote; null before the first. Only the judge themself and organisers see it." })
+  @FieldResolver(() => Score, {
+    nullable: true,
+    description: "The judge's current score or vote; null before the first. Only the judge themself and organisers see it.",
+  })
   score(@Root() assignment: Assignment, @Ctx() context: JudgingContext) {
     return context.scores.ofAssignment(assignment);
   }

@@ -64,7 +64,10 @@ export class AssignmentService {
   async assign(input: AssignJudgesInput): Promise<AssignmentSummary> {
     const round = await this.rounds.require(input.roundId);
     if (round.status !== RoundStatus.DRAFT) {
-      throw conflict(`Automatic assignment replaces every assignment and is only possible while the round is DRAFT; it is ${round.status}. Adjust by hand instead.`, { status: round.status });
+      throw conflict(
+        `Automatic assignment replaces every assignment and is only possible while the round is DRAFT; it is ${round.status}. Adjust by hand instead.`,
+        { status: round.status },
+      );
     }
     const judgeIds = [...new Set((input.judgeIds ?? []).map((id) => parseId(id, "judgeIds")))];
     if (judgeIds.length > MAX_POOL) throw badInput(`At most ${MAX_POOL} judges per round.`, { argument: "judgeIds" });
@@ -75,7 +78,9 @@ export class AssignmentService {
     const quorum = checkQuorum(input.quorum ?? round.quorum);
     if (pool.length < quorum) throw badInput(`A quorum of ${quorum} needs at least ${quorum} judges; ${pool.length} given.`, { argument: "judgeIds" });
     if (round.kind === RoundKind.SHORTLIST && (round.passVotes ?? 0) > quorum) {
-      throw badInput(`The round needs ${round.passVotes} yes votes to pass; lower passVotes (updateRound) before a quorum of ${quorum}.`, { argument: "quorum" });
+      throw badInput(`The round needs ${round.passVotes} yes votes to pass; lower passVotes (updateRound) before a quorum of ${quorum}.`, {
+        argument: "quorum",
+      });
     }
     const seed = optionalText(input.seed, "seed", 100) ?? round.id;
 
@@ -159,7 +164,10 @@ export class AssignmentService {
         origin = AssignmentOrigin.MANUAL;
       } else {
         const [replacement] = await this.planReplacements(manager, round, [current], [current.judgeId]);
-        if (!replacement) throw conflict("No other judge of the round's pool is free of a conflict of interest and not already on this entry; name a judge or add one with addAssignment.");
+        if (!replacement)
+          throw conflict(
+            "No other judge of the round's pool is free of a conflict of interest and not already on this entry; name a judge or add one with addAssignment.",
+          );
         newJudgeId = replacement;
         origin = AssignmentOrigin.REASSIGNED;
       }
@@ -198,7 +206,8 @@ export class AssignmentService {
     if (!assignment || !maySeeAssignment(viewer, assignment)) throw notFound("Assignment", assignmentId);
     const reassigned = await this.dataSource.transaction(async (manager) => {
       const round = await this.rounds.lock(manager, assignment.roundId);
-      if (recusalNeedsOpenRound(viewer) && round.status !== RoundStatus.OPEN) throw conflict(`You can recuse only while the round is open; it is ${round.status}.`, { status: round.status });
+      if (recusalNeedsOpenRound(viewer) && round.status !== RoundStatus.OPEN)
+        throw conflict(`You can recuse only while the round is open; it is ${round.status}.`, { status: round.status });
       if (round.status === RoundStatus.CLOSED) throw conflict("The round is closed.", { status: round.status });
       const current = await this.lockAssignment(manager, assignment.id);
       if (current.status === AssignmentStatus.RECUSED) throw conflict("This assignment is already recused.", { status: current.status });

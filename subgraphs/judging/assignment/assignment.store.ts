@@ -40,7 +40,14 @@ export interface EligibilityFacts {
  */
 export async function saveAutomaticPlan(
   manager: EntityManager,
-  plan: { roundId: string; entries: readonly SnapshotEntry[]; judgeIds: readonly string[]; assignments: readonly { entryId: string; judgeId: string }[]; quorum: number; seed: string },
+  plan: {
+    roundId: string;
+    entries: readonly SnapshotEntry[];
+    judgeIds: readonly string[];
+    assignments: readonly { entryId: string; judgeId: string }[];
+    quorum: number;
+    seed: string;
+  },
 ): Promise<void> {
   const { roundId, entries, assignments } = plan;
   await manager.query(`DELETE FROM ${SCHEMA}.assignment WHERE round_id = $1`, [roundId]);
@@ -66,10 +73,11 @@ export async function saveAutomaticPlan(
        FROM unnest($2::uuid[], $3::uuid[]) AS assigned(entry_id, judge_id)`,
     [roundId, assignments.map((item) => item.entryId), assignments.map((item) => item.judgeId), AssignmentStatus.ASSIGNED, AssignmentOrigin.AUTOMATIC],
   );
-  await manager.query(
-    `UPDATE ${SCHEMA}.judging_round SET quorum = $2, assignment_seed = $3, entries_loaded_at = now(), updated_at = now() WHERE id = $1`,
-    [roundId, plan.quorum, plan.seed],
-  );
+  await manager.query(`UPDATE ${SCHEMA}.judging_round SET quorum = $2, assignment_seed = $3, entries_loaded_at = now(), updated_at = now() WHERE id = $1`, [
+    roundId,
+    plan.quorum,
+    plan.seed,
+  ]);
 }
 
 /** Inserts an unscored assignment; returns its id. */
@@ -107,7 +115,10 @@ export function unscoredAssignmentsOf(manager: EntityManager, roundId: string, j
 
 /** The assignment, locked until the transaction ends; undefined when there is none. */
 export async function lockAssignment(manager: EntityManager, id: string): Promise<Assignment | undefined> {
-  return (await manager.getRepository(Assignment).createQueryBuilder("assignment").setLock("pessimistic_write").where("assignment.id = :id", { id }).getOne()) ?? undefined;
+  return (
+    (await manager.getRepository(Assignment).createQueryBuilder("assignment").setLock("pessimistic_write").where("assignment.id = :id", { id }).getOne()) ??
+    undefined
+  );
 }
 
 /** Removes the score given on an assignment (its withdrawal is logged by the caller). */
@@ -146,7 +157,12 @@ export async function eligibilityFacts(manager: EntityManager, roundId: string, 
  * active load, the entries' venues and organisations, and who holds or held each. Three statements, one after
  * another (a transaction's statements share one connection).
  */
-export async function replacementInput(manager: EntityManager, roundId: string, entryIds: readonly string[], excluded: readonly string[]): Promise<ReplacementInput> {
+export async function replacementInput(
+  manager: EntityManager,
+  roundId: string,
+  entryIds: readonly string[],
+  excluded: readonly string[],
+): Promise<ReplacementInput> {
   const pool = await manager.query(
     `SELECT judge.id, judge.organization_ids AS "organizationIds", judge.venue_ids AS "venueIds",
             (SELECT count(*) FROM ${SCHEMA}.assignment WHERE round_id = $1 AND judge_id = judge.id AND status <> $3)::int AS load
@@ -159,10 +175,10 @@ export async function replacementInput(manager: EntityManager, roundId: string, 
     `SELECT entry_id AS "entryId", venue_id AS "venueId", organization_id AS "organizationId" FROM ${SCHEMA}.round_entry WHERE round_id = $1 AND entry_id = ANY($2::uuid[])`,
     [roundId, entryIds],
   );
-  const holders = await manager.query(`SELECT entry_id AS "entryId", judge_id AS "judgeId" FROM ${SCHEMA}.assignment WHERE round_id = $1 AND entry_id = ANY($2::uuid[])`, [
-    roundId,
-    entryIds,
-  ]);
+  const holders = await manager.query(
+    `SELECT entry_id AS "entryId", judge_id AS "judgeId" FROM ${SCHEMA}.assignment WHERE round_id = $1 AND entry_id = ANY($2::uuid[])`,
+    [roundId, entryIds],
+  );
   return { pool, entries, holders };
 }
 
@@ -197,7 +213,12 @@ export async function recuseUnscoredOfEntry(db: DataSource | EntityManager, entr
 }
 
 /** A judge's own assignments in rounds judges can see (not DRAFT), recused ones left out. */
-export function ownAssignments(dataSource: DataSource, judgeId: string | undefined, filter: { roundId?: string; status?: AssignmentStatus | null }, args: PageArgs): Promise<Page<Assignment>> {
+export function ownAssignments(
+  dataSource: DataSource,
+  judgeId: string | undefined,
+  filter: { roundId?: string; status?: AssignmentStatus | null },
+  args: PageArgs,
+): Promise<Page<Assignment>> {
   const query = dataSource
     .getRepository(Assignment)
     .createQueryBuilder("assignment")

@@ -6,7 +6,9 @@ export class RecusalResult {
   @Field(() => Assignment, { description: "The recused assignment." })
   assignment!: Assignment;
 
-  @Field({ description: "True when another eligible judge took the entry over; false when none could (the entry is then short of its quorum, see judgingProgress)." })
+  @Field({
+    description: "True when another eligible judge took the entry over; false when none could (the entry is then short of its quorum, see judgingProgress).",
+  })
   reassigned!: boolean;
 }
 

@@ -19,12 +19,14 @@ interface PublishedAward {
 
 /** Publishes the round's awards whose grant request `version` (or an earlier one) is applied; returns how many. */
 export async function completeAwardPublication(manager: EntityManager, roundId: string, version: number): Promise<number> {
-  const awards: PublishedAward[] = await manager.query(
-    `UPDATE judging.award SET published_at = now(), updated_at = now()
+  const awards: PublishedAward[] = await manager
+    .query(
+      `UPDATE judging.award SET published_at = now(), updated_at = now()
       WHERE round_id = $1 AND published_at IS NULL AND publish_requested_at IS NOT NULL AND publish_grant_version <= $2
       RETURNING id, round_id, entry_id, venue_id, theme, division_id, tier, position`,
-    [roundId, version],
-  ).then((result: unknown[]) => (Array.isArray(result[0]) ? result[0] : result) as PublishedAward[]);
+      [roundId, version],
+    )
+    .then((result: unknown[]) => (Array.isArray(result[0]) ? result[0] : result) as PublishedAward[]);
   if (awards.length === 0) return 0;
   const round = await manager.getRepository(JudgingRound).findOneByOrFail({ id: roundId });
   const head = await fixScoreLogHead(manager, round, ScoreLogHeadReason.AWARDS_PUBLISHED);
@@ -45,7 +47,14 @@ export async function completeAwardPublication(manager: EntityManager, roundId: 
       payload: {
         theme: scoped[0].theme,
         divisionId: scoped[0].division_id,
-        awards: scoped.map((award) => ({ awardId: award.id, roundId, entryId: award.entry_id, venueId: award.venue_id, tier: award.tier, position: award.position })),
+        awards: scoped.map((award) => ({
+          awardId: award.id,
+          roundId,
+          entryId: award.entry_id,
+          venueId: award.venue_id,
+          tier: award.tier,
+          position: award.position,
+        })),
         scoreLogHeads,
       },
     });

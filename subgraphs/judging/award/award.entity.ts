@@ -30,7 +30,9 @@ registerEnumType(AwardStatus, {
   description: "Where an award stands on its way to the public.",
   valuesConfig: {
     PROPOSED: { description: "A proposal, visible to organisers only." },
-    PUBLISHING: { description: "publishAwards was accepted; it becomes PUBLISHED as soon as the entries service has made the entry public (usually under a second)." },
+    PUBLISHING: {
+      description: "publishAwards was accepted; it becomes PUBLISHED as soon as the entries service has made the entry public (usually under a second).",
+    },
     PUBLISHED: { description: "Public: the award and its entry can be read without a token." },
   },
 });
@@ -43,7 +45,10 @@ export const TIER_ORDER: readonly AwardTier[] = [AwardTier.GOLD, AwardTier.SILVE
  * which entries became public.
  */
 @Entity({ name: "award" })
-@ObjectType({ description: "An award to an entry in a theme, or in a theme within a regional division. Published awards are public; unpublished ones are visible to organisers only (null for others)." })
+@ObjectType({
+  description:
+    "An award to an entry in a theme, or in a theme within a regional division. Published awards are public; unpublished ones are visible to organisers only (null for others).",
+})
 @Directive('@key(fields: "id")')
 @Directive(PUBLIC_CACHE)
 export class Award {

@@ -22,10 +22,16 @@ export class ProposeAwardsInput {
   @Field(() => ThemeCode, { description: "The theme of the scope." })
   theme!: ThemeCode;
 
-  @Field(() => ID, { nullable: true, description: "A regional division (e.g. the Portugal Division) for its own awards; omit for the theme's awards across divisions." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "A regional division (e.g. the Portugal Division) for its own awards; omit for the theme's awards across divisions.",
+  })
   divisionId?: string | null;
 
-  @Field(() => [AwardTierCountInput], { nullable: true, description: "Counts per tier; default GOLD 1, SILVER 1, BRONZE 1, HONOURABLE_MENTION 3. Tiers not listed get none." })
+  @Field(() => [AwardTierCountInput], {
+    nullable: true,
+    description: "Counts per tier; default GOLD 1, SILVER 1, BRONZE 1, HONOURABLE_MENTION 3. Tiers not listed get none.",
+  })
   tiers?: AwardTierCountInput[] | null;
 }
 

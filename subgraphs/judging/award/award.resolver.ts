@@ -20,7 +20,8 @@ export class AwardResolver {
     @Arg("theme", () => ThemeCode, { nullable: true, description: "Only this theme's awards." }) theme: ThemeCode | null,
     @Arg("divisionId", () => ID, { nullable: true, description: "Only this division's own awards." }) divisionId: string | null,
     @Arg("venueId", () => ID, { nullable: true, description: "Only awards to entries that came through this venue." }) venueId: string | null,
-    @Arg("includeUnpublished", () => Boolean, { nullable: true, description: "Organisers only: also proposals not yet published." }) includeUnpublished: boolean | null,
+    @Arg("includeUnpublished", () => Boolean, { nullable: true, description: "Organisers only: also proposals not yet published." })
+    includeUnpublished: boolean | null,
     @Args() page: PageArguments,
     @Ctx() context: JudgingContext,
   ) {
@@ -33,18 +34,25 @@ export class AwardResolver {
   }
 
   @Mutation(() => [Award], {
-    description: "Organiser only: proposes a scope's awards from a closed SCORE round (see ProposeAwardsInput). Errors: BAD_USER_INPUT, CONFLICT (round not closed; scope published), NOT_FOUND, FORBIDDEN.",
+    description:
+      "Organiser only: proposes a scope's awards from a closed SCORE round (see ProposeAwardsInput). Errors: BAD_USER_INPUT, CONFLICT (round not closed; scope published), NOT_FOUND, FORBIDDEN.",
   })
   proposeAwards(@Arg("input", { description: "The round, scope and tier counts." }) input: ProposeAwardsInput, @Ctx() context: JudgingContext) {
     return context.awards.propose(input);
   }
 
-  @Mutation(() => Award, { description: "Organiser only. Errors: BAD_USER_INPUT (entry not in the round or not accepted), CONFLICT (one award per entry per scope; scope published), NOT_FOUND, FORBIDDEN." })
+  @Mutation(() => Award, {
+    description:
+      "Organiser only. Errors: BAD_USER_INPUT (entry not in the round or not accepted), CONFLICT (one award per entry per scope; scope published), NOT_FOUND, FORBIDDEN.",
+  })
   addAward(@Arg("input", { description: "The round, entry, tier and scope." }) input: AddAwardInput, @Ctx() context: JudgingContext) {
     return context.awards.add(input);
   }
 
-  @Mutation(() => Award, { description: "Organiser only: changes the tier or position of an unpublished award. Errors: BAD_USER_INPUT, CONFLICT (scope published), NOT_FOUND, FORBIDDEN." })
+  @Mutation(() => Award, {
+    description:
+      "Organiser only: changes the tier or position of an unpublished award. Errors: BAD_USER_INPUT, CONFLICT (scope published), NOT_FOUND, FORBIDDEN.",
+  })
   updateAward(@Arg("input", { description: "The award and its new tier or position." }) input: UpdateAwardInput, @Ctx() context: JudgingContext) {
     return context.awards.update(input);
   }
@@ -66,7 +74,9 @@ export class AwardResolver {
     return context.awards.publish(theme, divisionId);
   }
 
-  @Mutation(() => [Award], { description: "Organiser only: withdraws a scope's awards from publication (e.g. to adjust them). Errors: NOT_FOUND, FORBIDDEN, SERVICE_UNAVAILABLE." })
+  @Mutation(() => [Award], {
+    description: "Organiser only: withdraws a scope's awards from publication (e.g. to adjust them). Errors: NOT_FOUND, FORBIDDEN, SERVICE_UNAVAILABLE.",
+  })
   unpublishAwards(
     @Arg("theme", () => ThemeCode, { description: "The scope's theme." }) theme: ThemeCode,
     @Arg("divisionId", () => ID, { nullable: true, description: "The division scope; omit for the theme-wide awards." }) divisionId: string | null,

@@ -137,9 +137,14 @@ export class AwardService {
     const slots = TIER_ORDER.flatMap((tier) => Array.from({ length: counts.get(tier) ?? 0 }, (_unused, index) => ({ tier, position: index + 1 })));
     return this.dataSource.transaction(async (manager) => {
       await this.lockScope(manager, scope);
-      await manager.query(`DELETE FROM judging.award WHERE theme = $1 AND division_id IS NOT DISTINCT FROM $2 AND published_at IS NULL AND publish_requested_at IS NULL`, [scope.theme, scope.divisionId]);
+      await manager.query(
+        `DELETE FROM judging.award WHERE theme = $1 AND division_id IS NOT DISTINCT FROM $2 AND published_at IS NULL AND publish_requested_at IS NULL`,
+        [scope.theme, scope.divisionId],
+      );
       const best = slots.length
-        ? (await this.rounds.rankedRows(manager, round)).filter((row) => row.accepted && row.theme === scope.theme && (!scope.divisionId || row.divisionId === scope.divisionId)).slice(0, slots.length)
+        ? (await this.rounds.rankedRows(manager, round))
+            .filter((row) => row.accepted && row.theme === scope.theme && (!scope.divisionId || row.divisionId === scope.divisionId))
+            .slice(0, slots.length)
         : [];
       const awarded = best.map((entry, index) => ({ ...entry, ...slots[index] }));
       if (awarded.length) {
@@ -191,7 +196,8 @@ export class AwardService {
         );
         return row.id as string;
       } catch (error) {
-        if (isUniqueViolation(error)) throw conflict("The entry already holds an award in this scope (one award per entry per scope).", { argument: "entryId" });
+        if (isUniqueViolation(error))
+          throw conflict("The entry already holds an award in this scope (one award per entry per scope).", { argument: "entryId" });
         throw error;
       }
     });
@@ -207,7 +213,11 @@ export class AwardService {
     }
     await this.dataSource.transaction(async (manager) => {
       await this.lockScope(manager, award);
-      await manager.query(`UPDATE judging.award SET tier = $2, position = $3, updated_at = now() WHERE id = $1`, [award.id, input.tier ?? award.tier, input.position ?? award.position]);
+      await manager.query(`UPDATE judging.award SET tier = $2, position = $3, updated_at = now() WHERE id = $1`, [
+        award.id,
+        input.tier ?? award.tier,
+        input.position ?? award.position,
+      ]);
     });
     return this.repository.findOneByOrFail({ id: award.id });
   }

@@ -8,7 +8,10 @@ export class CreateJudgeInput {
   @Field(() => String, { nullable: true, description: "Contact e-mail, seen by organisers only." })
   email?: string | null;
 
-  @Field(() => [ID], { nullable: true, description: "Organisations the judge is affiliated with: none of their venues' entries is assigned to the judge. At most 50." })
+  @Field(() => [ID], {
+    nullable: true,
+    description: "Organisations the judge is affiliated with: none of their venues' entries is assigned to the judge. At most 50.",
+  })
   organizationIds?: string[] | null;
 
   @Field(() => [ID], { nullable: true, description: "Venues the judge is affiliated with: none of their entries is assigned to the judge. At most 100." })

@@ -26,7 +26,9 @@ export class JudgeResolver {
     return context.judges.me();
   }
 
-  @Mutation(() => Judge, { description: "Organiser only: a new judge with affiliations. Errors: BAD_USER_INPUT, NOT_FOUND (an organisation or venue), FORBIDDEN, SERVICE_UNAVAILABLE." })
+  @Mutation(() => Judge, {
+    description: "Organiser only: a new judge with affiliations. Errors: BAD_USER_INPUT, NOT_FOUND (an organisation or venue), FORBIDDEN, SERVICE_UNAVAILABLE.",
+  })
   createJudge(@Arg("input", { description: "Name, contact and affiliations." }) input: CreateJudgeInput, @Ctx() context: JudgingContext) {
     return context.judges.create(input);
   }
@@ -39,11 +41,12 @@ export class JudgeResolver {
   }
 
   @Mutation(() => JudgeLogin, {
-    description: "Organiser only: creates the judge's login (a JUDGE API client); exchange it with issueToken. The secret is shown once. Errors: NOT_FOUND, FORBIDDEN, SERVICE_UNAVAILABLE.",
+    description:
+      "Organiser only: creates the judge's login (a JUDGE API client); exchange it with issueToken. The secret is shown once. Errors: NOT_FOUND, FORBIDDEN, SERVICE_UNAVAILABLE.",
   })
   createJudgeLogin(
     @Arg("judgeId", () => ID, { description: "The judge who logs in with it." }) judgeId: string,
-    @Arg("name", () => String, { nullable: true, description: "A name for the API client; default \"Judge <name>\"." }) name: string | null,
+    @Arg("name", () => String, { nullable: true, description: 'A name for the API client; default "Judge <name>".' }) name: string | null,
     @Ctx() context: JudgingContext,
   ) {
     return context.judges.createLogin(judgeId, name);

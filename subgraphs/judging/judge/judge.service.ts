@@ -46,7 +46,11 @@ export class JudgeService {
 
   list(args: PageArgs): Promise<Page<Judge>> {
     judgingPolicy.assertCan(this.context, "judge:manage");
-    return keysetPage(this.repository.createQueryBuilder("judge"), { columns: ["judge.name", "judge.id"], direction: "ASC", cursorOf: (j) => [j.name, j.id] }, args);
+    return keysetPage(
+      this.repository.createQueryBuilder("judge"),
+      { columns: ["judge.name", "judge.id"], direction: "ASC", cursorOf: (j) => [j.name, j.id] },
+      args,
+    );
   }
 
   /** The caller's own judge record (judge tokens). */
@@ -96,9 +100,12 @@ export class JudgeService {
       // A new affiliation must not leave the judge holding entries they now have a conflict with.
       const count = await conflictingAssignmentCount(this.dataSource, judge.id, affiliations);
       if (count > 0) {
-        throw conflict(`The judge holds ${count} assignments in rounds not yet closed that these affiliations would conflict with; remove or reassign them first.`, {
-          conflictingAssignments: count,
-        });
+        throw conflict(
+          `The judge holds ${count} assignments in rounds not yet closed that these affiliations would conflict with; remove or reassign them first.`,
+          {
+            conflictingAssignments: count,
+          },
+        );
       }
       Object.assign(judge, affiliations);
     }

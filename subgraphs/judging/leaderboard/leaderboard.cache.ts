@@ -23,8 +23,16 @@ const rankings = new Map<string, CachedRanking>();
 export function closedRankingKey(round: JudgingRound): string | undefined {
   if (round.status !== RoundStatus.CLOSED) return undefined;
   return [
-    round.id, round.logLength, round.logHeadHash, round.closedAt?.toISOString(), round.updatedAt?.toISOString(),
-    round.kind, round.acceptanceCapPercent, round.passVotes, round.scaleMin, round.scaleMax,
+    round.id,
+    round.logLength,
+    round.logHeadHash,
+    round.closedAt?.toISOString(),
+    round.updatedAt?.toISOString(),
+    round.kind,
+    round.acceptanceCapPercent,
+    round.passVotes,
+    round.scaleMin,
+    round.scaleMax,
   ].join("|");
 }
 

@@ -323,7 +323,11 @@ export interface ScoreExplanation {
  * How one entry's normalised score is made from its scores (values in thousandths), with the same arithmetic
  * as rankRound; null without scores. Contributions are listed by judge id.
  */
-export function explainScores(scores: { judgeId: string; value: number }[], statistics: RoundStatistics, scale: { min: number; max: number }): ScoreExplanation | null {
+export function explainScores(
+  scores: { judgeId: string; value: number }[],
+  statistics: RoundStatistics,
+  scale: { min: number; max: number },
+): ScoreExplanation | null {
   if (!scores.length) return null;
   let zSum = 0n;
   const contributions = [...scores]

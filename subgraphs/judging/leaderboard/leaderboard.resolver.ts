@@ -18,7 +18,8 @@ export class LeaderboardResolver {
   leaderboard(
     @Arg("roundId", () => ID, { description: "The round to rank (usually CLOSED; an OPEN round gives a provisional view)." }) roundId: string,
     @Arg("theme", () => ThemeCode, { nullable: true, description: "Rank within this theme only." }) theme: ThemeCode | null,
-    @Arg("divisionId", () => ID, { nullable: true, description: "Rank within this regional division only (by the entry's venue when the round was set up)." }) divisionId: string | null,
+    @Arg("divisionId", () => ID, { nullable: true, description: "Rank within this regional division only (by the entry's venue when the round was set up)." })
+    divisionId: string | null,
     @Args() page: PageArguments,
     @Ctx() context: JudgingContext,
   ) {

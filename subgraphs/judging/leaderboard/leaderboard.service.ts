@@ -46,7 +46,8 @@ export class LeaderboardService {
           [...rounds.values()].map(async (round) => {
             const entryIds = keys.filter((key) => key.round.id === round.id).map((key) => key.entryId);
             const [statistics, scores] = await Promise.all([this.statisticsOf(round.id), loadEntryScores(this.dataSource, round.id, entryIds)]);
-            for (const entryId of entryIds) explained.set(`${round.id}|${entryId}`, explainScores(scores.get(entryId) ?? [], statistics, { min: round.scaleMin!, max: round.scaleMax! }));
+            for (const entryId of entryIds)
+              explained.set(`${round.id}|${entryId}`, explainScores(scores.get(entryId) ?? [], statistics, { min: round.scaleMin!, max: round.scaleMax! }));
           }),
         );
         return keys.map((key) => explained.get(`${key.round.id}|${key.entryId}`) ?? null);
@@ -55,7 +56,12 @@ export class LeaderboardService {
     );
   }
 
-  async leaderboard(roundId: string, theme: ThemeCode | null | undefined, divisionId: string | null | undefined, args: PageArgs): Promise<Page<LeaderboardRow>> {
+  async leaderboard(
+    roundId: string,
+    theme: ThemeCode | null | undefined,
+    divisionId: string | null | undefined,
+    args: PageArgs,
+  ): Promise<Page<LeaderboardRow>> {
     const round = await this.rounds.require(roundId);
     const division = divisionId ? parseId(divisionId, "divisionId") : null;
     const first = pageSize(args.first);

@@ -2,7 +2,17 @@
 // (judging.judge_statistics, kept by triggers as scores change). The ranking itself is the pure function in
 // leaderboard.ranking.ts.
 import { AssignmentStatus } from "../assignment/assignment.entity";
-import { emptyTally, RankedRow, rankEntries, RankingEntry, RankingScore, RankingSettings, roundStatistics, RoundStatistics, Tally } from "./leaderboard.ranking";
+import {
+  emptyTally,
+  RankedRow,
+  rankEntries,
+  RankingEntry,
+  RankingScore,
+  RankingSettings,
+  roundStatistics,
+  RoundStatistics,
+  Tally,
+} from "./leaderboard.ranking";
 
 /** A DataSource, an EntityManager, or anything else with TypeORM's query(sql, params). */
 export interface Queryable {
@@ -19,7 +29,11 @@ export interface RankableRound extends RankingSettings {
  * triggers on judging.score). The answer is one JSON text: ten thousand rows parse far faster as one JSON.parse
  * than as rows.
  */
-export async function loadRankingInput(db: Queryable, round: RankableRound, theme: string | null = null): Promise<{ entries: RankingEntry[]; scores: RankingScore[] }> {
+export async function loadRankingInput(
+  db: Queryable,
+  round: RankableRound,
+  theme: string | null = null,
+): Promise<{ entries: RankingEntry[]; scores: RankingScore[] }> {
   const [row] = (await db.query(
     `SELECT json_agg(json_build_array(entry_id, theme, division_id, venue_id, scores))::text AS entries
        FROM judging.round_entry WHERE round_id = $1 AND ($2::text IS NULL OR theme = $2)`,
@@ -27,7 +41,13 @@ export async function loadRankingInput(db: Queryable, round: RankableRound, them
   )) as { entries: string | null }[];
   const entries: RankingEntry[] = [];
   const scores: RankingScore[] = [];
-  for (const [entryId, entryTheme, divisionId, venueId, entryScores] of JSON.parse(row.entries ?? "[]") as [string, string, string | null, string, Record<string, number | boolean>][]) {
+  for (const [entryId, entryTheme, divisionId, venueId, entryScores] of JSON.parse(row.entries ?? "[]") as [
+    string,
+    string,
+    string | null,
+    string,
+    Record<string, number | boolean>,
+  ][]) {
     entries.push({ entryId, theme: entryTheme, divisionId, venueId });
     // A score in whole thousandths, or a vote.
     for (const judgeId in entryScores) {
@@ -88,4 +108,3 @@ export async function loadEntryScores(db: Queryable, roundId: string, entryIds: 
   for (const row of rows) byEntry.set(row.entryId, [...(byEntry.get(row.entryId) ?? []), row]);
   return byEntry;
 }
-

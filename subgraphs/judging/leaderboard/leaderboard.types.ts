@@ -12,7 +12,10 @@ registerEnumType(ZScoreBasis, {
   description: "Whose mean and spread turned a raw score into a z-score.",
   valuesConfig: {
     JUDGE: { description: "The judge's own mean and population standard deviation in the round (the judge gave at least 5 scores)." },
-    ROUND: { description: "The round's mean and standard deviation: the judge gave fewer than 5 scores, too few to estimate their own, so the raw score counts at face value." },
+    ROUND: {
+      description:
+        "The round's mean and standard deviation: the judge gave fewer than 5 scores, too few to estimate their own, so the raw score counts at face value.",
+    },
   },
 });
 
@@ -33,7 +36,9 @@ export class ScoreContribution {
   @Field(() => Float, { description: "The population standard deviation of the judge's scores in the round, rounded to 9 decimals." })
   judgeSpread!: number;
 
-  @Field(() => ZScoreBasis, { description: "JUDGE: z = (score − judgeMean) / judgeSpread; ROUND: z = (score − roundMean) / roundSpread (fewer than 5 scores)." })
+  @Field(() => ZScoreBasis, {
+    description: "JUDGE: z = (score − judgeMean) / judgeSpread; ROUND: z = (score − roundMean) / roundSpread (fewer than 5 scores).",
+  })
   basis!: ZScoreBasis;
 
   @Field(() => Float, { description: "The z-score, rounded exactly to 9 decimals (0 when the spread used is 0)." })
@@ -65,8 +70,7 @@ export class RankExplanation {
 }
 
 @ObjectType({
-  description:
-    "One entry of a round's leaderboard (organisers only). Ranking, tie-break, normalisation and acceptance are documented on Query.leaderboard.",
+  description: "One entry of a round's leaderboard (organisers only). Ranking, tie-break, normalisation and acceptance are documented on Query.leaderboard.",
 })
 export class LeaderboardRow {
   /** The round ranked (not a field: for explanations). */
@@ -78,10 +82,16 @@ export class LeaderboardRow {
   @Field(() => EntryReference, { description: "The entry (organisers see everything about it)." })
   entry!: EntryReference;
 
-  @Field(() => Float, { nullable: true, description: "SCORE rounds: mean of the raw scores; SHORTLIST rounds: share of yes votes (0 to 1). Null without any score." })
+  @Field(() => Float, {
+    nullable: true,
+    description: "SCORE rounds: mean of the raw scores; SHORTLIST rounds: share of yes votes (0 to 1). Null without any score.",
+  })
   meanScore!: number | null;
 
-  @Field(() => Float, { nullable: true, description: "SCORE rounds: the mean per-judge z-score rescaled to the round's scale. Null without any score and in SHORTLIST rounds." })
+  @Field(() => Float, {
+    nullable: true,
+    description: "SCORE rounds: the mean per-judge z-score rescaled to the round's scale. Null without any score and in SHORTLIST rounds.",
+  })
   normalizedScore!: number | null;
 
   @Field(() => Int, { description: "How many judges' scores or votes the entry has." })

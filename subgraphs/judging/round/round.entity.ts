@@ -39,10 +39,10 @@ export const numeric = {
 /** A weighted criterion of a SCORE round, stored in judging_round.criteria. */
 @ObjectType({ description: "A criterion judges score separately in a SCORE round; the entry's score is the weighted mean of its criteria." })
 export class RoundCriterion {
-  @Field({ description: "Stable code used in SubmitScoreInput.criteria, e.g. \"impact\"." })
+  @Field({ description: 'Stable code used in SubmitScoreInput.criteria, e.g. "impact".' })
   code!: string;
 
-  @Field({ description: "What judges see, e.g. \"Impact\"." })
+  @Field({ description: 'What judges see, e.g. "Impact".' })
   name!: string;
 
   @Field(() => Float, { description: "Relative weight (> 0); weights need not sum to 1." })
@@ -67,7 +67,8 @@ export class ScoreScale {
  */
 @Entity({ name: "judging_round" })
 @ObjectType({
-  description: "A judging round over a theme and/or a division (or everything). Visible to organisers, and to judges with assignments in it once it is open; null for others.",
+  description:
+    "A judging round over a theme and/or a division (or everything). Visible to organisers, and to judges with assignments in it once it is open; null for others.",
 })
 @Directive('@key(fields: "id")')
 export class JudgingRound {
@@ -76,7 +77,7 @@ export class JudgingRound {
   id!: string;
 
   @Column("text")
-  @Field({ description: "E.g. \"Nature – shortlist\"." })
+  @Field({ description: 'E.g. "Nature – shortlist".' })
   name!: string;
 
   @Column("text")
@@ -149,7 +150,10 @@ export class JudgingRound {
   @Column({ type: "bigint", default: 0, update: false })
   grantsApplied!: string;
 
-  @Field({ description: "True while a change of assignments has not yet reached the entries service (usually under a second): a judge may not see a newly assigned entry until then." })
+  @Field({
+    description:
+      "True while a change of assignments has not yet reached the entries service (usually under a second): a judge may not see a newly assigned entry until then.",
+  })
   get grantsPending(): boolean {
     return Number(this.grantsApplied) < Number(this.grantsRequested);
   }

@@ -14,7 +14,7 @@ export class ScoreScaleInput {
   step!: number;
 }
 
-@InputType({ description: "A weighted criterion of a SCORE round, e.g. { code: \"impact\", name: \"Impact\", weight: 2 }." })
+@InputType({ description: 'A weighted criterion of a SCORE round, e.g. { code: "impact", name: "Impact", weight: 2 }.' })
 export class RoundCriterionInput {
   @Field({ description: "1 to 32 lower-case letters, digits and underscores, starting with a letter; unique in the round." })
   code!: string;
@@ -42,7 +42,8 @@ export class CreateRoundInput {
 
   @Field(() => ID, {
     nullable: true,
-    description: "A later round: its entries are those that passed this earlier round (SHORTLIST: passed; SCORE: accepted under the cap). It must be CLOSED before assignJudges.",
+    description:
+      "A later round: its entries are those that passed this earlier round (SHORTLIST: passed; SCORE: accepted under the cap). It must be CLOSED before assignJudges.",
   })
   previousRoundId?: string | null;
 
@@ -55,14 +56,20 @@ export class CreateRoundInput {
   @Field(() => ScoreScaleInput, { nullable: true, description: "SCORE only (default 1 to 10 in steps of 0.5)." })
   scale?: ScoreScaleInput | null;
 
-  @Field(() => [RoundCriterionInput], { nullable: true, description: "SCORE only: 1 to 12 weighted criteria (default one criterion, \"overall\")." })
+  @Field(() => [RoundCriterionInput], { nullable: true, description: 'SCORE only: 1 to 12 weighted criteria (default one criterion, "overall").' })
   criteria?: RoundCriterionInput[] | null;
 
-  @Field(() => Float, { nullable: true, description: "Share of a theme's entries that can be accepted, percent, > 0 and ≤ 100 (default 30, as in FIAP salons)." })
+  @Field(() => Float, {
+    nullable: true,
+    description: "Share of a theme's entries that can be accepted, percent, > 0 and ≤ 100 (default 30, as in FIAP salons).",
+  })
   acceptanceCapPercent?: number | null;
 }
 
-@InputType({ description: "Changes to a round (organiser only). Name and acceptance cap can change until awards are published; the rest only while DRAFT (run assignJudges again after changing the quorum)." })
+@InputType({
+  description:
+    "Changes to a round (organiser only). Name and acceptance cap can change until awards are published; the rest only while DRAFT (run assignJudges again after changing the quorum).",
+})
 export class UpdateRoundInput {
   @Field(() => ID, { description: "The round to change." })
   id!: string;

@@ -13,30 +13,43 @@ export class RoundResolver {
     return context.rounds.list();
   }
 
-  @Query(() => JudgingRound, { nullable: true, description: "One round: organisers any; judges an open or closed round they have assignments in; null otherwise." })
+  @Query(() => JudgingRound, {
+    nullable: true,
+    description: "One round: organisers any; judges an open or closed round they have assignments in; null otherwise.",
+  })
   round(@Arg("id", () => ID, { description: "The round's id." }) id: string, @Ctx() context: JudgingContext) {
     return context.rounds.get(id);
   }
 
   @Query(() => [JudgingProgress], {
-    description: "Judging progress (entries scored / assigned, per judge) of one round, or of every round when roundId is omitted. Organisers only; others FORBIDDEN.",
+    description:
+      "Judging progress (entries scored / assigned, per judge) of one round, or of every round when roundId is omitted. Organisers only; others FORBIDDEN.",
   })
-  judgingProgress(@Arg("roundId", () => ID, { nullable: true, description: "One round; omit for every round." }) roundId: string | null, @Ctx() context: JudgingContext) {
+  judgingProgress(
+    @Arg("roundId", () => ID, { nullable: true, description: "One round; omit for every round." }) roundId: string | null,
+    @Ctx() context: JudgingContext,
+  ) {
     return context.rounds.progress(roundId);
   }
 
-  @Mutation(() => JudgingRound, { description: "Organiser only: a new DRAFT round. Errors: BAD_USER_INPUT (scale, criteria, quorum, votes, cap), NOT_FOUND (division, previous round), FORBIDDEN." })
+  @Mutation(() => JudgingRound, {
+    description:
+      "Organiser only: a new DRAFT round. Errors: BAD_USER_INPUT (scale, criteria, quorum, votes, cap), NOT_FOUND (division, previous round), FORBIDDEN.",
+  })
   createRound(@Arg("input", { description: "The round's kind, scope and settings." }) input: CreateRoundInput, @Ctx() context: JudgingContext) {
     return context.rounds.create(input);
   }
 
-  @Mutation(() => JudgingRound, { description: "Organiser only. Errors: BAD_USER_INPUT, NOT_FOUND, FORBIDDEN, CONFLICT (settings of a round no longer DRAFT; cap once awards are published)." })
+  @Mutation(() => JudgingRound, {
+    description: "Organiser only. Errors: BAD_USER_INPUT, NOT_FOUND, FORBIDDEN, CONFLICT (settings of a round no longer DRAFT; cap once awards are published).",
+  })
   updateRound(@Arg("input", { description: "The round and what changes." }) input: UpdateRoundInput, @Ctx() context: JudgingContext) {
     return context.rounds.update(input);
   }
 
   @Mutation(() => JudgingRound, {
-    description: "Organiser only: opens a DRAFT round with assignments; its judges now see their assigned entries (blind) and score. Errors: NOT_FOUND, FORBIDDEN, CONFLICT, SERVICE_UNAVAILABLE.",
+    description:
+      "Organiser only: opens a DRAFT round with assignments; its judges now see their assigned entries (blind) and score. Errors: NOT_FOUND, FORBIDDEN, CONFLICT, SERVICE_UNAVAILABLE.",
   })
   openRound(@Arg("id", () => ID, { description: "The DRAFT round to open." }) id: string, @Ctx() context: JudgingContext) {
     return context.rounds.open(id);
@@ -48,7 +61,8 @@ export class RoundResolver {
   })
   closeRound(
     @Arg("id", () => ID, { description: "The OPEN round to close." }) id: string,
-    @Arg("closeAnyway", () => Boolean, { defaultValue: false, description: "Close although some assignments are unscored (they stay unscored)." }) closeAnyway: boolean,
+    @Arg("closeAnyway", () => Boolean, { defaultValue: false, description: "Close although some assignments are unscored (they stay unscored)." })
+    closeAnyway: boolean,
     @Ctx() context: JudgingContext,
   ) {
     return context.rounds.close(id, closeAnyway);
@@ -69,12 +83,18 @@ export class RoundResolver {
     return context.rounds.organizerDetail(round.quorum);
   }
 
-  @FieldResolver(() => Float, { nullable: true, description: "Percent of a theme's entries that can be accepted (default 30). Organisers only; null for judges." })
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description: "Percent of a theme's entries that can be accepted (default 30). Organisers only; null for judges.",
+  })
   acceptanceCapPercent(@Root() round: JudgingRound, @Ctx() context: JudgingContext) {
     return context.rounds.organizerDetail(round.acceptanceCapPercent);
   }
 
-  @FieldResolver(() => DivisionReference, { nullable: true, description: "The division the round covers. Organisers only (it would tell judges where entries come from); null otherwise." })
+  @FieldResolver(() => DivisionReference, {
+    nullable: true,
+    description: "The division the round covers. Organisers only (it would tell judges where entries come from); null otherwise.",
+  })
   division(@Root() round: JudgingRound, @Ctx() context: JudgingContext) {
     return context.rounds.organizerDetail(round.divisionId ? { id: round.divisionId } : null);
   }

@@ -56,7 +56,8 @@ export class RoundService {
   async requireWithPublicLog(id: string): Promise<JudgingRound> {
     if (seesEverything(this.context.viewer)) return this.require(id);
     const round = await this.loaders.round.load(parseId(id, "roundId"));
-    if (!round || !(await this.hasPublishedAwards(round.id))) throw forbidden("Only organisers can check the score log of a round whose awards are not published.");
+    if (!round || !(await this.hasPublishedAwards(round.id)))
+      throw forbidden("Only organisers can check the score log of a round whose awards are not published.");
     return round;
   }
 
@@ -116,12 +117,18 @@ export class RoundService {
       scaleStep: null,
     });
     if (input.kind === RoundKind.SHORTLIST) {
-      if (input.scale || input.criteria) throw badInput("A SHORTLIST round takes no scale or criteria: judges vote pass or fail.", { argument: input.scale ? "scale" : "criteria" });
+      if (input.scale || input.criteria)
+        throw badInput("A SHORTLIST round takes no scale or criteria: judges vote pass or fail.", { argument: input.scale ? "scale" : "criteria" });
       round.passVotes = checkPassVotes(input.passVotes ?? Math.floor(quorum / 2) + 1, quorum);
     } else {
       if (input.passVotes != null) throw badInput("passVotes applies to SHORTLIST rounds only.", { argument: "passVotes" });
       const scale = checkScale(input.scale ?? DEFAULT_SCALE);
-      Object.assign(round, { scaleMin: scale.min, scaleMax: scale.max, scaleStep: scale.step, criteria: input.criteria ? checkCriteria(input.criteria) : DEFAULT_CRITERIA });
+      Object.assign(round, {
+        scaleMin: scale.min,
+        scaleMax: scale.max,
+        scaleStep: scale.step,
+        criteria: input.criteria ? checkCriteria(input.criteria) : DEFAULT_CRITERIA,
+      });
     }
     return this.repository.save(round);
   }
@@ -134,7 +141,10 @@ export class RoundService {
     }
     if (input.name != null) round.name = requiredText(input.name, "name");
     if (input.acceptanceCapPercent != null) {
-      const [{ published }] = await this.dataSource.query(`SELECT count(*)::int AS published FROM judging.award WHERE round_id = $1 AND (published_at IS NOT NULL OR publish_requested_at IS NOT NULL)`, [round.id]);
+      const [{ published }] = await this.dataSource.query(
+        `SELECT count(*)::int AS published FROM judging.award WHERE round_id = $1 AND (published_at IS NOT NULL OR publish_requested_at IS NOT NULL)`,
+        [round.id],
+      );
       if (published > 0) throw conflict("Awards from this round are published; unpublish them before changing the acceptance cap.");
       round.acceptanceCapPercent = checkCap(input.acceptanceCapPercent);
     }
@@ -165,7 +175,11 @@ export class RoundService {
       );
       if (!judges.length) throw conflict("The round has no assignments yet; run assignJudges first.");
       await manager.query(`UPDATE judging.judging_round SET status = $2, opened_at = now(), updated_at = now() WHERE id = $1`, [round.id, RoundStatus.OPEN]);
-      await syncJudgeGrants(manager, round.id, judges.map((row) => row.judgeId));
+      await syncJudgeGrants(
+        manager,
+        round.id,
+        judges.map((row) => row.judgeId),
+      );
     });
     return this.repository.findOneByOrFail({ id: roundId });
   }
@@ -180,17 +194,20 @@ export class RoundService {
     await this.dataSource.transaction(async (manager) => {
       const round = await this.lock(manager, roundId);
       if (round.status !== RoundStatus.OPEN) throw conflict(`Only an OPEN round can be closed; this one is ${round.status}.`, { status: round.status });
-      const [{ unscored }] = await manager.query(`SELECT count(*)::int AS unscored FROM judging.assignment WHERE round_id = $1 AND status = 'ASSIGNED'`, [round.id]);
+      const [{ unscored }] = await manager.query(`SELECT count(*)::int AS unscored FROM judging.assignment WHERE round_id = $1 AND status = 'ASSIGNED'`, [
+        round.id,
+      ]);
       if (unscored > 0 && !closeAnyway) {
         throw conflict(
           `${unscored} assignments are not scored yet. Reassign them (reassignUnscoredAssignments) or close anyway (closeAnyway: true); the leaderboard then shows how many scores each entry has.`,
           { unscoredAssignments: unscored },
         );
       }
-      await manager.query(
-        `UPDATE judging.judging_round SET status = $2, closed_at = now(), closed_with_unscored = $3, updated_at = now() WHERE id = $1`,
-        [round.id, RoundStatus.CLOSED, unscored],
-      );
+      await manager.query(`UPDATE judging.judging_round SET status = $2, closed_at = now(), closed_with_unscored = $3, updated_at = now() WHERE id = $1`, [
+        round.id,
+        RoundStatus.CLOSED,
+        unscored,
+      ]);
       // The head every later check and every partner compares with (issue #18).
       await fixScoreLogHead(manager, round, ScoreLogHeadReason.ROUND_CLOSED);
     });
@@ -199,7 +216,12 @@ export class RoundService {
 
   /** Locks the round's row for the rest of the transaction (score appends, status changes, assignment changes). */
   async lock(manager: EntityManager, roundId: string): Promise<JudgingRound> {
-    const round = await manager.getRepository(JudgingRound).createQueryBuilder("round").setLock("pessimistic_write").where("round.id = :roundId", { roundId }).getOne();
+    const round = await manager
+      .getRepository(JudgingRound)
+      .createQueryBuilder("round")
+      .setLock("pessimistic_write")
+      .where("round.id = :roundId", { roundId })
+      .getOne();
     if (!round) throw notFound("JudgingRound", roundId);
     return round;
   }
@@ -229,13 +251,24 @@ export class RoundService {
       if (!previous || previous.status !== RoundStatus.CLOSED) throw conflict("The previous round must be CLOSED before this round's entries can be set.");
       candidateIds = (await this.rankedRows(this.dataSource.manager, previous)).filter((row) => row.accepted).map((row) => row.entryId);
     }
-    const [facts, venues] = await Promise.all([entriesClient.entryFacts({ status: "SUBMITTED", theme: round.theme, ids: candidateIds }), venuesClient.venues()]);
+    const [facts, venues] = await Promise.all([
+      entriesClient.entryFacts({ status: "SUBMITTED", theme: round.theme, ids: candidateIds }),
+      venuesClient.venues(),
+    ]);
     const entries: RoundEntry[] = [];
     for (const fact of facts) {
       if (round.theme && fact.theme !== round.theme) continue;
       const divisionId = venues.get(fact.venueId)?.divisionId ?? null;
       if (round.divisionId && divisionId !== round.divisionId) continue;
-      entries.push({ roundId: round.id, entryId: fact.id, theme: fact.theme, kind: fact.kind, venueId: fact.venueId, organizationId: fact.organizationId, divisionId });
+      entries.push({
+        roundId: round.id,
+        entryId: fact.id,
+        theme: fact.theme,
+        kind: fact.kind,
+        venueId: fact.venueId,
+        organizationId: fact.organizationId,
+        divisionId,
+      });
     }
     return entries.sort((a, b) => (a.entryId < b.entryId ? -1 : 1));
   }

@@ -15,7 +15,8 @@ const hasThreeDecimals = (x: number) => Number.isFinite(x) && Math.abs(Math.roun
 export function checkScale(scale: ScoreScaleInput): { min: number; max: number; step: number } {
   const { min, max, step } = scale;
   for (const [name, value] of Object.entries({ min, max, step })) {
-    if (!hasThreeDecimals(value) || Math.abs(value) > 1000) throw badInput(`scale.${name} must be between -1000 and 1000 with at most 3 decimals.`, { argument: `scale.${name}` });
+    if (!hasThreeDecimals(value) || Math.abs(value) > 1000)
+      throw badInput(`scale.${name} must be between -1000 and 1000 with at most 3 decimals.`, { argument: `scale.${name}` });
   }
   if (step <= 0) throw badInput("scale.step must be greater than 0.", { argument: "scale.step" });
   if (max <= min) throw badInput("scale.max must be greater than scale.min.", { argument: "scale.max" });
@@ -31,11 +32,13 @@ export function checkCriteria(criteria: RoundCriterionInput[]): RoundCriterion[]
   const seen = new Set<string>();
   return criteria.map((criterion, index) => {
     const code = String(criterion.code).trim();
-    if (!CRITERION_CODE.test(code)) throw badInput(`criteria[${index}].code must be 1 to 32 lower-case letters, digits or underscores, starting with a letter.`, { argument: "criteria" });
+    if (!CRITERION_CODE.test(code))
+      throw badInput(`criteria[${index}].code must be 1 to 32 lower-case letters, digits or underscores, starting with a letter.`, { argument: "criteria" });
     if (seen.has(code)) throw badInput(`criteria code "${code}" is used twice.`, { argument: "criteria" });
     seen.add(code);
     const weight = criterion.weight ?? 1;
-    if (!(weight > 0) || weight > 1000 || !hasThreeDecimals(weight)) throw badInput(`criteria[${index}].weight must be > 0 and at most 1000, with at most 3 decimals.`, { argument: "criteria" });
+    if (!(weight > 0) || weight > 1000 || !hasThreeDecimals(weight))
+      throw badInput(`criteria[${index}].weight must be > 0 and at most 1000, with at most 3 decimals.`, { argument: "criteria" });
     return { code, name: requiredText(criterion.name, `criteria[${index}].name`, 100), weight };
   });
 }
@@ -46,7 +49,8 @@ export function checkQuorum(quorum: number): number {
 }
 
 export function checkPassVotes(passVotes: number, quorum: number): number {
-  if (!Number.isInteger(passVotes) || passVotes < 1 || passVotes > quorum) throw badInput(`passVotes must be between 1 and the quorum (${quorum}).`, { argument: "passVotes" });
+  if (!Number.isInteger(passVotes) || passVotes < 1 || passVotes > quorum)
+    throw badInput(`passVotes must be between 1 and the quorum (${quorum}).`, { argument: "passVotes" });
   return passVotes;
 }
 

@@ -81,7 +81,21 @@ export async function appendScoreEvent(
   await manager.query(
     `INSERT INTO judging.score_event (round_id, sequence, assignment_id, judge_id, entry_id, kind, value, pass, criteria, actor, recorded_at, previous_hash, hash)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-    [event.roundId, event.sequence, event.assignmentId, event.judgeId, event.entryId, event.kind, event.value, event.pass, JSON.stringify(event.criteria), event.actor, event.recordedAt, event.previousHash, hash],
+    [
+      event.roundId,
+      event.sequence,
+      event.assignmentId,
+      event.judgeId,
+      event.entryId,
+      event.kind,
+      event.value,
+      event.pass,
+      JSON.stringify(event.criteria),
+      event.actor,
+      event.recordedAt,
+      event.previousHash,
+      hash,
+    ],
   );
   await manager.query(`UPDATE judging.judging_round SET log_length = $2, log_head_hash = $3 WHERE id = $1`, [round.id, event.sequence, hash]);
   round.logLength = event.sequence;
@@ -106,7 +120,14 @@ export interface PublishedScoreLogHead {
 
 /** What the head's JWS signs: its claims, so a partner reads the head from the signed text itself. */
 export function scoreLogHeadClaims(head: Omit<PublishedScoreLogHead, "jws">): Record<string, unknown> {
-  return { typ: "score-log-head/v1", roundId: head.roundId, reason: head.reason, hash: head.hash, recordCount: head.recordCount, fixedAt: head.fixedAt.toISOString() };
+  return {
+    typ: "score-log-head/v1",
+    roundId: head.roundId,
+    reason: head.reason,
+    hash: head.hash,
+    recordCount: head.recordCount,
+    fixedAt: head.fixedAt.toISOString(),
+  };
 }
 
 /**
@@ -148,7 +169,10 @@ export function verifyChain(round: JudgingRound, events: ScoreEvent[], scores: S
   const problems: LogProblem[] = [];
   for (const head of heads) {
     if (!chainExtends(events, head)) {
-      problems.push({ sequence: head.recordCount || null, problem: `The head fixed at record ${head.recordCount} (${head.hash}) is not in today's chain: records up to it were changed or removed.` });
+      problems.push({
+        sequence: head.recordCount || null,
+        problem: `The head fixed at record ${head.recordCount} (${head.hash}) is not in today's chain: records up to it were changed or removed.`,
+      });
     }
   }
   let previousHash = GENESIS_HASH;
@@ -169,7 +193,10 @@ export function verifyChain(round: JudgingRound, events: ScoreEvent[], scores: S
   });
   const length = events.length ? events[events.length - 1].sequence : 0;
   if (length !== round.logLength || (round.logLength > 0 && previousHash !== round.logHeadHash)) {
-    problems.push({ sequence: null, problem: `The round records a log of ${round.logLength} records ending in ${round.logHeadHash ?? "nothing"}; the log found has ${events.length} ending in ${events.length ? previousHash : "nothing"}.` });
+    problems.push({
+      sequence: null,
+      problem: `The round records a log of ${round.logLength} records ending in ${round.logHeadHash ?? "nothing"}; the log found has ${events.length} ending in ${events.length ? previousHash : "nothing"}.`,
+    });
   }
   const scoreByAssignment = new Map(scores.map((score) => [score.assignmentId, score]));
   for (const [assignmentId, event] of lastByAssignment) {
@@ -186,7 +213,8 @@ export function verifyChain(round: JudgingRound, events: ScoreEvent[], scores: S
     if (!same) problems.push({ sequence: event.sequence, problem: `The current score of assignment ${assignmentId} differs from its last log record.` });
   }
   for (const score of scores) {
-    if (!lastByAssignment.has(score.assignmentId)) problems.push({ sequence: null, problem: `Assignment ${score.assignmentId} has a score that no log record explains.` });
+    if (!lastByAssignment.has(score.assignmentId))
+      problems.push({ sequence: null, problem: `Assignment ${score.assignmentId} has a score that no log record explains.` });
   }
   return problems;
 }

@@ -19,7 +19,8 @@ export const round3 = (x: number) => Math.round(x * 1000) / 1000;
 /** The scoring rules of a round, applied to one submission; BAD_USER_INPUT names what is wrong. */
 export function checkSubmission(round: ScoringRules, input: Pick<SubmitScoreInput, "value" | "criteria" | "pass">): CheckedScore {
   if (round.kind === RoundKind.SHORTLIST) {
-    if (input.value != null || input.criteria != null) throw badInput("This is a SHORTLIST round: vote with pass: true or false, without value or criteria.", { argument: "pass" });
+    if (input.value != null || input.criteria != null)
+      throw badInput("This is a SHORTLIST round: vote with pass: true or false, without value or criteria.", { argument: "pass" });
     if (input.pass == null) throw badInput("This is a SHORTLIST round: give pass: true or false.", { argument: "pass" });
     return { value: null, pass: input.pass, criteria: {} };
   }
@@ -39,7 +40,8 @@ export function checkSubmission(round: ScoringRules, input: Pick<SubmitScoreInpu
     if (input.value != null) throw badInput("Give either value or criteria, not both.", { argument: "value" });
     criteria = {};
     for (const item of input.criteria) {
-      if (!round.criteria.some((criterion) => criterion.code === item.code)) throw badInput(`"${String(item.code).slice(0, 40)}" is not a criterion of this round.`, { argument: "criteria" });
+      if (!round.criteria.some((criterion) => criterion.code === item.code))
+        throw badInput(`"${String(item.code).slice(0, 40)}" is not a criterion of this round.`, { argument: "criteria" });
       if (item.code in criteria) throw badInput(`Criterion "${item.code}" is given twice.`, { argument: "criteria" });
       criteria[item.code] = onScale(item.value, `criteria.${item.code}`);
     }
@@ -47,7 +49,8 @@ export function checkSubmission(round: ScoringRules, input: Pick<SubmitScoreInpu
     if (missing.length) throw badInput(`Every criterion needs a value; missing: ${missing.join(", ")}.`, { argument: "criteria", missing });
   } else {
     if (input.value == null) throw badInput("Give the score as value or criteria.", { argument: "value" });
-    if (round.criteria.length !== 1) throw badInput(`This round scores ${round.criteria.length} criteria: give criteria, one value each.`, { argument: "criteria" });
+    if (round.criteria.length !== 1)
+      throw badInput(`This round scores ${round.criteria.length} criteria: give criteria, one value each.`, { argument: "criteria" });
     criteria = { [round.criteria[0].code]: onScale(input.value, "value") };
   }
   const totalWeight = round.criteria.reduce((sum, criterion) => sum + criterion.weight, 0);
@@ -57,6 +60,11 @@ export function checkSubmission(round: ScoringRules, input: Pick<SubmitScoreInpu
 
 /** True when a stored score already says what the submission says (a repeated submission changes nothing). */
 export function sameScore(score: Score, checked: CheckedScore): boolean {
-  const codes = (criteria: CriteriaValues) => JSON.stringify(Object.keys(criteria).sort().map((code) => [code, criteria[code]]));
+  const codes = (criteria: CriteriaValues) =>
+    JSON.stringify(
+      Object.keys(criteria)
+        .sort()
+        .map((code) => [code, criteria[code]]),
+    );
   return score.value === checked.value && score.pass === checked.pass && codes(score.criteria) === codes(checked.criteria);
 }

@@ -35,7 +35,10 @@ export class Score {
   entryId!: string;
 
   @Column("numeric", { nullable: true, transformer: numeric })
-  @Field(() => Float, { nullable: true, description: "SCORE rounds: the weighted mean of the criteria, on the round's scale (3 decimals); null in SHORTLIST rounds." })
+  @Field(() => Float, {
+    nullable: true,
+    description: "SCORE rounds: the weighted mean of the criteria, on the round's scale (3 decimals); null in SHORTLIST rounds.",
+  })
   value!: number | null;
 
   @Column("boolean", { nullable: true })

@@ -18,13 +18,16 @@ export class ScoreResolver {
   }
 
   @Query(() => MyJudgingProgress, {
-    description: "The caller's progress in a round and the distribution of their own scores (JUDGE tokens; others FORBIDDEN). Errors: NOT_FOUND (not a round you judge).",
+    description:
+      "The caller's progress in a round and the distribution of their own scores (JUDGE tokens; others FORBIDDEN). Errors: NOT_FOUND (not a round you judge).",
   })
   myJudgingProgress(@Arg("roundId", () => ID, { description: "A round the caller judges." }) roundId: string, @Ctx() context: JudgingContext) {
     return context.scores.myProgress(roundId);
   }
 
-  @Query(() => [ScoreEvent], { description: "Every change to an entry's scores in a round, in log order (organisers only). Errors: NOT_FOUND, FORBIDDEN, BAD_USER_INPUT." })
+  @Query(() => [ScoreEvent], {
+    description: "Every change to an entry's scores in a round, in log order (organisers only). Errors: NOT_FOUND, FORBIDDEN, BAD_USER_INPUT.",
+  })
   scoreHistory(
     @Arg("roundId", () => ID, { description: "The round." }) roundId: string,
     @Arg("entryId", () => ID, { description: "The entry whose score changes to list." }) entryId: string,
@@ -39,7 +42,11 @@ export class ScoreResolver {
   })
   verifyScoreLog(
     @Arg("roundId", () => ID, { description: "The round whose log to check." }) roundId: string,
-    @Arg("expectedHead", () => String, { nullable: true, description: "A head hash you hold (from JudgingRound.scoreLogHead or an awards.published webhook): is it still in today's chain, with every later record chaining from it?" })
+    @Arg("expectedHead", () => String, {
+      nullable: true,
+      description:
+        "A head hash you hold (from JudgingRound.scoreLogHead or an awards.published webhook): is it still in today's chain, with every later record chaining from it?",
+    })
     expectedHead: string | null,
     @Ctx() context: JudgingContext,
   ) {

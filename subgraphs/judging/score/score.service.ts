@@ -38,13 +38,22 @@ export class ScoreService {
     const roundId = parseId(input.roundId, "roundId");
     const entryId = parseId(input.entryId, "entryId");
     const scoreId = await this.dataSource.transaction(async (manager) => {
-      const round = await manager.getRepository(JudgingRound).createQueryBuilder("round").setLock("pessimistic_write").where("round.id = :roundId", { roundId }).getOne();
+      const round = await manager
+        .getRepository(JudgingRound)
+        .createQueryBuilder("round")
+        .setLock("pessimistic_write")
+        .where("round.id = :roundId", { roundId })
+        .getOne();
       const assignment = round
         ? await manager
             .getRepository(Assignment)
             .createQueryBuilder("assignment")
             .setLock("pessimistic_write")
-            .where("assignment.round_id = :roundId AND assignment.entry_id = :entryId AND assignment.judge_id = :judgeId", { roundId, entryId, judgeId: viewer.judgeId })
+            .where("assignment.round_id = :roundId AND assignment.entry_id = :entryId AND assignment.judge_id = :judgeId", {
+              roundId,
+              entryId,
+              judgeId: viewer.judgeId,
+            })
             .getOne()
         : null;
       if (!round || !assignment || assignment.status === AssignmentStatus.RECUSED) throw forbidden("This entry is not assigned to you in this round.");
@@ -95,7 +104,8 @@ export class ScoreService {
    * Organisers any round; anyone a round whose awards are published.
    */
   async verify(roundId: string, expectedHead: string | null | undefined): Promise<ScoreLogVerification> {
-    if (expectedHead != null && !/^[0-9a-f]{64}$/.test(expectedHead)) throw badInput("expectedHead must be a SHA-256 hash: 64 lower-case hex digits.", { argument: "expectedHead" });
+    if (expectedHead != null && !/^[0-9a-f]{64}$/.test(expectedHead))
+      throw badInput("expectedHead must be a SHA-256 hash: 64 lower-case hex digits.", { argument: "expectedHead" });
     const { id } = await this.rounds.requireWithPublicLog(roundId);
     const round = await this.dataSource.getRepository(JudgingRound).findOneByOrFail({ id });
     const [events, scores, heads] = await Promise.all([
@@ -107,12 +117,18 @@ export class ScoreService {
     for (const head of heads) {
       const claims = verifyDocument(head.jws);
       if (!claims || claims.hash !== head.hash || claims.recordCount !== head.recordCount || claims.roundId !== round.id) {
-        problems.push({ sequence: head.recordCount || null, problem: `The signature of the head fixed at record ${head.recordCount} does not match it: the stored head was changed.` });
+        problems.push({
+          sequence: head.recordCount || null,
+          problem: `The signature of the head fixed at record ${head.recordCount} does not match it: the stored head was changed.`,
+        });
       }
     }
     const extendsExpectedHead = expectedHead == null ? null : chainExtends(events, { hash: expectedHead });
     if (extendsExpectedHead === false) {
-      problems.push({ sequence: null, problem: `Today's log does not extend the head ${expectedHead}: a record up to it was changed or removed, or the head is not from this round.` });
+      problems.push({
+        sequence: null,
+        problem: `Today's log does not extend the head ${expectedHead}: a record up to it was changed or removed, or the head is not from this round.`,
+      });
     }
     return {
       round,

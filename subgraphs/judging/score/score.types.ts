@@ -27,7 +27,10 @@ export class MyJudgingProgress {
   @Field(() => Int, { description: "Entries the judge recused from." })
   recused!: number;
 
-  @Field(() => Float, { nullable: true, description: "Mean of the judge's own scores (SCORE rounds) or share of yes votes (SHORTLIST rounds); null before the first." })
+  @Field(() => Float, {
+    nullable: true,
+    description: "Mean of the judge's own scores (SCORE rounds) or share of yes votes (SHORTLIST rounds); null before the first.",
+  })
   meanScore!: number | null;
 
   @Field(() => [ScoreBucket], { description: "The judge's own scores by value, lowest first." })

@@ -5,7 +5,9 @@ import { VenueReference } from "./venue.type";
 
 @Resolver(() => VenueReference)
 export class VenueAwardsResolver {
-  @FieldResolver(() => [Award], { description: "Published awards to entries that came through this venue (its results); organisers also see unpublished proposals." })
+  @FieldResolver(() => [Award], {
+    description: "Published awards to entries that came through this venue (its results); organisers also see unpublished proposals.",
+  })
   awards(@Root() venue: VenueReference, @Ctx() context: JudgingContext) {
     return context.awards.forVenue(venue.id);
   }

@@ -2,7 +2,9 @@ import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { Role } from "../../../lib/auth";
 
-registerEnumType(Role, { name: "Role", description: "What a token may do: ORGANIZER everything; PARTNER its organisation's venues; VENUE one venue; JUDGE its assignments.",
+registerEnumType(Role, {
+  name: "Role",
+  description: "What a token may do: ORGANIZER everything; PARTNER its organisation's venues; VENUE one venue; JUDGE its assignments.",
   valuesConfig: {
     ORGANIZER: { description: "The organisers: every entry, venue, judge and export; sets up the competition and publishes results." },
     PARTNER: { description: "A partner organisation: reads and manages its own organisation's venues, entries, exhibitions and webhooks." },
@@ -64,7 +66,8 @@ export class ApiClient {
   @Column("boolean", { nullable: true })
   @Field(() => Boolean, {
     nullable: true,
-    description: "True: the gateway serves this client only operations it registered (registerOperations); false: any operation within the limits; null: the default for its role (production: VENUE clients registered-only).",
+    description:
+      "True: the gateway serves this client only operations it registered (registerOperations); false: any operation within the limits; null: the default for its role (production: VENUE clients registered-only).",
   })
   registeredOperationsOnly!: boolean | null;
 

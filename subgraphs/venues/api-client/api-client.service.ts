@@ -99,8 +99,12 @@ export class ApiClientService {
   async setRateLimit(id: string, perSecond: number | null, burst: number | null): Promise<ApiClient> {
     venuesPolicy.assertCan(this.context, "api-client:manage");
     if ((perSecond === null) !== (burst === null)) throw badInput("Give both perSecond and burst, or neither to return to the default.");
-    for (const [name, value] of [["perSecond", perSecond], ["burst", burst]] as const) {
-      if (value !== null && (!Number.isInteger(value) || value < 1 || value > 100_000)) throw badInput(`${name} must be between 1 and 100000.`, { argument: name });
+    for (const [name, value] of [
+      ["perSecond", perSecond],
+      ["burst", burst],
+    ] as const) {
+      if (value !== null && (!Number.isInteger(value) || value < 1 || value > 100_000))
+        throw badInput(`${name} must be between 1 and 100000.`, { argument: name });
     }
     const updated = await this.store.setRateLimit(parseId(id, "id"), perSecond, burst);
     if (!updated) throw notFound("ApiClient", id);

@@ -58,10 +58,11 @@ export class ApiClientStore {
 
   /** Sets only the rate-limit columns; undefined when there is no such client. */
   async setRateLimit(id: string, perSecond: number | null, burst: number | null): Promise<ApiClientRow | undefined> {
-    const [rows] = await this.dataSource.query(
-      `UPDATE ${TABLE} SET rate_limit_per_second = $2, rate_limit_burst = $3 WHERE id = $1 RETURNING ${RETURNED}`,
-      [id, perSecond, burst],
-    );
+    const [rows] = await this.dataSource.query(`UPDATE ${TABLE} SET rate_limit_per_second = $2, rate_limit_burst = $3 WHERE id = $1 RETURNING ${RETURNED}`, [
+      id,
+      perSecond,
+      burst,
+    ]);
     return (rows as ApiClientRow[])[0];
   }
 

@@ -13,7 +13,7 @@ export class TokenPayload {
   @Field(() => Role, { description: "The token's role; it decides what every query and mutation may read and change." })
   role!: Role;
 
-  @Field({ description: "Always \"Bearer\"." })
+  @Field({ description: 'Always "Bearer".' })
   tokenType!: string;
 }
 

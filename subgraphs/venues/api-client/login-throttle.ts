@@ -31,8 +31,16 @@ function limiters(): Limiters {
     current = {
       settingsKey,
       redis,
-      byClient: new RateLimiterRedis({ storeClient: redis, ...common("login-fail-client", loginThrottle.failuresPerClient), insuranceLimiter: insurance("login-fail-client", loginThrottle.failuresPerClient) }),
-      byAddress: new RateLimiterRedis({ storeClient: redis, ...common("login-fail-address", loginThrottle.failuresPerAddress), insuranceLimiter: insurance("login-fail-address", loginThrottle.failuresPerAddress) }),
+      byClient: new RateLimiterRedis({
+        storeClient: redis,
+        ...common("login-fail-client", loginThrottle.failuresPerClient),
+        insuranceLimiter: insurance("login-fail-client", loginThrottle.failuresPerClient),
+      }),
+      byAddress: new RateLimiterRedis({
+        storeClient: redis,
+        ...common("login-fail-address", loginThrottle.failuresPerAddress),
+        insuranceLimiter: insurance("login-fail-address", loginThrottle.failuresPerAddress),
+      }),
     };
   } else {
     current = {
@@ -59,7 +67,9 @@ export async function assertLoginAllowed(clientId: string, clientIp: string | un
   ].filter((item): item is RateLimiterRes => item !== undefined);
   if (blocked.length) {
     const retryAfterSeconds = Math.max(1, Math.ceil(Math.max(...blocked.map((item) => item.msBeforeNext)) / 1000));
-    throw codedError(ErrorCode.RATE_LIMITED, `Too many failed logins for this client or from this address; try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+    throw codedError(ErrorCode.RATE_LIMITED, `Too many failed logins for this client or from this address; try again in ${retryAfterSeconds} s.`, {
+      retryAfterSeconds,
+    });
   }
 }
 
@@ -73,5 +83,7 @@ export async function recordLoginFailure(clientId: string, clientIp: string | un
 
 /** A successful login clears the client id's failures (not the address's). */
 export async function recordLoginSuccess(clientId: string, clientIp: string | undefined): Promise<void> {
-  await limiters().byClient.delete(keysOf(clientId, clientIp).client).catch(() => undefined);
+  await limiters()
+    .byClient.delete(keysOf(clientId, clientIp).client)
+    .catch(() => undefined);
 }

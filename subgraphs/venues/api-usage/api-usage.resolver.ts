@@ -37,7 +37,11 @@ export class ApiUsageInput {
 @Resolver()
 export class ApiUsageResolver {
   @Query(() => [ApiUsage], { description: "Organiser only: requests, errors and rate-limited calls per client between from and to (minute resolution)." })
-  apiUsage(@Arg("from", { description: "Start of the window (inclusive), ISO 8601; counted per minute." }) from: Date, @Arg("to", { description: "End of the window (exclusive), ISO 8601; must be after `from` (BAD_USER_INPUT otherwise)." }) to: Date, @Ctx() context: VenuesContext) {
+  apiUsage(
+    @Arg("from", { description: "Start of the window (inclusive), ISO 8601; counted per minute." }) from: Date,
+    @Arg("to", { description: "End of the window (exclusive), ISO 8601; must be after `from` (BAD_USER_INPUT otherwise)." }) to: Date,
+    @Ctx() context: VenuesContext,
+  ) {
     return context.apiUsage.totals(from, to);
   }
 

@@ -34,7 +34,8 @@ export class DeprecatedFieldUsageInput {
 @Resolver()
 export class DeprecatedFieldUsageResolver {
   @Query(() => [DeprecatedFieldUsage], {
-    description: "Organiser only: which clients used deprecated fields, arguments or enum values on the UTC days from `from` to `to`, so they can be warned before a removal. Errors: BAD_USER_INPUT.",
+    description:
+      "Organiser only: which clients used deprecated fields, arguments or enum values on the UTC days from `from` to `to`, so they can be warned before a removal. Errors: BAD_USER_INPUT.",
   })
   deprecatedFieldUsage(
     @Arg("from", { description: "Start of the window; counted per UTC day." }) from: Date,

@@ -12,11 +12,11 @@ export class Division {
   id!: string;
 
   @Column("text", { unique: true })
-  @Field({ description: "Stable short code, e.g. \"PT\" for the Portugal Division." })
+  @Field({ description: 'Stable short code, e.g. "PT" for the Portugal Division.' })
   code!: string;
 
   @Column("text")
-  @Field({ description: "The division's display name, e.g. \"Portugal Division\"." })
+  @Field({ description: 'The division\'s display name, e.g. "Portugal Division".' })
   name!: string;
 
   @Column("text", { nullable: true })

@@ -2,10 +2,10 @@ import { Field, ID, InputType } from "type-graphql";
 
 @InputType({ description: "A new regional division (organiser only)." })
 export class CreateDivisionInput {
-  @Field({ description: "Unique code, 2 to 32 upper-case letters, digits and dashes, e.g. \"PT\"." })
+  @Field({ description: 'Unique code, 2 to 32 upper-case letters, digits and dashes, e.g. "PT".' })
   code!: string;
 
-  @Field({ description: "Display name, e.g. \"Portugal Division\", at most 200 characters." })
+  @Field({ description: 'Display name, e.g. "Portugal Division", at most 200 characters.' })
   name!: string;
 
   @Field(() => String, { nullable: true, description: "ISO 3166-1 alpha-2 country the division covers." })

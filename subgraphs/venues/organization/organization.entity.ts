@@ -9,7 +9,9 @@ export enum OrganizationKind {
   CULTURAL_INSTITUTION = "CULTURAL_INSTITUTION",
   COMPANY = "COMPANY",
 }
-registerEnumType(OrganizationKind, { name: "OrganizationKind", description: "What kind of body a partner organisation is.",
+registerEnumType(OrganizationKind, {
+  name: "OrganizationKind",
+  description: "What kind of body a partner organisation is.",
   valuesConfig: {
     ORGANIZER: { description: "The competition's organisers." },
     MEDIA_AGENCY: { description: "A news agency bureau, newspaper or broadcaster." },
@@ -37,7 +39,7 @@ export class Organization {
   kind!: OrganizationKind;
 
   @Column("text")
-  @Field({ description: "ISO 3166-1 alpha-2 country code of the organisation's seat, e.g. \"CN\", \"PT\"." })
+  @Field({ description: 'ISO 3166-1 alpha-2 country code of the organisation\'s seat, e.g. "CN", "PT".' })
   country!: string;
 
   @Column("text", { nullable: true })

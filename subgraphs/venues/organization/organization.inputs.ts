@@ -27,7 +27,7 @@ export class UpdateOrganizationInput {
   @Field(() => OrganizationKind, { nullable: true, description: "A new kind of body." })
   kind?: OrganizationKind | null;
 
-  @Field(() => String, { nullable: true, description: "A new ISO 3166-1 alpha-2 country code, e.g. \"PT\"." })
+  @Field(() => String, { nullable: true, description: 'A new ISO 3166-1 alpha-2 country code, e.g. "PT".' })
   country?: string | null;
 
   @Field(() => String, { nullable: true, description: "A new http(s) website URL, or null to remove it." })

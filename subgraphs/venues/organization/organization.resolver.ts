@@ -15,17 +15,26 @@ export class OrganizationResolver {
   }
 
   @Query(() => Organization, { nullable: true, description: "One organisation by id; null when there is none. Public." })
-  organization(@Arg("id", () => ID, { description: "The organisation's id (Organization.id). An unknown id returns null." }) id: string, @Ctx() context: VenuesContext) {
+  organization(
+    @Arg("id", () => ID, { description: "The organisation's id (Organization.id). An unknown id returns null." }) id: string,
+    @Ctx() context: VenuesContext,
+  ) {
     return context.organizations.get(id);
   }
 
   @Mutation(() => Organization, { description: "Organiser only. Errors: BAD_USER_INPUT, FORBIDDEN." })
-  createOrganization(@Arg("input", { description: "The new organisation's name, kind, country and website." }) input: CreateOrganizationInput, @Ctx() context: VenuesContext) {
+  createOrganization(
+    @Arg("input", { description: "The new organisation's name, kind, country and website." }) input: CreateOrganizationInput,
+    @Ctx() context: VenuesContext,
+  ) {
     return context.organizations.create(input);
   }
 
   @Mutation(() => Organization, { description: "Organiser only. Errors: BAD_USER_INPUT, NOT_FOUND, FORBIDDEN." })
-  updateOrganization(@Arg("input", { description: "The organisation's id and the fields to change." }) input: UpdateOrganizationInput, @Ctx() context: VenuesContext) {
+  updateOrganization(
+    @Arg("input", { description: "The organisation's id and the fields to change." }) input: UpdateOrganizationInput,
+    @Ctx() context: VenuesContext,
+  ) {
     return context.organizations.update(input);
   }
 

@@ -23,7 +23,6 @@ export interface ManifestProblem {
   message: string;
 }
 
-
 function operationNamesOf(document: DocumentNode): string[] {
   return document.definitions.flatMap((definition) => (definition.kind === Kind.OPERATION_DEFINITION ? [definition.name?.value ?? "(anonymous)"] : []));
 }
@@ -54,7 +53,10 @@ export function readOperationManifest(manifest: unknown, schema: GraphQLSchema):
   const entries = Object.entries(manifest as Record<string, unknown>);
   if (entries.length === 0) throw badInput("The manifest holds no operation.", { argument: "manifest" });
   if (entries.length > MAX_OPERATIONS_PER_MANIFEST) {
-    throw badInput(`A manifest holds at most ${MAX_OPERATIONS_PER_MANIFEST} operations; register it in parts.`, { argument: "manifest", max: MAX_OPERATIONS_PER_MANIFEST });
+    throw badInput(`A manifest holds at most ${MAX_OPERATIONS_PER_MANIFEST} operations; register it in parts.`, {
+      argument: "manifest",
+      max: MAX_OPERATIONS_PER_MANIFEST,
+    });
   }
   const results = entries.map(([hash, text]) => checkOne(hash, text, schema));
   const problems = results.filter((result): result is ManifestProblem => "problem" in result);

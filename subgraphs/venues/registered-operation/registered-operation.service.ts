@@ -67,7 +67,12 @@ export class RegisteredOperationService {
     const first = pageSize(args.first);
     const after = args.after ? decodeCursor(args.after, 2) : undefined;
     const rows = first === 0 ? [] : await this.store.page(set.apiClientId, first + 1, after);
-    return pageFromRows(rows, first, (row) => [new Date(row.registeredAt).toISOString(), row.id], () => this.store.count(set.apiClientId));
+    return pageFromRows(
+      rows,
+      first,
+      (row) => [new Date(row.registeredAt).toISOString(), row.id],
+      () => this.store.count(set.apiClientId),
+    );
   }
 
   /** Organisers: true or false for this client, or null to follow its role's default. Gateways apply it within a poll. */

@@ -78,7 +78,9 @@ export class RegisteredOperationStore {
   }
 
   async count(apiClientId: string | null): Promise<number> {
-    const [row] = await this.dataSource.query(`SELECT count(*)::int AS count FROM ${SCHEMA}.registered_operation WHERE ${OWNER} = $1::uuid`, [ownerOf(apiClientId)]);
+    const [row] = await this.dataSource.query(`SELECT count(*)::int AS count FROM ${SCHEMA}.registered_operation WHERE ${OWNER} = $1::uuid`, [
+      ownerOf(apiClientId),
+    ]);
     return row.count;
   }
 

@@ -33,10 +33,16 @@ export class RegisteredOperationSet {
   @Field({ description: "True for the public safelist (registered by organisers, usable by every caller, with or without a token)." })
   publicSafelist!: boolean;
 
-  @Field({ description: "Whether the gateway refuses this client's operations that are not in this set (or the public safelist): the client's setting, else the default for its role." })
+  @Field({
+    description:
+      "Whether the gateway refuses this client's operations that are not in this set (or the public safelist): the client's setting, else the default for its role.",
+  })
   registeredOperationsOnly!: boolean;
 
-  @Field(() => Int, { nullable: true, description: "Set by registerOperations: how many of the manifest's operations were new (the others were registered already)." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Set by registerOperations: how many of the manifest's operations were new (the others were registered already).",
+  })
   added!: number | null;
 
   @Field(() => Int, { nullable: true, description: "Set by unregisterOperations: how many of the given hashes were registered and are now removed." })

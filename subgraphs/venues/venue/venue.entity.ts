@@ -38,11 +38,11 @@ export class Venue {
   id!: string;
 
   @Column("text", { unique: true })
-  @Field({ description: "Unique stable code, e.g. \"PT-LIS-EYE\"." })
+  @Field({ description: 'Unique stable code, e.g. "PT-LIS-EYE".' })
   code!: string;
 
   @Column("text")
-  @Field({ description: "The venue's display name, e.g. \"China-Portugal Eye Photography and Micro Video Station\"." })
+  @Field({ description: 'The venue\'s display name, e.g. "China-Portugal Eye Photography and Micro Video Station".' })
   name!: string;
 
   @Column("text")
@@ -54,11 +54,11 @@ export class Venue {
   region!: Region;
 
   @Column("text")
-  @Field({ description: "ISO 3166-1 alpha-2 country code, e.g. \"PT\"." })
+  @Field({ description: 'ISO 3166-1 alpha-2 country code, e.g. "PT".' })
   country!: string;
 
   @Column("text", { nullable: true })
-  @Field(() => String, { nullable: true, description: "The city the venue is in, e.g. \"Lisbon\"; null when not recorded." })
+  @Field(() => String, { nullable: true, description: 'The city the venue is in, e.g. "Lisbon"; null when not recorded.' })
   city!: string | null;
 
   @Column("uuid")

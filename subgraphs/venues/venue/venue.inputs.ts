@@ -21,7 +21,7 @@ export class VenueFilter {
 
 @InputType({ description: "A new branch venue or station (organiser only)." })
 export class CreateVenueInput {
-  @Field({ description: "Unique code: 2 to 32 upper-case letters, digits and dashes, e.g. \"PT-LIS-EYE\"." })
+  @Field({ description: 'Unique code: 2 to 32 upper-case letters, digits and dashes, e.g. "PT-LIS-EYE".' })
   code!: string;
 
   @Field({ description: "Display name, at most 200 characters." })

@@ -12,7 +12,11 @@ export const VenueConnection = ConnectionType("Venue", Venue);
 export class VenueResolver {
   @Query(() => VenueConnection, { description: "Branch venues and stations, by code. Public. Errors: BAD_USER_INPUT for a bad filter or page." })
   venues(
-    @Arg("filter", () => VenueFilter, { nullable: true, description: "Optional conditions (region, country, organisation, division, kind); omit to list every venue. A malformed id or country: BAD_USER_INPUT." }) filter: VenueFilter | null,
+    @Arg("filter", () => VenueFilter, {
+      nullable: true,
+      description: "Optional conditions (region, country, organisation, division, kind); omit to list every venue. A malformed id or country: BAD_USER_INPUT.",
+    })
+    filter: VenueFilter | null,
     @Args() page: PageArguments,
     @Ctx() context: VenuesContext,
   ) {
@@ -22,14 +26,18 @@ export class VenueResolver {
   @Query(() => Venue, { nullable: true, description: "One venue by id or by code (pass exactly one); null when there is none. Public." })
   venue(
     @Arg("id", () => ID, { nullable: true, description: "The venue's id (Venue.id). Pass either id or code, not both (BAD_USER_INPUT)." }) id: string | null,
-    @Arg("code", () => String, { nullable: true, description: "The venue's code, e.g. \"PT-LIS-EYE\". Pass either id or code, not both (BAD_USER_INPUT)." }) code: string | null,
+    @Arg("code", () => String, { nullable: true, description: 'The venue\'s code, e.g. "PT-LIS-EYE". Pass either id or code, not both (BAD_USER_INPUT).' })
+    code: string | null,
     @Ctx() context: VenuesContext,
   ) {
     return context.venues.get(id, code);
   }
 
   @Mutation(() => Venue, { description: "Organiser only. Errors: BAD_USER_INPUT, NOT_FOUND (organisation, division), CONFLICT (code taken), FORBIDDEN." })
-  createVenue(@Arg("input", { description: "The new venue's code, name, kind, country, city, organisation and division." }) input: CreateVenueInput, @Ctx() context: VenuesContext) {
+  createVenue(
+    @Arg("input", { description: "The new venue's code, name, kind, country, city, organisation and division." }) input: CreateVenueInput,
+    @Ctx() context: VenuesContext,
+  ) {
     return context.venues.create(input);
   }
 

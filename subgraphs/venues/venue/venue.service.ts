@@ -51,7 +51,7 @@ export class VenueService {
   async create(input: CreateVenueInput): Promise<Venue> {
     venuesPolicy.assertCan(this.context, "venue:manage");
     const code = String(input.code).trim().toUpperCase();
-    if (!CODE.test(code)) throw badInput("code must be 2 to 32 upper-case letters, digits and dashes, e.g. \"PT-LIS-EYE\".", { argument: "code" });
+    if (!CODE.test(code)) throw badInput('code must be 2 to 32 upper-case letters, digits and dashes, e.g. "PT-LIS-EYE".', { argument: "code" });
     const country = parseCountry(input.country, "country");
     const organizationId = parseId(input.organizationId, "organizationId");
     const divisionId = input.divisionId ? parseId(input.divisionId, "divisionId") : null;

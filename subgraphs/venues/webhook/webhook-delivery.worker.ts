@@ -56,7 +56,13 @@ export function startWebhookDeliveryWorker(dataSource: DataSource): WebhookDeliv
               status = $4, delivered_at = CASE WHEN $4 = 'DELIVERED' THEN now() ELSE NULL END,
               next_attempt_at = now() + make_interval(secs => $5::double precision / 1000)
         WHERE id = $1`,
-      [delivery.id, result.status, result.error, result.ok ? "DELIVERED" : giveUp ? "FAILED" : "PENDING", result.ok ? 0 : retryDelayMs(failures, { baseMs: settings().retryBaseMilliseconds, maxMs: MAX_DELAY_MS })],
+      [
+        delivery.id,
+        result.status,
+        result.error,
+        result.ok ? "DELIVERED" : giveUp ? "FAILED" : "PENDING",
+        result.ok ? 0 : retryDelayMs(failures, { baseMs: settings().retryBaseMilliseconds, maxMs: MAX_DELAY_MS }),
+      ],
     );
   };
 

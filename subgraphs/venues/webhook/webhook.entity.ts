@@ -10,13 +10,16 @@ export enum WebhookEvent {
 }
 registerEnumType(WebhookEvent, {
   name: "WebhookEvent",
-  description: "Events a partner can receive about its own venues. The delivered JSON has `type` in dotted form, e.g. \"entry.submitted\".",
+  description: 'Events a partner can receive about its own venues. The delivered JSON has `type` in dotted form, e.g. "entry.submitted".',
   valuesConfig: {
-    ENTRY_SUBMITTED: { description: "An entry of one of your venues was submitted to the jury (type \"entry.submitted\")." },
-    ENTRY_WITHDRAWN: { description: "An entry of one of your venues was withdrawn (type \"entry.withdrawn\")." },
-    ENTRY_DISQUALIFIED: { description: "The organisers disqualified an entry of one of your venues (type \"entry.disqualified\")." },
-    AWARDS_PUBLISHED: { description: "Awards of a theme (or a division) were published (type \"awards.published\"); the payload's scoreLogHeads carry each round's signed score-log head to keep." },
-    EXHIBITION_PUBLISHED: { description: "An exhibition showing your works or hosted by your venues was published (type \"exhibition.published\")." },
+    ENTRY_SUBMITTED: { description: 'An entry of one of your venues was submitted to the jury (type "entry.submitted").' },
+    ENTRY_WITHDRAWN: { description: 'An entry of one of your venues was withdrawn (type "entry.withdrawn").' },
+    ENTRY_DISQUALIFIED: { description: 'The organisers disqualified an entry of one of your venues (type "entry.disqualified").' },
+    AWARDS_PUBLISHED: {
+      description:
+        "Awards of a theme (or a division) were published (type \"awards.published\"); the payload's scoreLogHeads carry each round's signed score-log head to keep.",
+    },
+    EXHIBITION_PUBLISHED: { description: 'An exhibition showing your works or hosted by your venues was published (type "exhibition.published").' },
   },
 });
 
@@ -30,9 +33,13 @@ export enum DeliveryStatus {
 }
 registerEnumType(DeliveryStatus, {
   name: "WebhookDeliveryStatus",
-  description: "PENDING: not yet accepted, being retried with backoff; DELIVERED: the endpoint answered 2xx; FAILED: retried for WEBHOOK_RETRY_HOURS without success.",
+  description:
+    "PENDING: not yet accepted, being retried with backoff; DELIVERED: the endpoint answered 2xx; FAILED: retried for WEBHOOK_RETRY_HOURS without success.",
   valuesConfig: {
-    PENDING: { description: "Not delivered yet; retried with exponential backoff (up to two hours apart) until it succeeds or the retry period (WEBHOOK_RETRY_HOURS) ends." },
+    PENDING: {
+      description:
+        "Not delivered yet; retried with exponential backoff (up to two hours apart) until it succeeds or the retry period (WEBHOOK_RETRY_HOURS) ends.",
+    },
     DELIVERED: { description: "Your endpoint answered with a 2xx status." },
     FAILED: { description: "Every attempt failed; replay it with replayWebhookDelivery once your endpoint works." },
   },
@@ -128,7 +135,10 @@ export class WebhookDelivery {
   lastResponseCode!: number | null;
 
   @Column("text", { nullable: true })
-  @Field(() => String, { nullable: true, description: "Why the last attempt failed, as a coarse cause: `refused target`, `timeout`, `TLS failure`, `could not connect` or `HTTP <status>`." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Why the last attempt failed, as a coarse cause: `refused target`, `timeout`, `TLS failure`, `could not connect` or `HTTP <status>`.",
+  })
   lastError!: string | null;
 
   @Column("timestamptz", { nullable: true })

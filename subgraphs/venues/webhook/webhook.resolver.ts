@@ -40,7 +40,10 @@ export class WebhookWithSecret {
   @Field(() => Webhook, { description: "The webhook as registered." })
   webhook!: Webhook;
 
-  @Field({ description: "Verify each delivery: hex HMAC-SHA256 of `<x-image-china-timestamp>.<raw body>` with this secret equals the x-image-china-signature header after `v1=`." })
+  @Field({
+    description:
+      "Verify each delivery: hex HMAC-SHA256 of `<x-image-china-timestamp>.<raw body>` with this secret equals the x-image-china-signature header after `v1=`.",
+  })
   signingSecret!: string;
 }
 
@@ -51,8 +54,13 @@ export class WebhookResolver {
     return context.webhooks.list();
   }
 
-  @Mutation(() => WebhookWithSecret, { description: "Registers an endpoint for signed events. Errors: BAD_USER_INPUT (URL refused), CONFLICT (too many), FORBIDDEN." })
-  createWebhook(@Arg("input", { description: "The endpoint URL, the events to receive and an optional description." }) input: CreateWebhookInput, @Ctx() context: VenuesContext) {
+  @Mutation(() => WebhookWithSecret, {
+    description: "Registers an endpoint for signed events. Errors: BAD_USER_INPUT (URL refused), CONFLICT (too many), FORBIDDEN.",
+  })
+  createWebhook(
+    @Arg("input", { description: "The endpoint URL, the events to receive and an optional description." }) input: CreateWebhookInput,
+    @Ctx() context: VenuesContext,
+  ) {
     return context.webhooks.create(input);
   }
 
@@ -75,5 +83,4 @@ export class WebhookResolver {
   deliveries(@Root() webhook: Webhook, @Args() page: PageArguments, @Ctx() context: VenuesContext) {
     return context.webhooks.deliveries(webhook.id, page);
   }
-
 }

@@ -34,7 +34,12 @@ export class WebhookService {
     return webhook;
   }
 
-  async create(input: { url: string; events: WebhookEvent[]; description?: string | null; organizationId?: string | null }): Promise<{ webhook: Webhook; signingSecret: string }> {
+  async create(input: {
+    url: string;
+    events: WebhookEvent[];
+    description?: string | null;
+    organizationId?: string | null;
+  }): Promise<{ webhook: Webhook; signingSecret: string }> {
     const { organizationId } = this.scope(input.organizationId);
     if (!organizationId) throw badInput("organizationId is required for an organiser.", { argument: "organizationId" });
     const url = parseWebhookUrl(input.url);
@@ -47,7 +52,14 @@ export class WebhookService {
     }
     const signingSecret = `whsec_${randomBytes(24).toString("base64url")}`;
     const webhook = await repository.save(
-      repository.create({ organizationId, url: url.toString(), events, description: optionalText(input.description, "description", 500), signingSecret, disabledAt: null }),
+      repository.create({
+        organizationId,
+        url: url.toString(),
+        events,
+        description: optionalText(input.description, "description", 500),
+        signingSecret,
+        disabledAt: null,
+      }),
     );
     return { webhook, signingSecret };
   }
@@ -100,7 +112,9 @@ export class WebhookService {
         organizationIds: [webhook.organizationId],
         payload: { webhookId: webhook.id, message: "Test delivery from the Image China partner API." },
       });
-      return manager.getRepository(WebhookDelivery).save({ webhookId: webhook.id, eventId: event.id, status: DeliveryStatus.PENDING, attempts: 0, nextAttemptAt: new Date() });
+      return manager
+        .getRepository(WebhookDelivery)
+        .save({ webhookId: webhook.id, eventId: event.id, status: DeliveryStatus.PENDING, attempts: 0, nextAttemptAt: new Date() });
     });
   }
 }

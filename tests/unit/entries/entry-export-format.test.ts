@@ -18,7 +18,8 @@ describe("entries CSV format", () => {
     // And one row with every column hostile at once.
     rows.push(Object.fromEntries(ENTRY_EXPORT_COLUMNS.map((column, index) => [column, HOSTILE_TEXTS[index % HOSTILE_TEXTS.length]])));
 
-    const csv = csvChunk(ENTRY_EXPORT_COLUMNS, rows.slice(0, 7), { delimiter, first: true }) + csvChunk(ENTRY_EXPORT_COLUMNS, rows.slice(7), { delimiter, first: false });
+    const csv =
+      csvChunk(ENTRY_EXPORT_COLUMNS, rows.slice(0, 7), { delimiter, first: true }) + csvChunk(ENTRY_EXPORT_COLUMNS, rows.slice(7), { delimiter, first: false });
     expect(csv.startsWith("\uFEFF")).toBe(true);
     const [header, ...records] = parseBack(csv, delimiter);
     expect(header).toEqual(ENTRY_EXPORT_COLUMNS);
@@ -28,9 +29,11 @@ describe("entries CSV format", () => {
   });
 
   it("writes dates as ISO 8601, booleans as true/false, nothing for null, and leaves numbers alone", () => {
-    const csv = csvChunk(["at", "yes", "no", "none", "count", "negative"], [
-      { at: new Date("2026-05-01T10:00:00Z"), yes: true, no: false, none: null, count: 3, negative: -2 },
-    ], { delimiter: "semicolon", first: false });
+    const csv = csvChunk(
+      ["at", "yes", "no", "none", "count", "negative"],
+      [{ at: new Date("2026-05-01T10:00:00Z"), yes: true, no: false, none: null, count: 3, negative: -2 }],
+      { delimiter: "semicolon", first: false },
+    );
     expect(csv).toBe("2026-05-01T10:00:00.000Z;true;false;;3;-2\r\n");
   });
 

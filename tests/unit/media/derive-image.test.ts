@@ -8,7 +8,15 @@ import { makeJpeg, makePng } from "../../../subgraphs/entries/media/fixtures";
 
 async function describeJpeg(buffer: Buffer) {
   const metadata = await sharp(buffer).metadata();
-  return { format: metadata.format, width: metadata.width, height: metadata.height, channels: metadata.channels, exif: metadata.exif, orientation: metadata.orientation, icc: metadata.icc };
+  return {
+    format: metadata.format,
+    width: metadata.width,
+    height: metadata.height,
+    channels: metadata.channels,
+    exif: metadata.exif,
+    orientation: metadata.orientation,
+    icc: metadata.icc,
+  };
 }
 
 describe("deriveImageSizes", () => {
@@ -43,7 +51,9 @@ describe("deriveImageSizes", () => {
   it("converts a PNG with transparency to an opaque JPEG", async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "media-derive-"));
     const file = path.join(dir, "alpha.png");
-    await sharp({ create: { width: 2000, height: 1000, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toFile(file);
+    await sharp({ create: { width: 2000, height: 1000, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+      .png()
+      .toFile(file);
     try {
       const sizes = await deriveImageSizes(file);
       const { channels } = await describeJpeg(sizes.DISPLAY.buffer);
@@ -59,9 +69,15 @@ describe("deriveImageSizes", () => {
 
   it("leaves the original byte for byte, EXIF included", async () => {
     const file = await makeJpeg({ width: 2400, height: 1600, orientation: 6 });
-    const before = createHash("sha256").update(await fs.readFile(file)).digest("hex");
+    const before = createHash("sha256")
+      .update(await fs.readFile(file))
+      .digest("hex");
     await deriveImageSizes(file);
-    expect(createHash("sha256").update(await fs.readFile(file)).digest("hex")).toBe(before);
+    expect(
+      createHash("sha256")
+        .update(await fs.readFile(file))
+        .digest("hex"),
+    ).toBe(before);
     const metadata = await sharp(file).metadata();
     expect(metadata.orientation).toBe(6);
     expect(metadata.exif).toBeDefined();

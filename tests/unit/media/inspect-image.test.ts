@@ -2,14 +2,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
-import {
-  makeHeicSignature,
-  makeHtmlNamedJpg,
-  makeJpeg,
-  makePixelBombPng,
-  makePng,
-  makeTruncatedJpeg,
-} from "../../../subgraphs/entries/media/fixtures";
+import { makeHeicSignature, makeHtmlNamedJpg, makeJpeg, makePixelBombPng, makePng, makeTruncatedJpeg } from "../../../subgraphs/entries/media/fixtures";
 import { inspectImage, readPhotoExif } from "../../../subgraphs/entries/media/inspect-image";
 
 describe("inspectImage", () => {
@@ -37,7 +30,15 @@ describe("inspectImage", () => {
       exif: { make: "FUJIFILM", model: "X-T5", dateTimeOriginal: "2023:12:31 23:59:58", fNumber: "56/10" },
     });
     const { exif } = await inspectImage(file);
-    expect(exif).toEqual({ camera: "FUJIFILM X-T5", lens: null, takenAt: "2023-12-31T23:59:58", iso: null, exposureTime: null, fNumber: 5.6, focalLength: null });
+    expect(exif).toEqual({
+      camera: "FUJIFILM X-T5",
+      lens: null,
+      takenAt: "2023-12-31T23:59:58",
+      iso: null,
+      exposureTime: null,
+      fNumber: 5.6,
+      focalLength: null,
+    });
   });
 
   it("reports dimensions as displayed when the EXIF orientation turns the picture", async () => {
@@ -75,7 +76,9 @@ describe("inspectImage", () => {
   it("refuses other real image formats (WebP) as UNSUPPORTED_MEDIA_TYPE", async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "media-inspect-"));
     const file = path.join(dir, "photo.jpg");
-    await sharp({ create: { width: 2000, height: 2000, channels: 3, background: "#369" } }).webp().toFile(file);
+    await sharp({ create: { width: 2000, height: 2000, channels: 3, background: "#369" } })
+      .webp()
+      .toFile(file);
     try {
       await expect(inspectImage(file)).rejects.toMatchObject({ extensions: { code: "UNSUPPORTED_MEDIA_TYPE", detected: "image/webp" } });
     } finally {

@@ -126,7 +126,9 @@ function holdUntilExited(pid: number): void {
   while (Date.now() < giveUpAt) {
     let state: string;
     try {
-      state = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").charAt(0);
+      state = readFileSync(`/proc/${pid}/stat`, "utf8")
+        .replace(/^.*\) /s, "")
+        .charAt(0);
     } catch {
       return;
     }

@@ -65,19 +65,23 @@ describe("receiveUpload", () => {
   });
 
   it("turns a stream error into BAD_USER_INPUT and removes the temp file", async () => {
-    const stream = Readable.from((async function* () {
-      yield Buffer.alloc(10_000, 1);
-      throw new Error("Request disconnected during file upload stream parsing.");
-    })());
+    const stream = Readable.from(
+      (async function* () {
+        yield Buffer.alloc(10_000, 1);
+        throw new Error("Request disconnected during file upload stream parsing.");
+      })(),
+    );
     await expect(receiveUpload(stream, { maxBytes: 1_000_000, tempDir })).rejects.toMatchObject({ extensions: { code: "BAD_USER_INPUT" } });
     expect(await fs.readdir(tempDir)).toEqual([]);
   });
 
   it("reports graphql-upload's own size limit (an HTTP 413 stream error) as PAYLOAD_TOO_LARGE", async () => {
-    const stream = Readable.from((async function* () {
-      yield Buffer.alloc(1000);
-      throw Object.assign(new Error("File truncated as it exceeds the 1000 byte size limit."), { status: 413 });
-    })());
+    const stream = Readable.from(
+      (async function* () {
+        yield Buffer.alloc(1000);
+        throw Object.assign(new Error("File truncated as it exceeds the 1000 byte size limit."), { status: 413 });
+      })(),
+    );
     await expect(receiveUpload(stream, { maxBytes: 1_000_000, tempDir })).rejects.toMatchObject({ extensions: { code: "PAYLOAD_TOO_LARGE" } });
     expect(await fs.readdir(tempDir)).toEqual([]);
   });

@@ -38,7 +38,17 @@ describe("signed media URLs", () => {
 
   it("refuses malformed queries without throwing", () => {
     const sig = new URLSearchParams(signMediaPath(KEY, "DISPLAY", EXPIRES, SECRET)).get("sig")!;
-    for (const query of ["", "?", "?exp=1893456600", `?sig=${sig}`, `?exp=soon&sig=${sig}`, `?exp=-1&sig=${sig}`, "?exp=1893456600&sig=short", `?exp=1893456600&sig=${sig}=`, `?exp=1893456600&sig=${sig}AA`]) {
+    for (const query of [
+      "",
+      "?",
+      "?exp=1893456600",
+      `?sig=${sig}`,
+      `?exp=soon&sig=${sig}`,
+      `?exp=-1&sig=${sig}`,
+      "?exp=1893456600&sig=short",
+      `?exp=1893456600&sig=${sig}=`,
+      `?exp=1893456600&sig=${sig}AA`,
+    ]) {
       expect(verifyMediaSignature(KEY, "DISPLAY", query, SECRET, BEFORE)).toBe(false);
     }
     expect(verifyMediaSignature(KEY, "DISPLAY", { exp: 1893456600, sig }, SECRET, BEFORE)).toBe(false);

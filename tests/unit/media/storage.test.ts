@@ -65,10 +65,17 @@ describe("LocalDiskStorage", () => {
     });
     await expect(storage.put(key, failing)).rejects.toThrow("connection reset");
     expect((await readAll(await storage.createReadStream(key))).toString()).toBe("old complete file");
-    await expect(storage.put("photos/dd/new.jpg", Readable.from((async function* () {
-      yield Buffer.from("half");
-      throw new Error("crash");
-    })()))).rejects.toThrow("crash");
+    await expect(
+      storage.put(
+        "photos/dd/new.jpg",
+        Readable.from(
+          (async function* () {
+            yield Buffer.from("half");
+            throw new Error("crash");
+          })(),
+        ),
+      ),
+    ).rejects.toThrow("crash");
     expect(await storage.exists("photos/dd/new.jpg")).toBe(false);
     expect(await tempFilesLeft()).toEqual([]);
   });

@@ -47,7 +47,10 @@ describe("makeVideoRenditions", () => {
     const source = await makeVideo({ seconds: 1, width: 1920, height: 1080 });
     const made = await makeVideoRenditions(source, { width: 1920, height: 1080, durationSeconds: 1 }, dir, { timeoutMs: 180_000 });
     const sizes = await Promise.all(made.renditions.map(async (rendition) => [rendition.rendition, (await probeVideo(rendition.path)).streams[0].height]));
-    expect(sizes).toEqual([["STREAM", 720], ["STREAM_1080P", 1080]]);
+    expect(sizes).toEqual([
+      ["STREAM", 720],
+      ["STREAM_1080P", 1080],
+    ]);
   });
 
   it("turns a phone's rotation into upright pixels, leaving no rotation behind", async () => {
@@ -61,7 +64,11 @@ describe("makeVideoRenditions", () => {
   it("reports a file ffmpeg cannot decode as a decode failure", async () => {
     const broken = path.join(dir, "broken.mp4");
     await fs.writeFile(broken, Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypmp42"), Buffer.alloc(4096, 7)]));
-    await expect(transcodeRenditions(broken, [{ rendition: "STREAM", width: 320, height: 240, maxVideoKbps: 3000, path: path.join(dir, "out.mp4") }], { timeoutMs: 60_000 })).rejects.toMatchObject({
+    await expect(
+      transcodeRenditions(broken, [{ rendition: "STREAM", width: 320, height: 240, maxVideoKbps: 3000, path: path.join(dir, "out.mp4") }], {
+        timeoutMs: 60_000,
+      }),
+    ).rejects.toMatchObject({
       failure: "decode",
     });
     expect(TranscodeError).toBeDefined();

@@ -74,6 +74,7 @@ export function startEventFeed(dataSource: DataSource, schema: SubgraphName, dat
   const route: RequestHandler = async (request, response, next) => {
     try {
       if (!isServiceCaller(request)) return refuse(response, 403, ErrorCode.FORBIDDEN, "Event feeds are for the API's own services.");
+      if (stopped) return refuse(response, 503, ErrorCode.SERVICE_UNAVAILABLE, "This copy of the service is stopping; read the feed from another.");
       const after = integerParameter(request.query.after, 0, 0, Number.MAX_SAFE_INTEGER);
       const limit = integerParameter(request.query.limit, 100, 1, MAX_LIMIT);
       const wait = integerParameter(request.query.wait, 0, 0, MAX_WAIT_MS);
@@ -98,6 +99,8 @@ export function startEventFeed(dataSource: DataSource, schema: SubgraphName, dat
           const timer = setTimeout(wake, Math.min(SAFETY_POLL_MS, Math.max(0, deadline - Date.now())));
           waiters.add(wake);
         });
+        // The caller left, or the feed is stopping (its database may be closing): answer with what was read, read no more.
+        if (closed || stopped) return response.json(page);
       }
     } catch (error) {
       // Stopping: the database may already be closing; the consumer retries elsewhere or later.

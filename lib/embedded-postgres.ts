@@ -5,6 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import net from "node:net";
+import { Client } from "pg";
 import { logger } from "./logger";
 
 export interface EmbeddedDatabase {
@@ -151,11 +152,38 @@ export async function startEmbeddedPostgres(directory: string, port: number, dat
     await postgres.stop();
     throw error;
   }
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    url,
     directory: clusterDir,
-    stop: () => postgres.stop(),
+    stop: async () => {
+      await connectionsClosed(url, 3000);
+      await postgres.stop();
+    },
   };
+}
+
+/**
+ * Waits (up to `ms`) until no other client is connected. A closed connection pool has sent its goodbyes but the server
+ * may not have read them yet; a fast shutdown in that moment would terminate those connections with an error.
+ */
+async function connectionsClosed(url: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  const probe = new Client({ connectionString: url });
+  try {
+    await probe.connect();
+    while (Date.now() < deadline) {
+      const { rows } = await probe.query(
+        `SELECT count(*)::int AS others FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+      );
+      if (rows[0].others === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  } catch (error) {
+    logger.debug("could not wait for the database's clients to leave", { error });
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
 }
 
 /** Starts the postgres binary in its own process group and waits until it accepts connections. */

@@ -1,5 +1,6 @@
 // Subgraphs answer only whoever holds SUBGRAPH_SECRET (the gateway, and subgraphs calling each other):
 // _service, _entities, internal operations and media are closed to anyone who merely reaches the port.
+import { serviceToken } from "../../lib/auth";
 import { SUBGRAPH_NAMES } from "../../lib/config";
 import { SUBGRAPH_SECRET_HEADER } from "../../lib/subgraph-secret";
 import { errorCodes, graphql, tokenFor } from "../kit/http";
@@ -35,8 +36,10 @@ describe("subgraphs only through the gateway", () => {
     const grants = await graphql(
       system.urls.entries,
       `
-        mutation {
-          replaceEntryGrants(input: { source: "x:y", public: true, entryIds: [] })
+        {
+          entryFacts(first: 1) {
+            id
+          }
         }
       `,
       {
@@ -45,6 +48,9 @@ describe("subgraphs only through the gateway", () => {
       },
     );
     expect(grants.status).toBe(403);
+    // The event feed too, even with a service token: only callers holding the secret reach it.
+    const feed = await fetch(new URL("/internal/events?after=0", system.urls.entries), { headers: { authorization: `Bearer ${serviceToken("judging")}` } });
+    expect(feed.status).toBe(403);
     const media = await fetch(new URL("/media/photos/anything.jpg", system.urls.entries));
     expect(media.status).toBe(403);
   });

@@ -233,7 +233,7 @@ describe("exhibitions through the gateway", () => {
     expect(during.data!.exhibition.title).toBe("和合共生");
     expect(during.data!.exhibition.works.edges.map((edge: any) => edge.node?.entry.id ?? null)).not.toContain(leaving);
 
-    // The entries outbox tells the exhibitions subgraph (removeEntryFromExhibitions): the work goes, the others close up.
+    // The entry.withdrawn event reaches the exhibitions subgraph: the work goes, the others close up.
     let after = during;
     for (let attempt = 0; attempt < 100 && after.data!.exhibition.works.totalCount !== 2; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -69,8 +69,10 @@ describe("gateway", () => {
     const response = await graphql(
       system.gatewayUrl,
       `
-        mutation {
-          replaceEntryGrants(input: { source: "x:y", public: true, entryIds: [] })
+        {
+          entryFacts(first: 1) {
+            id
+          }
         }
       `,
       {
@@ -78,6 +80,11 @@ describe("gateway", () => {
       },
     );
     expect(errorCodes(response)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
+    // The subgraphs' event feeds are not routes of the gateway.
+    const feed = await fetch(new URL("/internal/events?after=0", system.gatewayUrl), {
+      headers: { authorization: `Bearer ${tokenFor({ role: "ORGANIZER" })}` },
+    });
+    expect(feed.status).toBe(404);
   });
 
   it("carries the caller's request id through and never leaks stack traces", async () => {

@@ -6,11 +6,9 @@ import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import type { DataSource } from "typeorm";
-import { openDatabase } from "../../lib/database";
-import { subgraphDefinitions } from "../../subgraphs";
 import { errorCodes, graphql, GraphqlResponse, tokenFor } from "../kit/http";
 import { seedCompetition, seedVenue } from "../kit/factories";
-import { freePort, PostgresProcess, ProcessSystem, sleep, startPostgresProcess, waitFor } from "./support";
+import { PostgresProcess, ProcessSystem, freePort, openSubgraphDatabases, sleep, startPostgresProcess, waitFor } from "./support";
 
 describe("PostgreSQL restarted under load", () => {
   let directory: string;
@@ -25,16 +23,7 @@ describe("PostgreSQL restarted under load", () => {
     directory = fs.mkdtempSync(path.join(os.tmpdir(), "image-china-pg-faults-"));
     port = await freePort();
     postgres = await startPostgresProcess(path.join(directory, "cluster"), port);
-    for (const name of ["venues", "entries"] as const) {
-      const definition = subgraphDefinitions[name]!;
-      dataSources[name] = await openDatabase({
-        schema: name,
-        url: postgres.url,
-        entities: definition.entities,
-        migrations: definition.migrations,
-        poolSize: 2,
-      });
-    }
+    Object.assign(dataSources, await openSubgraphDatabases(postgres.url, ["venues", "entries"] as const));
     system = await ProcessSystem.create({ databaseUrl: postgres.url, dataDir: directory, env: { SUBGRAPH_TIMEOUT_MS: "8000" } });
     await seedCompetition(dataSources.entries);
     venue = await seedVenue(dataSources.venues);

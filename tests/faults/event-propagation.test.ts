@@ -6,14 +6,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { DataSource } from "typeorm";
-import { openDatabase } from "../../lib/database";
 import { SUBGRAPH_NAMES, SubgraphName } from "../../lib/config";
-import { subgraphDefinitions } from "../../subgraphs";
 import { createTestDatabase } from "../kit/database";
 import { graphql, tokenFor } from "../kit/http";
 import { seedCompetition, seedEntry, seedVenue } from "../kit/factories";
 import { seedJudge } from "../kit/judging-factories";
-import { ProcessSystem, waitFor } from "./support";
+import { ProcessSystem, openSubgraphDatabases, waitFor } from "./support";
 
 describe("events while the entries subgraph is hung or down", () => {
   let system: ProcessSystem;
@@ -29,16 +27,7 @@ describe("events while the entries subgraph is hung or down", () => {
     database = await createTestDatabase();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "image-china-event-faults-"));
     system = await ProcessSystem.create({ databaseUrl: database.url, dataDir, env: { SUBGRAPH_TIMEOUT_MS: "2000" } });
-    for (const name of SUBGRAPH_NAMES) {
-      const definition = subgraphDefinitions[name]!;
-      dataSources[name] = await openDatabase({
-        schema: name,
-        url: database.url,
-        entities: definition.entities,
-        migrations: definition.migrations,
-        poolSize: 2,
-      });
-    }
+    Object.assign(dataSources, await openSubgraphDatabases(database.url, SUBGRAPH_NAMES));
     await seedCompetition(dataSources.entries);
     venue = await seedVenue(dataSources.venues);
     for (let index = 0; index < 4; index++) {

@@ -7,8 +7,6 @@ import path from "node:path";
 import http from "node:http";
 import { randomBytes } from "node:crypto";
 import type { DataSource } from "typeorm";
-import { openDatabase } from "../../lib/database";
-import { subgraphDefinitions } from "../../subgraphs";
 import { makeJpeg } from "../../subgraphs/entries/media/fixtures";
 import { EntryStatus } from "../../subgraphs/entries/entry/entry.entity";
 import { subgraphSecretHeaders } from "../../lib/subgraph-secret";
@@ -16,7 +14,7 @@ import { createTestDatabase } from "../kit/database";
 import { errorCodes, graphql, tokenFor } from "../kit/http";
 import { filesUnder } from "../kit/multipart";
 import { seedCompetition, seedEntry, seedVenue, unique } from "../kit/factories";
-import { ProcessSystem, sleep, waitFor } from "./support";
+import { ProcessSystem, openSubgraphDatabases, sleep, waitFor } from "./support";
 
 const TIMEOUT_MS = 2000;
 /** Leaks a masked error must not contain. */
@@ -38,16 +36,7 @@ describe("subgraph faults", () => {
     database = await createTestDatabase();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "image-china-faults-"));
     system = await ProcessSystem.create({ databaseUrl: database.url, dataDir, env: { SUBGRAPH_TIMEOUT_MS: String(TIMEOUT_MS) } });
-    for (const name of ["venues", "entries"] as const) {
-      const definition = subgraphDefinitions[name]!;
-      dataSources[name] = await openDatabase({
-        schema: name,
-        url: database.url,
-        entities: definition.entities,
-        migrations: definition.migrations,
-        poolSize: 2,
-      });
-    }
+    Object.assign(dataSources, await openSubgraphDatabases(database.url, ["venues", "entries"] as const));
     await seedCompetition(dataSources.entries);
     venue = await seedVenue(dataSources.venues);
     entry = await seedEntry(dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId });

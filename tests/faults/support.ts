@@ -5,7 +5,10 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import type { DataSource } from "typeorm";
 import { loadConfig, setConfig, SUBGRAPH_NAMES, SubgraphName } from "../../lib/config";
+import { openDatabase } from "../../lib/database";
+import { subgraphDefinitions } from "../../subgraphs";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -18,6 +21,16 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** This test's own connections to the given subgraphs' schemas (seeding and checks), beside the services' processes. */
+export async function openSubgraphDatabases<T extends SubgraphName>(url: string, names: readonly T[]): Promise<Record<T, DataSource>> {
+  const dataSources = {} as Record<T, DataSource>;
+  for (const name of names) {
+    const definition = subgraphDefinitions[name]!;
+    dataSources[name] = await openDatabase({ schema: name, url, entities: definition.entities, migrations: definition.migrations, poolSize: 2 });
+  }
+  return dataSources;
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -562,6 +562,7 @@ const WRITES: Record<string, Gate> = {
   completeMediaUpload: OWNERS,
   removePhoto: OWNERS,
   removeVideo: OWNERS,
+  retryVideoRenditions: OWNERS,
   reorderPhotos: OWNERS,
   resolveEntrantCollision: ORGANIZER,
   addExhibitedWorks: EDITORS,

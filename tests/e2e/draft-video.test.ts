@@ -1,6 +1,7 @@
 // A draft's micro-video through the gateway: removeVideo (a FAILED one in particular, so the venue can upload again)
 // with its files deleted only once the change commits, owner-scoped like the uploads; and submitEntry, which refuses
-// a FAILED video and accepts a PROCESSING one whose renditions follow.
+// a FAILED video and accepts a PROCESSING one whose renditions follow; retryVideoRenditions, the way back to READY for a
+// video that failed after its entry was submitted.
 import path from "node:path";
 import { Competition } from "../../subgraphs/entries/competition/competition.entity";
 import { makeVideo } from "../../subgraphs/entries/media/fixtures";
@@ -19,6 +20,7 @@ const REMOVE = `mutation($entryId: ID!) { removeVideo(entryId: $entryId) { id st
 const SUBMIT = `mutation($id: ID!) { submitEntry(id: $id) { status video { status } } }`;
 const VIDEO = `query($id: ID!) { entry(id: $id) { status video { id status failureReason } } }`;
 const UPLOAD = `mutation($entryId: ID!, $file: Upload!) { uploadVideo(entryId: $entryId, file: $file) { id status } }`;
+const RETRY = `mutation($entryId: ID!) { retryVideoRenditions(entryId: $entryId) { id status failureReason } }`;
 
 describe("a draft's micro-video: remove it, and submit only one that is not FAILED", () => {
   let system: TestSystem;
@@ -148,6 +150,49 @@ describe("a draft's micro-video: remove it, and submit only one that is not FAIL
     expect(await video(entryId, token)).toMatchObject({ status: "SUBMITTED", video: { status: "READY" } });
     // A submitted entry's video stays.
     expect(errorCodes(await graphql(system.gatewayUrl, REMOVE, { variables: { entryId }, token }))).toEqual(["CONFLICT"]);
+  });
+
+  it("makes a submitted entry's FAILED video again: PROCESSING with all its attempts, then READY; only a FAILED one", async () => {
+    const { token, entryId } = await draft();
+    await upload(entryId, token, await newVideoFile());
+    const submitted = await graphql(system.gatewayUrl, SUBMIT, { variables: { id: entryId }, token });
+    expect(submitted.data!.submitEntry).toEqual({ status: "SUBMITTED", video: { status: "PROCESSING" } });
+    // Not FAILED yet: nothing to retry.
+    const early = await graphql(system.gatewayUrl, RETRY, { variables: { entryId }, token });
+    expect(errorCodes(early)).toEqual(["CONFLICT"]);
+    expect(early.errors![0].extensions).toMatchObject({ videoStatus: "PROCESSING" });
+    expect(await failRenditionJobs()).toBe(1);
+    const failed = await video(entryId, token);
+    expect(failed).toMatchObject({ status: "SUBMITTED", video: { status: "FAILED" } });
+
+    // Strangers and judges are refused; the video stays FAILED.
+    const stranger = await seedVenue(system.dataSources.venues);
+    const callers: [string, string | undefined, string][] = [
+      ["another tenant's venue", tokenFor({ role: "VENUE", org: stranger.organizationId, venues: [stranger.id] }), "NOT_FOUND"],
+      ["a judge", tokenFor({ role: "JUDGE", judge: "00000000-0000-4000-8000-000000000001" }), "FORBIDDEN"],
+      ["the public", undefined, "UNAUTHENTICATED"],
+    ];
+    for (const [who, caller, code] of callers) {
+      expect([who, errorCodes(await graphql(system.gatewayUrl, RETRY, { variables: { entryId }, token: caller }))]).toEqual([who, [code]]);
+    }
+    expect((await video(entryId, token)).video.status).toBe("FAILED");
+
+    // An organiser (or the owner) retries: the job starts over with every attempt, and a healthy run makes it READY.
+    const organizer = tokenFor({ role: "ORGANIZER" });
+    const retried = await graphql(system.gatewayUrl, RETRY, { variables: { entryId }, token: organizer });
+    expect(retried.errors).toBeUndefined();
+    expect(retried.data!.retryVideoRenditions).toEqual({ id: failed.video.id, status: "PROCESSING", failureReason: null });
+    const [job] = await db().query(`SELECT attempts, last_error FROM entries.video_rendition_job WHERE video_id = $1`, [failed.video.id]);
+    expect(job).toEqual({ attempts: 0, last_error: null });
+    expect(await runRenditionJobs()).toBe(1);
+    expect(await video(entryId, token)).toMatchObject({ status: "SUBMITTED", video: { status: "READY", failureReason: null } });
+    expect(errorCodes(await graphql(system.gatewayUrl, RETRY, { variables: { entryId }, token }))).toEqual(["CONFLICT"]);
+
+    // A photo entry has no video; an entry without one says so.
+    const photos = await draft("SINGLE_PHOTO");
+    expect(errorCodes(await graphql(system.gatewayUrl, RETRY, { variables: { entryId: photos.entryId }, token: photos.token }))).toEqual(["BAD_USER_INPUT"]);
+    const empty = await draft();
+    expect(errorCodes(await graphql(system.gatewayUrl, RETRY, { variables: { entryId: empty.entryId }, token: empty.token }))).toEqual(["NOT_FOUND"]);
   });
 
   it("removes a READY video with its renditions and poster, for the owner's organisation too", async () => {

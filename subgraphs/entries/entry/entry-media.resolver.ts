@@ -160,6 +160,17 @@ export class EntryMediaResolver {
     return context.entryMedia.removeVideo(entryId);
   }
 
+  @Mutation(() => MicroVideo, {
+    description:
+      "Makes the streaming renditions of a FAILED video again from the same original (the job starts over with all its attempts; status is PROCESSING, then READY or FAILED again with a new failureReason). For a DRAFT or a SUBMITTED entry, whose video can no longer be replaced. Errors: NOT_FOUND (no such entry you can see, or it has no video), FORBIDDEN (not your entry), BAD_USER_INPUT (not a MICRO_VIDEO entry), CONFLICT (the video is not FAILED, with extensions.videoStatus; or the entry is WITHDRAWN or DISQUALIFIED).",
+  })
+  retryVideoRenditions(
+    @Arg("entryId", () => ID, { description: "The MICRO_VIDEO entry whose FAILED video to process again (Entry.id)." }) entryId: string,
+    @Ctx() context: EntriesContext,
+  ) {
+    return context.entryMedia.retryVideoRenditions(entryId);
+  }
+
   @Mutation(() => Entry, {
     description:
       "Puts the photos of a DRAFT photo entry in a new order (positions 1..n). Errors: BAD_USER_INPUT (photoIds is not exactly the entry's photos, each once), NOT_FOUND, FORBIDDEN, CONFLICT (not a draft), DEADLINE_PASSED.",

@@ -212,6 +212,39 @@ export class EntryMediaService {
     return saved;
   }
 
+  /**
+   * Makes the renditions of a FAILED video again, from the same original: the way back to READY for a video whose
+   * renditions failed for a passing cause (a full disk, a timeout on a busy machine) after its entry was submitted,
+   * when it can no longer be replaced. Owner or organiser, for a DRAFT or SUBMITTED entry; the file does not change, so
+   * the submission window does not apply. The job starts again with its full count of attempts.
+   */
+  async retryVideoRenditions(entryId: string): Promise<MicroVideo> {
+    const viewer = entriesPolicy.assertCan(this.context, "entry:upload-media");
+    const entry = await this.loaders.entry.load(parseId(entryId, "entryId"));
+    if (!entry) throw notFound("Entry", entryId);
+    if (!mayEdit(viewer, entry)) throw forbidden("Only the submitting venue, its organisation or an organiser can retry this entry's renditions.");
+    if (entry.kind !== EntryKind.MICRO_VIDEO) throw badInput(`A ${entry.kind} entry has no video.`, { kind: entry.kind });
+    if (entry.status !== EntryStatus.DRAFT && entry.status !== EntryStatus.SUBMITTED) {
+      throw conflict(`The entry is ${entry.status}: its video is no longer shown to anyone.`, { status: entry.status });
+    }
+    const videoId = await this.dataSource.transaction(async (manager) => {
+      // The job row first, then the video, as the worker locks them.
+      const [video] = rows<{ id: string; status: MediaStatus }>(
+        await manager.query(`SELECT id, status FROM entries.micro_video WHERE entry_id = $1`, [entry.id]),
+      );
+      if (!video) throw codedError(ErrorCode.NOT_FOUND, `Entry ${entryId} has no video.`);
+      await manager.query(`SELECT 1 FROM entries.video_rendition_job WHERE video_id = $1 FOR UPDATE`, [video.id]);
+      const [locked] = rows<{ status: MediaStatus }>(await manager.query(`SELECT status FROM entries.micro_video WHERE id = $1 FOR UPDATE`, [video.id]));
+      if (locked?.status !== MediaStatus.FAILED) {
+        throw conflict(`The entry's video is ${locked?.status ?? "gone"}; only a FAILED video's renditions are made again.`, { videoStatus: locked?.status });
+      }
+      await enqueueVideoRenditions(manager, video.id);
+      return video.id;
+    });
+    this.loaders.videoByEntry.clear(entry.id);
+    return this.dataSource.getRepository(MicroVideo).findOneByOrFail({ id: videoId });
+  }
+
   /** Puts a DRAFT photo entry's photos in the given order; photoIds must name each of its photos exactly once. */
   async reorderPhotos(entryId: string, photoIds: string[]): Promise<Entry> {
     const { entry } = await this.editableEntry(entryId, [EntryKind.PHOTO_SET, EntryKind.SINGLE_PHOTO]);

@@ -35,6 +35,11 @@ export const metrics = {
     labelNames: ["consumer", "producer"],
     registers: [metricsRegistry],
   }),
+  videoRenditionsFailed: new Counter({
+    name: "image_china_video_renditions_failed_total",
+    help: "Videos reported FAILED after their last rendition attempt (alert on any increase; retryVideoRenditions makes them again).",
+    registers: [metricsRegistry],
+  }),
   httpGraphqlRequests: new Counter({
     name: "image_china_http_graphql_requests_total",
     help: "HTTP requests that reached /graphql, per service.",

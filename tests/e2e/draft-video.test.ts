@@ -4,6 +4,7 @@
 // video that failed after its entry was submitted.
 import path from "node:path";
 import { Competition } from "../../subgraphs/entries/competition/competition.entity";
+import { metrics } from "../../lib/metrics";
 import { makeVideo } from "../../subgraphs/entries/media/fixtures";
 import { mediaStorage } from "../../subgraphs/entries/media/media-store";
 import { VideoRenditionService, VideoRenditionSettings } from "../../subgraphs/entries/video-rendition/video-rendition.service";
@@ -161,9 +162,12 @@ describe("a draft's micro-video: remove it, and submit only one that is not FAIL
     const early = await graphql(system.gatewayUrl, RETRY, { variables: { entryId }, token });
     expect(errorCodes(early)).toEqual(["CONFLICT"]);
     expect(early.errors![0].extensions).toMatchObject({ videoStatus: "PROCESSING" });
+    const reported = (await metrics.videoRenditionsFailed.get()).values[0]?.value ?? 0;
     expect(await failRenditionJobs()).toBe(1);
     const failed = await video(entryId, token);
     expect(failed).toMatchObject({ status: "SUBMITTED", video: { status: "FAILED" } });
+    // Reported to the operators too, not only to the venue.
+    expect((await metrics.videoRenditionsFailed.get()).values[0].value).toBe(reported + 1);
 
     // Strangers and judges are refused; the video stays FAILED.
     const stranger = await seedVenue(system.dataSources.venues);

@@ -6,6 +6,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { logger } from "../../../lib/logger";
+import { metrics } from "../../../lib/metrics";
 import { newMediaKey, MediaStorage } from "../media/storage";
 import { makeVideoRenditions, TranscodeError } from "../media/transcode-video";
 import { LeasedRenditionJob, MadeRendition, VideoRenditionStore } from "./video-rendition.store";
@@ -142,8 +143,9 @@ export class VideoRenditionService {
   }
 
   private async giveUp(job: LeasedRenditionJob, reason: string, error: unknown): Promise<void> {
-    if (await this.store.fail(job, reason))
-      logger.error("video renditions failed; the video is reported FAILED", { videoId: job.videoId, attempt: job.attempt, reason, error });
+    if (!(await this.store.fail(job, reason))) return;
+    metrics.videoRenditionsFailed.inc();
+    logger.error("video renditions failed; the video is reported FAILED", { videoId: job.videoId, attempt: job.attempt, reason, error });
   }
 
   private async remove(storage: MediaStorage, keys: string[]): Promise<void> {

@@ -26,6 +26,7 @@ import { Config, config } from "../../lib/config";
 import { parseAcceptLanguage } from "../../lib/context";
 import type { GatewayContext } from "../context";
 import { admissionOf, rateLimitExtension } from "../admission/admission.middleware";
+import { documentIdOf } from "../persisted-operations/persisted-operations.middleware";
 import { CacheHints, OperationCacheFacts, operationCacheFacts, readCacheHints } from "./cache-policy";
 import { MemoryResponseCacheStore, RedisResponseCacheStore, ResponseCacheStore } from "./response-cache.store";
 
@@ -88,19 +89,30 @@ export class ResponseCache {
     const started = process.hrtime.bigint();
     const stored = await this.store!.answers.get(FRONT_PREFIX + key);
     if (!stored) return false;
-    const entry = JSON.parse(stored) as FrontEntry;
+    const { entry, data } = readFrontEntry(stored);
     const ageSeconds = Math.floor((Date.now() - entry.storedAt) / 1000);
     if (ageSeconds >= entry.maxAge) return false;
     const generations = await this.store!.generations(entry.typenames);
     if (!generations || generations.some((generation, index) => generation !== entry.generations[index])) return false;
     if (response.headersSent) return true;
-    const admission = admissionExtensions(request);
-    response.setHeader("content-type", entry.contentType);
     response.setHeader("cache-control", `public, max-age=${entry.maxAge}`);
     response.setHeader("vary", "accept-language, authorization");
     response.setHeader("age", String(ageSeconds));
-    if (request.method === "GET") response.setHeader("etag", entry.etag);
-    response.status(200).send(`{"data":${entry.data}${admission ? `,"extensions":${JSON.stringify(admission)}` : ""}}`);
+    if (request.method === "GET") {
+      response.setHeader("etag", entry.etag);
+      // A CDN or browser revalidating a copy it holds (request.fresh compares If-None-Match with the ETag).
+      if (request.fresh) {
+        response.status(304).end();
+        onServed?.(request, entry.operationName, Number(process.hrtime.bigint() - started) / 1e9);
+        return true;
+      }
+    }
+    const admission = admissionExtensions(request);
+    const body = Buffer.from(`{"data":${data}${admission ? `,"extensions":${JSON.stringify(admission)}` : ""}}`);
+    response.setHeader("content-type", entry.contentType);
+    response.setHeader("content-length", String(body.length));
+    // end(), not send(): send() would hash the whole body for an ETag of its own on every hit.
+    response.status(200).end(body);
     onServed?.(request, entry.operationName, Number(process.hrtime.bigint() - started) / 1e9);
     return true;
   }
@@ -112,8 +124,10 @@ export class ResponseCache {
     response.once("finish", () => {
       const contentType = response.getHeader("content-type");
       if (!slot.entry || response.statusCode !== 200 || typeof contentType !== "string") return;
-      const entry: FrontEntry = { ...slot.entry, contentType };
-      void this.store?.answers.set(FRONT_PREFIX + key, JSON.stringify(entry), { ttl: entry.maxAge }).catch(() => undefined);
+      const { data, ...facts } = slot.entry;
+      // The facts as JSON on the first line, the data after it as it will be sent: a hit parses only the facts.
+      const stored = `${JSON.stringify({ ...facts, contentType })}\n${data}`;
+      void this.store?.answers.set(FRONT_PREFIX + key, stored, { ttl: facts.maxAge }).catch(() => undefined);
     });
     next();
   }
@@ -235,13 +249,32 @@ function frontKeyOf(request: Request): string | undefined {
   if (request.headers.authorization !== undefined) return undefined;
   if (request.method !== "GET" && request.method !== "POST") return undefined;
   const source = (request.method === "GET" ? request.query : request.body) as Record<string, unknown> | undefined;
-  if (!source || typeof source !== "object" || typeof source.query !== "string") return undefined;
+  if (!source || typeof source !== "object" || Array.isArray(source)) return undefined;
   if (request.method === "POST" && !request.is("application/json")) return undefined;
+  // The text, or for an automatic persisted query sent by hash alone (a CDN's GET) the hash, which names one text.
+  const document = typeof source.query === "string" ? source.query : documentIdOf(source)?.hash;
+  if (!document) return undefined;
   const variables = typeof source.variables === "string" ? source.variables : JSON.stringify(source.variables ?? null);
   const languages = parseAcceptLanguage(request.headers["accept-language"]?.slice(0, 200)).join(",");
   return createHash("sha256")
-    .update(JSON.stringify([request.method, source.query, source.operationName ?? null, variables, languages, request.headers.accept ?? ""]))
+    .update(
+      JSON.stringify([
+        request.method,
+        typeof source.query === "string",
+        document,
+        source.operationName ?? null,
+        variables,
+        languages,
+        request.headers.accept ?? "",
+      ]),
+    )
     .digest("base64url");
+}
+
+/** A stored front entry: the facts (one JSON line) and the data's JSON after them, left as text. */
+function readFrontEntry(stored: string): { entry: Omit<FrontEntry, "data">; data: string } {
+  const end = stored.indexOf("\n");
+  return { entry: JSON.parse(stored.slice(0, end)) as Omit<FrontEntry, "data">, data: stored.slice(end + 1) };
 }
 
 /** extensions.cost and extensions.rateLimit as admissionPlugin() adds them to every answer Apollo makes. */

@@ -3,6 +3,7 @@ import type { Request } from "express";
 import { Viewer } from "../lib/auth";
 import { requestContextFrom } from "../lib/context";
 import { AdmissionState, admissionOf } from "./admission/admission.middleware";
+import { FrontSlot, responseCacheSlotOf } from "./response-cache/response-cache";
 
 export interface GatewayContext {
   viewer: Viewer | undefined;
@@ -13,6 +14,8 @@ export interface GatewayContext {
   visitorId: string | undefined;
   /** The caller's budget and the operation's cost, as admission charged them. */
   admission?: AdmissionState;
+  /** Where the response cache's front door waits for this request's answer, when the public may share it. */
+  responseCacheSlot?: FrontSlot;
 }
 
 /** Verifies the token at the edge so a bad one costs no subgraph request. */
@@ -27,5 +30,6 @@ export function createGatewayContext(request: Request): GatewayContext {
     clientIp,
     visitorId,
     admission: admissionOf(request),
+    responseCacheSlot: responseCacheSlotOf(request),
   };
 }

@@ -6,6 +6,7 @@ import type { GraphQLSchema } from "graphql";
 import { multipartRequests } from "../lib/multipart-requests";
 import { config, SubgraphName } from "../lib/config";
 import { logger } from "../lib/logger";
+import { metrics, operationLabel } from "../lib/metrics";
 import { SUPERGRAPH_PATH } from "../lib/paths";
 import { RunningService, startService, stopOnSignals } from "../lib/server";
 import { createGatewayContext, GatewayContext } from "./context";
@@ -91,6 +92,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         () => apiSchema,
         (request, response, cost) => chargeOperationCost(rateLimits, request, response, cost),
       ),
+      // Last: a repeated public request is answered here, from the cache, without Apollo.
+      responseCache.frontDoor((_request, operationName, seconds) => {
+        usage.record(usageClientId(undefined), { error: false });
+        const labels = { service: "gateway", operation: operationLabel(operationName), client: "anonymous" };
+        metrics.operations.inc(labels);
+        metrics.operationDuration.observe(labels, seconds);
+        metrics.responseCacheFrontHits.inc();
+      }),
     ],
     admission: admission.handlers,
     before: [multipartRequests()],

@@ -40,6 +40,11 @@ export const metrics = {
     help: "Videos reported FAILED after their last rendition attempt (alert on any increase; retryVideoRenditions makes them again).",
     registers: [metricsRegistry],
   }),
+  responseCacheFrontHits: new Counter({
+    name: "image_china_response_cache_front_hits_total",
+    help: "Public answers the gateway served from its response cache before Apollo (no parse, plan or subgraph call).",
+    registers: [metricsRegistry],
+  }),
   httpGraphqlRequests: new Counter({
     name: "image_china_http_graphql_requests_total",
     help: "HTTP requests that reached /graphql, per service.",

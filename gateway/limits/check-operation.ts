@@ -1,6 +1,7 @@
 // Checks one GraphQL request against the caller's operation limits: the variables and the lexer tokens before
 // anything is parsed, then depth, root fields, aliases, directives and estimated cost on the parsed document.
 import { GraphQLError, GraphQLSchema, parse } from "graphql";
+import { LRUCache } from "lru-cache";
 import { Role, Viewer } from "../../lib/auth";
 import { ErrorCode } from "../../lib/errors";
 import type { OperationLimitName, OperationLimits } from "../../lib/operation-limits";
@@ -53,12 +54,36 @@ export function checkOperation(request: GraphQLRequestParts, limits: OperationLi
   return checkAndMeasureOperation(request, limits, schema).error;
 }
 
+/**
+ * Verdicts of recent requests, per limits and schema: a page that thousands of visitors ask for with the same
+ * variables is parsed and measured once, not once per visitor. Bounded by entries and by the text they hold.
+ */
+const verdicts = new WeakMap<OperationLimits, WeakMap<GraphQLSchema, LRUCache<string, { error?: GraphQLError; cost?: number }>>>();
+const MAX_REMEMBERED_TEXT = 8 * 1024 * 1024;
+
+function verdictsFor(limits: OperationLimits, schema: GraphQLSchema) {
+  let bySchema = verdicts.get(limits);
+  if (!bySchema) verdicts.set(limits, (bySchema = new WeakMap()));
+  let cache = bySchema.get(schema);
+  if (!cache) bySchema.set(schema, (cache = new LRUCache({ max: 2000, maxSize: MAX_REMEMBERED_TEXT, sizeCalculation: (_value, key) => key.length + 1 })));
+  return cache;
+}
+
 /** checkOperation, and the estimated cost of an operation within the limits (the rate budget is charged by it). */
 export function checkAndMeasureOperation(
   request: GraphQLRequestParts,
   limits: OperationLimits,
   schema: GraphQLSchema,
 ): { error?: GraphQLError; cost?: number } {
+  const key = JSON.stringify([request.query, request.operationName ?? null, request.variables ?? null]);
+  if (key.length > MAX_REMEMBERED_TEXT / 64) return checkAndMeasureOnce(request, limits, schema);
+  const cache = verdictsFor(limits, schema);
+  let verdict = cache.get(key);
+  if (!verdict) cache.set(key, (verdict = checkAndMeasureOnce(request, limits, schema)));
+  return verdict;
+}
+
+function checkAndMeasureOnce(request: GraphQLRequestParts, limits: OperationLimits, schema: GraphQLSchema): { error?: GraphQLError; cost?: number } {
   const error = checkParts(request, limits);
   if (error) return { error };
   let document;

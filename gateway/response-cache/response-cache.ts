@@ -9,19 +9,49 @@
 //   - HTTP: an anonymous cacheable answer says `public, max-age=N` with Vary: Accept-Language, Authorization, and over GET carries an
 //     ETag of its data (the extensions carry the caller's own rate budget), so a CDN can keep it and revalidate with
 //     If-None-Match (express answers 304); everything else says `private, no-store` (a token) or `no-store`.
+//   - Hits before Apollo: an answer stored for the public is also kept whole, as the bytes of its `data`, under a key of
+//     the request as it arrived (document after persisted-id expansion, operation name, variables, languages, Accept).
+//     frontDoor(), the last middleware before Apollo (after admission, persisted operations and the operation limits,
+//     which charged the cost), answers a repeated public request from those bytes if every type it shows is still at
+//     the generation it was stored under — no parse, validation, plan or serialisation, which is most of a hit's CPU.
+//     Anything else (a token, a miss, a changed type) goes on to Apollo and the plugin below, unchanged.
 // Built on @apollo/server-plugin-response-cache (key, storage, Age header); the policy comes from the document instead
 // of from resolvers, so no subgraph wraps its resolvers for cache hints and the gateway does not read subgraph headers.
 import { createHash } from "node:crypto";
 import type { ApolloServerPlugin, GraphQLRequestContext } from "@apollo/server";
+import type { Request, RequestHandler, Response } from "express";
 import responseCachePlugin from "@apollo/server-plugin-response-cache";
 import type { GraphQLSchema } from "graphql";
 import { Config, config } from "../../lib/config";
 import { parseAcceptLanguage } from "../../lib/context";
 import type { GatewayContext } from "../context";
+import { admissionOf, rateLimitExtension } from "../admission/admission.middleware";
+import { documentIdOf } from "../persisted-operations/persisted-operations.middleware";
 import { CacheHints, OperationCacheFacts, operationCacheFacts, readCacheHints } from "./cache-policy";
 import { MemoryResponseCacheStore, RedisResponseCacheStore, ResponseCacheStore } from "./response-cache.store";
 
 type RequestContext = GraphQLRequestContext<GatewayContext>;
+
+/** A public answer kept whole for frontDoor(): its data as JSON and what decides whether it may still be served. */
+interface FrontEntry {
+  data: string;
+  typenames: string[];
+  generations: number[];
+  maxAge: number;
+  storedAt: number;
+  etag: string;
+  contentType: string;
+  operationName: string | null;
+}
+
+/** Where the answer to a request frontDoor() passed on is put, to be kept once it has been sent with status 200. */
+export interface FrontSlot {
+  key: string;
+  entry?: Omit<FrontEntry, "contentType">;
+}
+
+/** Told of every answer frontDoor() serves, which Apollo's plugins (usage, metrics) never see. */
+export type FrontDoorListener = (request: Request, operationName: string | null, seconds: number) => void;
 
 /** What one request learned: the operation's facts, and the key data when the request may use the cache. */
 interface RequestCacheState {
@@ -29,6 +59,8 @@ interface RequestCacheState {
   anonymous: boolean;
   /** Languages and type generations, part of the key; undefined: this request neither reads nor writes. */
   keyData?: { languages: string; generations: number[] };
+  /** Where frontDoor() waits for the answer, when the request came through it. */
+  frontSlot?: FrontSlot;
 }
 
 export class ResponseCache {
@@ -37,6 +69,68 @@ export class ResponseCache {
   private readonly states = new WeakMap<object, RequestCacheState>();
 
   constructor(private readonly store: ResponseCacheStore | undefined) {}
+
+  /**
+   * Answers a repeated public request from the answer stored for it, before Apollo; otherwise remembers the request's
+   * key so that the answer Apollo makes is stored for the next one. Place it last before Apollo.
+   */
+  frontDoor(onServed?: FrontDoorListener): RequestHandler {
+    return (request, response, next) => {
+      const key = this.store && this.schema ? frontKeyOf(request) : undefined;
+      if (!key) return next();
+      this.serveFromFront(key, request, response, onServed).then(
+        (served) => !served && this.passOn(key, request, response, next),
+        () => this.passOn(key, request, response, next),
+      );
+    };
+  }
+
+  private async serveFromFront(key: string, request: Request, response: Response, onServed?: FrontDoorListener): Promise<boolean> {
+    const started = process.hrtime.bigint();
+    const stored = await this.store!.answers.get(FRONT_PREFIX + key);
+    if (!stored) return false;
+    const { entry, data } = readFrontEntry(stored);
+    const ageSeconds = Math.floor((Date.now() - entry.storedAt) / 1000);
+    if (ageSeconds >= entry.maxAge) return false;
+    const generations = await this.store!.generations(entry.typenames);
+    if (!generations || generations.some((generation, index) => generation !== entry.generations[index])) return false;
+    if (response.headersSent) return true;
+    response.setHeader("cache-control", `public, max-age=${entry.maxAge}`);
+    response.setHeader("vary", "accept-language, authorization");
+    response.setHeader("age", String(ageSeconds));
+    if (request.method === "GET") {
+      response.setHeader("etag", entry.etag);
+      // A CDN or browser revalidating a copy it holds (request.fresh compares If-None-Match with the ETag).
+      if (request.fresh) {
+        response.status(304).end();
+        onServed?.(request, entry.operationName, Number(process.hrtime.bigint() - started) / 1e9);
+        return true;
+      }
+    }
+    const admission = admissionExtensions(request);
+    const body = Buffer.from(`{"data":${data}${admission ? `,"extensions":${JSON.stringify(admission)}` : ""}}`);
+    response.setHeader("content-type", entry.contentType);
+    response.setHeader("content-length", String(body.length));
+    // end(), not send(): send() would hash the whole body for an ETag of its own on every hit.
+    response.status(200).end(body);
+    onServed?.(request, entry.operationName, Number(process.hrtime.bigint() - started) / 1e9);
+    return true;
+  }
+
+  /** Lets Apollo answer, and keeps the answer for the front door if the plugin kept it and it went out with 200. */
+  private passOn(key: string, request: Request, response: Response, next: () => void): void {
+    const slot: FrontSlot = { key };
+    frontSlots.set(request, slot);
+    response.once("finish", () => {
+      const contentType = response.getHeader("content-type");
+      if (!slot.entry || response.statusCode !== 200 || typeof contentType !== "string") return;
+      const { data, ...facts } = slot.entry;
+      // The facts as JSON on the first line, the data after it as it will be sent: a hit parses only the facts.
+      const stored = `${JSON.stringify({ ...facts, contentType })}\n${data}`;
+      void this.store?.answers.set(FRONT_PREFIX + key, stored, { ttl: facts.maxAge }).catch(() => undefined);
+    });
+    next();
+  }
 
   /** The API schema and the supergraph it came from (the hints live in the supergraph). */
   setSchema(apiSchema: GraphQLSchema, supergraphSdl: string): void {
@@ -63,7 +157,7 @@ export class ResponseCache {
           requestContext.overallCachePolicy.replace({ maxAge: facts.maxAge, scope: facts.scope });
           // Any Authorization header, valid or not, keeps the request away from the cache.
           const anonymous = !requestContext.request.http?.headers.has("authorization");
-          this.states.set(requestContext.request, { facts, anonymous });
+          this.states.set(requestContext.request, { facts, anonymous, frontSlot: requestContext.contextValue?.responseCacheSlot });
         },
         willSendResponse: async (requestContext) => this.setHttpHeaders(requestContext),
       }),
@@ -118,10 +212,75 @@ export class ResponseCache {
     headers.set("cache-control", `public, max-age=${policy.maxAge}`);
     // A shared cache must not answer a caller with a token from the public's copy.
     headers.set("vary", "accept-language, authorization");
-    if (requestContext.request.http?.method === "GET") {
-      headers.set("etag", `W/"${createHash("sha256").update(JSON.stringify(data)).digest("base64url").slice(0, 32)}"`);
+    const etag = `W/"${createHash("sha256").update(JSON.stringify(data)).digest("base64url").slice(0, 32)}"`;
+    if (requestContext.request.http?.method === "GET") headers.set("etag", etag);
+    // Only what the plugin itself stores (or found stored) is kept for the front door, under the same rules.
+    if (state.keyData && state.frontSlot) {
+      state.frontSlot.entry = {
+        data: JSON.stringify(data),
+        typenames: state.facts.typenames,
+        generations: state.keyData.generations,
+        maxAge: policy.maxAge,
+        storedAt: Date.now(),
+        etag,
+        operationName: requestContext.operationName ?? null,
+      };
     }
   }
+}
+
+const FRONT_PREFIX = "front:";
+
+/** The slot frontDoor() gave each request it passed on to Apollo (read by the gateway's context). */
+const frontSlots = new WeakMap<Request, FrontSlot>();
+
+/** Where frontDoor() waits for the answer to this request; undefined when the request is not for the cache. */
+export function responseCacheSlotOf(request: Request): FrontSlot | undefined {
+  return frontSlots.get(request);
+}
+
+/**
+ * The request as it arrived, for the front door: only a query a caller without any Authorization header sends as
+ * JSON (POST) or in the query string (GET), after persisted operations put its text in place. Two requests with the
+ * same key get the same answer from Apollo: the key holds everything the plugin's key holds but the generations, which
+ * are checked on each hit instead.
+ */
+function frontKeyOf(request: Request): string | undefined {
+  if (request.headers.authorization !== undefined) return undefined;
+  if (request.method !== "GET" && request.method !== "POST") return undefined;
+  const source = (request.method === "GET" ? request.query : request.body) as Record<string, unknown> | undefined;
+  if (!source || typeof source !== "object" || Array.isArray(source)) return undefined;
+  if (request.method === "POST" && !request.is("application/json")) return undefined;
+  // The text, or for an automatic persisted query sent by hash alone (a CDN's GET) the hash, which names one text.
+  const document = typeof source.query === "string" ? source.query : documentIdOf(source)?.hash;
+  if (!document) return undefined;
+  const variables = typeof source.variables === "string" ? source.variables : JSON.stringify(source.variables ?? null);
+  const languages = parseAcceptLanguage(request.headers["accept-language"]?.slice(0, 200)).join(",");
+  return createHash("sha256")
+    .update(
+      JSON.stringify([
+        request.method,
+        typeof source.query === "string",
+        document,
+        source.operationName ?? null,
+        variables,
+        languages,
+        request.headers.accept ?? "",
+      ]),
+    )
+    .digest("base64url");
+}
+
+/** A stored front entry: the facts (one JSON line) and the data's JSON after them, left as text. */
+function readFrontEntry(stored: string): { entry: Omit<FrontEntry, "data">; data: string } {
+  const end = stored.indexOf("\n");
+  return { entry: JSON.parse(stored.slice(0, end)) as Omit<FrontEntry, "data">, data: stored.slice(end + 1) };
+}
+
+/** extensions.cost and extensions.rateLimit as admissionPlugin() adds them to every answer Apollo makes. */
+function admissionExtensions(request: Request): Record<string, unknown> | undefined {
+  const state = admissionOf(request);
+  return state ? { cost: { estimated: state.cost ?? null, points: state.points }, rateLimit: rateLimitExtension(state) } : undefined;
 }
 
 const active = new Set<ResponseCache>();

@@ -6,6 +6,7 @@ import { Role } from "../../lib/auth";
 import { PUBLIC_MAX_AGE_SECONDS } from "../../lib/cache-hints";
 import { ExhibitionStatus } from "../../subgraphs/exhibitions/exhibition/exhibition.entity";
 import { graphqlRequestObserver } from "../../lib/server";
+import { metrics } from "../../lib/metrics";
 import { evictResponseCacheTypes } from "../../gateway/response-cache/response-cache";
 import { startGateway } from "../../gateway";
 import type { RunningService } from "../../lib/server";
@@ -41,6 +42,9 @@ async function read(
   const response = await graphql(url, query, { variables, token: options.token, headers: { "x-request-id": requestId, ...options.headers } });
   return { ...response, subgraphRequests: subgraphCalls.get(requestId) ?? 0 };
 }
+
+/** Public answers the gateway served before Apollo, from the stored bytes. */
+const frontHits = async () => (await metrics.responseCacheFrontHits.get()).values[0]?.value ?? 0;
 
 const ROLES: { role: Role; claims: (tenant: Tenant) => Record<string, unknown> }[] = [
   { role: Role.ORGANIZER, claims: () => ({}) },
@@ -83,6 +87,28 @@ describe("response cache (memory)", () => {
     expect(english.data!.exhibition.title).toBe("Harmonious Co-Existence");
     expect(first.data!.exhibition.title).toBe("和合共生");
     expect((await read(system.gatewayUrl, PAGE, variables, { headers: { "accept-language": "en" } })).subgraphRequests).toBe(0);
+  });
+
+  it("answers a repeated public request before Apollo: the same data and headers, the caller's own budget; never for a token", async () => {
+    const { exhibition } = await publishedExhibition();
+    const variables = { slug: exhibition.slug, first: 10 };
+    const first = await read(system.gatewayUrl, PAGE, variables);
+    const before = await frontHits();
+    const second = await read(system.gatewayUrl, PAGE, variables);
+    expect(await frontHits()).toBe(before + 1);
+    expect(second.subgraphRequests).toBe(0);
+    expect(second.data).toEqual(first.data);
+    for (const header of ["content-type", "cache-control", "vary"]) expect([header, second.headers.get(header)]).toEqual([header, first.headers.get(header)]);
+    // The budget in the answer is this caller's as admission charged it for this request (as its headers say), not the
+    // one stored with the answer.
+    expect(second.extensions).toEqual({ cost: first.extensions!.cost, rateLimit: expect.objectContaining({ limit: first.extensions!.rateLimit.limit }) });
+    expect(String(second.extensions!.rateLimit.remaining)).toBe(second.headers.get("ratelimit-remaining"));
+
+    // The same request with any Authorization header goes to Apollo (and is refused or answered for that caller only).
+    for (const token of [tokenFor({ role: Role.ORGANIZER }), "not-a-token"]) {
+      await read(system.gatewayUrl, PAGE, variables, { token });
+      expect(await frontHits()).toBe(before + 1);
+    }
   });
 
   it("never caches what a hint forbids: a visitor's own like", async () => {
@@ -266,8 +292,11 @@ describe("response cache (memory)", () => {
       expect(etag).toMatch(/^W\/".+"$/);
       expect(((await response.json()) as { data: { exhibition: { slug: string } } }).data.exhibition.slug).toBe(exhibition.slug);
 
+      const before = await frontHits();
       const revalidated = await get({ variables, extensions: persisted(PAGE) }, { "if-none-match": etag! });
       expect(revalidated.status).toBe(304);
+      // Answered before Apollo, by the hash alone, as a CDN's revalidations will be.
+      expect(await frontHits()).toBe(before + 1);
       expect(await revalidated.text()).toBe("");
       // Once the page changes (and is evicted), the old ETag no longer matches.
       await graphql(

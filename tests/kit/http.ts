@@ -9,6 +9,7 @@ export interface GraphqlResponse<T = Record<string, any>> {
   status: number;
   data: T | null | undefined;
   errors: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[] | undefined;
+  extensions?: Record<string, any>;
   headers: Headers;
 }
 
@@ -29,13 +30,13 @@ export async function graphql<T = Record<string, any>>(
     body: JSON.stringify({ query, variables: options.variables ?? {} }),
   });
   const text = await response.text();
-  let body: { data?: T | null; errors?: GraphqlResponse["errors"] } = {};
+  let body: { data?: T | null; errors?: GraphqlResponse["errors"]; extensions?: Record<string, any> } = {};
   try {
     body = JSON.parse(text);
   } catch {
     throw new Error(`Not JSON (status ${response.status}): ${text.slice(0, 500)}`);
   }
-  return { status: response.status, data: body.data, errors: body.errors, headers: response.headers };
+  return { status: response.status, data: body.data, errors: body.errors, extensions: body.extensions, headers: response.headers };
 }
 
 /** The codes of a response's errors, for assertions. */

@@ -9,6 +9,8 @@ import { logger } from "./logger";
 import { RunningService, startService, stopOnSignals } from "./server";
 import { pollRevokedClients } from "./revocation-client";
 import { subgraphAdmission } from "./subgraph-admission";
+import { abandonAtCallerDeadline } from "./request-deadline";
+import { closeCanceller } from "./statement-cancellation";
 import type { Worker } from "./worker";
 import { watchDatabase } from "./metrics";
 import { EventFeed, FEED_PATH, startEventFeed } from "./events/feed";
@@ -70,7 +72,7 @@ export async function startSubgraph<TContext extends RequestContext>(
     apollo: { schema },
     context: async (req) => definition.createContext(requestContextFrom(req), dataSource),
     ready: () => databaseIsReady(dataSource),
-    admission: subgraphAdmission(),
+    admission: [abandonAtCallerDeadline, ...subgraphAdmission()],
     before: definition.before?.(),
     routes: (app) => {
       if (feed) {
@@ -88,6 +90,7 @@ export async function startSubgraph<TContext extends RequestContext>(
       for (const worker of workers) await worker.stop();
       revocations.stop();
       unwatchDatabase();
+      await closeCanceller(dataSource);
       await dataSource.destroy();
     },
   });

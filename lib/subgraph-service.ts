@@ -7,7 +7,7 @@ import { RequestContext, requestContextFrom } from "./context";
 import { databaseIsReady, openDatabase } from "./database";
 import { logger } from "./logger";
 import { RunningService, startService, stopOnSignals } from "./server";
-import { pollRevokedClients } from "./revocation-client";
+import { followRevokedClients } from "./revocation-client";
 import { subgraphAdmission } from "./subgraph-admission";
 import { abandonAtCallerDeadline } from "./request-deadline";
 import { closeCanceller } from "./statement-cancellation";
@@ -84,11 +84,11 @@ export async function startSubgraph<TContext extends RequestContext>(
     requireSubgraphSecret: true,
     onStopping: async () => {
       await follower?.stop();
+      await revocations.stop();
       await feed?.stop();
     },
     onStop: async () => {
       for (const worker of workers) await worker.stop();
-      revocations.stop();
       unwatchDatabase();
       await closeCanceller(dataSource);
       await dataSource.destroy();
@@ -96,7 +96,7 @@ export async function startSubgraph<TContext extends RequestContext>(
   });
   const workers = definition.background?.(dataSource) ?? [];
   const follower: EventFollower | undefined = definition.subscriptions ? followEvents(dataSource, definition.name, definition.subscriptions) : undefined;
-  const revocations = pollRevokedClients(definition.name);
+  const revocations = followRevokedClients(definition.name);
   const unwatchDatabase = watchDatabase(definition.name, dataSource);
   return { ...service, dataSource, handlePendingEvents: async () => (await follower?.runOnce()) ?? 0 };
 }

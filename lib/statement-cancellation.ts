@@ -54,6 +54,15 @@ export async function closeCanceller(dataSource: { driver: unknown }): Promise<v
 }
 
 type QueryFunction = (...args: unknown[]) => unknown;
+
+/**
+ * ROLLBACK (and ROLLBACK TO SAVEPOINT) always go through: they are how a cancelled or refused transaction ends, and
+ * a connection must never go back to the pool inside an aborted transaction.
+ */
+function endsTransaction(query: unknown): boolean {
+  const text = typeof query === "string" ? query : (query as { text?: unknown })?.text;
+  return typeof text === "string" && /^\s*ROLLBACK\b/i.test(text);
+}
 const plainQuery = Client.prototype.query as unknown as QueryFunction;
 
 /** A pg client whose statements belong to the request that sent them. Only promise-returning calls are watched. */
@@ -73,7 +82,7 @@ export class RequestBoundClient extends Client {
   const signal = scope?.signal;
   const submittable = typeof (args[0] as { submit?: unknown })?.submit === "function";
   const withCallback = args.some((arg) => typeof arg === "function");
-  if (!signal || submittable || withCallback) return plainQuery.apply(this, args);
+  if (!signal || submittable || withCallback || endsTransaction(args[0])) return plainQuery.apply(this, args);
   if (signal.aborted) {
     metrics.statementsAbandoned.inc({ service: scope!.service, outcome: "refused" });
     return Promise.reject(new StatementAbandonedError());

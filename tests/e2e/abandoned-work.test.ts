@@ -8,7 +8,7 @@ import { Client } from "pg";
 import { startGateway } from "../../gateway";
 import { config } from "../../lib/config";
 import { DEADLINE_HEADER } from "../../lib/request-deadline";
-import { errorCodes, graphql, GraphqlResponse } from "../kit/http";
+import { errorCodes, graphql, GraphqlResponse, tokenFor } from "../kit/http";
 import { startSystem, TestSystem } from "../kit/system";
 
 const DIVISIONS = "{ divisions { code } }";
@@ -57,9 +57,19 @@ describe("abandoned work is cancelled downstream", () => {
 
   const pool = () => (system.dataSources.venues.driver as unknown as { master: { totalCount: number; idleCount: number; waitingCount: number } }).master;
 
-  /** After the test: every pooled connection idle, and a query through them answers. */
+  /** Connections of the venues subgraph left inside a transaction (a pooled connection must never be). */
+  const inTransaction = async (): Promise<number> => {
+    const { rows } = await observer.query(
+      `SELECT count(*)::int AS open FROM pg_stat_activity
+        WHERE datname = current_database() AND application_name = 'image-china-venues' AND state LIKE 'idle in transaction%'`,
+    );
+    return rows[0].open;
+  };
+
+  /** After the test: every pooled connection idle and outside any transaction, and a query through them answers. */
   const expectHealthyPool = async () => {
     expect(await waitUntil(async () => pool().idleCount === pool().totalCount && pool().waitingCount === 0, 5000)).toBe(true);
+    expect(await inTransaction()).toBe(0);
     const answer = await graphql(system.gatewayUrl, DIVISIONS);
     expect(answer.errors).toBeUndefined();
     expect(Array.isArray(answer.data!.divisions)).toBe(true);
@@ -87,6 +97,31 @@ describe("abandoned work is cancelled downstream", () => {
       await release();
     }
     await expectHealthyPool();
+  });
+
+  it("a mutation abandoned inside its transaction is cancelled and rolled back; its connection comes back outside any transaction", async () => {
+    const release = await lockDivisions();
+    try {
+      const caller = new AbortController();
+      const request = fetch(system.gatewayUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${tokenFor({ role: "ORGANIZER" })}` },
+        body: JSON.stringify({ query: `mutation { createDivision(input: { code: "ABANDONED", name: "Abandoned division" }) { id } }` }),
+        signal: caller.signal,
+      }).then(
+        () => "answered",
+        () => "aborted",
+      );
+      expect(await waitUntil(async () => (await runningOnDivisions()) === 1, 5000)).toBe(true);
+      caller.abort();
+      expect(await request).toBe("aborted");
+      expect(await waitUntil(async () => (await runningOnDivisions()) === 0, 2000)).toBe(true);
+    } finally {
+      await release();
+    }
+    await expectHealthyPool();
+    const { rows } = await observer.query(`SELECT count(*)::int AS created FROM venues.division WHERE code = 'ABANDONED'`);
+    expect(rows[0].created).toBe(0);
   });
 
   it("a subgraph stops at the deadline its caller passed on, even while the connection stays open", async () => {

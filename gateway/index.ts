@@ -20,7 +20,7 @@ import { chargeOperationCost, createAdmission } from "./admission/admission.midd
 import { admissionPlugin } from "./admission/admission.plugin";
 import { EXPORT_POINTS, MEDIA_POINTS } from "./limits/field-weights";
 import { usageClientId, usagePlugin, UsageRecorder } from "./usage";
-import { pollRevokedClients } from "../lib/revocation-client";
+import { followRevokedClients } from "../lib/revocation-client";
 import { RegisteredOperationsCache } from "./persisted-operations/registered-operations.cache";
 import { persistedOperationsMiddleware } from "./persisted-operations/persisted-operations.middleware";
 import { deprecatedFieldUsagePlugin } from "./persisted-operations/deprecated-field-usage.plugin";
@@ -50,7 +50,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const rateLimits = createRateLimitStore();
   const usage = new UsageRecorder(config().usageFlushMilliseconds);
-  const revocations = pollRevokedClients("gateway");
+  const revocations = followRevokedClients("gateway");
   const registeredOperations = new RegisteredOperationsCache(config().registeredOperations);
   void registeredOperations.refresh();
   // Admission comes first on every route that does work: budget, token, uploads, capacity shares.
@@ -76,9 +76,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     context: async (request) => createGatewayContext(request),
     onStopping: async () => {
       await follower?.stop();
+      await revocations.stop();
     },
     onStop: async () => {
-      revocations.stop();
       registeredOperations.stop();
       await usage.stop();
       await rateLimits.close();

@@ -10,6 +10,7 @@ import { FoundUpload, findUploads, multipartBody, postMultipart } from "./upload
 import { subgraphSecretHeaders } from "../lib/subgraph-secret";
 import { subgraphFailure } from "./subgraph-failure";
 import { subgraphFetch } from "./subgraph-fetcher";
+import { deadlineHeaders } from "../lib/request-deadline";
 import { withDistinctRepresentations } from "./dedupe-representations";
 import { SpanKind } from "@opentelemetry/api";
 import { metrics } from "../lib/metrics";
@@ -60,12 +61,18 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // The cache policy comes from the supergraph's hints (gateway/response-cache); subgraphs send no Cache-Control.
     this.honorSubgraphCacheControlHeader = false;
     // subgraphFetch keeps connections alive and aborts the call on the signal: at the deadline, or as soon as the
-    // caller has gone (the subgraph then drops the work if it has not started it).
+    // caller has gone. The subgraph learns the deadline too (x-request-deadline-ms), so it never works past it even
+    // if the closed connection does not reach it; either way it drops the work not started and cancels its running
+    // statements (lib/statement-cancellation).
     const fetcher = this.fetcher;
-    this.fetcher = ((url: string, init: Record<string, unknown>) => {
+    this.fetcher = ((url: string, init: { headers?: Record<string, string> } & Record<string, unknown>) => {
       const callerGone = currentRequestScope()?.signal;
       const deadline = AbortSignal.timeout(this.timeoutMs);
-      return fetcher(url, { ...init, signal: callerGone ? AbortSignal.any([deadline, callerGone]) : deadline });
+      return fetcher(url, {
+        ...init,
+        headers: { ...init.headers, ...deadlineHeaders(this.timeoutMs) },
+        signal: callerGone ? AbortSignal.any([deadline, callerGone]) : deadline,
+      });
     }) as unknown as typeof this.fetcher;
   }
 

@@ -4,7 +4,7 @@ import jwt from "jsonwebtoken";
 import { config } from "./config";
 import { GraphQLError } from "graphql";
 import { unauthenticated } from "./errors";
-import { isRevoked } from "./revocation";
+import { assertRevocationsFresh, isRevoked } from "./revocation";
 
 export enum Role {
   ORGANIZER = "ORGANIZER",
@@ -113,7 +113,10 @@ export function verifyToken(token: string): Viewer {
   if (role === Role.VENUE && venueIds.length === 0) throw unauthenticated("The venue token names no venue.");
   if (role === Role.JUDGE && !judgeId) throw unauthenticated("The judge token names no judge.");
   const clientId = typeof payload.cid === "string" ? payload.cid : undefined;
-  if (clientId && isRevoked(clientId, payload.iat)) throw unauthenticated("The API client behind this token has been revoked.");
+  if (clientId) {
+    if (isRevoked(clientId, payload.iat)) throw unauthenticated("The API client behind this token has been revoked.");
+    assertRevocationsFresh();
+  }
   const rateLimit =
     Array.isArray(payload.rl) && payload.rl.length === 2 && payload.rl.every((n: unknown) => Number.isInteger(n) && (n as number) > 0)
       ? { perSecond: payload.rl[0] as number, burst: payload.rl[1] as number }

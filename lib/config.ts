@@ -72,8 +72,13 @@ export interface Config {
     audience: string;
     tokenTtlSeconds: number;
   };
-  /** How often every service refreshes the list of revoked API clients. */
+  /** How often every service refreshes the list of revoked API clients (the catch-up beside api-client.revoked events). */
   revocationPollSeconds: number;
+  /**
+   * How old the list may grow (no successful refresh, e.g. the venues subgraph unreachable) before tokens of API
+   * clients are refused with SERVICE_UNAVAILABLE (reason REVOCATIONS_STALE); other tokens are unaffected.
+   */
+  revocationMaxStaleSeconds: number;
   rateLimit: {
     /** Sustained requests per second per client (per address for the public). */
     perSecond: number;
@@ -229,6 +234,15 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const DEVELOPMENT_JWT_SECRET = "image-china-development-secret-do-not-use-in-production";
+
+/** At least two poll intervals, so one slow or failed refresh never refuses anyone. */
+function readRevocationMaxStale(env: Env): number {
+  const poll = readInt(env, "REVOCATION_POLL_SECONDS", 30, 1, 60);
+  const maxStale = readInt(env, "REVOCATION_MAX_STALE_SECONDS", 120, 2, 86_400);
+  if (maxStale < 2 * poll)
+    throw new ConfigError("REVOCATION_MAX_STALE_SECONDS", `must be at least twice REVOCATION_POLL_SECONDS (${2 * poll}), got ${maxStale}`);
+  return maxStale;
+}
 
 function readInt(env: Env, name: string, fallback: number, min = 0, max = 65535): number {
   const raw = env[name];
@@ -414,6 +428,7 @@ export function loadConfig(env: Env = process.env): Config {
       tokenTtlSeconds: readInt(env, "TOKEN_TTL_SECONDS", 3600, 60, 86400),
     },
     revocationPollSeconds: readInt(env, "REVOCATION_POLL_SECONDS", 30, 1, 60),
+    revocationMaxStaleSeconds: readRevocationMaxStale(env),
     rateLimit: {
       perSecond: readInt(env, "RATE_LIMIT_PER_SECOND", 20, 1, 100_000),
       burst: readInt(env, "RATE_LIMIT_BURST", 40, 1, 1_000_000),

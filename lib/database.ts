@@ -6,6 +6,7 @@ import { logger } from "./logger";
 import { currentRequestScope } from "./request-context";
 import { metrics } from "./metrics";
 import { trackTransactions } from "./transaction-scope";
+import { RequestBoundClient } from "./statement-cancellation";
 
 /** Every SQL statement this process has sent while serving requests, for the batching tests and the benchmark. */
 export const sqlStatementCounter = { total: 0 };
@@ -94,6 +95,8 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     logger: new CountingLogger(),
     maxQueryExecutionTime: 1000,
     extra: {
+      // Statements of a request its caller abandoned are refused or cancelled (lib/statement-cancellation).
+      Client: RequestBoundClient,
       max: options.poolSize ?? config().databasePoolSize,
       application_name: `image-china-${options.schema}`,
       // Every statement has a deadline so a stuck query cannot hold a request forever.

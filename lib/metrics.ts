@@ -83,6 +83,12 @@ export const metrics = {
     labelNames: ["service"],
     registers: [metricsRegistry],
   }),
+  statementsAbandoned: new Counter({
+    name: "image_china_sql_statements_abandoned_total",
+    help: "SQL statements of requests their caller abandoned (went away or passed its deadline): refused before sending, or cancelled while running.",
+    labelNames: ["service", "outcome"],
+    registers: [metricsRegistry],
+  }),
   uploadBytes: new Counter({
     name: "image_china_upload_bytes_total",
     help: "Bytes of multipart upload requests received.",

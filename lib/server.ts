@@ -63,6 +63,7 @@ export interface ServiceOptions<TContext extends BaseContext> {
 /** Statuses that GraphQL errors thrown while building the context should carry over HTTP. */
 function httpStatusFor(error: unknown): number | undefined {
   if (error instanceof GraphQLError && error.extensions?.code === "UNAUTHENTICATED") return 401;
+  if (error instanceof GraphQLError && error.extensions?.code === "SERVICE_UNAVAILABLE") return 503;
   return undefined;
 }
 

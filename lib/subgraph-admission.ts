@@ -12,7 +12,8 @@ import { currentRequestScope } from "./request-context";
 export const abortWhenCallerLeaves: RequestHandler = (request, response, next) => {
   const controller = new AbortController();
   const scope = currentRequestScope();
-  if (scope) scope.signal = controller.signal;
+  // Combined with a signal set before (the caller's deadline, lib/request-deadline).
+  if (scope) scope.signal = scope.signal ? AbortSignal.any([scope.signal, controller.signal]) : controller.signal;
   response.once("close", () => {
     if (!response.writableFinished) controller.abort();
   });

@@ -7,8 +7,10 @@ import { RequestContext, requestContextFrom } from "./context";
 import { databaseIsReady, openDatabase } from "./database";
 import { logger } from "./logger";
 import { RunningService, startService, stopOnSignals } from "./server";
-import { pollRevokedClients } from "./revocation-client";
+import { followRevokedClients } from "./revocation-client";
 import { subgraphAdmission } from "./subgraph-admission";
+import { abandonAtCallerDeadline } from "./request-deadline";
+import { closeCanceller } from "./statement-cancellation";
 import type { Worker } from "./worker";
 import { watchDatabase } from "./metrics";
 import { EventFeed, FEED_PATH, startEventFeed } from "./events/feed";
@@ -70,7 +72,7 @@ export async function startSubgraph<TContext extends RequestContext>(
     apollo: { schema },
     context: async (req) => definition.createContext(requestContextFrom(req), dataSource),
     ready: () => databaseIsReady(dataSource),
-    admission: subgraphAdmission(),
+    admission: [abandonAtCallerDeadline, ...subgraphAdmission()],
     before: definition.before?.(),
     routes: (app) => {
       if (feed) {
@@ -82,18 +84,19 @@ export async function startSubgraph<TContext extends RequestContext>(
     requireSubgraphSecret: true,
     onStopping: async () => {
       await follower?.stop();
+      await revocations.stop();
       await feed?.stop();
     },
     onStop: async () => {
       for (const worker of workers) await worker.stop();
-      revocations.stop();
       unwatchDatabase();
+      await closeCanceller(dataSource);
       await dataSource.destroy();
     },
   });
   const workers = definition.background?.(dataSource) ?? [];
   const follower: EventFollower | undefined = definition.subscriptions ? followEvents(dataSource, definition.name, definition.subscriptions) : undefined;
-  const revocations = pollRevokedClients(definition.name);
+  const revocations = followRevokedClients(definition.name);
   const unwatchDatabase = watchDatabase(definition.name, dataSource);
   return { ...service, dataSource, handlePendingEvents: async () => (await follower?.runOnce()) ?? 0 };
 }

@@ -21,9 +21,16 @@ import { VenuesEventFeeds1765000000000 } from "./venues/1765000000000-venues-eve
 import { VenuesInitial1764288000000 } from "./venues/1764288000000-venues-initial";
 import { VenuesPartnerIntegration1764400000000 } from "./venues/1764400000000-venues-partner-integration";
 import { VenuesRegisteredOperations1764700000000 } from "./venues/1764700000000-venues-registered-operations";
+import { VenuesOutbox1765200000000 } from "./venues/1765200000000-venues-outbox";
 
 export const migrationsBySubgraph: Record<SubgraphName, Function[]> = {
-  venues: [VenuesInitial1764288000000, VenuesPartnerIntegration1764400000000, VenuesRegisteredOperations1764700000000, VenuesEventFeeds1765000000000],
+  venues: [
+    VenuesInitial1764288000000,
+    VenuesPartnerIntegration1764400000000,
+    VenuesRegisteredOperations1764700000000,
+    VenuesEventFeeds1765000000000,
+    VenuesOutbox1765200000000,
+  ],
   entries: [
     EntriesInitial1764288000000,
     EntriesMediaRules1764300000000,

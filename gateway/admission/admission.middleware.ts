@@ -120,6 +120,11 @@ export function createAdmission(options: AdmissionOptions): Admission {
       return refuseRateLimited(response, state);
     }
     if (tokenError) {
+      // A token that cannot be checked right now (the revocation list is stale) is refused as retryable, not as bad.
+      const { code, retryAfterSeconds, ...extensions } = (tokenError.extensions ?? {}) as { code?: string; retryAfterSeconds?: number };
+      if (code === "SERVICE_UNAVAILABLE") {
+        return refuse(response, 503, { message: tokenError.message, code, extensions: { ...extensions, retryAfterSeconds } }, retryAfterSeconds);
+      }
       return refuse(response, 401, { message: tokenError.message, code: "UNAUTHENTICATED" });
     }
     if (request.headers["content-type"]?.toLowerCase().startsWith("multipart/")) {

@@ -31,6 +31,8 @@ export interface EventPayloads {
   /** Awards of a scope became public (after their entries did) or were taken back (judging). */
   "awards.published": { theme: string; divisionId: string | null; awards: unknown[]; scoreLogHeads: unknown[] };
   "awards.unpublished": { theme: string; divisionId: string | null; entryIds: string[] };
+  /** An API client was revoked (venues): every process refuses its tokens issued up to `revokedAt` (lib/revocation). */
+  "api-client.revoked": { clientId: string; revokedAt: string };
 }
 
 export interface EntryStatusPayload {
@@ -79,6 +81,7 @@ export const EVENT_PRODUCERS: Record<EventType, SubgraphName> = {
   "exhibition.archived": "exhibitions",
   "awards.published": "judging",
   "awards.unpublished": "judging",
+  "api-client.revoked": "venues",
 };
 
 /** entry-grants.requested is published by more than one producer. */

@@ -43,6 +43,8 @@ export const venuesSubgraph: SubgraphDefinition<VenuesContext> = {
     }),
   createContext: createVenuesContext,
   background: (dataSource) => [startWebhookDeliveryWorker(dataSource)],
+  // api-client.revoked: every process learns a revocation within a second (lib/revocation-client).
+  publishesEvents: true,
   subscriptions: venuesSubscriptions,
 };
 

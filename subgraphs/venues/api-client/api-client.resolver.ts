@@ -64,7 +64,8 @@ export class ApiClientResolver {
   }
 
   @Mutation(() => ApiClient, {
-    description: "Organiser only. The client can no longer obtain tokens, and the tokens it has stop working within REVOCATION_POLL_SECONDS (30 s) everywhere.",
+    description:
+      "Organiser only. The client can no longer obtain tokens, and the tokens it has stop working everywhere within about a second (a process that missed the event: at its next refresh, REVOCATION_POLL_SECONDS, 30 s).",
   })
   revokeApiClient(
     @Arg("id", () => ID, { description: "The client's id (ApiClient.id, not its clientId). NOT_FOUND when unknown." }) id: string,

@@ -123,7 +123,8 @@ export class ApiClientService {
     venuesPolicy.assertCan(this.context, "api-client:manage");
     const revoked = await this.store.revoke(parseId(id, "id"));
     if (!revoked) throw notFound("ApiClient", id);
-    // This process refuses the client's tokens at once; the others within REVOCATION_POLL_SECONDS.
+    // This process refuses the client's tokens at once; the others when the api-client.revoked event reaches them
+    // (within a second), or at their next poll of the list (REVOCATION_POLL_SECONDS) if they missed it.
     recordRevocations([{ clientId: revoked.clientId, revokedAt: revoked.revokedAt! }]);
     return this.entity(revoked);
   }

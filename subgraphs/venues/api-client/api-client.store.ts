@@ -3,6 +3,7 @@
 // in memory and saved whole), a revoked client cannot be rotated back to life, and of two rotations at once only
 // the one that saw the current secret wins — the other learns it lost instead of handing out a dead secret.
 import { DataSource } from "typeorm";
+import { recordEvent } from "../../../lib/events/outbox";
 
 const TABLE = "venues.api_client";
 
@@ -50,10 +51,23 @@ export class ApiClientStore {
     return (rows as ApiClientRow[])[0];
   }
 
-  /** Revokes the client (the first revocation's time stays); undefined when there is no such client. */
+  /**
+   * Revokes the client (the first revocation's time stays); undefined when there is no such client. The
+   * api-client.revoked event is recorded in the same transaction, so every process learns it from the feed.
+   */
   async revoke(id: string): Promise<ApiClientRow | undefined> {
-    const [rows] = await this.dataSource.query(`UPDATE ${TABLE} SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING ${RETURNED}`, [id]);
-    return (rows as ApiClientRow[])[0];
+    return this.dataSource.transaction(async (manager) => {
+      const [rows] = await manager.query(`UPDATE ${TABLE} SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING ${RETURNED}`, [id]);
+      const revoked = (rows as ApiClientRow[])[0];
+      if (revoked) {
+        await recordEvent(manager, "venues", {
+          type: "api-client.revoked",
+          organizationIds: [],
+          payload: { clientId: revoked.clientId, revokedAt: revoked.revokedAt!.toISOString() },
+        });
+      }
+      return revoked;
+    });
   }
 
   /** Sets only the rate-limit columns; undefined when there is no such client. */

@@ -148,13 +148,25 @@ describeWithChromium("in a browser", () => {
     // Every request for part 2 is cut off until the page gives up: Uppy sends the part again a few times, then
     // stops; pressing the button again must resume the same upload, ask the API what arrived, and send only part 2.
     let cutting = true;
+    const partOf = (siteUrl: string) => Number(/\/parts\/(\d+)$/.exec(new URL(new URL(siteUrl).searchParams.get("url")!).pathname)![1]);
+    // The cut waits until the API has stored parts 1 and 3 (sent alongside), so that they are the ones that arrived
+    // however slow the machine.
+    const othersStored = Promise.all(
+      [1, 3].map((part) =>
+        page.waitForResponse((response) => response.url().includes("/api/upload-part") && partOf(response.url()) === part && response.status() === 200, {
+          timeout: 0,
+        }),
+      ),
+    );
+    othersStored.catch(() => undefined); // (only rejects when the page closes first: a failed test)
     const partRequests: { part: number; cut: boolean }[] = [];
-    await page.route("**/api/upload-part**", (route) => {
-      const partUrl = new URL(new URL(route.request().url()).searchParams.get("url")!);
-      const part = Number(/\/parts\/(\d+)$/.exec(partUrl.pathname)![1]);
+    await page.route("**/api/upload-part**", async (route) => {
+      const part = partOf(route.request().url());
       const cut = cutting && part === 2;
       partRequests.push({ part, cut });
-      return cut ? route.abort("connectionreset") : route.continue();
+      if (!cut) return route.continue();
+      await othersStored;
+      return route.abort("connectionreset");
     });
     const pageRequests: string[] = [];
     page.on("request", (request) => pageRequests.push(request.url()));

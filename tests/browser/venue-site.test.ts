@@ -210,6 +210,7 @@ describeWithChromium("in a browser", () => {
     await page.click("#entry button[type=submit]");
     await page.waitForFunction(`/is SUBMITTED/.test(document.querySelector("#message").textContent)`, undefined, { timeout: 90_000 });
     expect(await page.evaluate(`document.querySelector("#upload-progress").value`)).toBe(100);
+    await page.locator("#entries tbody tr", { hasText: title }).waitFor();
     await shot("venue-site-6-video-submitted");
     // The page asked the API which parts it had (Uppy's listParts), then sent only the missing one.
     expect(pageRequests.filter((url) => url.includes("/api/operations/MediaUpload"))).toHaveLength(1);

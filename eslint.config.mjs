@@ -125,9 +125,9 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
-    // Plain browser scripts without a build step; the explorer page loads React, ReactDOM and GraphiQL as globals.
+    // Plain browser scripts without a build step; the explorer page loads React, ReactDOM and GraphiQL as globals, the venue site Uppy.
     files: ["**/public/**/*.js"],
-    languageOptions: { sourceType: "script", globals: { ...globals.browser, React: "readonly", ReactDOM: "readonly", GraphiQL: "readonly" } },
+    languageOptions: { sourceType: "script", globals: { ...globals.browser, React: "readonly", ReactDOM: "readonly", GraphiQL: "readonly", Uppy: "readonly" } },
   },
   ...boundaries,
 );

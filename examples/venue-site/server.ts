@@ -111,6 +111,8 @@ export async function startVenueSite(options: VenueSiteOptions): Promise<Running
   };
 
   app.use(express.static(publicDirectory(), { index: "index.html" }));
+  // Uppy's prebuilt browser bundle, straight from the npm package: the page has no build step.
+  app.use("/vendor/uppy", express.static(path.dirname(require.resolve("uppy/dist/uppy.min.js"))));
 
   // Only JSON bodies on these routes: a cross-site form cannot send application/json, and the cookie is SameSite=Strict.
   app.post("/api/login", express.json(), async (req, res) => {
@@ -199,6 +201,7 @@ export async function startVenueSite(options: VenueSiteOptions): Promise<Running
 
   // Parts of resumable uploads: the part URL (signed by the API for one part of one upload) is the credential,
   // so no token is added; only URLs on the API's own /uploads/ path are relayed, streamed as they arrive.
+  // The answer's ETag is passed back: Uppy's S3 uploader counts a part as sent only when it can read one.
   app.put("/api/upload-part", requireSession, (req, res) => {
     const gateway = new URL(options.gatewayUrl);
     let target: URL;
@@ -218,6 +221,7 @@ export async function startVenueSite(options: VenueSiteOptions): Promise<Running
     upstream.on("response", (answer) => {
       res.status(answer.statusCode ?? 502);
       if (answer.headers["content-type"]) res.setHeader("content-type", answer.headers["content-type"]);
+      if (answer.headers.etag) res.setHeader("etag", answer.headers.etag);
       answer.pipe(res);
     });
     upstream.on("error", () => {

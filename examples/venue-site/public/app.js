@@ -95,73 +95,121 @@
     $("#upload-percent").textContent = percent + " %";
   }
 
-  // One part of a resumable upload: exactly its bytes of the file, PUT through this site's server to its signed URL.
-  function sendPart(file, part, onProgress) {
-    return new Promise(function (resolve, reject) {
-      var request = new XMLHttpRequest();
-      request.open("PUT", "/api/upload-part?url=" + encodeURIComponent(part.url));
-      request.upload.onprogress = function (event) {
-        onProgress(event.loaded);
-      };
-      request.onload = function () {
-        if (request.status === 200) resolve();
-        else reject(new Error("Part " + part.number + " was refused (HTTP " + request.status + ")."));
-      };
-      request.onerror = function () {
-        reject(new Error("The connection was lost."));
-      };
-      request.send(file.slice(part.offset, part.offset + part.byteSize));
+  // The resumable upload of the video being sent, kept after a failure so that pressing the button again resumes it.
+  var unfinished = null; // { entryId, file, upload: the API's MediaUpload }
+
+  // Resumable upload of a large video with Uppy's S3 multipart uploader (@uppy/aws-s3, from the prebuilt bundle
+  // window.Uppy), driven against the API's S3-multipart-style protocol through this site's server. Uppy sends the
+  // parts three at a time, sends a part again when its connection was cut (a few times, then it gives up), and
+  // waits while the browser is offline. After it gave up, the next attempt for the same draft and file resumes the
+  // same upload: Uppy asks the API which parts arrived (listParts) and sends only the others.
+  function uploadResumable(file, entryId) {
+    var contentType = file.type === "video/quicktime" ? "video/quicktime" : "video/mp4";
+    var resuming = unfinished !== null && unfinished.entryId === entryId && unfinished.file === file;
+    // The API chooses the part size when the upload is opened, and Uppy cuts the file into chunks before it calls
+    // createMultipartUpload: so the upload is opened first, and createMultipartUpload hands Uppy the opened one.
+    var opening = resuming
+      ? Promise.resolve(unfinished.upload)
+      : operation("StartMediaUpload", { input: { entryId: entryId, byteSize: file.size, contentType: contentType } }).then(function (data) {
+          return data.startMediaUpload;
+        });
+    return opening.then(function (opened) {
+      unfinished = { entryId: entryId, file: file, upload: opened };
+      var parts = opened.parts; // number, offset, byteSize, url (signed for that part), received
+      var signed = {};
+      var uppy = new Uppy.Uppy({ autoProceed: false });
+      uppy.use(Uppy.AwsS3, {
+        shouldUseMultipart: true,
+        limit: 3,
+        // Every chunk but the last must be exactly the API's part: it refuses a part of another length.
+        getChunkSize: function () {
+          return opened.partSize;
+        },
+        createMultipartUpload: function () {
+          return { uploadId: opened.id, key: opened.id };
+        },
+        // The part's URL, signed by the API, PUT through this site's server (which passes the ETag back).
+        signPart: function (_file, options) {
+          if (signed[options.partNumber]) say("Connection lost; sending part " + options.partNumber + " again…");
+          signed[options.partNumber] = true;
+          return { url: "/api/upload-part?url=" + encodeURIComponent(parts[options.partNumber - 1].url) };
+        },
+        // On resuming: the parts the API has (and fresh URLs for the others). An upload that is gone (expired) is
+        // forgotten, so the next attempt starts a new one.
+        listParts: function (_file, options) {
+          say("Resuming the upload…");
+          return operation("MediaUpload", { id: options.uploadId }).then(
+            function (status) {
+              parts = status.mediaUpload.parts;
+              return parts
+                .filter(function (part) {
+                  return part.received;
+                })
+                .map(function (part) {
+                  return { PartNumber: part.number, Size: part.byteSize };
+                });
+            },
+            function (error) {
+              unfinished = null;
+              throw error;
+            },
+          );
+        },
+        // The API joins the recorded parts itself (it kept their ETags), then checks the video by content; a video
+        // that fails a check is removed with its upload, so the next attempt starts a new one.
+        completeMultipartUpload: function (_file, options) {
+          say("Checking the video…");
+          unfinished = null;
+          return operation("CompleteMediaUpload", { uploadId: options.uploadId }).then(function () {
+            return {};
+          });
+        },
+        // The API has no abort: an upload left unfinished expires (MEDIA_UPLOAD_TTL_SECONDS) and its bytes are swept.
+        abortMultipartUpload: function () {},
+      });
+      uppy.on("upload-progress", function (_file, progress) {
+        showProgress(progress.bytesUploaded, progress.bytesTotal);
+      });
+      var failure = null;
+      uppy.on("upload-error", function (_file, error) {
+        failure = error;
+      });
+      var fileId = uppy.addFile({ name: file.name, type: file.type, data: file, source: "Local", isRemote: false });
+      // Uppy's way to resume an upload it did not open in this instance: it calls listParts before sending.
+      if (resuming) uppy.setFileState(fileId, { s3Multipart: { uploadId: opened.id, key: opened.id } });
+      return uppy
+        .upload()
+        .then(
+          function (result) {
+            return !failure && result && result.failed.length === 0;
+          },
+          function (error) {
+            failure = failure || error;
+            return false;
+          },
+        )
+        .then(function (sent) {
+          uppy.destroy();
+          if (sent) return;
+          throw new Error(
+            "The video upload stopped: " +
+              uploadErrorMessage(failure).replace(/\.$/, "") +
+              "." +
+              (unfinished ? " Press the button again to send the rest; the parts already sent are kept." : ""),
+          );
+        });
     });
   }
 
-  // Resumable upload of a large video (the API's S3-multipart protocol): open it, send the parts not yet received,
-  // and after a lost connection ask which parts arrived and send only the rest; then complete.
-  function uploadResumable(file, entryId) {
-    var contentType = file.type === "video/quicktime" ? "video/quicktime" : "video/mp4";
-    return operation("StartMediaUpload", { input: { entryId: entryId, byteSize: file.size, contentType: contentType } }).then(function (data) {
-      var uploadId = data.startMediaUpload.id;
-      function sendMissing(parts, attempt) {
-        var sent = parts
-          .filter(function (part) {
-            return part.received;
-          })
-          .reduce(function (sum, part) {
-            return sum + part.byteSize;
-          }, 0);
-        var chain = Promise.resolve();
-        parts
-          .filter(function (part) {
-            return !part.received;
-          })
-          .forEach(function (part) {
-            chain = chain.then(function () {
-              return sendPart(file, part, function (loaded) {
-                showProgress(sent + loaded, file.size);
-              }).then(function () {
-                sent += part.byteSize;
-                showProgress(sent, file.size);
-              });
-            });
-          });
-        return chain.catch(function (error) {
-          if (attempt >= 8) throw error;
-          say("Connection lost; resuming the upload…");
-          return new Promise(function (resolve) {
-            setTimeout(resolve, 500 * (attempt + 1));
-          })
-            .then(function () {
-              return operation("MediaUpload", { id: uploadId });
-            })
-            .then(function (status) {
-              return sendMissing(status.mediaUpload.parts, attempt + 1);
-            });
-        });
-      }
-      return sendMissing(data.startMediaUpload.parts, 0).then(function () {
-        say("Checking the video…");
-        return operation("CompleteMediaUpload", { uploadId: uploadId });
-      });
-    });
+  // The API's message when a request was refused (its JSON answer), else what went wrong.
+  function uploadErrorMessage(error) {
+    var source = error && error.source;
+    if (source && source.status === 0) return "the connection was lost";
+    try {
+      return JSON.parse(source.responseText).errors[0].message;
+    } catch {
+      return error ? error.message : "unknown error";
+    }
   }
 
   function showLoggedIn(loaded) {
@@ -322,7 +370,8 @@
         return loadEntries();
       })
       .catch(function (error) {
-        say(error.message + (draftId ? " The draft is kept; fix the problem and try again." : ""), true);
+        // (A stopped video upload says itself how to go on.)
+        say(error.message + (draftId && !unfinished ? " The draft is kept; fix the problem and try again." : ""), true);
       })
       .then(function () {
         button.disabled = false;

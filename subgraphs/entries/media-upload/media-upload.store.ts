@@ -121,7 +121,10 @@ export async function checkingUploadOfEntry(db: Queryable, entryId: string): Pro
   return row?.id;
 }
 
-const lease = (leaseMs: string) => `lease_id = gen_random_uuid(), lease_expires_at = now() + make_interval(secs => ${leaseMs}::double precision / 1000)`;
+/** SQL that sets the lease's end leaseMs (a parameter) from now. */
+const leaseEnd = (leaseMs: string) => `lease_expires_at = now() + make_interval(secs => ${leaseMs}::double precision / 1000)`;
+/** SQL that gives the job a fresh lease (a new id, so the previous holder's writes are refused). */
+const lease = (leaseMs: string) => `lease_id = gen_random_uuid(), ${leaseEnd(leaseMs)}`;
 
 /**
  * Moves an open, unexpired upload to CHECKING under a fresh lease held by the caller, so only one completion runs
@@ -151,7 +154,7 @@ export async function leaseStalledCheck(db: Queryable, leaseMs: number): Promise
 
 /** Extends a held lease while the checks go on; false when it was lost. */
 export async function renewCheckLease(db: Queryable, id: string, leaseId: string, leaseMs: number): Promise<boolean> {
-  const [row] = await returned(db, `UPDATE ${TABLE} SET ${lease("$3")} WHERE id = $1 AND lease_id = $2 AND status = 'CHECKING' RETURNING id`, [
+  const [row] = await returned(db, `UPDATE ${TABLE} SET ${leaseEnd("$3")} WHERE id = $1 AND lease_id = $2 AND status = 'CHECKING' RETURNING id`, [
     id,
     leaseId,
     leaseMs,

@@ -23,6 +23,7 @@ import { Organization, OrganizationKind } from "../subgraphs/venues/organization
 import { Region, Venue, VenueKind } from "../subgraphs/venues/venue/venue.entity";
 import { migrationsBySubgraph } from "../migrations";
 import http from "node:http";
+import net from "node:net";
 import S3rver from "s3rver";
 
 const execFileAsync = promisify(execFile);
@@ -97,16 +98,37 @@ function assertServicesUp(): void {
   if (exitedServices.length) throw new Error(`a service exited during the bench: ${exitedServices.join(", ")}`);
 }
 
+/** Waits for a service to answer (up to two minutes: start-up is slow on a loaded machine), failing early if one exited. */
 async function waitReady(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    assertServicesUp();
     try {
-      if ((await fetch(url)).ok) return;
+      if ((await fetch(url, { signal: AbortSignal.timeout(5000) })).ok) return;
     } catch {
       // not up yet
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(250);
   }
   throw new Error(`${url} did not become ready`);
+}
+
+/** A block of five consecutive free ports (gateway and the four subgraphs), so a busy machine's other services cannot collide. */
+async function freePortBlock(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 8_000) * 5;
+    const free = await Promise.all([0, 1, 2, 3, 4].map((offset) => portIsFree(base + offset)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error("no block of five free ports found");
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
 }
 
 interface Part {
@@ -286,7 +308,7 @@ async function main(): Promise<void> {
       ],
     ];
     for (const [storage, storageEnv] of storages) {
-      const port = 4600 + Math.floor(Math.random() * 100) * 5;
+      const port = await freePortBlock();
       const env = {
         ...process.env,
         ...storageEnv,

@@ -41,6 +41,12 @@ export interface Config {
     sweepIntervalMs: number;
     /** How old an unreferenced object must be before the sweeper removes it (covers requests still in flight). */
     sweepGraceSeconds: number;
+    /** How long completeMediaUpload waits for the checks before answering with the upload still CHECKING. */
+    completeWaitMs: number;
+    /** How long a check job is held without renewal: a dead process's checks are taken over after it. */
+    checkLeaseMs: number;
+    /** How often each entries process looks for checks to take over. */
+    checkPollMs: number;
   };
   /** Secret for signed media URLs. */
   mediaUrlSecret: string;
@@ -404,6 +410,9 @@ export function loadConfig(env: Env = process.env): Config {
       ttlSeconds: readInt(env, "MEDIA_UPLOAD_TTL_SECONDS", 24 * 3600, 60, 7 * 24 * 3600),
       sweepIntervalMs: readInt(env, "MEDIA_SWEEP_INTERVAL_MS", 15 * 60_000, 100, 24 * 3600_000),
       sweepGraceSeconds: readInt(env, "MEDIA_SWEEP_GRACE_SECONDS", 3600, 0, 30 * 24 * 3600),
+      completeWaitMs: readInt(env, "MEDIA_UPLOAD_COMPLETE_WAIT_MS", 3000, 0, 60_000),
+      checkLeaseMs: readInt(env, "MEDIA_UPLOAD_CHECK_LEASE_MS", 60_000, 100, 3_600_000),
+      checkPollMs: readInt(env, "MEDIA_UPLOAD_CHECK_POLL_MS", 5000, 10, 600_000),
     },
     mediaUrlSecret: mediaUrlSecret(env, jwtSecret, signingKey),
     publicUrl: (readUrl(env, "PUBLIC_URL", `http://localhost:${port}`, ["http:", "https:"]) as string).replace(/\/+$/, ""),

@@ -15,6 +15,7 @@ import { ExhibitionsOutboxTraceContext1764900000000 } from "./exhibitions/176490
 import { JudgingOutboxTraceContext1764900000000 } from "./judging/1764900000000-judging-outbox-trace-context";
 import { JudgingJudgeStatistics1764950000000 } from "./judging/1764950000000-judging-judge-statistics";
 import { EntriesEventFeeds1765000000000 } from "./entries/1765000000000-entries-event-feeds";
+import { EntriesMediaUploadChecks1765100000000 } from "./entries/1765100000000-entries-media-upload-checks";
 import { ExhibitionsEventFeeds1765000000000 } from "./exhibitions/1765000000000-exhibitions-event-feeds";
 import { JudgingEventFeeds1765000000000 } from "./judging/1765000000000-judging-event-feeds";
 import { VenuesEventFeeds1765000000000 } from "./venues/1765000000000-venues-event-feeds";
@@ -40,6 +41,7 @@ export const migrationsBySubgraph: Record<SubgraphName, Function[]> = {
     EntriesEntrantPerTenant1764700000000,
     EntriesOutboxTraceContext1764900000000,
     EntriesEventFeeds1765000000000,
+    EntriesMediaUploadChecks1765100000000,
   ],
   judging: [
     JudgingInitial1764460800000,

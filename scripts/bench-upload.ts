@@ -1,8 +1,9 @@
 // Measures a 500 MB micro-video through the resumable path (startMediaUpload, part PUTs through the gateway,
-// completeMediaUpload with its content checks) on the local disk and on an S3-protocol server (s3rver, started
-// here): throughput beside a plain copy of the same file in the same run, peak memory growth of the gateway and
-// the entries service (separate processes), and the bytes sent when the connection is cut at 50 % and resumed.
-// npm run bench:upload [-- --mb 500 --parallel 3]
+// completeMediaUpload, then mediaUpload until the check job has ATTACHED it) on the local disk and on an
+// S3-protocol server (s3rver, started here): throughput beside a plain copy of the same file in the same run, peak
+// memory growth of the gateway and the entries service (separate processes), the bytes sent when the connection is
+// cut at 50 % and resumed, and the time from completion to a READY rendition of a 60 s 1080p clip.
+// npm run bench:upload [-- --mb 500 --parallel 3 --clip-seconds 60]
 import "reflect-metadata";
 import { ChildProcess, execFile, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -10,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import ffmpegInstaller from "@ffmpeg-installer/ffmpeg";
+import { makeVideo } from "../subgraphs/entries/media/fixtures";
 import { Role, signToken } from "../lib/auth";
 import { openDatabase } from "../lib/database";
 import { startEmbeddedPostgres } from "../lib/embedded-postgres";
@@ -21,6 +23,7 @@ import { Organization, OrganizationKind } from "../subgraphs/venues/organization
 import { Region, Venue, VenueKind } from "../subgraphs/venues/venue/venue.entity";
 import { migrationsBySubgraph } from "../migrations";
 import http from "node:http";
+import net from "node:net";
 import S3rver from "s3rver";
 
 const execFileAsync = promisify(execFile);
@@ -69,25 +72,63 @@ async function makeBigVideo(directory: string, megabytes: number): Promise<strin
   return file;
 }
 
-function rssKb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+/** Resident memory of a live process in KB; undefined once it has gone (the sampler must not die with it). */
+function rssKb(pid: number): number | undefined {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  } catch {
+    return undefined;
+  }
 }
+
+/** Services that exited while the bench ran (a crash is reported by name instead of as a failed request). */
+const exitedServices: string[] = [];
 
 function startService(script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [path.join(PROJECT_ROOT, "dist", script)], { env, stdio: ["ignore", "inherit", "inherit"] });
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, "dist", script)], { env, stdio: ["ignore", "inherit", "inherit"] });
+  child.once("exit", (code, signal) => {
+    if (!stopping.has(child)) exitedServices.push(`${script} (${code ?? signal})`);
+  });
+  return child;
+}
+const stopping = new Set<ChildProcess>();
+
+function assertServicesUp(): void {
+  if (exitedServices.length) throw new Error(`a service exited during the bench: ${exitedServices.join(", ")}`);
 }
 
+/** Waits for a service to answer (up to two minutes: start-up is slow on a loaded machine), failing early if one exited. */
 async function waitReady(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    assertServicesUp();
     try {
-      if ((await fetch(url)).ok) return;
+      if ((await fetch(url, { signal: AbortSignal.timeout(5000) })).ok) return;
     } catch {
       // not up yet
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(250);
   }
   throw new Error(`${url} did not become ready`);
+}
+
+/** A block of five consecutive free ports (gateway and the four subgraphs), so a busy machine's other services cannot collide. */
+async function freePortBlock(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 8_000) * 5;
+    const free = await Promise.all([0, 1, 2, 3, 4].map((offset) => portIsFree(base + offset)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error("no block of five free ports found");
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
 }
 
 interface Part {
@@ -115,7 +156,9 @@ function sendPart(file: string, part: Part, cutAfter?: number): Promise<number> 
     let sent = 0;
     const request = http.request(part.url, { method: "PUT", headers: { "content-length": String(part.byteSize) } }, (response) => {
       response.resume();
-      response.on("end", () => (response.statusCode === 200 ? resolve(sent) : reject(new Error(`part ${part.number}: HTTP ${response.statusCode}`))));
+      response.on("end", () =>
+        response.statusCode === 200 ? resolve(sent) : reject(Object.assign(new Error(`part ${part.number}: HTTP ${response.statusCode}`), { sent })),
+      );
     });
     const source = fs.createReadStream(file, { start: part.offset, end: part.offset + (cutAfter ?? part.byteSize) - 1, highWaterMark: 1 << 20 });
     source.on("data", (chunk) => (sent += chunk.length));
@@ -124,10 +167,29 @@ function sendPart(file: string, part: Part, cutAfter?: number): Promise<number> 
       source.on("end", () => request.destroy());
       source.pipe(request, { end: false });
     } else {
-      request.on("error", reject);
+      request.on("error", (error) => reject(Object.assign(error, { sent })));
       source.pipe(request);
     }
   });
+}
+
+/** Parts sent again after a failure (a loaded machine drops a connection now and then), reported with the figures. */
+let partRetries = 0;
+
+/** Sends a whole part as a resumable client does: a part that fails is sent again (up to 3 times). Resolves with every byte sent. */
+async function sendWholePart(file: string, part: Part): Promise<number> {
+  let total = 0;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return total + (await sendPart(file, part));
+    } catch (error) {
+      total += (error as { sent?: number }).sent ?? 0;
+      if (attempt > 3) throw error;
+      partRetries += 1;
+      process.stdout.write(`part ${part.number} failed (${(error as Error).message}); sending it again\n`);
+      await sleep(500 * attempt);
+    }
+  }
 }
 
 /** Sends the given parts, `parallel` at a time; returns the bytes sent. */
@@ -137,7 +199,7 @@ async function sendParts(file: string, parts: Part[], parallel: number): Promise
   await Promise.all(
     Array.from({ length: Math.min(parallel, parts.length) }, async () => {
       while (next < parts.length) {
-        const sent = await sendPart(file, parts[next++]);
+        const sent = await sendWholePart(file, parts[next++]);
         bytes += sent;
       }
     }),
@@ -148,6 +210,42 @@ async function sendParts(file: string, parts: Part[], parallel: number): Promise
 const START = `mutation($input: StartMediaUploadInput!) { startMediaUpload(input: $input) { id parts { number offset byteSize url received } } }`;
 const STATUS = `query($id: ID!) { mediaUpload(id: $id) { parts { number offset byteSize url received } } }`;
 const COMPLETE = `mutation($id: ID!) { completeMediaUpload(uploadId: $id) { id video { durationSeconds byteSize } } }`;
+const CHECKED = `query($id: ID!) { mediaUpload(id: $id) { status failure { code message } } }`;
+const VIDEO_STATUS = `query($id: ID!) { entry(id: $id) { video { status failureReason renditions { rendition width height } } } }`;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * completeMediaUpload, then (if it answered before the checks ended) mediaUpload until ATTACHED; throws if REJECTED.
+ * Resolves with the seconds until the mutation answered and until the upload was attached.
+ */
+async function complete(gatewayUrl: string, token: string, uploadId: string): Promise<{ answerSeconds: number; attachedSeconds: number }> {
+  const started = process.hrtime.bigint();
+  const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+  const answer = await gql<{ completeMediaUpload: { video: unknown } }>(gatewayUrl, token, COMPLETE, { id: uploadId });
+  const answerSeconds = seconds();
+  if (answer.completeMediaUpload.video) return { answerSeconds, attachedSeconds: answerSeconds };
+  for (;;) {
+    assertServicesUp();
+    const { mediaUpload } = await gql<{ mediaUpload: { status: string; failure: unknown } }>(gatewayUrl, token, CHECKED, { id: uploadId });
+    if (mediaUpload.status === "ATTACHED") return { answerSeconds, attachedSeconds: seconds() };
+    if (mediaUpload.status !== "CHECKING") throw new Error(`upload ${mediaUpload.status}: ${JSON.stringify(mediaUpload.failure)}`);
+    await sleep(100);
+  }
+}
+
+/** Polls the entry's video until its renditions are made (READY); throws if FAILED. */
+async function videoReady(gatewayUrl: string, token: string, entryId: string): Promise<unknown> {
+  for (;;) {
+    assertServicesUp();
+    const { entry } = await gql<{ entry: { video: { status: string; failureReason: string | null; renditions: unknown } } }>(gatewayUrl, token, VIDEO_STATUS, {
+      id: entryId,
+    });
+    if (entry.video.status === "READY") return entry.video.renditions;
+    if (entry.video.status === "FAILED") throw new Error(`renditions FAILED: ${entry.video.failureReason}`);
+    await sleep(250);
+  }
+}
 
 interface RunResult {
   storage: string;
@@ -159,11 +257,16 @@ interface RunResult {
   gatewayGrowthMB: number;
   entriesGrowthMB: number;
   resumeBytesRatio: number;
+  completionAnswerSeconds: number;
+  completionAttachedSeconds: number;
+  clipReadySeconds: number;
+  clipAttachedSeconds: number;
 }
 
 async function main(): Promise<void> {
   const megabytes = argument("mb", 500);
   const parallel = argument("parallel", 3);
+  const clipSeconds = argument("clip-seconds", 60);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "image-china-bench-upload-"));
   fs.chmodSync(work, 0o755);
   const database = await startEmbeddedPostgres(path.join(work, "postgres"), 54700 + Math.floor(Math.random() * 200));
@@ -207,6 +310,8 @@ async function main(): Promise<void> {
     process.stdout.write(`generating a ${megabytes} MB video…\n`);
     const video = await makeBigVideo(work, megabytes);
     const bytes = fs.statSync(video).size;
+    process.stdout.write(`generating a ${clipSeconds} s 1080p clip…\n`);
+    const clip = await makeVideo({ seconds: clipSeconds, width: 1920, height: 1080 });
     const token = signToken({ sub: "bench", role: Role.VENUE, org: organization.id, venues: [venue.id] }).token;
 
     const storages: [string, Record<string, string>][] = [
@@ -224,7 +329,7 @@ async function main(): Promise<void> {
       ],
     ];
     for (const [storage, storageEnv] of storages) {
-      const port = 4600 + Math.floor(Math.random() * 100) * 5;
+      const port = await freePortBlock();
       const env = {
         ...process.env,
         ...storageEnv,
@@ -265,10 +370,11 @@ async function main(): Promise<void> {
         fs.rmSync(path.join(work, "copy.mp4"));
 
         const baseline = { gateway: rssKb(gatewayProcess.pid!), entries: rssKb(entriesProcess.pid!) };
-        const peak = { ...baseline };
+        if (baseline.gateway === undefined || baseline.entries === undefined) throw new Error("a service is not running");
+        const peak = { gateway: baseline.gateway, entries: baseline.entries };
         const sampler = setInterval(() => {
-          peak.gateway = Math.max(peak.gateway, rssKb(gatewayProcess.pid!));
-          peak.entries = Math.max(peak.entries, rssKb(entriesProcess.pid!));
+          peak.gateway = Math.max(peak.gateway, rssKb(gatewayProcess.pid!) ?? 0);
+          peak.entries = Math.max(peak.entries, rssKb(entriesProcess.pid!) ?? 0);
         }, 10);
 
         // 1. The whole file, start to attached (content checks included).
@@ -281,11 +387,11 @@ async function main(): Promise<void> {
         ).startMediaUpload;
         await sendParts(video, upload.parts, parallel);
         const partsSeconds = Number(process.hrtime.bigint() - uploadStart) / 1e9;
-        const completed = await gql<{ completeMediaUpload: { video: unknown } }>(gatewayUrl, token, COMPLETE, { id: upload.id });
+        const completion = await complete(gatewayUrl, token, upload.id);
         const uploadSeconds = Number(process.hrtime.bigint() - uploadStart) / 1e9;
         clearInterval(sampler);
         process.stdout.write(
-          `${storage}: ${JSON.stringify(completed.completeMediaUpload.video)}; parts sent in ${partsSeconds.toFixed(2)} s, completion (checks) ${(uploadSeconds - partsSeconds).toFixed(2)} s\n`,
+          `${storage}: parts sent in ${partsSeconds.toFixed(2)} s; completeMediaUpload answered in ${completion.answerSeconds.toFixed(2)} s, attached after ${completion.attachedSeconds.toFixed(2)} s\n`,
         );
 
         // 2. Cut at 50 %, then resume as a client that lost its connection: ask what arrived, send the rest.
@@ -300,7 +406,7 @@ async function main(): Promise<void> {
         let sent = 0;
         for (const part of second.parts) {
           if (part.offset + part.byteSize <= bytes / 2) {
-            const whole = await sendPart(video, part);
+            const whole = await sendWholePart(video, part);
             sent += whole;
           } else {
             // The connection drops in the middle of the part that crosses the half.
@@ -316,8 +422,26 @@ async function main(): Promise<void> {
           parallel,
         );
         sent += rest;
-        await gql(gatewayUrl, token, COMPLETE, { id: second.id });
+        await complete(gatewayUrl, token, second.id);
         await entries.query(`DELETE FROM entries.micro_video WHERE entry_id = $1`, [secondEntry]);
+
+        // 3. A 60 s 1080p clip: from completeMediaUpload to a READY rendition (checks, then the renditions job).
+        const clipEntry = await createEntry();
+        const clipBytes = fs.statSync(clip).size;
+        const clipUpload = (
+          await gql<{ startMediaUpload: { id: string; parts: Part[] } }>(gatewayUrl, token, START, {
+            input: { entryId: clipEntry, byteSize: clipBytes, contentType: "video/mp4" },
+          })
+        ).startMediaUpload;
+        await sendParts(clip, clipUpload.parts, parallel);
+        const clipStart = process.hrtime.bigint();
+        const clipCompletion = await complete(gatewayUrl, token, clipUpload.id);
+        const renditions = await videoReady(gatewayUrl, token, clipEntry);
+        const clipReadySeconds = Number(process.hrtime.bigint() - clipStart) / 1e9;
+        process.stdout.write(
+          `${storage}: ${clipSeconds} s 1080p clip READY ${clipReadySeconds.toFixed(1)} s after completion: ${JSON.stringify(renditions)}\n`,
+        );
+        await entries.query(`DELETE FROM entries.micro_video WHERE entry_id = $1`, [clipEntry]);
 
         const throughput = bytes / 1024 / 1024 / uploadSeconds;
         const copyThroughput = bytes / 1024 / 1024 / copySeconds;
@@ -331,11 +455,24 @@ async function main(): Promise<void> {
           gatewayGrowthMB: Number(((peak.gateway - baseline.gateway) / 1024).toFixed(1)),
           entriesGrowthMB: Number(((peak.entries - baseline.entries) / 1024).toFixed(1)),
           resumeBytesRatio: Number((sent / bytes).toFixed(3)),
+          completionAnswerSeconds: Number(completion.answerSeconds.toFixed(2)),
+          completionAttachedSeconds: Number(completion.attachedSeconds.toFixed(2)),
+          clipAttachedSeconds: Number(clipCompletion.attachedSeconds.toFixed(2)),
+          clipReadySeconds: Number(clipReadySeconds.toFixed(1)),
         });
         process.stdout.write(`${JSON.stringify(results[results.length - 1])}\n`);
       } finally {
-        for (const child of children) child.kill("SIGTERM");
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await Promise.all(
+          children.map(async (child) => {
+            stopping.add(child);
+            if (child.exitCode !== null || child.signalCode !== null) return;
+            const exited = new Promise((resolve) => child.once("exit", resolve));
+            child.kill("SIGTERM");
+            const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+            await exited;
+            clearTimeout(timer);
+          }),
+        );
       }
     }
     await entries.destroy();
@@ -343,16 +480,16 @@ async function main(): Promise<void> {
     const lines = [
       `# Resumable upload benchmark (${new Date().toISOString().slice(0, 10)})`,
       "",
-      `A ${results[0]?.megabytes} MB MP4 through startMediaUpload → part PUTs (${parallel} at a time, through the gateway) → completeMediaUpload (SHA-256, magic bytes, ffprobe, poster frame), beside a plain copy of the same file made in the same run. Memory: peak RSS growth of each process during the upload. Resume: bytes sent in total when the connection is cut at 50 % (in the middle of a part) and the client resumes from mediaUpload.`,
+      `A ${results[0]?.megabytes} MB MP4 through startMediaUpload → part PUTs (${parallel} at a time, through the gateway) → completeMediaUpload → mediaUpload until ATTACHED (the check job: join, SHA-256, magic bytes, ffprobe, attach), beside a plain copy of the same file made in the same run. Memory: peak RSS growth of each process from the first part to ATTACHED. Resume: bytes sent in total when the connection is cut at 50 % (in the middle of a part) and the client resumes from mediaUpload. Completion: seconds until completeMediaUpload answered (it waits for the checks at most MEDIA_UPLOAD_COMPLETE_WAIT_MS, 3 s) and until ATTACHED. Clip: a ${clipSeconds} s 1920×1080 H.264 MP4 (${(fs.statSync(clip).size / 1048576).toFixed(1)} MB), seconds from completeMediaUpload to ATTACHED and to READY (renditions and poster made).`,
       "",
-      "| storage | time (s) | MB/s | plain copy MB/s | ratio (goal ≥ 0.5) | gateway growth MB | entries growth MB (goal < 64) | bytes sent / file on resume (goal ≤ 1.1) |",
-      "|---|---|---|---|---|---|---|---|",
+      "| storage | time (s) | MB/s | plain copy MB/s | ratio (goal ≥ 0.5) | gateway growth MB | entries growth MB (goal < 64) | bytes sent / file on resume (goal ≤ 1.1) | completion: answer / attached (s) | clip: attached / READY (s) |",
+      "|---|---|---|---|---|---|---|---|---|---|",
       ...results.map(
         (r) =>
-          `| ${r.storage} | ${r.uploadSeconds} | ${r.throughputMBps} | ${r.copyMBps} | ${r.ratio} | ${r.gatewayGrowthMB} | ${r.entriesGrowthMB} | ${r.resumeBytesRatio} |`,
+          `| ${r.storage} | ${r.uploadSeconds} | ${r.throughputMBps} | ${r.copyMBps} | ${r.ratio} | ${r.gatewayGrowthMB} | ${r.entriesGrowthMB} | ${r.resumeBytesRatio} | ${r.completionAnswerSeconds} / ${r.completionAttachedSeconds} | ${r.clipAttachedSeconds} / ${r.clipReadySeconds} |`,
       ),
       "",
-      `Machine: ${os.cpus().length} cores (shared with other work while this ran), Node ${process.version}.`,
+      `Machine: ${os.cpus().length} cores (shared with other work while this ran), Node ${process.version}. Parts sent again after a dropped connection (all rows): ${partRetries}.`,
     ];
     process.stdout.write(`\n${lines.join("\n")}\n`);
     const resultsDir = path.join(PROJECT_ROOT, "bench", "results");

@@ -17,6 +17,7 @@ import { sweepMedia } from "./media/media-sweeper";
 import { startWorker } from "../../lib/worker";
 import { MediaUploadResolver } from "./media-upload/media-upload.resolver";
 import { uploadPartRoute } from "./media-upload/upload-part.route";
+import { startUploadCheckWorker } from "./media-upload/upload-check.worker";
 import { entriesSubscriptions } from "./entries.events";
 import { exportEntriesRoute } from "./entry/entry-export.route";
 import { EntryFactResolver } from "./entry/entry-fact.resolver";
@@ -50,6 +51,7 @@ export const entriesSubgraph: SubgraphDefinition<EntriesContext> = {
   before: () => [multipartRequests()],
   background: (dataSource) => [
     startVideoRenditionWorker(dataSource),
+    startUploadCheckWorker(dataSource),
     startWorker(
       "media sweeper",
       async () => {

@@ -1,6 +1,7 @@
 // Resumable uploads and the multipart upload flow through the gateway, on the local disk and on S3-compatible
 // storage (s3rver started here): parts in any order, a part cut in the middle and sent again, content checks
-// at completion, and every credential scoped to one part of one upload.
+// at completion (a job that outlives the request: CHECKING, then ATTACHED or REJECTED with a code), and every
+// credential scoped to one part of one upload.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -18,7 +19,7 @@ jest.setTimeout(180_000);
 
 const PART_BYTES = 5 * 1024 * 1024;
 const START = `mutation($input: StartMediaUploadInput!) { startMediaUpload(input: $input) { id entryId byteSize receivedBytes partSize expiresAt parts { number offset byteSize url received } } }`;
-const STATUS = `query($id: ID!) { mediaUpload(id: $id) { id receivedBytes parts { number received url } } }`;
+const STATUS = `query($id: ID!) { mediaUpload(id: $id) { id status failure { code message duplicateOfEntryId } receivedBytes parts { number received url } } }`;
 const COMPLETE = `mutation($id: ID!) { completeMediaUpload(uploadId: $id) { id video { id status durationSeconds width height byteSize original: url(rendition: ORIGINAL) posterUrl } } }`;
 const VIDEO = `query($id: ID!) { entry(id: $id) { video { status posterUrl } } }`;
 
@@ -69,7 +70,17 @@ describe.each(backends)("media uploads through the gateway on %s", (_backend, st
 
   beforeAll(async () => {
     s3 = await startStorage();
-    system = await startSystem({ subgraphs: ["venues", "entries"], env: { ...(s3?.env ?? {}), MEDIA_UPLOAD_PART_BYTES: String(PART_BYTES) } });
+    system = await startSystem({
+      subgraphs: ["venues", "entries"],
+      env: {
+        ...(s3?.env ?? {}),
+        MEDIA_UPLOAD_PART_BYTES: String(PART_BYTES),
+        // Checks of these small files end within the wait even on a busy machine; the test of a longer check holds
+        // the entry's row lock to keep it running past the wait, whatever the machine's speed.
+        MEDIA_UPLOAD_COMPLETE_WAIT_MS: "6000",
+        SUBGRAPH_TIMEOUT_MS: "30000",
+      },
+    });
     await seedCompetition(system.dataSources.entries);
   });
   afterAll(async () => {
@@ -129,6 +140,45 @@ describe.each(backends)("media uploads through the gateway on %s", (_backend, st
 
   const uploadRows = async (entryId: string) =>
     (await system.dataSources.entries.query(`SELECT count(*)::int AS count FROM entries.media_upload WHERE entry_id = $1`, [entryId]))[0].count;
+
+  const uploadStatus = async (id: string, token: string) => {
+    const answer = await graphql(system.gatewayUrl, STATUS, { variables: { id }, token });
+    expect(answer.errors).toBeUndefined();
+    return answer.data!.mediaUpload as { status: string; failure: { code: string; message: string; duplicateOfEntryId: string | null } | null };
+  };
+
+  /** The upload once its checks have ended (bounded: a few minutes on a busy machine). */
+  async function uploadOnceChecked(id: string, token: string) {
+    for (let attempt = 0; attempt < 600; attempt++) {
+      const upload = await uploadStatus(id, token);
+      if (upload.status !== "CHECKING") return upload;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error("the upload stayed CHECKING");
+  }
+
+  const objectKeyOf = async (uploadId: string): Promise<string> =>
+    (await system.dataSources.entries.query(`SELECT object_key FROM entries.media_upload WHERE id = $1`, [uploadId]))[0].object_key;
+
+  /** Sends every part of the file to a new upload for the entry. */
+  async function uploaded(token: string, entryId: string, file: Buffer): Promise<string> {
+    const started = await start(token, entryId, file);
+    expect(started.errors).toBeUndefined();
+    for (const part of started.data!.startMediaUpload.parts) expect((await sendPart(file, part)).status).toBe(200);
+    return started.data!.startMediaUpload.id;
+  }
+
+  /** Holds the entry's row lock (as a request editing it would), so a check job cannot attach until released. */
+  async function holdEntry(entryId: string): Promise<() => Promise<void>> {
+    const runner = system.dataSources.entries.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    await runner.query(`SELECT 1 FROM entries.entry WHERE id = $1 FOR UPDATE`, [entryId]);
+    return async () => {
+      await runner.rollbackTransaction();
+      await runner.release();
+    };
+  }
 
   it("runs the multipart GraphQL flow (photos and a small video) on this storage, with ranged reads", async () => {
     const { venue, token } = await venueWithToken();
@@ -198,13 +248,16 @@ describe.each(backends)("media uploads through the gateway on %s", (_backend, st
     const ready = await videoOnceProcessed(entryId, token);
     expect(ready.status).toBe("READY");
     expect((await fetch(ready.posterUrl)).status).toBe(200);
-    expect(await uploadRows(entryId)).toBe(0);
+    expect(await uploadRows(entryId)).toBe(1);
     // Nothing left in the disk's temp folders.
     expect(filesUnder(path.join(system.mediaRoot, ".tmp")).filter((name) => !name.endsWith("/"))).toEqual([]);
 
-    // The upload is gone: neither its parts nor a second completion are accepted.
+    // The upload is finished: no part is accepted any more; it reads ATTACHED, and completing again answers the same.
     expect((await sendPart(file, parts[0])).status).toBe(404);
-    expect(errorCodes(await graphql(system.gatewayUrl, COMPLETE, { variables: { id: upload.id }, token }))).toEqual(["NOT_FOUND"]);
+    expect(await uploadStatus(upload.id, token)).toMatchObject({ status: "ATTACHED", failure: null });
+    const again = await graphql(system.gatewayUrl, COMPLETE, { variables: { id: upload.id }, token });
+    expect(again.errors).toBeUndefined();
+    expect(again.data!.completeMediaUpload.video.id).toBe(video.id);
   });
 
   it("scopes every credential: the token to the entry's owner, each URL to one part of one upload", async () => {
@@ -266,7 +319,9 @@ describe.each(backends)("media uploads through the gateway on %s", (_backend, st
       { variables: { id: entryId }, token },
     );
     expect(entry.data!.entry.video).toBeNull();
-    expect(await uploadRows(entryId)).toBe(0);
+    // The upload says why, with the same code; its bytes are gone.
+    expect(await uploadStatus(upload.id, token)).toMatchObject({ status: "REJECTED", failure: { code: "UNSUPPORTED_MEDIA_TYPE" } });
+    expect(await mediaStorage().exists(await objectKeyOf(upload.id))).toBe(false);
     const objects: string[] = [];
     for await (const object of mediaStorage().list("videos/")) objects.push(object.key);
     const [row] = await system.dataSources.entries.query(`SELECT count(*)::int AS count FROM entries.micro_video`);
@@ -282,5 +337,49 @@ describe.each(backends)("media uploads through the gateway on %s", (_backend, st
     const second = (await start(token, otherEntry, video)).data!.startMediaUpload;
     for (const part of second.parts) expect((await sendPart(video, part)).status).toBe(200);
     expect(errorCodes(await graphql(system.gatewayUrl, COMPLETE, { variables: { id: second.id }, token }))).toEqual(["CONFLICT"]);
+  });
+
+  it("answers CHECKING when the checks outlast the wait; they go on without the request and end ATTACHED, or REJECTED with a code", async () => {
+    const { venue, token } = await venueWithToken();
+    const entryId = await draft(token, venue.id);
+    const file = await bigVideo(6);
+    const uploadId = await uploaded(token, entryId, file);
+
+    const release = await holdEntry(entryId);
+    let answer;
+    try {
+      answer = await graphql(system.gatewayUrl, COMPLETE, { variables: { id: uploadId }, token });
+      // The entry comes back unchanged while the checks go on.
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data!.completeMediaUpload).toMatchObject({ id: entryId, video: null });
+      expect(await uploadStatus(uploadId, token)).toMatchObject({ status: "CHECKING", failure: null });
+      // One upload at a time per entry: a new one waits for the outcome.
+      expect(errorCodes(await start(token, entryId, file))).toEqual(["CONFLICT"]);
+    } finally {
+      await release();
+    }
+    expect(await uploadOnceChecked(uploadId, token)).toMatchObject({ status: "ATTACHED", failure: null });
+    const attached = await graphql(system.gatewayUrl, VIDEO, { variables: { id: entryId }, token });
+    expect(attached.data!.entry.video).not.toBeNull();
+
+    // The same content for another entry, refused after the wait: REJECTED with its code, the entry unchanged, the bytes removed.
+    const otherEntry = await draft(token, venue.id);
+    const duplicateId = await uploaded(token, otherEntry, file);
+    const releaseOther = await holdEntry(otherEntry);
+    try {
+      const pending = await graphql(system.gatewayUrl, COMPLETE, { variables: { id: duplicateId }, token });
+      expect(pending.errors).toBeUndefined();
+      expect(pending.data!.completeMediaUpload.video).toBeNull();
+    } finally {
+      await releaseOther();
+    }
+    expect(await uploadOnceChecked(duplicateId, token)).toMatchObject({
+      status: "REJECTED",
+      failure: { code: "CONFLICT", duplicateOfEntryId: entryId },
+    });
+    expect((await graphql(system.gatewayUrl, VIDEO, { variables: { id: otherEntry }, token })).data!.entry.video).toBeNull();
+    expect(await mediaStorage().exists(await objectKeyOf(duplicateId))).toBe(false);
+    // Completing it again answers the recorded refusal.
+    expect(errorCodes(await graphql(system.gatewayUrl, COMPLETE, { variables: { id: duplicateId }, token }))).toEqual(["CONFLICT"]);
   });
 });

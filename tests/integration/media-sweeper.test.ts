@@ -110,9 +110,32 @@ describe.each(backends)("media sweeper on %s", (_backend, startStorage) => {
       expiresAt: new Date(Date.now() - 3_600_000),
     });
 
-    // With a long grace period nothing young is touched, but the expired upload goes.
+    // Finished uploads stay readable until they expire; then their rows go, and an ATTACHED one's object (now the
+    // entry's video) stays, while a REJECTED one's object (if its removal had failed) goes.
+    const rejectedKey = newMediaKey("videos", "mp4");
+    await storage.put(rejectedKey, Buffer.from("rejected"));
+    for (const [objectKey, status] of [
+      [referenced, "ATTACHED"],
+      [rejectedKey, "REJECTED"],
+    ]) {
+      const finished = await insertUpload(entries.manager, {
+        entryId: (await videoEntry()).id,
+        objectKey,
+        storageUploadId: crypto.randomUUID(),
+        contentType: "video/mp4",
+        byteSize: 10,
+        partBytes: 5,
+        createdBy: "test",
+        expiresAt: new Date(Date.now() - 60_000),
+      });
+      await entries.query(`UPDATE entries.media_upload SET status = $2 WHERE id = $1`, [finished.id, status]);
+    }
+
+    // With a long grace period nothing young is touched, but the expired uploads go.
     const cautious = await sweepMedia(entries, storage, { graceSeconds: 3600 });
-    expect(cautious).toMatchObject({ skipped: false, removedOrphans: [], expiredUploads: 1 });
+    expect(cautious).toMatchObject({ skipped: false, removedOrphans: [], expiredUploads: 3 });
+    expect(await storage.exists(referenced)).toBe(true);
+    expect(await storage.exists(rejectedKey)).toBe(false);
     expect(await storage.exists(orphan)).toBe(true);
     expect((await entries.query(`SELECT count(*)::int AS count FROM entries.media_upload`))[0].count).toBe(0);
     if (!s3) expect(filesUnder(path.join(config().mediaRoot, ".tmp", "multipart"))).toEqual([]);

@@ -15,13 +15,22 @@ import { deriveImageSizes } from "../media/derive-image";
 import { inspectImage } from "../media/inspect-image";
 import { inspectVideo } from "../media/inspect-video";
 import { mediaStorage, signedMediaUrl, signedUploadPartUrl, uploadTempDir } from "../media/media-store";
-import { receiveUpload, ReceivedUpload, sha256OfFile } from "../media/receive";
+import { receiveUpload, ReceivedUpload } from "../media/receive";
 import { unreferencedKeys } from "../media/media-sweeper";
-import { LocalCopy, newMediaKey } from "../media/storage";
+import { newMediaKey } from "../media/storage";
 import { choosePartBytes, missingParts, partCount, partPlacement } from "../media-upload/media-upload.plan";
-import { claimForCompletion, deleteUpload, findUpload, insertUpload, MediaUploadRow, removeOpenUploadOfEntry } from "../media-upload/media-upload.store";
-import type { MediaUpload, StartMediaUploadInput } from "../media-upload/media-upload.types";
-import { enqueueVideoRenditions } from "../video-rendition/video-rendition.store";
+import {
+  checkingUploadOfEntry,
+  claimForChecks,
+  findUpload,
+  insertUpload,
+  MediaUploadFailureRecord,
+  MediaUploadRow,
+  removeOpenUploadOfEntry,
+} from "../media-upload/media-upload.store";
+import { MediaUpload, MediaUploadStatus, StartMediaUploadInput } from "../media-upload/media-upload.types";
+import { uploadChecks } from "../media-upload/upload-check.worker";
+import { attachVideo, DUPLICATE_MESSAGE, findDuplicateContent, lockDraft } from "./attach-video";
 import { Entry, EntryKind, EntryStatus, MediaStatus, MicroVideo, Photo, VideoRendition, VideoRenditionFile } from "./entry.entity";
 import { entriesPolicy, mayEdit, mayFetchOriginalMedia } from "../entries.visibility";
 
@@ -47,9 +56,6 @@ class StoredKeys {
     );
   }
 }
-
-/** What an upload path knows of a checked, stored video; attachVideo adds the rest. */
-type NewVideo = Pick<MicroVideo, "entryId" | "durationSeconds" | "width" | "height" | "contentType" | "byteSize" | "sha256" | "videoKey">;
 
 /** Far more than any photo set holds; a longer list is refused before it reaches SQL. */
 const MAX_PHOTO_IDS = 100;
@@ -117,40 +123,12 @@ export class EntryMediaService {
 
   /** Refuses a file whose exact content is already in the competition (or twice in this request). */
   private async assertNotDuplicate(manager: EntityManager, sha256s: string[]): Promise<void> {
-    if (new Set(sha256s).size !== sha256s.length) throw conflict("The same file was sent twice in this request.");
-    // Serialise concurrent uploads of the same content, so the check below cannot race.
-    for (const sha256 of [...sha256s].sort()) await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [sha256]);
-    const existing: { entry_id: string }[] = await manager.query(
-      `SELECT entry_id FROM entries.photo WHERE sha256 = ANY($1::text[]) UNION ALL SELECT entry_id FROM entries.micro_video WHERE sha256 = ANY($1::text[]) LIMIT 1`,
-      [sha256s],
-    );
-    if (existing.length) {
-      throw conflict("This file has already been entered in the competition (same content); each work can be entered once.", {
-        duplicateOfEntryId: (await this.loaders.entry.load(existing[0].entry_id)) ? existing[0].entry_id : undefined,
-      });
-    }
+    const duplicateOf = await findDuplicateContent(manager, sha256s);
+    if (duplicateOf) throw conflict(DUPLICATE_MESSAGE, { duplicateOfEntryId: (await this.mayReveal(duplicateOf)) ? duplicateOf : undefined });
   }
 
-  /** Locks the entry row and checks it is still an editable draft (another request may have submitted it). */
-  private async lockDraft(manager: EntityManager, entryId: string): Promise<void> {
-    const [row] = await manager.query(`SELECT status FROM entries.entry WHERE id = $1 FOR UPDATE`, [entryId]);
-    if (row?.status !== EntryStatus.DRAFT) throw conflict("The entry is no longer a draft.", { status: row?.status });
-  }
-
-  /**
-   * Records a checked, stored video on its draft entry and queues its renditions in the same transaction: the one
-   * place both upload paths attach a video. It starts PROCESSING; the renditions worker makes the poster.
-   */
-  private async attachVideo(manager: EntityManager, video: NewVideo): Promise<MicroVideo> {
-    const row = { ...video, posterKey: null, status: MediaStatus.PROCESSING };
-    await this.lockDraft(manager, row.entryId);
-    await this.assertNotDuplicate(manager, [row.sha256]);
-    const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM entries.micro_video WHERE entry_id = $1`, [row.entryId]);
-    if (count > 0) throw conflict("This entry already has its video; a micro-video entry holds one.");
-    const saved = await manager.getRepository(MicroVideo).save(manager.getRepository(MicroVideo).create(row));
-    await enqueueVideoRenditions(manager, saved.id);
-    return saved;
-  }
+  /** Whether the caller may learn that this entry exists (it holds the content they sent again). */
+  private readonly mayReveal = async (entryId: string): Promise<boolean> => Boolean(await this.loaders.entry.load(entryId));
 
   /**
    * Removes one photo from a DRAFT photo entry (owner or organiser, submission window open) and closes the gap in
@@ -163,7 +141,7 @@ export class EntryMediaService {
     if (!photo) throw notFound("Photo", photoId);
     const { entry } = await this.editableEntry(photo.entry_id, [EntryKind.PHOTO_SET, EntryKind.SINGLE_PHOTO], () => notFound("Photo", photoId));
     const { keys, saved } = await this.dataSource.transaction(async (manager) => {
-      await this.lockDraft(manager, entry.id);
+      await lockDraft(manager, entry.id);
       const [removed] = rows<{ original_key: string; display_key: string; thumbnail_key: string }>(
         await manager.query(`DELETE FROM entries.photo WHERE id = $1 AND entry_id = $2 RETURNING original_key, display_key, thumbnail_key`, [id, entry.id]),
       );
@@ -195,7 +173,7 @@ export class EntryMediaService {
   async removeVideo(entryId: string): Promise<Entry> {
     const { entry } = await this.editableEntry(entryId, [EntryKind.MICRO_VIDEO]);
     const { keys, saved } = await this.dataSource.transaction(async (manager) => {
-      await this.lockDraft(manager, entry.id);
+      await lockDraft(manager, entry.id);
       const [video] = rows<{ id: string }>(await manager.query(`SELECT id FROM entries.micro_video WHERE entry_id = $1`, [entry.id]));
       if (!video) throw codedError(ErrorCode.NOT_FOUND, `Entry ${entryId} has no video to remove.`);
       // The job row first, then the video (the cascade), as the worker locks them: no deadlock with a job finishing.
@@ -253,7 +231,7 @@ export class EntryMediaService {
     if (new Set(wanted).size !== wanted.length)
       throw badInput("photoIds names the same photo twice; list each of the entry's photos once.", { argument: "photoIds" });
     return this.dataSource.transaction(async (manager) => {
-      await this.lockDraft(manager, entry.id);
+      await lockDraft(manager, entry.id);
       const current: { id: string }[] = await manager.query(`SELECT id FROM entries.photo WHERE entry_id = $1`, [entry.id]);
       const currentIds = new Set(current.map((row) => row.id));
       if (wanted.length !== currentIds.size || !wanted.every((photoId) => currentIds.has(photoId))) {
@@ -317,7 +295,7 @@ export class EntryMediaService {
         });
       }
       return await this.dataSource.transaction(async (manager) => {
-        await this.lockDraft(manager, entry.id);
+        await lockDraft(manager, entry.id);
         await this.assertNotDuplicate(
           manager,
           prepared.map((photo) => photo.sha256),
@@ -363,7 +341,7 @@ export class EntryMediaService {
         videoKey: await stored.put(newMediaKey("videos", video.mimeType === "video/quicktime" ? "mov" : "mp4"), upload.path),
       };
       logger.debug("video received", { bytes: upload.bytes, receiveMs: received - started, checkMs: checked - received, storeMs: Date.now() - checked });
-      return await this.dataSource.transaction((manager) => this.attachVideo(manager, row));
+      return await this.dataSource.transaction((manager) => attachVideo(manager, row, this.mayReveal));
     } catch (error) {
       await stored.removeAll();
       throw error;
@@ -397,7 +375,13 @@ export class EntryMediaService {
     let upload: MediaUploadRow;
     try {
       upload = await this.dataSource.transaction(async (manager) => {
-        await this.lockDraft(manager, entry.id);
+        // Read before the lock, so a caller is not held up by a check attaching; a check claimed just after is
+        // harmless (of two files checked for one entry, the second to attach is refused: one video per entry).
+        const checking = await checkingUploadOfEntry(manager, entry.id);
+        if (checking) {
+          throw conflict("The entry's previous upload is being checked; follow mediaUpload until it is ATTACHED or REJECTED.", { uploadId: checking });
+        }
+        await lockDraft(manager, entry.id);
         replaced = await removeOpenUploadOfEntry(manager, entry.id);
         return insertUpload(manager, {
           entryId: entry.id,
@@ -415,88 +399,101 @@ export class EntryMediaService {
       throw error;
     }
     if (replaced) await discardUploadBytes(replaced);
-    return presentUpload(upload);
+    return this.presentUpload(upload);
   }
 
-  /** An unfinished upload and what arrived of it; NOT_FOUND for anyone who may not add media to its entry. */
+  /** An upload, what arrived of it and where its checks stand; NOT_FOUND for anyone who may not add media to its entry. */
   async uploadStatus(uploadId: string): Promise<MediaUpload> {
-    const upload = await this.openUpload(uploadId);
-    await this.editableEntry(upload.entryId, [EntryKind.MICRO_VIDEO]);
-    return presentUpload(upload);
+    return this.presentUpload(await this.visibleUpload(uploadId));
   }
 
-  private async openUpload(uploadId: string): Promise<MediaUploadRow> {
+  /** An unexpired upload of an entry the caller may edit (someone else's upload answers as if it did not exist). */
+  private async visibleUpload(uploadId: string): Promise<MediaUploadRow> {
     const viewer = entriesPolicy.assertCan(this.context, "entry:upload-media");
     const upload = await findUpload(this.dataSource.manager, parseId(uploadId, "uploadId"));
-    if (!upload || upload.status !== "OPEN" || upload.expiresAt.getTime() <= Date.now()) throw notFound("Upload", uploadId);
+    if (!upload || upload.expiresAt.getTime() <= Date.now()) throw notFound("Upload", uploadId);
     const entry = await this.loaders.entry.load(upload.entryId);
-    // Someone else's upload answers as if it did not exist.
     if (!entry || !mayEdit(viewer, entry)) throw notFound("Upload", uploadId);
     return upload;
   }
 
   /**
-   * Joins the parts, checks the file by content and attaches it. Any failed check removes the upload and its
-   * bytes (the entry is unchanged); missing parts only refuse, so the client can send them and try again.
+   * Claims an open upload whose parts have all arrived and starts its content checks as a job of this process that
+   * outlives the request (lease-protected: another replica takes it over if this process dies). Waits for the job
+   * up to MEDIA_UPLOAD_COMPLETE_WAIT_MS, well under the gateway's timeout: a small file comes back attached (or
+   * refused with its coded error, as before); a large one comes back with the entry unchanged and the upload
+   * CHECKING, to be followed with mediaUpload. Calling it again is safe: it waits again, or answers the outcome.
    */
   async completeUpload(uploadId: string): Promise<Entry> {
-    const pending = await this.openUpload(uploadId);
-    const { entry, competition } = await this.editableEntry(pending.entryId, [EntryKind.MICRO_VIDEO]);
-    const missing = missingParts(
-      pending.byteSize,
-      pending.partBytes,
-      pending.parts.map((part) => part.partNumber),
-    );
-    if (missing.length) {
-      throw badInput(`${missing.length} part(s) of this upload have not arrived yet; send them and complete again.`, { missingParts: missing.slice(0, 100) });
-    }
-    const upload = await claimForCompletion(this.dataSource.manager, pending.id);
-    if (!upload) throw conflict("This upload is already being completed, or it has expired.");
-    const storage = mediaStorage();
-    const stored = new StoredKeys();
-    let local: LocalCopy | undefined;
-    try {
-      await storage.completeMultipartUpload(upload.objectKey, upload.storageUploadId, upload.parts);
-      stored.keys.push(upload.objectKey);
-      local = await storage.openLocalCopy(upload.objectKey);
-      const sha256 = await sha256OfFile(local.path);
-      const video = await inspectVideo(local.path, { maxSeconds: competition.maxVideoSeconds });
-      if (video.mimeType !== upload.contentType) {
-        throw codedError(
-          ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-          `The upload was declared ${upload.contentType} but its content is ${video.mimeType}; start again with the right contentType.`,
-          {
-            detected: video.mimeType,
-          },
-        );
-      }
-      const row = {
-        entryId: entry.id,
-        durationSeconds: video.durationSeconds,
-        width: video.width,
-        height: video.height,
-        contentType: video.mimeType,
-        byteSize: upload.byteSize,
-        sha256,
-        videoKey: upload.objectKey,
-      };
-      await this.dataSource.transaction(async (manager) => {
-        await this.attachVideo(manager, row);
-        await deleteUpload(manager, upload.id);
-      });
-    } catch (error) {
-      await stored.removeAll();
-      await discardUploadBytes(upload);
-      await deleteUpload(this.dataSource.manager, upload.id).catch((deleteError) =>
-        logger.error("could not remove a failed upload", { uploadId: upload.id, error: deleteError }),
+    let upload = await this.visibleUpload(uploadId);
+    const checks = uploadChecks(this.dataSource);
+    let job = checks.inProgress(upload.id);
+    if (upload.status === "OPEN") {
+      await this.editableEntry(upload.entryId, [EntryKind.MICRO_VIDEO]);
+      const missing = missingParts(
+        upload.byteSize,
+        upload.partBytes,
+        upload.parts.map((part) => part.partNumber),
       );
-      throw error;
-    } finally {
-      await local?.release();
+      if (missing.length) {
+        throw badInput(`${missing.length} part(s) of this upload have not arrived yet; send them and complete again.`, { missingParts: missing.slice(0, 100) });
+      }
+      const claimed = await claimForChecks(this.dataSource.manager, upload.id, config().mediaUploads.checkLeaseMs);
+      // Not claimed: a concurrent completion did (answered below as a repeated call), or the upload just expired.
+      if (claimed) job = checks.start(claimed);
     }
-    this.loaders.videoByEntry.clear(entry.id);
+    if (job) await waitAtMost(job, config().mediaUploads.completeWaitMs);
+    upload = (await findUpload(this.dataSource.manager, upload.id)) ?? upload;
+    if (upload.status === "OPEN") throw notFound("Upload", uploadId);
+    if (upload.status === "REJECTED") throw await this.failureError(upload.failure!);
+    this.loaders.videoByEntry.clear(upload.entryId);
+    const entry = await this.loaders.entry.load(upload.entryId);
+    if (!entry) throw notFound("Upload", uploadId);
     return entry;
   }
+
+  /** A recorded refusal as the coded error completeMediaUpload answers. */
+  private async failureError(failure: MediaUploadFailureRecord) {
+    return codedError(failure.code as ErrorCode, failure.message, { duplicateOfEntryId: (await this.revealedDuplicate(failure)) ?? undefined });
+  }
+
+  private async revealedDuplicate(failure: MediaUploadFailureRecord | null): Promise<string | null> {
+    return failure?.duplicateOfEntryId && (await this.mayReveal(failure.duplicateOfEntryId)) ? failure.duplicateOfEntryId : null;
+  }
+
+  private async presentUpload(upload: MediaUploadRow): Promise<MediaUpload> {
+    const received = new Map(upload.parts.map((part) => [part.partNumber, part]));
+    const parts = Array.from({ length: partCount(upload.byteSize, upload.partBytes) }, (_, index) => {
+      const placement = partPlacement(upload.byteSize, upload.partBytes, index + 1)!;
+      return {
+        number: placement.partNumber,
+        offset: placement.offset,
+        byteSize: placement.bytes,
+        url: signedUploadPartUrl(upload.id, placement.partNumber, upload.expiresAt),
+        received: received.has(placement.partNumber),
+      };
+    });
+    return {
+      id: upload.id,
+      entryId: upload.entryId,
+      byteSize: upload.byteSize,
+      receivedBytes: upload.parts.reduce((sum, part) => sum + part.bytes, 0),
+      partSize: upload.partBytes,
+      parts,
+      expiresAt: upload.expiresAt,
+      status: upload.status as MediaUploadStatus,
+      failure: upload.failure
+        ? { code: upload.failure.code, message: upload.failure.message, duplicateOfEntryId: await this.revealedDuplicate(upload.failure) }
+        : null,
+    };
+  }
+}
+
+/** Resolves when the promise settles or after ms, whichever comes first (the timer does not outlive it). */
+async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 const VIDEO_EXTENSIONS: Record<string, string> = { "video/mp4": "mp4", "video/quicktime": "mov" };
@@ -506,27 +503,4 @@ async function discardUploadBytes(upload: MediaUploadRow): Promise<void> {
   await mediaStorage()
     .abortMultipartUpload(upload.objectKey, upload.storageUploadId)
     .catch((error) => logger.warn("could not abort an upload", { uploadId: upload.id, error }));
-}
-
-function presentUpload(upload: MediaUploadRow): MediaUpload {
-  const received = new Map(upload.parts.map((part) => [part.partNumber, part]));
-  const parts = Array.from({ length: partCount(upload.byteSize, upload.partBytes) }, (_, index) => {
-    const placement = partPlacement(upload.byteSize, upload.partBytes, index + 1)!;
-    return {
-      number: placement.partNumber,
-      offset: placement.offset,
-      byteSize: placement.bytes,
-      url: signedUploadPartUrl(upload.id, placement.partNumber, upload.expiresAt),
-      received: received.has(placement.partNumber),
-    };
-  });
-  return {
-    id: upload.id,
-    entryId: upload.entryId,
-    byteSize: upload.byteSize,
-    receivedBytes: upload.parts.reduce((sum, part) => sum + part.bytes, 0),
-    partSize: upload.partBytes,
-    parts,
-    expiresAt: upload.expiresAt,
-  };
 }

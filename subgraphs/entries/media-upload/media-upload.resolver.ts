@@ -18,7 +18,7 @@ export class MediaUploadResolver {
 
   @Mutation(() => Entry, {
     description:
-      "Checks the finished upload by content (magic bytes, probe, duration, duplicates) and attaches it to its entry; the entry changes only if every check passes. Errors: BAD_USER_INPUT (parts missing, with extensions.missingParts), UNSUPPORTED_MEDIA_TYPE, CONFLICT, DEADLINE_PASSED, FORBIDDEN, NOT_FOUND (unknown or expired upload).",
+      "Joins the parts and checks the file by content (magic bytes, probe, duration, duplicates) in a job on the server that goes on if the connection drops; the entry changes only if every check passes, and a refused file's bytes are removed. Waits a few seconds for the checks: a small file comes back attached (Entry.video set) or refused with its error; otherwise the entry comes back unchanged while the upload is CHECKING, and mediaUpload(id) tells when it is ATTACHED or REJECTED (with failure). Safe to call again. Errors: BAD_USER_INPUT (parts missing, with extensions.missingParts; or a damaged or too long video), UNSUPPORTED_MEDIA_TYPE, CONFLICT, DEADLINE_PASSED, FORBIDDEN, NOT_FOUND (unknown or expired upload).",
   })
   completeMediaUpload(@Arg("uploadId", () => ID, { description: "MediaUpload.id from startMediaUpload." }) uploadId: string, @Ctx() context: EntriesContext) {
     return context.entryMedia.completeUpload(uploadId);
@@ -26,7 +26,7 @@ export class MediaUploadResolver {
 
   @Query(() => MediaUpload, {
     description:
-      "An unfinished upload with the parts received so far, so a client that lost its connection sends only the rest. Same callers as startMediaUpload. Errors: NOT_FOUND (unknown, expired or completed).",
+      "An upload with the parts received so far (a client that lost its connection sends only the rest) and its status: OPEN, CHECKING, ATTACHED or REJECTED with failure. A finished upload stays readable until it expires. Same callers as startMediaUpload. Errors: NOT_FOUND (unknown or expired).",
   })
   mediaUpload(@Arg("id", () => ID, { description: "MediaUpload.id." }) id: string, @Ctx() context: EntriesContext) {
     return context.entryMedia.uploadStatus(id);

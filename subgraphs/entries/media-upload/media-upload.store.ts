@@ -1,4 +1,6 @@
-// The SQL of resumable uploads (entries.media_upload): opening, recording parts, claiming for completion, expiry.
+// The SQL of resumable uploads (entries.media_upload): opening, recording parts, the leased check job that
+// completion starts, and expiry. Every write after a lease is taken is fenced by the lease id: a process that lost
+// its lease (it stalled and another replica took the job over) changes nothing.
 import type { EntityManager } from "typeorm";
 import type { MultipartPart } from "../media/storage";
 
@@ -13,9 +15,24 @@ export interface MediaUploadRow {
   byteSize: number;
   partBytes: number;
   parts: MultipartPart[];
-  status: "OPEN" | "COMPLETING";
+  status: MediaUploadState;
   createdBy: string;
   expiresAt: Date;
+  /** Why the checks refused the file (REJECTED only). */
+  failure: MediaUploadFailureRecord | null;
+  /** The check job's current lease and how many times it was taken (CHECKING). */
+  leaseId: string | null;
+  attempts: number;
+}
+
+export type MediaUploadState = "OPEN" | "CHECKING" | "ATTACHED" | "REJECTED";
+
+/** A refusal as recorded: the error code and message the client reads, and details only its owner may see. */
+export interface MediaUploadFailureRecord {
+  code: string;
+  message: string;
+  /** The entry already holding the same content (a duplicate); shown only to callers who may see that entry. */
+  duplicateOfEntryId?: string;
 }
 
 type Queryable = Pick<EntityManager, "query">;
@@ -29,9 +46,12 @@ interface RawRow {
   byte_size: string;
   part_bytes: number;
   parts: Record<string, { etag: string; bytes: number }>;
-  status: MediaUploadRow["status"];
+  status: MediaUploadState;
   created_by: string;
   expires_at: Date;
+  failure: MediaUploadFailureRecord | null;
+  lease_id: string | null;
+  attempts: number;
 }
 
 /** TypeORM answers UPDATE and DELETE with [rows, count] and other statements with rows. */
@@ -55,10 +75,16 @@ function toRow(raw: RawRow): MediaUploadRow {
     status: raw.status,
     createdBy: raw.created_by,
     expiresAt: raw.expires_at,
+    failure: raw.failure,
+    leaseId: raw.lease_id,
+    attempts: raw.attempts,
   };
 }
 
-export async function insertUpload(db: Queryable, upload: Omit<MediaUploadRow, "id" | "parts" | "status">): Promise<MediaUploadRow> {
+export async function insertUpload(
+  db: Queryable,
+  upload: Omit<MediaUploadRow, "id" | "parts" | "status" | "failure" | "leaseId" | "attempts">,
+): Promise<MediaUploadRow> {
   const [raw] = await db.query(
     `INSERT INTO ${TABLE} (entry_id, object_key, storage_upload_id, content_type, byte_size, part_bytes, created_by, expires_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
@@ -89,31 +115,97 @@ export async function recordPart(db: Queryable, id: string, part: MultipartPart)
   return Boolean(result);
 }
 
-/** Moves an open, unexpired upload to COMPLETING, so only one completion runs and no part lands after it. */
-export async function claimForCompletion(db: Queryable, id: string): Promise<MediaUploadRow | undefined> {
-  const [raw] = await returned(db, `UPDATE ${TABLE} SET status = 'COMPLETING' WHERE id = $1 AND status = 'OPEN' AND expires_at > now() RETURNING *`, [id]);
+/** The entry's upload whose checks are running, if any (a new upload waits for it to end). */
+export async function checkingUploadOfEntry(db: Queryable, entryId: string): Promise<string | undefined> {
+  const [row] = await db.query(`SELECT id FROM ${TABLE} WHERE entry_id = $1 AND status = 'CHECKING'`, [entryId]);
+  return row?.id;
+}
+
+/** SQL that sets the lease's end leaseMs (a parameter) from now. */
+const leaseEnd = (leaseMs: string) => `lease_expires_at = now() + make_interval(secs => ${leaseMs}::double precision / 1000)`;
+/** SQL that gives the job a fresh lease (a new id, so the previous holder's writes are refused). */
+const lease = (leaseMs: string) => `lease_id = gen_random_uuid(), ${leaseEnd(leaseMs)}`;
+
+/**
+ * Moves an open, unexpired upload to CHECKING under a fresh lease held by the caller, so only one completion runs
+ * and no part lands after it; undefined when it is not open (any more).
+ */
+export async function claimForChecks(db: Queryable, id: string, leaseMs: number): Promise<MediaUploadRow | undefined> {
+  const [raw] = await returned(
+    db,
+    `UPDATE ${TABLE} SET status = 'CHECKING', attempts = 1, ${lease("$2")} WHERE id = $1 AND status = 'OPEN' AND expires_at > now() RETURNING *`,
+    [id, leaseMs],
+  );
   return raw ? toRow(raw) : undefined;
 }
 
-/** Gives a claimed upload back (the completion failed for a reason the client can fix by sending parts again). */
-export async function releaseClaim(db: Queryable, id: string): Promise<void> {
-  await db.query(`UPDATE ${TABLE} SET status = 'OPEN' WHERE id = $1 AND status = 'COMPLETING'`, [id]);
+/** Takes over the check whose lease ran out longest ago (its process died or gave it back), counting the attempt. */
+export async function leaseStalledCheck(db: Queryable, leaseMs: number): Promise<MediaUploadRow | undefined> {
+  const [raw] = await returned(
+    db,
+    `UPDATE ${TABLE} SET attempts = attempts + 1, ${lease("$1")}
+      WHERE id = (SELECT id FROM ${TABLE} WHERE status = 'CHECKING' AND lease_expires_at <= now()
+                   ORDER BY lease_expires_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+      RETURNING *`,
+    [leaseMs],
+  );
+  return raw ? toRow(raw) : undefined;
 }
 
-export async function deleteUpload(db: Queryable, id: string): Promise<void> {
-  await db.query(`DELETE FROM ${TABLE} WHERE id = $1`, [id]);
+/** Extends a held lease while the checks go on; false when it was lost. */
+export async function renewCheckLease(db: Queryable, id: string, leaseId: string, leaseMs: number): Promise<boolean> {
+  const [row] = await returned(db, `UPDATE ${TABLE} SET ${leaseEnd("$3")} WHERE id = $1 AND lease_id = $2 AND status = 'CHECKING' RETURNING id`, [
+    id,
+    leaseId,
+    leaseMs,
+  ]);
+  return Boolean(row);
+}
+
+/** In the attaching transaction: locks the upload and tells whether the lease is still this job's. */
+export async function holdsCheckLease(db: Queryable, id: string, leaseId: string): Promise<boolean> {
+  const rows = await db.query(`SELECT 1 FROM ${TABLE} WHERE id = $1 AND lease_id = $2 AND status = 'CHECKING' FOR UPDATE`, [id, leaseId]);
+  return rows.length > 0;
 }
 
 /**
- * Takes expired uploads off the table (a completion that stalled counts as expired an hour after the upload did)
- * and returns them, so their bytes can be removed.
+ * Ends the checks (fenced by the lease): ATTACHED, or REJECTED with its failure. The finished upload stays
+ * readable (mediaUpload) until it expires, and at least an hour, so a client polling for the outcome sees it.
+ */
+export async function finishChecks(db: Queryable, id: string, leaseId: string, failure: MediaUploadFailureRecord | null): Promise<boolean> {
+  const [row] = await returned(
+    db,
+    `UPDATE ${TABLE} SET status = $3, failure = $4::jsonb, lease_id = NULL, lease_expires_at = NULL, finished_at = now(),
+            expires_at = greatest(expires_at, now() + interval '1 hour')
+      WHERE id = $1 AND lease_id = $2 AND status = 'CHECKING' RETURNING id`,
+    [id, leaseId, failure ? "REJECTED" : "ATTACHED", failure ? JSON.stringify(failure) : null],
+  );
+  return Boolean(row);
+}
+
+/**
+ * Hands a held lease back: due again after delayMs (a failure that may pass, such as storage being unreachable),
+ * or at once without counting the attempt (the process is shutting down).
+ */
+export async function releaseCheckLease(db: Queryable, id: string, leaseId: string, options: { delayMs: number; countAttempt: boolean }): Promise<void> {
+  await db.query(
+    `UPDATE ${TABLE} SET lease_id = NULL, lease_expires_at = now() + make_interval(secs => $3::double precision / 1000),
+            attempts = CASE WHEN $4::boolean THEN attempts ELSE greatest(attempts - 1, 0) END
+      WHERE id = $1 AND lease_id = $2 AND status = 'CHECKING'`,
+    [id, leaseId, options.delayMs, options.countAttempt],
+  );
+}
+
+/**
+ * Takes expired uploads off the table and returns them, so the bytes no row references any more can be removed.
+ * An upload being checked is never taken: its job ends it (a dead process's job is taken over, attempts are bounded).
  */
 export async function takeExpiredUploads(db: Queryable, limit: number): Promise<MediaUploadRow[]> {
   const raws = await returned(
     db,
     `DELETE FROM ${TABLE} WHERE id IN (
        SELECT id FROM ${TABLE}
-       WHERE (status = 'OPEN' AND expires_at <= now()) OR (status = 'COMPLETING' AND expires_at <= now() - interval '1 hour')
+       WHERE status <> 'CHECKING' AND expires_at <= now()
        ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
      RETURNING *`,
     [limit],

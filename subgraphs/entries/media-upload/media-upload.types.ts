@@ -1,5 +1,41 @@
 // The GraphQL shapes of resumable uploads: what startMediaUpload takes and what it (and mediaUpload) answer.
-import { Field, Float, ID, InputType, Int, ObjectType } from "type-graphql";
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+
+export enum MediaUploadStatus {
+  OPEN = "OPEN",
+  CHECKING = "CHECKING",
+  ATTACHED = "ATTACHED",
+  REJECTED = "REJECTED",
+}
+
+registerEnumType(MediaUploadStatus, {
+  name: "MediaUploadStatus",
+  description: "Where a resumable upload stands, from the first part to the outcome of its content checks.",
+  valuesConfig: {
+    OPEN: { description: "Parts are being received; send the missing ones, then call completeMediaUpload." },
+    CHECKING: {
+      description:
+        "completeMediaUpload joined the parts and the content checks are running on the server (they go on if the connection drops); query mediaUpload until the status changes.",
+    },
+    ATTACHED: { description: "The checks passed: the file is the entry's video (PROCESSING until its renditions are made)." },
+    REJECTED: { description: "A check refused the file (see failure); its bytes were removed and the entry is unchanged. Start a new upload." },
+  },
+});
+
+@ObjectType({ description: "Why the content checks refused an upload: the same code and message completeMediaUpload answers as an error." })
+export class MediaUploadFailure {
+  @Field({
+    description:
+      "The error code: UNSUPPORTED_MEDIA_TYPE (not MP4/MOV, or not the declared type), BAD_USER_INPUT (damaged, no video track, too long), CONFLICT (same content already entered, or the entry is no longer a draft or has its video), INTERNAL_SERVER_ERROR (the server could not check the file; start again).",
+  })
+  code!: string;
+
+  @Field({ description: "What went wrong and what to do, for the venue." })
+  message!: string;
+
+  @Field(() => ID, { nullable: true, description: "For a duplicate (CONFLICT): the entry that already holds this content, when you may see it." })
+  duplicateOfEntryId?: string | null;
+}
 
 @InputType({ description: "A large file (a micro-video) to send in parts; declare its size and type before sending any byte." })
 export class StartMediaUploadInput {
@@ -36,7 +72,7 @@ export class MediaUploadPart {
 
 @ObjectType({
   description:
-    "A resumable upload (S3-multipart style, on every storage backend): PUT each part to its URL, in any order or in parallel, then call completeMediaUpload.",
+    "A resumable upload (S3-multipart style, on every storage backend): PUT each part to its URL, in any order or in parallel, then call completeMediaUpload; if that answers before the checks end (status CHECKING), query mediaUpload until ATTACHED or REJECTED.",
 })
 export class MediaUpload {
   @Field(() => ID, { description: "Pass it to completeMediaUpload and mediaUpload." })
@@ -57,6 +93,15 @@ export class MediaUpload {
   @Field(() => [MediaUploadPart], { description: "Every part, in order, with its URL and whether it arrived." })
   parts!: MediaUploadPart[];
 
-  @Field(() => Date, { description: "When the part URLs stop working; an upload not completed by then is removed with its bytes." })
+  @Field(() => Date, {
+    description:
+      "When the part URLs stop working; an upload not completed by then is removed with its bytes. A finished (ATTACHED or REJECTED) upload stays readable until then, and at least an hour after it finished.",
+  })
   expiresAt!: Date;
+
+  @Field(() => MediaUploadStatus, { description: "OPEN while parts arrive, CHECKING after completeMediaUpload, then ATTACHED or REJECTED." })
+  status!: MediaUploadStatus;
+
+  @Field(() => MediaUploadFailure, { nullable: true, description: "Why the checks refused the file; null unless REJECTED." })
+  failure!: MediaUploadFailure | null;
 }

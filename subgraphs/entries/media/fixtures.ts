@@ -155,17 +155,22 @@ export async function makeVideo(options: VideoFixtureOptions = {}): Promise<stri
   }
   return cached(`video-${seconds}s-${width}x${height}.${container}`, async (output) => {
     const codec = container === "webm" ? ["-c:v", "libvpx-vp9", "-deadline", "realtime"] : ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"];
-    await ffmpeg([
-      "-f",
-      "lavfi",
-      "-i",
-      `testsrc=duration=${seconds}:size=${width}x${height}:rate=25`,
-      ...codec,
-      ...(container === "webm" ? [] : ["-movflags", "+faststart"]),
-      "-f",
-      container,
-      output,
-    ]);
+    // A minute at the usual test sizes; long full-HD clips (the upload bench's 60 s 1080p) get time in proportion.
+    const timeoutMs = Math.max(60_000, seconds * ((width * height) / 1e6) * 5_000);
+    await ffmpeg(
+      [
+        "-f",
+        "lavfi",
+        "-i",
+        `testsrc=duration=${seconds}:size=${width}x${height}:rate=25`,
+        ...codec,
+        ...(container === "webm" ? [] : ["-movflags", "+faststart"]),
+        "-f",
+        container,
+        output,
+      ],
+      timeoutMs,
+    );
   });
 }
 
@@ -319,9 +324,9 @@ async function cached(name: string, make: (outputPath: string) => Promise<Buffer
   return finalPath;
 }
 
-async function ffmpeg(args: string[]): Promise<void> {
+async function ffmpeg(args: string[], timeoutMs = 60_000): Promise<void> {
   const binary = (require("@ffmpeg-installer/ffmpeg") as { path: string }).path;
-  await execFileAsync(binary, ["-v", "error", "-nostdin", "-y", ...args], { timeout: 60_000 });
+  await execFileAsync(binary, ["-v", "error", "-nostdin", "-y", ...args], { timeout: timeoutMs });
 }
 
 function pictureSvg(width: number, height: number, hue: number): Buffer {

@@ -5,7 +5,7 @@
 // export MP4 (H.264): they rarely come from a camera, Safari plays WebM poorly, and a smaller set of demuxers
 // is a smaller attack surface (ffprobe is pinned to the mov/mp4 demuxer below, whatever the file says).
 import { execFile } from "node:child_process";
-import { fileTypeFromFile } from "file-type/node";
+import { fileTypeFromBuffer, fileTypeFromFile } from "file-type/node";
 import { ErrorCode, badInput, codedError } from "../../../lib/errors";
 import { logger } from "../../../lib/logger";
 
@@ -55,10 +55,30 @@ interface ProbeResult {
   format?: { duration?: string };
 }
 
+/** Bytes from the start of a file that are enough to tell its type (file-type reads at most this many). */
+export const VIDEO_HEAD_BYTES = 4100;
+
+/** A received video as a local file. */
 export async function inspectVideo(filePath: string, limits: VideoLimits = {}): Promise<VideoInspection> {
+  return inspectVideoSource({ detected: await fileTypeFromFile(filePath), input: `file:${filePath}` }, limits);
+}
+
+/**
+ * A stored video read where it lies: its first VIDEO_HEAD_BYTES bytes, and a URL ffprobe reads with Range requests
+ * (it fetches the boxes it needs, not the whole file), so a large object in a bucket is judged without a download.
+ */
+export async function inspectRemoteVideo(head: Buffer, url: string, limits: VideoLimits = {}): Promise<VideoInspection> {
+  if (!/^https?:\/\//.test(url)) throw new Error("inspectRemoteVideo: an http(s) URL is required");
+  return inspectVideoSource({ detected: await fileTypeFromBuffer(head), input: url, protocols: "http,https,tcp,tls" }, limits);
+}
+
+async function inspectVideoSource(
+  source: { detected: Awaited<ReturnType<typeof fileTypeFromBuffer>>; input: string; protocols?: string },
+  limits: VideoLimits,
+): Promise<VideoInspection> {
   const maxSeconds = limits.maxSeconds ?? DEFAULT_MAX_VIDEO_SECONDS;
 
-  const detected = await fileTypeFromFile(filePath);
+  const detected = source.detected;
   const mimeType = detected ? ACCEPTED[detected.mime] : undefined;
   if (!mimeType) {
     const what = detected ? `a ${detected.ext.toUpperCase()} file (${detected.mime})` : "not a video we recognise";
@@ -73,8 +93,20 @@ export async function inspectVideo(filePath: string, limits: VideoLimits = {}): 
   try {
     output = await run(
       ffprobe,
-      // -f mov: only the MP4/MOV demuxer may read this file; "file:" stops a name being read as a protocol.
-      ["-v", "error", "-f", "mov", "-print_format", "json", "-show_format", "-show_streams", `file:${filePath}`],
+      // -f mov: only the MP4/MOV demuxer may read this file; "file:" stops a name being read as a protocol, and a
+      // URL may use only the protocols it needs (the demuxer must not follow a reference inside the file elsewhere).
+      [
+        "-v",
+        "error",
+        ...(source.protocols ? ["-protocol_whitelist", source.protocols] : []),
+        "-f",
+        "mov",
+        "-print_format",
+        "json",
+        "-show_format",
+        "-show_streams",
+        source.input,
+      ],
       { timeout: limits.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS, maxBuffer: PROBE_MAX_BUFFER, encoding: "utf8" },
     );
   } catch (error) {

@@ -142,9 +142,14 @@ async function removeExpiredUploads(manager: EntityManager, storage: MediaStorag
       await storage
         .abortMultipartUpload(upload.objectKey, upload.storageUploadId)
         .catch((error) => logger.warn("could not abort an expired upload", { uploadId: upload.id, error }));
-      // A completion that stalled may have joined the parts already.
-      await storage.delete(upload.objectKey);
     }
+    // A finished upload's object is its video when it was ATTACHED (a row references it then); an unfinished or
+    // rejected one's may have been joined already.
+    for (const key of await unreferencedKeys(
+      manager,
+      expired.map((upload) => upload.objectKey),
+    ))
+      await storage.delete(key);
     removed += expired.length;
     if (expired.length < 100) return removed;
   }

@@ -1,6 +1,6 @@
 // Streams an incoming upload to a temp file, hashing and counting it, and enforcing the size limit as bytes arrive.
 import { createHash, randomUUID } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Readable, Transform } from "node:stream";
@@ -74,11 +74,4 @@ function httpStatusOf(error: unknown): number | undefined {
 function formatBytes(bytes: number): string {
   const megabytes = bytes / (1024 * 1024);
   return megabytes >= 1 ? `${Number(megabytes.toFixed(1))} MB` : `${bytes} bytes`;
-}
-
-/** Hex SHA-256 of a stored file, streamed (duplicate detection for files that arrived in parts). */
-export async function sha256OfFile(filePath: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(filePath, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest("hex");
 }

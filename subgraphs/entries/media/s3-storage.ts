@@ -19,6 +19,7 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { badInput, notFound } from "../../../lib/errors";
 import { logger } from "../../../lib/logger";
 import { assertValidMediaKey, byteCounter, ByteRange, LocalCopy, MediaObjectStat, MediaStorage, MultipartPart, PartPlacement } from "./storage";
@@ -147,6 +148,10 @@ export class S3Storage implements MediaStorage {
       throw error;
     }
     return { path: localPath, release };
+  }
+
+  async presignedReadUrl(key: string, expiresInSeconds: number): Promise<string | null> {
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }), { expiresIn: expiresInSeconds });
   }
 
   async createMultipartUpload(key: string): Promise<string> {

@@ -62,6 +62,11 @@ export interface MediaStorage {
   list(prefix?: string): AsyncIterable<MediaObjectStat>;
   /** The object as a local file: on disk the stored file itself (read only!), elsewhere a temporary download. */
   openLocalCopy(key: string): Promise<LocalCopy>;
+  /**
+   * A URL that reads the object directly (with Range requests) for expiresInSeconds, for tools that can read a URL
+   * (ffprobe) instead of a download; null where objects are local files (openLocalCopy costs nothing there).
+   */
+  presignedReadUrl(key: string, expiresInSeconds: number): Promise<string | null>;
 
   // Multipart uploads (resumable uploads): parts arrive in any order and may be sent again; nothing is
   // visible under key until completeMultipartUpload, and abortMultipartUpload removes what arrived.
@@ -230,6 +235,11 @@ export class LocalDiskStorage implements MediaStorage {
     const filePath = this.pathFor(key);
     if (!(await this.exists(key))) throw notFound("Media file", key);
     return { path: filePath, release: async () => undefined };
+  }
+
+  async presignedReadUrl(key: string): Promise<string | null> {
+    this.pathFor(key);
+    return null;
   }
 
   /** One sparse file per upload in the temp folder: each part is written at its own offset, so completing is a rename. */

@@ -283,7 +283,10 @@ describe("admission at the gateway", () => {
       expect(cheap.headers.get("ratelimit-policy")).toMatch(/^6;w=6;/);
       expect(Number(cheap.headers.get("ratelimit-remaining"))).toBe(5);
       expect(cheap.headers.get("ratelimit-reset")).toMatch(/^\d+$/);
-      expect((cheap as any).extensions ?? undefined).toBeUndefined();
+      expect(cheap.extensions).toEqual({
+        cost: { estimated: cheapCost, points: 1 },
+        rateLimit: { limit: 6, perSecond: 1, remaining: 5, resetSeconds: expect.any(Number) },
+      });
       const body: any = await (
         await fetch(system.gatewayUrl, {
           method: "POST",

@@ -385,7 +385,9 @@ describe("video renditions: what judges and the public can fetch carries no meta
         if (/url$/i.test(field.name) && named(field.type) === "String") urlFields.push(`${type.name}.${field.name}`);
       }
     }
-    expect(toVideo.sort()).toEqual(["Entry.video", "MicroVideo.renditions", "Mutation.uploadVideo"]);
+    // retryVideoRenditions answers a FAILED video (no streaming file yet) to its owners and organisers only (the
+    // visibility contract's WRITES gate), and its url follows the same rule as Entry.video's.
+    expect(toVideo.sort()).toEqual(["Entry.video", "MicroVideo.renditions", "Mutation.retryVideoRenditions", "Mutation.uploadVideo"]);
     // MediaUploadPart.url reads nothing: it is signed for one part's PUT only (there is no GET route under /uploads/)
     // and handed to the entry's owners only (the visibility contract's mediaUpload rule).
     expect(urlFields.sort()).toEqual(["MediaUploadPart.url", "MicroVideo.posterUrl", "MicroVideo.url", "Photo.url", "Webhook.url"]);

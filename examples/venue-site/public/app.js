@@ -155,14 +155,20 @@
             },
           );
         },
-        // The API joins the recorded parts itself (it kept their ETags), then checks the video by content; a video
-        // that fails a check is removed with its upload, so the next attempt starts a new one.
+        // The API joins the recorded parts itself (it kept their ETags), then checks the video by content: a small
+        // file comes back attached, a large one is still CHECKING when the call returns, so the page follows the
+        // upload until it is ATTACHED (or REJECTED, with the reason). A rejected video is removed with its upload,
+        // so the next attempt starts a new one.
         completeMultipartUpload: function (_file, options) {
           say("Checking the video…");
           unfinished = null;
-          return operation("CompleteMediaUpload", { uploadId: options.uploadId }).then(function () {
-            return {};
-          });
+          return operation("CompleteMediaUpload", { uploadId: options.uploadId })
+            .then(function () {
+              return untilChecked(options.uploadId);
+            })
+            .then(function () {
+              return {};
+            });
         },
         // The API has no abort: an upload left unfinished expires (MEDIA_UPLOAD_TTL_SECONDS) and its bytes are swept.
         abortMultipartUpload: function () {},
@@ -198,6 +204,22 @@
               (unfinished ? " Press the button again to send the rest; the parts already sent are kept." : ""),
           );
         });
+    });
+  }
+
+  // Follows a completed upload until its checks are done: resolves once ATTACHED, fails with the API's reason once
+  // REJECTED. Large files on remote storage take a while (the whole file is read once to find duplicates).
+  var CHECK_POLL_MS = 1000;
+  function untilChecked(uploadId) {
+    return operation("MediaUpload", { id: uploadId }).then(function (data) {
+      var upload = data.mediaUpload;
+      if (upload.status === "ATTACHED") return undefined;
+      if (upload.status === "REJECTED") throw new Error(upload.failure ? upload.failure.message : "The video was refused.");
+      return new Promise(function (resolve) {
+        setTimeout(resolve, CHECK_POLL_MS);
+      }).then(function () {
+        return untilChecked(uploadId);
+      });
     });
   }
 

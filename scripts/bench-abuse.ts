@@ -21,6 +21,7 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { config, loadConfig, setConfig, SUBGRAPH_NAMES } from "../lib/config";
 import { documentHash } from "../lib/document-hash";
 import { startEmbeddedPostgres } from "../lib/embedded-postgres";
@@ -173,8 +174,8 @@ async function stopChildren(): Promise<void> {
 }
 
 /** Each service's RSS and CPU seconds so far, from its Prometheus /metrics. */
-async function processMetrics(): Promise<Record<string, { rssBytes: number; cpuSeconds: number }>> {
-  const result: Record<string, { rssBytes: number; cpuSeconds: number }> = {};
+async function processMetrics(): Promise<Record<string, { rssBytes: number; cpuSeconds: number; eventLoopLagP99Ms: number }>> {
+  const result: Record<string, { rssBytes: number; cpuSeconds: number; eventLoopLagP99Ms: number }> = {};
   await Promise.all(
     SERVICES.map(async (service) => {
       const text = await fetch(`http://127.0.0.1:${portOf(service)}/metrics`, {
@@ -185,7 +186,12 @@ async function processMetrics(): Promise<Record<string, { rssBytes: number; cpuS
         .catch(() => undefined);
       if (!text) return;
       const metrics = benchMetricsFromPrometheus(text);
-      result[service] = { rssBytes: metrics.rssBytes, cpuSeconds: (metrics.cpuUserMicros + metrics.cpuSystemMicros) / 1e6 };
+      const lag = /^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text);
+      result[service] = {
+        rssBytes: metrics.rssBytes,
+        cpuSeconds: (metrics.cpuUserMicros + metrics.cpuSystemMicros) / 1e6,
+        eventLoopLagP99Ms: lag ? Number(lag[1]) * 1000 : NaN,
+      };
     }),
   );
   return result;
@@ -264,6 +270,10 @@ interface PhaseResult {
   coresUsed: Record<string, number>;
   /** The machine's busy cores over the phase (of os.cpus().length), the bench's own process included. */
   machineCoresBusy: number;
+  /** The gateway's event-loop delay (p99 of its Prometheus samples, ms): p50 and worst of the 1 s samples. */
+  gatewayEventLoopLagP99Ms: { median: number | null; max: number | null };
+  /** This bench process's own event-loop delay p99 (ms): its latencies include it. */
+  benchEventLoopDelayP99Ms: number;
   /** The machine's 1-minute load average at the phase's end (other work on the shared machine shows here). */
   loadAverage: number;
 }
@@ -318,10 +328,17 @@ async function runPhase(scenario: Scenario, flood: boolean): Promise<PhaseResult
   const authenticated: Answer[] = [];
   const floodAnswers: Answer[] = [];
   const peak: Record<string, number> = {};
+  const gatewayLag: number[] = [];
   const sampler = setInterval(
-    () => void processMetrics().then((sample) => Object.entries(sample).forEach(([name, { rssBytes }]) => (peak[name] = Math.max(peak[name] ?? 0, rssBytes)))),
+    () =>
+      void processMetrics().then((sample) => {
+        Object.entries(sample).forEach(([name, { rssBytes }]) => (peak[name] = Math.max(peak[name] ?? 0, rssBytes)));
+        if (sample.gateway && Number.isFinite(sample.gateway.eventLoopLagP99Ms)) gatewayLag.push(sample.gateway.eventLoopLagP99Ms);
+      }),
     1000,
   );
+  const ownDelay = monitorEventLoopDelay({ resolution: 10 });
+  ownDelay.enable();
   const cpuBefore = await processMetrics();
   const machineBefore = machineCpu();
   const record = (label: string, answer: Answer) => {
@@ -392,6 +409,7 @@ async function runPhase(scenario: Scenario, flood: boolean): Promise<PhaseResult
   if (flood) for (let a = 0; a < ADDRESSES; a++) loops.push(floodAddress(`127.0.0.${10 + a}`));
   await Promise.all(loops);
   clearInterval(sampler);
+  ownDelay.disable();
   const elapsedSeconds = (Date.now() - started) / 1000;
   const cpuAfter = await processMetrics();
   const machineAfter = machineCpu();
@@ -440,6 +458,8 @@ async function runPhase(scenario: Scenario, flood: boolean): Promise<PhaseResult
       ]),
     ),
     loadAverage: Math.round(os.loadavg()[0] * 10) / 10,
+    gatewayEventLoopLagP99Ms: { median: round(percentile(gatewayLag, 50)), max: gatewayLag.length ? round(Math.max(...gatewayLag)) : null },
+    benchEventLoopDelayP99Ms: Math.round(ownDelay.percentile(99) / 1e5) / 10,
     machineCoresBusy: Math.round(((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) * os.cpus().length * 100) / 100,
   };
 }
@@ -517,7 +537,7 @@ async function main(): Promise<void> {
       ] as const
     ).map(
       ([name, phase]) =>
-        `| ${cache} | ${name} | ${phase.authenticated.requests} | ${phase.authenticated.errors} | ${phase.authenticated.p50} | ${phase.authenticated.p95} | ${phase.authenticated.max} | ${phase.flood.requests} | ${phase.flood.ok} | ${phase.flood.okP50}/${phase.flood.okP95} | ${phase.flood.partial} | ${phase.flood.shed} | ${phase.flood.shedP50}/${phase.flood.shedP95}/${phase.flood.shedMax} | ${phase.flood.rateLimited} | ${phase.flood.rateLimitedP95} | ${Object.values(phase.flood.other).reduce((sum, kind) => sum + kind.count, 0)} | ${phase.machineCoresBusy} | ${phase.loadAverage} |`,
+        `| ${cache} | ${name} | ${phase.authenticated.requests} | ${phase.authenticated.errors} | ${phase.authenticated.p50} | ${phase.authenticated.p95} | ${phase.authenticated.max} | ${phase.flood.requests} | ${phase.flood.ok} | ${phase.flood.okP50}/${phase.flood.okP95} | ${phase.flood.partial} | ${phase.flood.shed} | ${phase.flood.shedP50}/${phase.flood.shedP95}/${phase.flood.shedMax} | ${phase.flood.rateLimited} | ${phase.flood.rateLimitedP95} | ${Object.values(phase.flood.other).reduce((sum, kind) => sum + kind.count, 0)} | ${phase.gatewayEventLoopLagP99Ms.median}/${phase.gatewayEventLoopLagP99Ms.max} | ${phase.benchEventLoopDelayP99Ms} | ${phase.machineCoresBusy} | ${phase.loadAverage} |`,
     ),
   );
   const details = runs.flatMap(({ cache, alone, flooded }) =>
@@ -538,8 +558,8 @@ async function main(): Promise<void> {
     `A venue creates single-photo entries, uploads one 1920×1280 JPEG to each (a file of its own) and submits them, while a judge lists assignments and scores, one request at a time each;`,
     `then the same while ${ADDRESSES} anonymous loopback addresses (127.0.0.10…) each send the exhibition page (100 works) ${RATE > 0 ? `${RATE} times a second (the per-address request limit)` : "as fast as their connections allow"}, at most ${PER_ADDRESS} at once per address, ignoring Retry-After. ${SECONDS} s per phase; once per response-cache setting (off: admission without the cache; memory: as npm start deploys it).`,
     "",
-    "| cache | phase | auth requests | auth errors | auth p50 ms | auth p95 ms | auth max ms | flood requests | flood 200 | 200 p50/p95 ms | 200 with errors (partial) | shed 503 | shed p50/p95/max ms | 429 | 429 p95 ms | other | machine cores busy | load avg |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| cache | phase | auth requests | auth errors | auth p50 ms | auth p95 ms | auth max ms | flood requests | flood 200 | 200 p50/p95 ms | 200 with errors (partial) | shed 503 | shed p50/p95/max ms | 429 | 429 p95 ms | other | gateway loop lag p99 median/max ms | bench loop p99 ms | machine cores busy | load avg |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...rows,
     "",
     ...details,

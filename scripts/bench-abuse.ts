@@ -254,6 +254,8 @@ interface PhaseResult {
     requests: number;
     ok: number;
     partial: number;
+    /** The first error of each partial answer, by code. */
+    partialKinds: Record<string, { count: number; sample: string }>;
     shed: number;
     shedP50: number | null;
     shedP95: number | null;
@@ -440,6 +442,7 @@ async function runPhase(scenario: Scenario, flood: boolean): Promise<PhaseResult
       requests: floodAnswers.length,
       ok: ok.length,
       partial: ok.filter((answer) => answer.body?.errors?.length).length,
+      partialKinds: errorKinds(ok.filter((answer) => answer.body?.errors?.length)),
       shed: shed.length,
       shedP50: latency(shed, 50),
       shedP95: latency(shed, 95),
@@ -548,7 +551,7 @@ async function main(): Promise<void> {
       ] as const
     ).map(
       ([name, phase]) =>
-        `- cache ${cache}, ${name}: p95 by operation ${JSON.stringify(phase.authenticated.p95ByOperation)}; authenticated errors by kind ${JSON.stringify(phase.authenticated.errorsByKind)}; flood other ${JSON.stringify(phase.flood.other)}; cores used ${JSON.stringify(phase.coresUsed)}; peak RSS MB ${JSON.stringify(phase.peakRssMb)}`,
+        `- cache ${cache}, ${name}: p95 by operation ${JSON.stringify(phase.authenticated.p95ByOperation)}; authenticated errors by kind ${JSON.stringify(phase.authenticated.errorsByKind)}; flood partial by kind ${JSON.stringify(phase.flood.partialKinds)}; flood other ${JSON.stringify(phase.flood.other)}; cores used ${JSON.stringify(phase.coresUsed)}; peak RSS MB ${JSON.stringify(phase.peakRssMb)}`,
     ),
   );
   const report = [

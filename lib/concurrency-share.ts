@@ -2,6 +2,7 @@
 // wait, and none waits longer than `queueTimeoutMs`. What does not fit is shed at once with 503 and Retry-After —
 // answered in well under a millisecond of work — instead of queueing without bound until every caller times out.
 // A request whose caller has gone while it waited is dropped without running.
+import { AsyncResource } from "node:async_hooks";
 import type { NextFunction, Request, Response } from "express";
 import pLimit from "p-limit";
 
@@ -62,6 +63,10 @@ export class ConcurrencyShare {
       shed(response, this.name);
       return;
     }
+    // A queued request starts when another one's slot is released, inside that request's async context: without the
+    // binding it would run in the other request's scope (its request id, and its abort signal, already aborted when
+    // that caller left — its subgraph calls then failed at once and it was answered 200 with partial data).
+    const proceed = AsyncResource.bind(next);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -80,7 +85,7 @@ export class ConcurrencyShare {
           }
           this.statistics.admitted += 1;
           response.once("close", () => release());
-          next();
+          proceed();
         }),
     );
   }

@@ -141,8 +141,13 @@ export interface Config {
     authenticatedConcurrency: number;
     /** Requests without a token served at once by this process, all addresses together. */
     publicConcurrency: number;
-    /** Requests that may wait for a slot, per share; past it they are shed with 503 and Retry-After. */
+    /** Requests with a token that may wait for a slot; past it they are shed with 503 and Retry-After. */
     queueLength: number;
+    /**
+     * Requests without a token that may wait for a slot. Short, so that what the public share cannot serve soon is
+     * shed the moment it arrives (in microseconds) rather than after waiting out queueTimeoutMs.
+     */
+    publicQueueLength: number;
     /** How long a request may wait in a queue before it is shed. */
     queueTimeoutMs: number;
     /** Estimated cost units one rate-budget point buys: a request is charged 1 + floor(cost / this). */
@@ -460,8 +465,11 @@ export function loadConfig(env: Env = process.env): Config {
     ipv6PrefixLength: readInt(env, "IPV6_PREFIX_LENGTH", 64, 16, 128),
     admission: {
       authenticatedConcurrency: readInt(env, "ADMISSION_AUTHENTICATED_CONCURRENCY", 32, 1, 10_000),
-      publicConcurrency: readInt(env, "ADMISSION_PUBLIC_CONCURRENCY", 8, 1, 10_000),
+      // One uncached exhibition page in flight keeps about a core busy across the processes (bench/results/*-abuse.md),
+      // so on the 2-core reference machine one at a time is all the public gets and authenticated work keeps the rest.
+      publicConcurrency: readInt(env, "ADMISSION_PUBLIC_CONCURRENCY", 1, 1, 10_000),
       queueLength: readInt(env, "ADMISSION_QUEUE_LENGTH", 64, 0, 100_000),
+      publicQueueLength: readInt(env, "ADMISSION_PUBLIC_QUEUE_LENGTH", 2, 0, 100_000),
       queueTimeoutMs: readInt(env, "ADMISSION_QUEUE_TIMEOUT_MS", 2000, 1, 600_000),
       costPerPoint: readInt(env, "RATE_LIMIT_COST_PER_POINT", 1000, 1, 10_000_000),
       uploadsPerClient: readInt(env, "UPLOAD_MAX_CONCURRENT_PER_CLIENT", 4, 1, 1000),

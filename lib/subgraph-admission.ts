@@ -21,8 +21,8 @@ export const abortWhenCallerLeaves: RequestHandler = (request, response, next) =
 };
 
 export function subgraphAdmission(): RequestHandler[] {
-  const { authenticatedConcurrency, publicConcurrency, queueLength, queueTimeoutMs } = config().admission;
+  const { authenticatedConcurrency, publicConcurrency, queueLength, publicQueueLength, queueTimeoutMs } = config().admission;
   const authenticated = new ConcurrencyShare("authenticated", { concurrency: authenticatedConcurrency, queueLength, queueTimeoutMs });
-  const anonymous = new ConcurrencyShare("public", { concurrency: publicConcurrency, queueLength, queueTimeoutMs });
+  const anonymous = new ConcurrencyShare("public", { concurrency: publicConcurrency, queueLength: publicQueueLength, queueTimeoutMs });
   return [abortWhenCallerLeaves, (request, response, next) => (request.headers.authorization ? authenticated : anonymous).admit(request, response, next)];
 }

@@ -92,9 +92,9 @@ export interface Admission {
 }
 
 export function createAdmission(options: AdmissionOptions): Admission {
-  const { authenticatedConcurrency, publicConcurrency, queueLength, queueTimeoutMs } = config().admission;
+  const { authenticatedConcurrency, publicConcurrency, queueLength, publicQueueLength, queueTimeoutMs } = config().admission;
   const shares = {
-    public: new ConcurrencyShare("public", { concurrency: publicConcurrency, queueLength, queueTimeoutMs }),
+    public: new ConcurrencyShare("public", { concurrency: publicConcurrency, queueLength: publicQueueLength, queueTimeoutMs }),
     authenticated: new ConcurrencyShare("authenticated", { concurrency: authenticatedConcurrency, queueLength, queueTimeoutMs }),
   };
   const uploads = new UploadAdmission();

@@ -126,7 +126,10 @@ describe("admission at the gateway", () => {
         RATE_LIMIT_PER_SECOND: "1",
         RATE_LIMIT_BURST: "6",
         ADMISSION_PUBLIC_CONCURRENCY: "1",
-        ADMISSION_QUEUE_LENGTH: "0",
+        ADMISSION_PUBLIC_QUEUE_LENGTH: "0",
+        // Authenticated callers queue (long), anonymous ones do not: the shares' queues are separate.
+        ADMISSION_QUEUE_LENGTH: "8",
+        ADMISSION_QUEUE_TIMEOUT_MS: "60000",
         ADMISSION_AUTHENTICATED_CONCURRENCY: "4",
         RATE_LIMIT_COST_PER_POINT: "100",
         UPLOAD_MAX_CONCURRENT_PER_CLIENT: "1",
@@ -247,6 +250,38 @@ describe("admission at the gateway", () => {
         expect(partner.errors).toBeUndefined();
       } finally {
         held.close();
+      }
+    });
+
+    it("sheds anonymous requests on arrival, not after waiting out the queue, while authenticated ones wait their turn", async () => {
+      // The public queue is empty by this system's settings; the authenticated one holds 8 for up to 60 s.
+      const publicHeld = await holdRequest(system.gatewayUrl, from("198.51.100.60"));
+      const organizer = () => tokenFor({ role: "ORGANIZER", sub: `queue-${Math.random()}` });
+      const authenticatedHeld = await Promise.all([0, 1, 2, 3].map(() => holdRequest(system.gatewayUrl, { authorization: `Bearer ${organizer()}` })));
+      try {
+        const started = Date.now();
+        let shed: Awaited<ReturnType<typeof graphql>> | undefined;
+        for (let i = 0; i < 50 && !shed; i++) {
+          const response = await graphql(system.gatewayUrl, DIVISIONS, { headers: from(`198.51.100.${61 + i}`) });
+          if (response.status === 503) shed = response;
+          else await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        expect(shed?.errors?.[0].extensions).toMatchObject({ code: "SERVICE_UNAVAILABLE", reason: "OVERLOADED" });
+        // Far below the 60 s a queued request may wait (the bound is loose: a busy machine is slow, not 60 s slow).
+        expect(Date.now() - started).toBeLessThan(20_000);
+
+        // All four authenticated slots are held: the next authenticated request waits, and is served when one frees.
+        let settled = false;
+        const queued = graphql(system.gatewayUrl, DIVISIONS, { token: organizer() }).finally(() => (settled = true));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(settled).toBe(false);
+        authenticatedHeld[0].close();
+        const answer = await queued;
+        expect(answer.status).toBe(200);
+        expect(answer.errors).toBeUndefined();
+      } finally {
+        publicHeld.close();
+        for (const held of authenticatedHeld) held.close();
       }
     });
 

@@ -83,6 +83,8 @@ export class ProcessSystem {
       DATABASE_POOL_SIZE: "4",
       RATE_LIMIT_PER_SECOND: "100000",
       RATE_LIMIT_BURST: "1000000",
+      ADMISSION_PUBLIC_CONCURRENCY: "32",
+      ADMISSION_PUBLIC_QUEUE_LENGTH: "64",
       // As in tests/kit/system.ts: tests read back what they just changed; the response cache has its own tests.
       RESPONSE_CACHE: "off",
       ...options.env,

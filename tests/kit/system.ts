@@ -54,6 +54,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       // Rate limits high by default (tests fire many requests with one token); tests of the limits set their own.
       RATE_LIMIT_PER_SECOND: "100000",
       RATE_LIMIT_BURST: "100000",
+      // Likewise the public share (production: one at a time per process): tests send anonymous requests side by side.
+      ADMISSION_PUBLIC_CONCURRENCY: "32",
+      ADMISSION_PUBLIC_QUEUE_LENGTH: "64",
       REDIS_URL: "",
       USAGE_FLUSH_MS: "200",
       WEBHOOK_POLL_MS: "50",

@@ -141,6 +141,8 @@ export interface Config {
     authenticatedConcurrency: number;
     /** Requests without a token served at once by this process, all addresses together. */
     publicConcurrency: number;
+    /** Media file requests (/media/*, streamed from storage) served at once, apart from the GraphQL shares. */
+    mediaConcurrency: number;
     /** Requests with a token that may wait for a slot; past it they are shed with 503 and Retry-After. */
     queueLength: number;
     /**
@@ -468,6 +470,7 @@ export function loadConfig(env: Env = process.env): Config {
       // One uncached exhibition page in flight keeps about a core busy across the processes (bench/results/*-abuse.md),
       // so on the 2-core reference machine one at a time is all the public gets and authenticated work keeps the rest.
       publicConcurrency: readInt(env, "ADMISSION_PUBLIC_CONCURRENCY", 1, 1, 10_000),
+      mediaConcurrency: readInt(env, "ADMISSION_MEDIA_CONCURRENCY", 64, 1, 10_000),
       queueLength: readInt(env, "ADMISSION_QUEUE_LENGTH", 64, 0, 100_000),
       publicQueueLength: readInt(env, "ADMISSION_PUBLIC_QUEUE_LENGTH", 2, 0, 100_000),
       queueTimeoutMs: readInt(env, "ADMISSION_QUEUE_TIMEOUT_MS", 2000, 1, 600_000),

@@ -87,15 +87,18 @@ export interface AdmissionOptions {
 export interface Admission {
   /** Budget, token, uploads and shares, in that order: the first middleware of /graphql, /media and /exports. */
   handlers: RequestHandler[];
-  shares: { public: ConcurrencyShare; authenticated: ConcurrencyShare };
+  shares: { public: ConcurrencyShare; authenticated: ConcurrencyShare; media: ConcurrencyShare };
   uploads: UploadAdmission;
 }
 
 export function createAdmission(options: AdmissionOptions): Admission {
-  const { authenticatedConcurrency, publicConcurrency, queueLength, publicQueueLength, queueTimeoutMs } = config().admission;
+  const { authenticatedConcurrency, publicConcurrency, mediaConcurrency, queueLength, publicQueueLength, queueTimeoutMs } = config().admission;
   const shares = {
     public: new ConcurrencyShare("public", { concurrency: publicConcurrency, queueLength: publicQueueLength, queueTimeoutMs }),
     authenticated: new ConcurrencyShare("authenticated", { concurrency: authenticatedConcurrency, queueLength, queueTimeoutMs }),
+    // Media files are streamed, not computed: a page's thumbnails arrive a dozen at once and must not queue behind (or
+    // be shed by) the public share of GraphQL work.
+    media: new ConcurrencyShare("media", { concurrency: mediaConcurrency, queueLength, queueTimeoutMs }),
   };
   const uploads = new UploadAdmission();
 
@@ -159,7 +162,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
       }
       response.once("close", reserved);
     }
-    (viewer ? shares.authenticated : shares.public).admit(request, response, next);
+    (request.path.startsWith("/media/") ? shares.media : viewer ? shares.authenticated : shares.public).admit(request, response, next);
   };
 
   return {

@@ -75,7 +75,13 @@ export function checkAndMeasureOperation(
   limits: OperationLimits,
   schema: GraphQLSchema,
 ): { error?: GraphQLError; cost?: number } {
-  const key = JSON.stringify([request.query, request.operationName ?? null, request.variables ?? null]);
+  let key: string;
+  try {
+    key = JSON.stringify([request.query, request.operationName ?? null, request.variables ?? null]);
+  } catch {
+    // Variables nested past what JSON.stringify can walk: measured without remembering (Apollo refuses them anyway).
+    return checkAndMeasureOnce(request, limits, schema);
+  }
   if (key.length > MAX_REMEMBERED_TEXT / 64) return checkAndMeasureOnce(request, limits, schema);
   const cache = verdictsFor(limits, schema);
   let verdict = cache.get(key);

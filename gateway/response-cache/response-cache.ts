@@ -254,7 +254,9 @@ function frontKeyOf(request: Request): string | undefined {
   // The text, or for an automatic persisted query sent by hash alone (a CDN's GET) the hash, which names one text.
   const document = typeof source.query === "string" ? source.query : documentIdOf(source)?.hash;
   if (!document) return undefined;
-  const variables = typeof source.variables === "string" ? source.variables : JSON.stringify(source.variables ?? null);
+  const variables = typeof source.variables === "string" ? source.variables : jsonOrUndefined(source.variables ?? null);
+  // Variables nested past what JSON.stringify can walk are no page anyone shares: Apollo refuses them.
+  if (variables === undefined) return undefined;
   const languages = parseAcceptLanguage(request.headers["accept-language"]?.slice(0, 200)).join(",");
   return createHash("sha256")
     .update(
@@ -269,6 +271,15 @@ function frontKeyOf(request: Request): string | undefined {
       ]),
     )
     .digest("base64url");
+}
+
+/** JSON text of a value, or undefined for one JSON.stringify cannot write (nested past the call stack). */
+function jsonOrUndefined(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A stored front entry: the facts (one JSON line) and the data's JSON after them, left as text. */

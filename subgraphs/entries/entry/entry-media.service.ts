@@ -31,6 +31,7 @@ import {
 import { MediaUpload, MediaUploadStatus, StartMediaUploadInput } from "../media-upload/media-upload.types";
 import { uploadChecks } from "../media-upload/upload-check.worker";
 import { attachVideo, DUPLICATE_MESSAGE, findDuplicateContent, lockDraft } from "./attach-video";
+import { enqueueVideoRenditions } from "../video-rendition/video-rendition.store";
 import { Entry, EntryKind, EntryStatus, MediaStatus, MicroVideo, Photo, VideoRendition, VideoRenditionFile } from "./entry.entity";
 import { entriesPolicy, mayEdit, mayFetchOriginalMedia } from "../entries.visibility";
 

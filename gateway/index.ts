@@ -100,8 +100,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         metrics.operationDuration.observe(labels, seconds);
         metrics.responseCacheFrontHits.inc();
       }),
+      // The capacity share, once the body is in and the operation checked: a slow or refused body holds no slot.
+      admission.share,
     ],
-    admission: admission.handlers,
+    admission: admission.arrival,
     before: [multipartRequests()],
     routes: (app) => {
       const proxy = entriesProxy(urls.entries);

@@ -79,7 +79,9 @@ export class ConcurrencyShare {
         new Promise<void>((release) => {
           clearTimeout(timer);
           if (timedOut) return release();
-          if (response.writableEnded || response.destroyed || request.destroyed) {
+          // The caller's connection, not the request stream: a request whose body has been read is destroyed by
+          // Node once consumed, while its caller still waits (the gateway takes the slot after reading the body).
+          if (response.writableEnded || response.destroyed || request.socket?.destroyed !== false) {
             this.statistics.abandoned += 1;
             return release();
           }

@@ -6,7 +6,8 @@
 //      answers with `Connection: close`, so a refused upload is not read to its end.
 //   4. Uploads: a per-client cap on concurrent uploads and a total temporary-disk budget.
 //   5. Capacity: separate concurrency shares (bounded queues) for anonymous and authenticated callers, so the
-//      public, all addresses together, can never take the capacity partners, venues and judges need.
+//      public, all addresses together, can never take the capacity partners, venues and judges need. On /graphql the
+//      share is taken last, once the body is read and the operation checked (`share`), so a slow body holds none.
 // After the body is parsed, chargeOperationCost (below) charges the rest of the operation's estimated cost.
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { GraphQLError } from "graphql";
@@ -85,19 +86,29 @@ export interface AdmissionOptions {
 }
 
 export interface Admission {
-  /** Budget, token, uploads and shares, in that order: the first middleware of /graphql, /media and /exports. */
+  /** Budget, token and uploads, on arrival: before any body is read. */
+  arrival: RequestHandler[];
+  /**
+   * The caller's capacity share. On /graphql it comes once the body has been read and the operation checked (the last
+   * step before Apollo): a client that trickles its body, or sends one that is refused, holds no slot meanwhile.
+   */
+  share: RequestHandler;
+  /** arrival then share, for the routes without a body to wait for (/media, /exports, /uploads streams its own). */
   handlers: RequestHandler[];
   shares: { public: ConcurrencyShare; authenticated: ConcurrencyShare; media: ConcurrencyShare };
   uploads: UploadAdmission;
 }
+
+/** Routes that stream media bytes (files out, resumable-upload parts in): the media share. */
+const MEDIA_PATHS = /^\/(media|uploads)\//;
 
 export function createAdmission(options: AdmissionOptions): Admission {
   const { authenticatedConcurrency, publicConcurrency, mediaConcurrency, queueLength, publicQueueLength, queueTimeoutMs } = config().admission;
   const shares = {
     public: new ConcurrencyShare("public", { concurrency: publicConcurrency, queueLength: publicQueueLength, queueTimeoutMs }),
     authenticated: new ConcurrencyShare("authenticated", { concurrency: authenticatedConcurrency, queueLength, queueTimeoutMs }),
-    // Media files are streamed, not computed: a page's thumbnails arrive a dozen at once and must not queue behind (or
-    // be shed by) the public share of GraphQL work.
+    // Media files and upload parts are streamed, not computed: a page's thumbnails arrive a dozen at once, a venue's
+    // parts take minutes on a slow link; neither must queue behind (or be shed by, or hold) the GraphQL shares.
     media: new ConcurrencyShare("media", { concurrency: mediaConcurrency, queueLength, queueTimeoutMs }),
   };
   const uploads = new UploadAdmission();
@@ -162,14 +173,13 @@ export function createAdmission(options: AdmissionOptions): Admission {
       }
       response.once("close", reserved);
     }
-    (request.path.startsWith("/media/") ? shares.media : viewer ? shares.authenticated : shares.public).admit(request, response, next);
+    next();
   };
+  const arrival: RequestHandler[] = [abortWhenCallerLeaves, (request, response, next) => void admit(request, response, next).catch(next)];
+  const share: RequestHandler = (request, response, next) => shareOf(request).admit(request, response, next);
+  const shareOf = (request: Request) => (MEDIA_PATHS.test(request.path) ? shares.media : admissionOf(request)?.viewer ? shares.authenticated : shares.public);
 
-  return {
-    handlers: [abortWhenCallerLeaves, (request, response, next) => void admit(request, response, next).catch(next)],
-    shares,
-    uploads,
-  };
+  return { arrival, share, handlers: [...arrival, share], shares, uploads };
 }
 
 /**

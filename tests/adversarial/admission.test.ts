@@ -12,6 +12,7 @@ import { loadApiSchema } from "../../gateway/explorer/explorer.routes";
 import { measureOperation } from "../../gateway/limits/measure-operation";
 import { subgraphSecretHeaders } from "../../lib/subgraph-secret";
 import { graphql, tokenFor } from "../kit/http";
+import type { QueryRunner } from "typeorm";
 import { startSystem, TestSystem } from "../kit/system";
 import { newRequestId, rawRequest, subgraphRequestsFor } from "./support";
 
@@ -91,7 +92,8 @@ function rawPathGet(gatewayUrl: string, rawPath: string): Promise<{ status: numb
 }
 
 /**
- * A request whose headers arrived but whose body never completes: it holds its admission slot until closed.
+ * A request whose headers arrived but whose body never completes (an upload in flight, a slow client): until closed it
+ * holds what is taken on arrival (an upload's reservation, a subgraph's slot) — at the gateway, no GraphQL share slot.
  * Resolves once it is held (no answer came); a slot still being released by the previous request makes it retry.
  */
 async function holdRequest(url: string, headers: Record<string, string>): Promise<{ close: () => void }> {
@@ -130,6 +132,8 @@ describe("admission at the gateway", () => {
         // Authenticated callers queue (long), anonymous ones do not: the shares' queues are separate.
         ADMISSION_QUEUE_LENGTH: "8",
         ADMISSION_QUEUE_TIMEOUT_MS: "60000",
+        // Slots are held by queries waiting on a lock (see holdSlot): the gateway must not abandon them first.
+        SUBGRAPH_TIMEOUT_MS: "30000",
         ADMISSION_AUTHENTICATED_CONCURRENCY: "4",
         RATE_LIMIT_COST_PER_POINT: "100",
         UPLOAD_MAX_CONCURRENT_PER_CLIENT: "1",
@@ -231,8 +235,54 @@ describe("admission at the gateway", () => {
   });
 
   describe("capacity shares", () => {
+    // A slot is held by a request admitted to the gateway's share whose query then waits in the entries database on
+    // a table lock the test holds: the share counts requests being served, not requests whose body is still coming.
+    const BLOCKED = `{ competition { name } }`;
+    let lock: QueryRunner | undefined;
+    const waitingOnLock = async () =>
+      (
+        await system.dataSources.entries.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%competition%'`,
+        )
+      )[0].n as number;
+    beforeEach(async () => {
+      lock = system.dataSources.entries.createQueryRunner();
+      await lock.connect();
+      await lock.startTransaction();
+      await lock.query(`LOCK TABLE entries.competition IN ACCESS EXCLUSIVE MODE`);
+    });
+    afterEach(async () => {
+      await lock?.rollbackTransaction();
+      await lock?.release();
+    });
+    /** Sends BLOCKED and resolves once it waits on the lock (it holds its share's slot); close() abandons it. */
+    async function holdSlot(headers: Record<string, string>): Promise<{ close: () => void }> {
+      const before = await waitingOnLock();
+      const controller = new AbortController();
+      void fetch(system.gatewayUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ query: BLOCKED }),
+        signal: controller.signal,
+      }).catch(() => undefined);
+      for (let attempt = 0; attempt < 600 && (await waitingOnLock()) <= before; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+      if ((await waitingOnLock()) <= before) throw new Error("could not hold a slot");
+      return { close: () => controller.abort() };
+    }
+
+    it("takes no slot for a request whose body is still arriving: a slow anonymous client cannot block the public", async () => {
+      const trickling = await holdRequest(system.gatewayUrl, from("198.51.100.28"));
+      try {
+        const answer = await graphql(system.gatewayUrl, DIVISIONS, { headers: from("198.51.100.27") });
+        expect(answer.status).toBe(200);
+        expect(answer.errors).toBeUndefined();
+      } finally {
+        trickling.close();
+      }
+    });
+
     it("sheds anonymous requests at once when the public share is full, while authenticated callers are served", async () => {
-      const held = await holdRequest(system.gatewayUrl, from("198.51.100.30"));
+      const held = await holdSlot(from("198.51.100.30"));
       try {
         // The held request has the public share's only slot (its body never arrives).
         let shed: Awaited<ReturnType<typeof graphql>> | undefined;
@@ -261,9 +311,10 @@ describe("admission at the gateway", () => {
 
     it("sheds anonymous requests on arrival, not after waiting out the queue, while authenticated ones wait their turn", async () => {
       // The public queue is empty by this system's settings; the authenticated one holds 8 for up to 60 s.
-      const publicHeld = await holdRequest(system.gatewayUrl, from("198.51.100.60"));
+      const publicHeld = await holdSlot(from("198.51.100.60"));
       const organizer = () => tokenFor({ role: "ORGANIZER", sub: `queue-${Math.random()}` });
-      const authenticatedHeld = await Promise.all([0, 1, 2, 3].map(() => holdRequest(system.gatewayUrl, { authorization: `Bearer ${organizer()}` })));
+      const authenticatedHeld: { close: () => void }[] = [];
+      for (let i = 0; i < 4; i++) authenticatedHeld.push(await holdSlot({ authorization: `Bearer ${organizer()}` }));
       try {
         const started = Date.now();
         let shed: Awaited<ReturnType<typeof graphql>> | undefined;

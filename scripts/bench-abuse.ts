@@ -10,7 +10,7 @@
 // The operations are registered as production requires (REGISTERED_OPERATIONS_ONLY_ROLES defaults to PUBLIC and
 // VENUE there): the organiser puts the exhibition page in the public safelist, the venue registers its own.
 //
-//   npm run bench:abuse [-- --addresses 5 --per-address 4 --rate 20 --seconds 20 --cache off,memory --port 5600 --pg-port 55601]
+//   npm run bench:abuse [-- --addresses 5 --per-address 4 --rate 20 --auth-rate 10 --seconds 20 --cache off,memory --port 5600 --pg-port 55601]
 //   --rate       requests per second each address sends (its per-address limit, RATE_LIMIT_PER_SECOND); 0: as fast
 //                as its connections allow (each connection sends its next request when the last one is answered)
 //   --env K=V    passed to every service (repeatable), e.g. --env ADMISSION_PUBLIC_CONCURRENCY=2
@@ -36,6 +36,12 @@ import { flag } from "./scale-database";
 const ADDRESSES = Number(flag("addresses", "5"));
 const PER_ADDRESS = Number(flag("per-address", "4"));
 const RATE = Number(flag("rate", "20"));
+/**
+ * Requests a second each authenticated caller (the venue, the judge) sends at most: within their own budget
+ * (RATE_LIMIT_PER_SECOND, 20), as a venue's site or a judge's screen would. Unpaced on a quiet machine they ran into
+ * their own 429s, which then counted as errors and as fast answers.
+ */
+const AUTH_RATE = Number(flag("auth-rate", "10"));
 const SECONDS = Number(flag("seconds", "20"));
 const CACHES = flag("cache", "off,memory").split(",");
 const BASE_PORT = Number(flag("port", "5600"));
@@ -348,8 +354,19 @@ async function runPhase(scenario: Scenario, flood: boolean): Promise<PhaseResult
     authenticated.push(answer);
     return answer;
   };
+  /** Waits until the caller's next request is due at AUTH_RATE a second. */
+  const pacer = () => {
+    let due = Date.now();
+    return async () => {
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      due = Math.max(due, Date.now()) + 1000 / AUTH_RATE;
+    };
+  };
   const venueLoop = async () => {
+    const pace = pacer();
     while (Date.now() < until) {
+      await pace();
       const created = record(
         "createEntry",
         await gql(
@@ -372,15 +389,20 @@ async function runPhase(scenario: Scenario, flood: boolean): Promise<PhaseResult
       );
       const id = created.body?.data?.createEntry?.id;
       if (!id) continue;
+      await pace();
       record("uploadPhotos", await upload(id, uniquePhoto(photo), venueToken));
+      await pace();
       record("submitEntry", await gql(SUBMIT_ENTRY, { id }, venueToken));
     }
   };
   const judgeLoop = async () => {
     let index = 0;
+    const pace = pacer();
     while (Date.now() < until) {
+      await pace();
       record("myAssignments", await gql(ASSIGNMENTS, {}, judgeToken));
       const assignment = assignments[index++ % Math.max(1, assignments.length)];
+      await pace();
       if (assignment)
         record("submitScore", await gql(SUBMIT_SCORE, { input: { roundId: assignment.round.id, entryId: assignment.entry.id, value: 7 } }, judgeToken));
     }

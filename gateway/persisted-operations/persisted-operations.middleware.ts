@@ -16,7 +16,8 @@ import { isBootstrapOperation } from "./bootstrap-operations";
 
 type Fields = Record<string, unknown>;
 
-function fieldsOf(request: Request): Fields | undefined {
+/** The GraphQL-over-HTTP fields of a request: its query string (GET) or JSON body (POST); undefined when not an object. */
+export function fieldsOf(request: Request): Fields | undefined {
   const source: unknown = request.method === "GET" ? request.query : request.body;
   return source && typeof source === "object" && !Array.isArray(source) ? (source as Fields) : undefined;
 }

@@ -26,7 +26,7 @@ import { Config, config } from "../../lib/config";
 import { parseAcceptLanguage } from "../../lib/context";
 import type { GatewayContext } from "../context";
 import { admissionOf, rateLimitExtension } from "../admission/admission.middleware";
-import { documentIdOf } from "../persisted-operations/persisted-operations.middleware";
+import { documentIdOf, fieldsOf } from "../persisted-operations/persisted-operations.middleware";
 import { CacheHints, OperationCacheFacts, operationCacheFacts, readCacheHints } from "./cache-policy";
 import { MemoryResponseCacheStore, RedisResponseCacheStore, ResponseCacheStore } from "./response-cache.store";
 
@@ -248,9 +248,9 @@ export function responseCacheSlotOf(request: Request): FrontSlot | undefined {
 function frontKeyOf(request: Request): string | undefined {
   if (request.headers.authorization !== undefined) return undefined;
   if (request.method !== "GET" && request.method !== "POST") return undefined;
-  const source = (request.method === "GET" ? request.query : request.body) as Record<string, unknown> | undefined;
-  if (!source || typeof source !== "object" || Array.isArray(source)) return undefined;
   if (request.method === "POST" && !request.is("application/json")) return undefined;
+  const source = fieldsOf(request);
+  if (!source) return undefined;
   // The text, or for an automatic persisted query sent by hash alone (a CDN's GET) the hash, which names one text.
   const document = typeof source.query === "string" ? source.query : documentIdOf(source)?.hash;
   if (!document) return undefined;

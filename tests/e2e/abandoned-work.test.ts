@@ -80,14 +80,18 @@ describe("abandoned work is cancelled downstream", () => {
     expect(Array.isArray(answer.data!.divisions)).toBe(true);
   };
 
-  it("a caller that goes away mid-query leaves no statement running (through the gateway)", async () => {
+  /**
+   * Sends `body` through the gateway while venues.division is locked, waits until its statement blocks on the lock,
+   * goes away, and expects the statement to be gone within 2 s with the lock still held (only a cancel ends it).
+   */
+  const abandonWhileBlocked = async (body: Record<string, unknown>, headers: Record<string, string> = {}) => {
     const release = await lockDivisions();
     try {
       const caller = new AbortController();
       const request = fetch(system.gatewayUrl, {
         method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query: DIVISIONS }),
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(body),
         signal: caller.signal,
       }).then(
         () => "answered",
@@ -96,34 +100,22 @@ describe("abandoned work is cancelled downstream", () => {
       expect(await waitUntil(async () => (await runningOnDivisions()) === 1, 5000)).toBe(true);
       caller.abort();
       expect(await request).toBe("aborted");
-      // The lock is still held: only a cancel ends the statement before the release below.
       expect(await waitUntil(async () => (await runningOnDivisions()) === 0, 2000)).toBe(true);
     } finally {
       await release();
     }
+  };
+
+  it("a caller that goes away mid-query leaves no statement running (through the gateway)", async () => {
+    await abandonWhileBlocked({ query: DIVISIONS });
     await expectHealthyPool();
   });
 
   it("a mutation abandoned inside its transaction is cancelled and rolled back; its connection comes back outside any transaction", async () => {
-    const release = await lockDivisions();
-    try {
-      const caller = new AbortController();
-      const request = fetch(system.gatewayUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${tokenFor({ role: "ORGANIZER" })}` },
-        body: JSON.stringify({ query: `mutation { createDivision(input: { code: "ABANDONED", name: "Abandoned division" }) { id } }` }),
-        signal: caller.signal,
-      }).then(
-        () => "answered",
-        () => "aborted",
-      );
-      expect(await waitUntil(async () => (await runningOnDivisions()) === 1, 5000)).toBe(true);
-      caller.abort();
-      expect(await request).toBe("aborted");
-      expect(await waitUntil(async () => (await runningOnDivisions()) === 0, 2000)).toBe(true);
-    } finally {
-      await release();
-    }
+    await abandonWhileBlocked(
+      { query: `mutation { createDivision(input: { code: "ABANDONED", name: "Abandoned division" }) { id } }` },
+      { authorization: `Bearer ${tokenFor({ role: "ORGANIZER" })}` },
+    );
     await expectHealthyPool();
     const { rows } = await observer.query(`SELECT count(*)::int AS created FROM venues.division WHERE code = 'ABANDONED'`);
     expect(rows[0].created).toBe(0);

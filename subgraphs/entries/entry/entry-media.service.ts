@@ -80,15 +80,21 @@ export class EntryMediaService {
     kinds: EntryKind[],
     missing = () => notFound("Entry", entryId),
   ): Promise<{ entry: Entry; competition: Competition; viewer: Viewer }> {
-    const viewer = entriesPolicy.assertCan(this.context, "entry:upload-media");
-    const entry = await this.loaders.entry.load(parseId(entryId, "entryId"));
-    if (!entry) throw missing();
-    if (!mayEdit(viewer, entry)) throw forbidden("Only the submitting venue, its organisation or an organiser can upload to this entry.");
+    const { entry, viewer } = await this.ownedEntry(entryId, missing);
     if (entry.status !== EntryStatus.DRAFT) throw conflict(`Media can only be added to a DRAFT entry; this one is ${entry.status}.`, { status: entry.status });
     if (!kinds.includes(entry.kind)) throw badInput(`A ${entry.kind} entry does not take this kind of media.`, { kind: entry.kind });
     const competition = await this.competitions.current();
     this.competitions.assertWindowOpen(competition);
     return { entry, competition, viewer };
+  }
+
+  /** An entry the caller may change the media of: the submitting venue, its organisation or an organiser. */
+  private async ownedEntry(entryId: string, missing = () => notFound("Entry", entryId)): Promise<{ entry: Entry; viewer: Viewer }> {
+    const viewer = entriesPolicy.assertCan(this.context, "entry:upload-media");
+    const entry = await this.loaders.entry.load(parseId(entryId, "entryId"));
+    if (!entry) throw missing();
+    if (!mayEdit(viewer, entry)) throw forbidden("Only the submitting venue, its organisation or an organiser can change this entry's media.");
+    return { entry, viewer };
   }
 
   /**
@@ -198,10 +204,7 @@ export class EntryMediaService {
    * the submission window does not apply. The job starts again with its full count of attempts.
    */
   async retryVideoRenditions(entryId: string): Promise<MicroVideo> {
-    const viewer = entriesPolicy.assertCan(this.context, "entry:upload-media");
-    const entry = await this.loaders.entry.load(parseId(entryId, "entryId"));
-    if (!entry) throw notFound("Entry", entryId);
-    if (!mayEdit(viewer, entry)) throw forbidden("Only the submitting venue, its organisation or an organiser can retry this entry's renditions.");
+    const { entry } = await this.ownedEntry(entryId);
     if (entry.kind !== EntryKind.MICRO_VIDEO) throw badInput(`A ${entry.kind} entry has no video.`, { kind: entry.kind });
     if (entry.status !== EntryStatus.DRAFT && entry.status !== EntryStatus.SUBMITTED) {
       throw conflict(`The entry is ${entry.status}: its video is no longer shown to anyone.`, { status: entry.status });

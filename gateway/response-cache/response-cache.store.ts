@@ -2,7 +2,8 @@
 // part of every answer's key; evicting a type moves it to a new generation, so every answer that touched it becomes
 // unreachable at once on every replica (in Redis: one INCR per type, no scan of tag sets), and an answer computed while
 // the change happened is written under the old generation, never served after the eviction. Unreachable answers are
-// dropped by their max-age (and in memory, by the LRU bound).
+// dropped by their max-age (and in memory, by the LRU bound). In Redis a generation starts at the clock (milliseconds),
+// not at 0: a Redis that lost its keys never gives back a generation an answer some gateway still holds was stored under.
 import Redis from "ioredis";
 import { ErrorsAreMissesCache, InMemoryLRUCache, KeyValueCache, KeyValueCacheSetOptions } from "@apollo/utils.keyvaluecache";
 import { logger } from "../../lib/logger";
@@ -73,8 +74,17 @@ export class RedisResponseCacheStore implements ResponseCacheStore {
 
   async generations(typenames: readonly string[]): Promise<number[] | undefined> {
     if (!typenames.length) return [];
+    const keys = typenames.map((typename) => `${this.prefix}generation:${typename}`);
     try {
-      const values = await this.redis.mget(typenames.map((typename) => `${this.prefix}generation:${typename}`));
+      let values = await this.redis.mget(keys);
+      if (values.some((value) => value === null)) {
+        // A type never evicted, or a Redis that lost its keys (restarted, flushed): its generation starts at the clock,
+        // so it can never come back to a number an answer kept by a gateway (its recent copies) was stored under.
+        const start = String(Date.now());
+        const missing = keys.filter((_, index) => values[index] === null);
+        await Promise.all(missing.map((key) => this.redis.set(key, start, "NX")));
+        values = await this.redis.mget(keys);
+      }
       return values.map((value) => Number(value ?? 0));
     } catch (error) {
       logger.warn("response cache generations unreadable", { error });
@@ -85,7 +95,9 @@ export class RedisResponseCacheStore implements ResponseCacheStore {
   async advance(typenames: readonly string[]): Promise<void> {
     if (!typenames.length) return;
     const transaction = this.redis.multi();
-    for (const typename of typenames) transaction.incr(`${this.prefix}generation:${typename}`);
+    // A generation Redis lost starts at the clock here too (INCR alone would start it again at 1).
+    const start = String(Date.now());
+    for (const typename of typenames) transaction.set(`${this.prefix}generation:${typename}`, start, "NX").incr(`${this.prefix}generation:${typename}`);
     await transaction.exec();
   }
 

@@ -1,5 +1,5 @@
 // The one retry policy: exponential backoff with jitter, used by every loop that retries work later
-// (event subscribers handling a feed, webhook deliveries). Jitter spreads retries of many failures apart.
+// (event subscribers handling a feed, webhook deliveries, video renditions, upload checks). Jitter spreads retries of many failures apart.
 
 export interface BackoffPolicy {
   /** Delay after the first failure. */

@@ -7,7 +7,7 @@ import { EntryKind, MediaStatus, MicroVideo } from "../../subgraphs/entries/entr
 import { makeVideo } from "../../subgraphs/entries/media/fixtures";
 import { mediaStorage } from "../../subgraphs/entries/media/media-store";
 import { newMediaKey } from "../../subgraphs/entries/media/storage";
-import { retryDelay, VideoRenditionService, VideoRenditionSettings } from "../../subgraphs/entries/video-rendition/video-rendition.service";
+import { VideoRenditionService, VideoRenditionSettings } from "../../subgraphs/entries/video-rendition/video-rendition.service";
 import { enqueueVideoRenditions, VideoRenditionStore } from "../../subgraphs/entries/video-rendition/video-rendition.store";
 import { EntriesVideoRenditions1764637300000 } from "../../migrations/entries/1764637300000-entries-video-renditions";
 import { seedCompetition, seedEntry } from "../kit/factories";
@@ -184,10 +184,5 @@ describe("video rendition jobs", () => {
       `SELECT (SELECT count(*)::int FROM entries.micro_video) AS videos, (SELECT count(*)::int FROM entries.video_rendition_job) AS jobs`,
     );
     expect(jobs).toBe(videos);
-  });
-
-  it("doubles the delay for each attempt, up to an hour", () => {
-    expect([1, 2, 3, 4].map((attempt) => retryDelay(attempt, 30_000))).toEqual([30_000, 60_000, 120_000, 240_000]);
-    expect(retryDelay(20, 30_000)).toBe(3_600_000);
   });
 });

@@ -9,6 +9,7 @@ import { pipeline } from "node:stream/promises";
 import type { DataSource } from "typeorm";
 import { codedError, ErrorCode } from "../../../lib/errors";
 import { logger } from "../../../lib/logger";
+import { retryDelayMs } from "../../../lib/retry";
 import { Competition } from "../competition/competition.entity";
 import { attachVideo, NewVideo } from "../entry/attach-video";
 import { DEFAULT_MAX_VIDEO_SECONDS, inspectRemoteVideo, inspectVideo, VIDEO_HEAD_BYTES, VideoInspection } from "../media/inspect-video";
@@ -37,6 +38,8 @@ const REFUSAL_CODES = new Set<string>([ErrorCode.BAD_USER_INPUT, ErrorCode.UNSUP
 
 /** How long ffprobe's presigned URL stays valid: far longer than a probe may run. */
 const PROBE_URL_SECONDS = 900;
+/** A check that keeps failing is tried again at most an hour later (with few attempts, the cap is rarely reached). */
+const MAX_RETRY_DELAY_MS = 3_600_000;
 
 export class UploadCheckService {
   /** Checks running in this process, by upload id, so a completion request can wait for the one it started. */
@@ -127,7 +130,7 @@ export class UploadCheckService {
           message: "The file could not be checked because of an error on the server; start the upload again.",
         });
       } else {
-        const delayMs = this.settings.retryBaseMilliseconds * 2 ** (upload.attempts - 1);
+        const delayMs = retryDelayMs(upload.attempts, { baseMs: this.settings.retryBaseMilliseconds, maxMs: MAX_RETRY_DELAY_MS });
         logger.warn("upload check attempt failed; will retry", { uploadId: upload.id, attempt: upload.attempts, retryInMs: delayMs, error });
         await releaseCheckLease(this.dataSource.manager, upload.id, leaseId, { delayMs, countAttempt: true });
       }

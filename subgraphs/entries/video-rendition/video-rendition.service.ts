@@ -6,6 +6,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { logger } from "../../../lib/logger";
+import { retryDelayMs } from "../../../lib/retry";
 import { metrics } from "../../../lib/metrics";
 import { newMediaKey, MediaStorage } from "../media/storage";
 import { makeVideoRenditions, TranscodeError } from "../media/transcode-video";
@@ -45,11 +46,6 @@ export function workDirPrefix(leaseId: string): string {
 /** The lease a work folder was made for; null for a name that carries none. */
 export function leaseOfWorkDir(name: string): string | null {
   return LEASE_IN_WORK_DIR.exec(name)?.[1] ?? null;
-}
-
-/** Delay before attempt number `attempt + 1`: the base, doubled for each earlier attempt, at most an hour. */
-export function retryDelay(attempt: number, baseMilliseconds: number): number {
-  return Math.min(MAX_RETRY_DELAY_MS, baseMilliseconds * 2 ** Math.max(0, attempt - 1));
 }
 
 export class VideoRenditionService {
@@ -113,7 +109,7 @@ export class VideoRenditionService {
       } else if (job.attempt >= maxAttempts) {
         await this.giveUp(job, failureReasonFor(error, this.settings.timeoutMilliseconds), error);
       } else {
-        const delay = retryDelay(job.attempt, this.settings.retryBaseMilliseconds);
+        const delay = retryDelayMs(job.attempt, { baseMs: this.settings.retryBaseMilliseconds, maxMs: MAX_RETRY_DELAY_MS });
         logger.warn("video rendition attempt failed; will retry", { videoId: job.videoId, attempt: job.attempt, retryInMs: delay, error });
         await this.store.retryLater(job, delay, errorText(error));
       }

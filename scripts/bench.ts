@@ -557,23 +557,50 @@ interface ProfileNode {
   hitCount?: number;
 }
 
-/** The functions with the most self time in a .cpuprofile, as "share% function (file:line)". */
+/** Where a frame's code comes from: an npm package, Node itself (its JS and native parts), the project, or V8's GC. */
+function originOf(callFrame: ProfileNode["callFrame"]): string {
+  const { functionName, url } = callFrame;
+  if (functionName === "(garbage collector)") return "garbage collector";
+  const packageName = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
+  if (packageName) return packageName;
+  if (!url || url.startsWith("node:")) return "Node core (HTTP, streams, buffers, promises)";
+  return "project";
+}
+
+/**
+ * A .cpuprofile summed up: how busy the process was, its self time by origin, and the functions with the most self
+ * time, as shares of its busy time (idle samples left out, so processes that idled most of the run still compare).
+ */
 function topFrames(file: string, count = 12): string[] {
   const profile = JSON.parse(fs.readFileSync(file, "utf8")) as { nodes: ProfileNode[]; samples: number[] };
   const hits = new Map<number, number>();
   for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
   const byFrame = new Map<string, number>();
+  const byOrigin = new Map<string, number>();
+  let busy = 0;
   for (const node of profile.nodes) {
     const { functionName, url, lineNumber } = node.callFrame;
+    const samples = hits.get(node.id) ?? 0;
+    if (!samples || functionName === "(idle)" || functionName === "(root)") continue;
+    busy += samples;
     const where = url ? `${url.replace(/^file:\/\//, "").replace(`${PROJECT_ROOT}/`, "")}:${lineNumber + 1}` : "";
     const key = `${functionName || "(anonymous)"}${where ? ` (${where})` : ""}`;
-    byFrame.set(key, (byFrame.get(key) ?? 0) + (hits.get(node.id) ?? 0));
+    byFrame.set(key, (byFrame.get(key) ?? 0) + samples);
+    const origin = originOf(node.callFrame);
+    byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + samples);
   }
-  const total = profile.samples.length || 1;
-  return [...byFrame.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, count)
-    .map(([key, value]) => `${((value / total) * 100).toFixed(1)}% ${key}`);
+  const share = (value: number) => `${((value / (busy || 1)) * 100).toFixed(1)}%`;
+  const sorted = (map: Map<string, number>) => [...map.entries()].sort((a, b) => b[1] - a[1]);
+  const origins = sorted(byOrigin)
+    .slice(0, 10)
+    .map(([origin, value]) => `${origin} ${share(value)}`)
+    .join(", ");
+  return [
+    `busy ${((busy / (profile.samples.length || 1)) * 100).toFixed(1)}% of the run; self time by origin: ${origins}`,
+    ...sorted(byFrame)
+      .slice(0, count)
+      .map(([key, value]) => `${share(value)} ${key}`),
+  ];
 }
 
 // ---- main -----------------------------------------------------------------------------------------------------
@@ -1045,7 +1072,7 @@ function markdownReport(input: {
     );
   }
   if (input.profiles) {
-    lines.push("## CPU profiles (self time, top frames per process, whole run)", "");
+    lines.push("## CPU profiles (self time per process over the whole run, as shares of its busy time)", "");
     for (const [name, frames] of Object.entries(input.profiles)) lines.push(`### ${name}`, "", ...frames.map((frame) => `- ${frame}`), "");
   }
   lines.push("## Goals", "", "| goal | met |", "|---|---|");

@@ -563,6 +563,8 @@ function originOf(callFrame: ProfileNode["callFrame"]): string {
   if (functionName === "(garbage collector)") return "garbage collector";
   const packageName = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
   if (packageName) return packageName;
+  if (url.startsWith("node:internal/modules") || ["wrapSafe", "internalModuleStat", "readFileUtf8", "lstat", "realpathSync"].includes(functionName))
+    return "module loading (start-up)";
   if (!url || url.startsWith("node:")) return "Node core (HTTP, streams, buffers, promises)";
   return "project";
 }

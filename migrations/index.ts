@@ -18,6 +18,7 @@ import { EntriesEventFeeds1765000000000 } from "./entries/1765000000000-entries-
 import { EntriesMediaUploadChecks1765100000000 } from "./entries/1765100000000-entries-media-upload-checks";
 import { ExhibitionsEventFeeds1765000000000 } from "./exhibitions/1765000000000-exhibitions-event-feeds";
 import { JudgingEventFeeds1765000000000 } from "./judging/1765000000000-judging-event-feeds";
+import { JudgingRankingInput1765300000000 } from "./judging/1765300000000-judging-ranking-input";
 import { VenuesEventFeeds1765000000000 } from "./venues/1765000000000-venues-event-feeds";
 import { VenuesInitial1764288000000 } from "./venues/1764288000000-venues-initial";
 import { VenuesPartnerIntegration1764400000000 } from "./venues/1764400000000-venues-partner-integration";
@@ -49,6 +50,7 @@ export const migrationsBySubgraph: Record<SubgraphName, Function[]> = {
     JudgingOutboxTraceContext1764900000000,
     JudgingJudgeStatistics1764950000000,
     JudgingEventFeeds1765000000000,
+    JudgingRankingInput1765300000000,
   ],
   exhibitions: [
     ExhibitionsInitial1764374400000,

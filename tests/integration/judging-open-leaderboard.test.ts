@@ -1,8 +1,9 @@
 // Open rounds' leaderboards from what triggers on judging.score keep (each judge's tally in
-// judging.judge_statistics, each round entry's current scores in round_entry.scores): on a random round scored through the API by judges of different severities, with
+// judging.judge_statistics, each round entry's current scores in round_entry.scores and, in the ranking's own shape,
+// round_entry.ranking_input): on a random round scored through the API by judges of different severities, with
 // corrections and recusals, every view of the leaderboard equals the full recomputation (rankRound over every
 // score, read here straight from the table), and the kept statistics and entry scores equal the scores' own. Statements that
-// change many scores at once keep them too, and the migration backfills them.
+// change many scores at once keep them too, and the migrations backfill them. A SHORTLIST round's votes are kept alike.
 import type { DataSource } from "typeorm";
 import { startSystem, TestSystem } from "../kit/system";
 import { graphql } from "../kit/http";
@@ -12,8 +13,9 @@ import { ThemeCode } from "../../lib/themes";
 import type { Entry } from "../../subgraphs/entries/entry/entry.entity";
 import type { Judge } from "../../subgraphs/judging/judge/judge.entity";
 import { seededRandom } from "../../scripts/demo-data/random";
-import { RankingEntry, RankingScore, rankRound, statisticsOfScores } from "../../subgraphs/judging/leaderboard/leaderboard.ranking";
+import { RankingEntry, RankingScore, RankingSettings, rankRound, statisticsOfScores } from "../../subgraphs/judging/leaderboard/leaderboard.ranking";
 import { JudgingJudgeStatistics1764950000000 } from "../../migrations/judging/1764950000000-judging-judge-statistics";
+import { JudgingRankingInput1765300000000 } from "../../migrations/judging/1765300000000-judging-ranking-input";
 
 const SETTINGS = { kind: "SCORE", scaleMin: 1, scaleMax: 10, acceptanceCapPercent: 40, passVotes: null };
 
@@ -72,23 +74,55 @@ describe("judging: open-round leaderboards from kept statistics", () => {
     return byEntry;
   }
 
+  /** Each round entry's ranking_input, as the table holds it, and the same built here from the entry and judging.score. */
+  const keptRankingInputs = async (ofRound = roundId) =>
+    Object.fromEntries(
+      (await judging.query(`SELECT entry_id, ranking_input FROM judging.round_entry WHERE round_id = $1`, [ofRound])).map((row: any) => [
+        row.entry_id,
+        row.ranking_input,
+      ]),
+    );
+  async function recomputedRankingInputs(ofRound = roundId) {
+    const entries: { entry_id: string; theme: string; division_id: string | null; venue_id: string }[] = await judging.query(
+      `SELECT entry_id, theme, division_id, venue_id FROM judging.round_entry WHERE round_id = $1`,
+      [ofRound],
+    );
+    const scores: { entry_id: string; number: number; value: number | null; pass: boolean | null }[] = await judging.query(
+      `SELECT score.entry_id, judge.number, (score.value * 1000)::int AS value, score.pass
+         FROM judging.score score JOIN judging.judge judge ON judge.id = score.judge_id WHERE score.round_id = $1 ORDER BY judge.number`,
+      [ofRound],
+    );
+    return Object.fromEntries(
+      entries.map((entry) => [
+        entry.entry_id,
+        [
+          entry.entry_id,
+          entry.theme,
+          entry.division_id,
+          entry.venue_id,
+          scores.filter((score) => score.entry_id === entry.entry_id).flatMap((score) => [score.number, score.value ?? score.pass!]),
+        ],
+      ]),
+    );
+  }
+
   /**
    * The full recomputation: rankRound over every entry and score of the round, read here without the store (and
    * without the kept columns), with each entry's assigned judges.
    */
-  async function recomputedRanking() {
+  async function recomputedRanking(ofRound = roundId, settings: RankingSettings = SETTINGS) {
     const entries: (RankingEntry & { assignedJudgeCount: number })[] = await judging.query(
       `SELECT round_entry.entry_id AS "entryId", round_entry.theme, round_entry.division_id AS "divisionId", round_entry.venue_id AS "venueId",
               (SELECT count(*) FROM judging.assignment WHERE round_id = round_entry.round_id AND entry_id = round_entry.entry_id AND status <> 'RECUSED')::int AS "assignedJudgeCount"
          FROM judging.round_entry round_entry WHERE round_entry.round_id = $1`,
-      [roundId],
+      [ofRound],
     );
     const scores: RankingScore[] = await judging.query(
       `SELECT judge_id AS "judgeId", entry_id AS "entryId", (value * 1000)::int AS value, pass FROM judging.score WHERE round_id = $1`,
-      [roundId],
+      [ofRound],
     );
     const assigned = new Map(entries.map((entry) => [entry.entryId, entry.assignedJudgeCount]));
-    return rankRound(SETTINGS, entries, scores).map((row) => ({ ...row, assignedJudgeCount: assigned.get(row.entryId) }));
+    return rankRound(settings, entries, scores).map((row) => ({ ...row, assignedJudgeCount: assigned.get(row.entryId) }));
   }
 
   const leaderboardQuery = `query($r: ID!, $theme: ThemeCode, $d: ID) {
@@ -190,6 +224,7 @@ describe("judging: open-round leaderboards from kept statistics", () => {
     }
     expect(await keptStatistics()).toEqual(await recomputedStatistics());
     expect(await keptEntryScores()).toEqual(await recomputedEntryScores());
+    expect(await keptRankingInputs()).toEqual(await recomputedRankingInputs());
     await expectLeaderboardsEqualRecomputation();
   });
 
@@ -199,6 +234,7 @@ describe("judging: open-round leaderboards from kept statistics", () => {
     await judging.query(`DELETE FROM judging.score WHERE id IN (SELECT id FROM judging.score WHERE round_id = $1 ORDER BY id LIMIT 4)`, [roundId]);
     expect(await keptStatistics()).toEqual(await recomputedStatistics());
     expect(await keptEntryScores()).toEqual(await recomputedEntryScores());
+    expect(await keptRankingInputs()).toEqual(await recomputedRankingInputs());
     await expectLeaderboardsEqualRecomputation();
 
     const migration = new JudgingJudgeStatistics1764950000000();
@@ -213,6 +249,113 @@ describe("judging: open-round leaderboards from kept statistics", () => {
     }
     expect(await keptStatistics()).toEqual(await recomputedStatistics());
     expect(await keptEntryScores()).toEqual(await recomputedEntryScores());
+    expect(await keptRankingInputs()).toEqual(await recomputedRankingInputs());
     await expectLeaderboardsEqualRecomputation();
+
+    // The ranking input's own migration: undone, a score changed meanwhile, redone (judges numbered afresh).
+    const rankingInput = new JudgingRankingInput1765300000000();
+    const inputRunner = judging.createQueryRunner();
+    try {
+      await rankingInput.down(inputRunner);
+      await judging.query(`UPDATE judging.score SET value = 1 WHERE id = (SELECT id FROM judging.score WHERE round_id = $1 ORDER BY id DESC LIMIT 1)`, [
+        roundId,
+      ]);
+      await rankingInput.up(inputRunner);
+    } finally {
+      await inputRunner.release();
+    }
+    expect(await keptRankingInputs()).toEqual(await recomputedRankingInputs());
+    await expectLeaderboardsEqualRecomputation();
+  });
+
+  it("keeps a SHORTLIST round's votes in its ranking input through votes, changed votes and recusals, and ranks them as the recomputation", async () => {
+    const division = await seedDivision(system.dataSources.venues, { code: unique("S") });
+    const venue = await seedVenue(system.dataSources.venues, { divisionId: division.id, country: "PT" });
+    const entries: Entry[] = [];
+    for (const themeCode of [ThemeCode.NATURE, ThemeCode.NATURE, ThemeCode.NATURE, ThemeCode.TECHNOLOGY])
+      entries.push(await seedEntry(system.dataSources.entries, { venueId: venue.id, organizationId: venue.organizationId, themeCode }));
+    const judges: Judge[] = [];
+    for (let index = 0; index < 3; index++) judges.push(await seedJudge(judging));
+    const round = await api.createRound({ name: "Shortlist", kind: "SHORTLIST", divisionId: division.id, quorum: judges.length, passVotes: 2 });
+    ok(await api.assignJudges({ roundId: round.id, judgeIds: judges.map((judge) => judge.id) }));
+    await api.openRound(round.id);
+    const settings = { kind: "SHORTLIST", scaleMin: null, scaleMax: null, acceptanceCapPercent: 100, passVotes: 2 };
+    const expectKeptAndRanked = async () => {
+      expect(await keptRankingInputs(round.id)).toEqual(await recomputedRankingInputs(round.id));
+      const expected = await recomputedRanking(round.id, settings);
+      const served = ok(
+        await graphql(
+          url,
+          `
+            query ($r: ID!) {
+              leaderboard(roundId: $r, first: 100) {
+                edges {
+                  node {
+                    entry {
+                      id
+                    }
+                    yesVotes
+                    meanScore
+                    judgeCount
+                    accepted
+                    themeRank
+                  }
+                }
+              }
+            }
+          `,
+          { variables: { r: round.id }, token: organizerToken() },
+        ),
+      ).leaderboard;
+      expect(served.edges.map((edge: any) => edge.node)).toEqual(
+        expected.map((row) => ({
+          entry: { id: row.entryId },
+          yesVotes: row.yesVotes,
+          meanScore: row.meanScore,
+          judgeCount: row.judgeCount,
+          accepted: row.accepted,
+          themeRank: row.themeRank,
+        })),
+      );
+    };
+
+    // Nothing voted yet: every entry's input has its ids and no votes.
+    expect(Object.values(await keptRankingInputs(round.id)).every((input: any) => input[4].length === 0)).toBe(true);
+    await expectKeptAndRanked();
+    const votes = [
+      [true, true, false],
+      [true, false, false],
+      [false, true, true],
+      [false, false, true],
+    ];
+    for (const [entryIndex, row] of votes.entries())
+      for (const [judgeIndex, pass] of row.entries())
+        ok(await api.submitScore(judges[judgeIndex].id, { roundId: round.id, entryId: entries[entryIndex].id, pass }));
+    expect((await keptRankingInputs(round.id))[entries[0].id][4]).toContain(true);
+    await expectKeptAndRanked();
+
+    // A judge changes their mind (an UPDATE of the score), and another recuses from an entry they voted on (a DELETE).
+    ok(await api.submitScore(judges[0].id, { roundId: round.id, entryId: entries[1].id, pass: false }));
+    ok(await api.submitScore(judges[2].id, { roundId: round.id, entryId: entries[0].id, pass: true }));
+    const assignment = (await api.assignments(round.id)).find((row) => row.judgeId === judges[1].id && row.entryId === entries[2].id)!;
+    ok(
+      await graphql(
+        url,
+        `
+          mutation ($id: ID!) {
+            recuse(assignmentId: $id, reason: "conflict of interest") {
+              assignment {
+                status
+              }
+            }
+          }
+        `,
+        {
+          variables: { id: assignment.id },
+          token: judgeToken(judges[1].id),
+        },
+      ),
+    );
+    await expectKeptAndRanked();
   });
 });

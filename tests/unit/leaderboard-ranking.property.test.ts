@@ -8,6 +8,7 @@ import {
   RankingEntry,
   RankingScore,
   rankEntries,
+  rankFlatEntries,
   rankRound,
   MIN_SCORES_TO_NORMALISE,
   rescale,
@@ -118,6 +119,26 @@ describe("ranking properties", () => {
             ),
           );
           expect(rows).toEqual(whole.filter((row) => row.theme === theme));
+        }
+      }),
+      { seed, numRuns: runs },
+    );
+  });
+
+  it("ranks flat scores by judge number, entries in id order (as the store reads them) or not, exactly as the full recomputation", () => {
+    fc.assert(
+      fc.property(roundArb, fc.array(fc.nat(1000), { minLength: 1, maxLength: 50 }), fc.boolean(), (round, keys, inIdOrder) => {
+        const whole = rankRound(settings(round.cap), round.entries, round.scores);
+        const statistics = statisticsOfScores(round.scores);
+        const numberOf = new Map([...statistics.judges.keys()].map((judgeId, index) => [judgeId, index + 1]));
+        const numbered = roundStatistics(statistics.round, new Map([...statistics.judges].map(([judgeId, tally]) => [numberOf.get(judgeId)!, tally])));
+        for (const theme of ["NATURE", "TECHNOLOGY"]) {
+          const themeEntries = round.entries.filter((entry) => entry.theme === theme);
+          const entries = inIdOrder ? [...themeEntries].sort((a, b) => (a.entryId < b.entryId ? -1 : 1)) : shuffled(themeEntries, keys);
+          const flat = entries.map((entry) =>
+            round.scores.filter((score) => score.entryId === entry.entryId).flatMap((score) => [numberOf.get(score.judgeId)!, score.value!]),
+          );
+          expect(rankFlatEntries(settings(round.cap), numbered, entries, flat)).toEqual(whole.filter((row) => row.theme === theme));
         }
       }),
       { seed, numRuns: runs },

@@ -108,14 +108,15 @@ export function spreadNanos(tally: Tally): bigint {
 }
 
 /** What normalisation needs of a round: every score's tally, and each judge's. */
-export interface RoundStatistics {
+export interface RoundStatistics<Judge = string> {
   round: Tally;
   /** The round's spread, 10⁻⁹ units, as used for rescaling and for judges with few scores. */
   roundSpread: bigint;
-  judges: Map<string, Tally>;
+  /** By judge id, or by the judge's number where the ranking reads judging.round_entry.ranking_input. */
+  judges: Map<Judge, Tally>;
 }
 
-export function roundStatistics(round: Tally, judges: Map<string, Tally>): RoundStatistics {
+export function roundStatistics<Judge>(round: Tally, judges: Map<Judge, Tally>): RoundStatistics<Judge> {
   return { round, roundSpread: spreadNanos(round), judges };
 }
 
@@ -125,7 +126,7 @@ export enum ZScoreBasis {
 }
 
 /** A score's z-score in units of 10⁻⁹ and whose mean and spread made it. */
-export function zScore(value: number, judge: Tally, statistics: RoundStatistics): { z: bigint; basis: ZScoreBasis } {
+export function zScore(value: number, judge: Tally, statistics: RoundStatistics<unknown>): { z: bigint; basis: ZScoreBasis } {
   const x = BigInt(value);
   if (judge.count >= MIN_SCORES_TO_NORMALISE) {
     const radicand = spreadRadicand(judge);
@@ -141,7 +142,12 @@ export function zScore(value: number, judge: Tally, statistics: RoundStatistics)
 }
 
 /** μ + (Σz / count) × σ in units of 10⁻⁶, before and after clamping to the scale. */
-export function rescale(zSum: bigint, count: number, statistics: RoundStatistics, scale: { min: number; max: number }): { unclamped: bigint; clamped: bigint } {
+export function rescale(
+  zSum: bigint,
+  count: number,
+  statistics: RoundStatistics<unknown>,
+  scale: { min: number; max: number },
+): { unclamped: bigint; clamped: bigint } {
   const { round, roundSpread } = statistics;
   const n = BigInt(round.count);
   const k = BigInt(count);
@@ -158,7 +164,7 @@ export function rescale(zSum: bigint, count: number, statistics: RoundStatistics
  * near 10⁷), and so rounds exactly as rescale does unless the value lies within 10⁻⁶ of a half, where rescale
  * itself decides. zSum must be a safe integer.
  */
-export function rescaler(statistics: RoundStatistics, scale: { min: number; max: number }): (zSum: number, count: number) => number {
+export function rescaler(statistics: RoundStatistics<unknown>, scale: { min: number; max: number }): (zSum: number, count: number) => number {
   const mean = (1000 * Number(statistics.round.sum)) / statistics.round.count;
   const spread = Number(statistics.roundSpread);
   const inRange = Number.isSafeInteger(1000 * Number(statistics.round.sum)) && Number.isSafeInteger(spread);
@@ -181,20 +187,6 @@ export function rescaler(statistics: RoundStatistics, scale: { min: number; max:
 export function acceptedCount(themeEntries: number, acceptanceCapPercent: number): number {
   const hundredths = BigInt(Math.round(acceptanceCapPercent * 100));
   return Number((BigInt(themeEntries) * hundredths) / 10_000n);
-}
-
-/**
- * An entry's running totals. Sums are JavaScript numbers, exact: they are integers far below 2⁵³ (a z-score's
- * magnitude is at most √n for a judge with n scores, 10⁹ units each, and an entry has a few scores).
- */
-interface Accumulated {
-  entry: RankingEntry;
-  count: number;
-  sum: number;
-  yes: number;
-  zSum: number;
-  /** Units of 10⁻⁶ (an exact integer). */
-  normalised: number | null;
 }
 
 /** The round's and each judge's tallies, from the scores themselves (votes do not count). */
@@ -222,77 +214,139 @@ export function rankRound(settings: RankingSettings, entries: RankingEntry[], sc
  * order: the order compares two entries by their own numbers only, and themeRank and the cap count per theme.
  */
 export function rankEntries(settings: RankingSettings, statistics: RoundStatistics, entries: RankingEntry[], scores: RankingScore[]): RankedRow[] {
-  const isScore = settings.kind === "SCORE";
-  const byEntry = new Map<string, Accumulated>(entries.map((entry) => [entry.entryId, { entry, count: 0, sum: 0, yes: 0, zSum: 0, normalised: null }]));
-  // A judge's scores are on the scale's steps, so the same z recurs: each (judge, value) is computed once.
-  const zOf = new Map<string, Map<number, number>>();
+  const indexOf = new Map(entries.map((entry, index) => [entry.entryId, index]));
+  const flat: (string | number | boolean)[][] = entries.map(() => []);
   for (const score of scores) {
-    const row = byEntry.get(score.entryId);
-    if (!row) continue;
-    row.count += 1;
-    if (score.pass) row.yes += 1;
-    if (isScore && score.value !== null) {
-      row.sum += score.value;
-      let judgeZ = zOf.get(score.judgeId);
-      if (!judgeZ) zOf.set(score.judgeId, (judgeZ = new Map()));
-      let z = judgeZ.get(score.value);
-      if (z === undefined) judgeZ.set(score.value, (z = Number(zScore(score.value, statistics.judges.get(score.judgeId) ?? emptyTally(), statistics).z)));
-      row.zSum += z;
-    }
+    const index = indexOf.get(score.entryId);
+    // (A score is a value or a vote, never both: judging.score checks it.)
+    if (index !== undefined) flat[index].push(score.judgeId, score.value ?? score.pass!);
   }
-  const rows = [...byEntry.values()];
-  if (isScore) {
-    // (Statistics without scores cannot rescale anything: there is nothing to rank by yet.)
-    if (statistics.round.count > 0) {
-      const normalise = rescaler(statistics, { min: settings.scaleMin!, max: settings.scaleMax! });
-      for (const row of rows) if (row.count > 0) row.normalised = normalise(row.zSum, row.count);
-    }
-  }
-  rows.sort(isScore ? compareScored : compareVoted);
+  return rankFlatEntries(settings, statistics, entries, flat);
+}
 
-  const themeEntries = new Map<string, number>();
-  for (const row of rows) themeEntries.set(row.entry.theme, (themeEntries.get(row.entry.theme) ?? 0) + 1);
-  const themeRanks = new Map<string, number>();
-  return rows.map((row) => {
-    const themeRank = (themeRanks.get(row.entry.theme) ?? 0) + 1;
-    themeRanks.set(row.entry.theme, themeRank);
-    const accepted = isScore
-      ? row.count > 0 && themeRank <= acceptedCount(themeEntries.get(row.entry.theme)!, settings.acceptanceCapPercent)
-      : row.yes >= (settings.passVotes ?? 0);
+/**
+ * One entry's current scores in one flat array: for each judge, the judge's key, then the score in whole thousandths
+ * (a number) or the vote (a boolean). judging.round_entry.ranking_input keeps them so, judges by number:
+ * [3,7500,12,6000]. One array per entry, not one object per score: the open round's leaderboard ranks 20,000
+ * scores per request.
+ */
+export type FlatScores<Judge> = readonly (Judge | number | boolean)[];
+
+/**
+ * rankEntries over flat scores (scores[i] are entries[i]'s), judges named by any key the statistics use: the rows
+ * are the same. Per-entry totals live in typed arrays and the sort orders entry indexes, so ranking 10,000 entries
+ * allocates little beyond the rows it returns.
+ */
+export function rankFlatEntries<Judge>(
+  settings: RankingSettings,
+  statistics: RoundStatistics<Judge>,
+  entries: readonly RankingEntry[],
+  scores: readonly FlatScores<Judge>[],
+): RankedRow[] {
+  const isScore = settings.kind === "SCORE";
+  const size = entries.length;
+  // Sums are exact: integers far below 2⁵³ (a z-score's magnitude is at most √n for a judge with n scores, 10⁹ units
+  // each, and an entry has a few scores).
+  const count = new Int32Array(size);
+  const yes = new Int32Array(size);
+  const sum = new Float64Array(size);
+  const zSum = new Float64Array(size);
+  // A judge's scores are on the scale's steps, so the same z recurs: each (judge, value) is computed once.
+  const zOf = new Map<Judge, Map<number, number>>();
+  for (let index = 0; index < size; index++) {
+    const given = scores[index];
+    for (let at = 0; at < given.length; at += 2) {
+      const value = given[at + 1];
+      count[index] += 1;
+      if (value === true) yes[index] += 1;
+      else if (isScore && typeof value === "number") {
+        sum[index] += value;
+        const judge = given[at] as Judge;
+        let judgeZ = zOf.get(judge);
+        if (!judgeZ) zOf.set(judge, (judgeZ = new Map()));
+        let z = judgeZ.get(value);
+        if (z === undefined) judgeZ.set(value, (z = Number(zScore(value, statistics.judges.get(judge) ?? emptyTally(), statistics).z)));
+        zSum[index] += z;
+      }
+    }
+  }
+  // Normalised scores in units of 10⁻⁶ (exact integers); −∞ for none, which sorts last and ties with another none.
+  const normalised = new Float64Array(size).fill(-Infinity);
+  // (Statistics without scores cannot rescale anything: there is nothing to rank by yet.)
+  if (isScore && statistics.round.count > 0) {
+    const normalise = rescaler(statistics, { min: settings.scaleMin!, max: settings.scaleMax! });
+    for (let index = 0; index < size; index++) if (count[index] > 0) normalised[index] = normalise(zSum[index], count[index]);
+  }
+
+  // The last tie-break compares entry ids; ties are common (the same judges giving the same scores), so ids are
+  // compared once, as ranks, not in every tie.
+  const idRank = entryIdRanks(entries);
+  const byEntryId = (a: number, b: number) => idRank[a] - idRank[b];
+  // SCORE: normalised score, then mean, then more scores first, then entry id. SHORTLIST: yes votes, then their
+  // share, then more votes first, then entry id.
+  const compareScored = (a: number, b: number) =>
+    normalised[a] !== normalised[b]
+      ? normalised[a] > normalised[b]
+        ? -1
+        : 1
+      : compareMeans(sum[a], count[a], sum[b], count[b]) || count[b] - count[a] || byEntryId(a, b);
+  const compareVoted = (a: number, b: number) => yes[b] - yes[a] || compareMeans(yes[a], count[a], yes[b], count[b]) || count[b] - count[a] || byEntryId(a, b);
+  const order: number[] = [];
+  for (let index = 0; index < size; index++) order.push(index);
+  order.sort(isScore ? compareScored : compareVoted);
+
+  // Themes as small integers, so counting and ranking per theme are array steps.
+  const themeIndexes = new Map<string, number>();
+  const themeOf = new Int32Array(size);
+  const themeEntries: number[] = [];
+  for (let index = 0; index < size; index++) {
+    let theme = themeIndexes.get(entries[index].theme);
+    if (theme === undefined) {
+      themeIndexes.set(entries[index].theme, (theme = themeEntries.length));
+      themeEntries.push(0);
+    }
+    themeOf[index] = theme;
+    themeEntries[theme] += 1;
+  }
+  const themeCaps = themeEntries.map((entryCount) => acceptedCount(entryCount, settings.acceptanceCapPercent));
+  const themeRanks = new Int32Array(themeEntries.length);
+  return order.map((index) => {
+    const entry = entries[index];
+    const themeRank = (themeRanks[themeOf[index]] += 1);
+    const judgeCount = count[index];
     return {
-      entryId: row.entry.entryId,
-      theme: row.entry.theme,
-      divisionId: row.entry.divisionId,
-      venueId: row.entry.venueId,
-      meanScore: row.count === 0 ? null : isScore ? row.sum / 1000 / row.count : row.yes / row.count,
-      normalizedScore: row.normalised === null ? null : row.normalised / 1e6,
-      judgeCount: row.count,
-      yesVotes: row.yes,
+      entryId: entry.entryId,
+      theme: entry.theme,
+      divisionId: entry.divisionId,
+      venueId: entry.venueId,
+      meanScore: judgeCount === 0 ? null : isScore ? sum[index] / 1000 / judgeCount : yes[index] / judgeCount,
+      normalizedScore: normalised[index] === -Infinity ? null : normalised[index] / 1e6,
+      judgeCount,
+      yesVotes: yes[index],
       themeRank,
-      accepted,
+      accepted: isScore ? judgeCount > 0 && themeRank <= themeCaps[themeOf[index]] : yes[index] >= (settings.passVotes ?? 0),
     };
   });
 }
 
-const byEntryId = (a: Accumulated, b: Accumulated) => (a.entry.entryId < b.entry.entryId ? -1 : a.entry.entryId > b.entry.entryId ? 1 : 0);
+/** Each entry's place in ascending entry-id order: the indexes themselves when the entries come so ordered (the store reads them so). */
+function entryIdRanks(entries: readonly RankingEntry[]): Int32Array {
+  const ranks = new Int32Array(entries.length);
+  let ordered = true;
+  for (let index = 0; index < entries.length; index++) {
+    ranks[index] = index;
+    if (index > 0 && !(entries[index - 1].entryId < entries[index].entryId)) ordered = false;
+  }
+  if (ordered) return ranks;
+  const byId = Array.from(ranks).sort((a, b) => (entries[a].entryId < entries[b].entryId ? -1 : entries[a].entryId > entries[b].entryId ? 1 : 0));
+  byId.forEach((index, rank) => (ranks[index] = rank));
+  return ranks;
+}
 
 /** Entries without scores last; otherwise the higher fraction first (cross-multiplied: exact integers below 2⁵³). */
 function compareMeans(aNum: number, aCount: number, bNum: number, bCount: number): number {
   if (aCount === 0 || bCount === 0) return (aCount === 0 ? 1 : 0) - (bCount === 0 ? 1 : 0);
   return Math.sign(bNum * aCount - aNum * bCount);
-}
-
-function compareScored(a: Accumulated, b: Accumulated): number {
-  if (a.normalised !== b.normalised) {
-    if (a.normalised === null) return 1;
-    if (b.normalised === null) return -1;
-    return a.normalised > b.normalised ? -1 : 1;
-  }
-  return compareMeans(a.sum, a.count, b.sum, b.count) || b.count - a.count || byEntryId(a, b);
-}
-
-function compareVoted(a: Accumulated, b: Accumulated): number {
-  return b.yes - a.yes || compareMeans(a.yes, a.count, b.yes, b.count) || b.count - a.count || byEntryId(a, b);
 }
 
 /** One judge's part in an entry's normalised score. */

@@ -1,5 +1,5 @@
 // Responsible for leaderboards and their explanations: the ranking is leaderboard.ranking.ts's pure function
-// over the round's scores and the judges' kept statistics (three statements whatever the number of entries); a
+// over the round's scores and the judges' kept statistics (one statement whatever the number of entries); a
 // closed round's is kept (leaderboard.cache.ts).
 import DataLoader from "dataloader";
 import { DataSource } from "typeorm";
@@ -70,12 +70,11 @@ export class LeaderboardService {
     const cacheKey = closedRankingKey(round);
     const view = { theme: theme ?? null, divisionId: division };
     // A closed round's ranking cannot change: it is computed once and pages are read from it. Another round's is
-    // ranked on each request from the judges' kept statistics and only the viewed theme's scores, read at one moment.
+    // ranked on each request from the judges' kept statistics and only the viewed theme's scores, read by one
+    // statement (one moment, so no transaction).
     const rows = cacheKey
       ? await closedRankingView(cacheKey, view, () => rankedRowsOf(this.dataSource, round))
-      : (await this.dataSource.transaction("REPEATABLE READ", (manager) => rankedRowsOf(manager, round, view.theme))).filter(
-          (row) => !view.divisionId || row.divisionId === view.divisionId,
-        );
+      : (await rankedRowsOf(this.dataSource, round, view.theme)).filter((row) => !view.divisionId || row.divisionId === view.divisionId);
     const nodes: LeaderboardRow[] = rows.slice(after, after + first + 1).map((row, index) => ({
       round,
       rank: after + index + 1,

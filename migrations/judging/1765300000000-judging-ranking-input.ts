@@ -31,6 +31,9 @@ export class JudgingRankingInput1765300000000 implements MigrationInterface {
   name = "JudgingRankingInput1765300000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // The backfill rewrites every round entry (~5 s for 76,000 at full scale on a quiet machine): the services' 15 s
+    // statement deadline is for requests, not for a migration, which runs in its own transaction (SET LOCAL ends with it).
+    await queryRunner.query(`SET LOCAL statement_timeout = 0`);
     // ALWAYS: numbers come from the identity only, so two judges never share one.
     await queryRunner.query(`ALTER TABLE judging.judge ADD COLUMN number int GENERATED ALWAYS AS IDENTITY UNIQUE`);
     await queryRunner.query(`ALTER TABLE judging.round_entry ADD COLUMN ranking_input json`);

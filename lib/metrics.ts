@@ -174,7 +174,9 @@ new Gauge({
     if (!webhookSource) return;
     try {
       const [row] = await webhookSource.query(
-        `SELECT count(*)::int AS pending, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS oldest FROM venues.webhook_delivery WHERE status = 'PENDING'`,
+        `SELECT count(*)::int AS pending, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS oldest FROM venues.webhook_delivery WHERE status = $1`,
+        // venues' DeliveryStatus.PENDING (lib/ imports no subgraph code).
+        ["PENDING"],
       );
       this.set({ measure: "pending" }, row.pending);
       this.set({ measure: "oldest_seconds" }, row.oldest);

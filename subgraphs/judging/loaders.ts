@@ -6,8 +6,8 @@ import type { Viewer } from "../../lib/auth";
 import { viewerJudgeId, visibleAwardsSql, visibleScores } from "./judging.visibility";
 import { wellFormedIds } from "../../lib/ids";
 import { groupLoader, rowLoader } from "../../lib/loaders";
-import { Assignment } from "./assignment/assignment.entity";
-import { Award } from "./award/award.entity";
+import { Assignment, AssignmentStatus } from "./assignment/assignment.entity";
+import { Award, AWARD_TIER_ORDER_PARAMETER, AWARD_TIER_RANK_SQL, TIER_ORDER } from "./award/award.entity";
 import { Judge } from "./judge/judge.entity";
 import { JudgingRound, RoundStatus } from "./round/round.entity";
 import type { PublishedScoreLogHead } from "./score/score-log";
@@ -31,12 +31,12 @@ const awardScope = (viewer: Viewer | undefined) => ` AND ${visibleAwardsSql(view
 export function createJudgingLoaders(dataSource: DataSource, viewer: Viewer | undefined) {
   const awards = dataSource.getRepository(Award);
   const scores = dataSource.getRepository(Score);
-  const awardOrder = "CASE award.tier WHEN 'GOLD' THEN 1 WHEN 'SILVER' THEN 2 WHEN 'BRONZE' THEN 3 ELSE 4 END";
   const awardsWhere = (column: string) => (ids: readonly string[]) =>
     awards
       .createQueryBuilder("award")
       .where(`award.${column} = ANY(CAST(:ids AS uuid[]))${awardScope(viewer)}`, { ids: wellFormedIds(ids) })
-      .orderBy(awardOrder)
+      .orderBy(AWARD_TIER_RANK_SQL)
+      .setParameter(AWARD_TIER_ORDER_PARAMETER, TIER_ORDER)
       .addOrderBy("award.theme")
       .addOrderBy("award.position")
       .addOrderBy("award.id")
@@ -127,25 +127,25 @@ export function createJudgingLoaders(dataSource: DataSource, viewer: Viewer | un
              JOIN judging.judging_round round ON round.id = round_entry.round_id
              LEFT JOIN (
                SELECT round_id, entry_id,
-                      count(*) FILTER (WHERE status <> 'RECUSED') AS assigned,
-                      count(*) FILTER (WHERE status = 'SCORED') AS scored,
-                      count(*) FILTER (WHERE status = 'ASSIGNED') AS pending,
-                      count(*) FILTER (WHERE status = 'RECUSED') AS recused
+                      count(*) FILTER (WHERE status <> $2) AS assigned,
+                      count(*) FILTER (WHERE status = $3) AS scored,
+                      count(*) FILTER (WHERE status = $4) AS pending,
+                      count(*) FILTER (WHERE status = $2) AS recused
                  FROM judging.assignment WHERE round_id = ANY($1::uuid[]) GROUP BY round_id, entry_id
              ) per_entry ON per_entry.round_id = round_entry.round_id AND per_entry.entry_id = round_entry.entry_id
             WHERE round_entry.round_id = ANY($1::uuid[])
             GROUP BY round_entry.round_id`,
-          [ids],
+          [ids, AssignmentStatus.RECUSED, AssignmentStatus.SCORED, AssignmentStatus.ASSIGNED],
         ),
         dataSource.query(
           `SELECT round_id AS "roundId", judge_id AS "judgeId",
-                  (count(*) FILTER (WHERE status <> 'RECUSED'))::int AS assigned,
-                  (count(*) FILTER (WHERE status = 'SCORED'))::int AS scored,
-                  (count(*) FILTER (WHERE status = 'ASSIGNED'))::int AS pending,
-                  (count(*) FILTER (WHERE status = 'RECUSED'))::int AS recused
+                  (count(*) FILTER (WHERE status <> $2))::int AS assigned,
+                  (count(*) FILTER (WHERE status = $3))::int AS scored,
+                  (count(*) FILTER (WHERE status = $4))::int AS pending,
+                  (count(*) FILTER (WHERE status = $2))::int AS recused
              FROM judging.assignment WHERE round_id = ANY($1::uuid[])
             GROUP BY round_id, judge_id ORDER BY round_id, judge_id`,
-          [ids],
+          [ids, AssignmentStatus.RECUSED, AssignmentStatus.SCORED, AssignmentStatus.ASSIGNED],
         ),
       ]);
       return roundIds.map((roundId) => {

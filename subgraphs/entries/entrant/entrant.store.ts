@@ -2,6 +2,7 @@
 // and the organisers' record of how an e-mail entered by several organisations was resolved.
 import type { EntityManager } from "typeorm";
 import type { ThemeCode } from "../../../lib/themes";
+import { EntryStatus } from "../entry/entry.entity";
 
 const SCHEMA = "entries";
 
@@ -64,12 +65,12 @@ export async function entriesTowardsCap(
   const [{ count }] = await manager.query(
     `SELECT count(*)::int AS count
        FROM ${SCHEMA}.entry entry JOIN ${SCHEMA}.entrant entrant ON entrant.id = entry.entrant_id
-      WHERE entrant.competition_id = $1 AND entrant.email = $2 AND entry.theme_code = $3 AND entry.status <> 'WITHDRAWN'
+      WHERE entrant.competition_id = $1 AND entrant.email = $2 AND entry.theme_code = $3 AND entry.status <> $5
         AND (entrant.organization_id = $4 OR NOT EXISTS (
               SELECT 1 FROM ${SCHEMA}.entrant_collision resolved
-               WHERE resolved.competition_id = $1 AND resolved.email = $2 AND resolved.resolution = 'DIFFERENT_PEOPLE'
+               WHERE resolved.competition_id = $1 AND resolved.email = $2 AND resolved.resolution = $6
                  AND $4 = ANY(resolved.organization_ids)))`,
-    [competitionId, email, theme, organizationId],
+    [competitionId, email, theme, organizationId, EntryStatus.WITHDRAWN, EntrantCollisionResolution.DIFFERENT_PEOPLE],
   );
   return count;
 }

@@ -121,7 +121,7 @@ export class EntryService {
       const inserted: { id: string }[] = await manager.query(
         `INSERT INTO entries.entry (competition_id, venue_id, organization_id, entrant_id, theme_code, kind, status, title, description,
            credit_name, country, consent_to_publication, consent_to_rules, declares_no_generative_ai, idempotency_key)
-         VALUES ($1, $2, $3, $4, $5, $6, 'DRAFT', $7, $8, $9, $10, $11, true, true, $12)
+         VALUES ($1, $2, $3, $4, $5, $6, $13, $7, $8, $9, $10, $11, true, true, $12)
          ON CONFLICT ON CONSTRAINT entry_idempotency_key_unique DO NOTHING
          RETURNING id`,
         [
@@ -137,6 +137,7 @@ export class EntryService {
           entrant.country,
           input.consentToPublication === true,
           idempotencyKey,
+          EntryStatus.DRAFT,
         ],
       );
       if (inserted.length) return inserted[0].id;
@@ -267,11 +268,11 @@ export class EntryService {
     const viewer = entriesPolicy.assertCan(this.context, "entry:stats");
     const key = STATS_KEY[groupBy];
     const organizationId = organizationScope(viewer);
-    const params: unknown[] = organizationId ? [organizationId] : [];
-    const scope = organizationId ? "WHERE entry.organization_id = $1" : "";
+    const params: unknown[] = organizationId ? [EntryStatus.SUBMITTED, organizationId] : [EntryStatus.SUBMITTED];
+    const scope = organizationId ? "WHERE entry.organization_id = $2" : "";
     return this.dataSource.query(
       `SELECT ${key} AS key, count(*)::int AS count,
-              (count(*) FILTER (WHERE entry.status = 'SUBMITTED'))::int AS submitted,
+              (count(*) FILTER (WHERE entry.status = $1))::int AS submitted,
               COALESCE(sum(photo_counts.photos), 0)::int AS photos,
               count(video.id)::int AS videos
          FROM entries.entry entry

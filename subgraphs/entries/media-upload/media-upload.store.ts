@@ -27,6 +27,9 @@ export interface MediaUploadRow {
 
 export type MediaUploadState = "OPEN" | "CHECKING" | "ATTACHED" | "REJECTED";
 
+/** A state as a statement's parameter (states are never spliced into the SQL text); typed, so a misspelling does not compile. */
+const state = (value: MediaUploadState): MediaUploadState => value;
+
 /** A refusal as recorded: the error code and message the client reads, and details only its owner may see. */
 export interface MediaUploadFailureRecord {
   code: string;
@@ -100,7 +103,7 @@ export async function findUpload(db: Queryable, id: string): Promise<MediaUpload
 
 /** Removes the entry's open upload (starting a new one replaces it) and returns it, so its bytes can be dropped. */
 export async function removeOpenUploadOfEntry(db: Queryable, entryId: string): Promise<MediaUploadRow | undefined> {
-  const [raw] = await returned(db, `DELETE FROM ${TABLE} WHERE entry_id = $1 AND status = 'OPEN' RETURNING *`, [entryId]);
+  const [raw] = await returned(db, `DELETE FROM ${TABLE} WHERE entry_id = $1 AND status = $2 RETURNING *`, [entryId, state("OPEN")]);
   return raw ? toRow(raw) : undefined;
 }
 
@@ -109,15 +112,15 @@ export async function recordPart(db: Queryable, id: string, part: MultipartPart)
   const [result] = await returned(
     db,
     `UPDATE ${TABLE} SET parts = parts || jsonb_build_object($2::text, jsonb_build_object('etag', $3::text, 'bytes', $4::bigint))
-     WHERE id = $1 AND status = 'OPEN' AND expires_at > now() RETURNING id`,
-    [id, String(part.partNumber), part.etag, part.bytes],
+     WHERE id = $1 AND status = $5 AND expires_at > now() RETURNING id`,
+    [id, String(part.partNumber), part.etag, part.bytes, state("OPEN")],
   );
   return Boolean(result);
 }
 
 /** The entry's upload whose checks are running, if any (a new upload waits for it to end). */
 export async function checkingUploadOfEntry(db: Queryable, entryId: string): Promise<string | undefined> {
-  const [row] = await db.query(`SELECT id FROM ${TABLE} WHERE entry_id = $1 AND status = 'CHECKING'`, [entryId]);
+  const [row] = await db.query(`SELECT id FROM ${TABLE} WHERE entry_id = $1 AND status = $2`, [entryId, state("CHECKING")]);
   return row?.id;
 }
 
@@ -133,8 +136,8 @@ const lease = (leaseMs: string) => `lease_id = gen_random_uuid(), ${leaseEnd(lea
 export async function claimForChecks(db: Queryable, id: string, leaseMs: number): Promise<MediaUploadRow | undefined> {
   const [raw] = await returned(
     db,
-    `UPDATE ${TABLE} SET status = 'CHECKING', attempts = 1, ${lease("$2")} WHERE id = $1 AND status = 'OPEN' AND expires_at > now() RETURNING *`,
-    [id, leaseMs],
+    `UPDATE ${TABLE} SET status = $3, attempts = 1, ${lease("$2")} WHERE id = $1 AND status = $4 AND expires_at > now() RETURNING *`,
+    [id, leaseMs, state("CHECKING"), state("OPEN")],
   );
   return raw ? toRow(raw) : undefined;
 }
@@ -144,27 +147,28 @@ export async function leaseStalledCheck(db: Queryable, leaseMs: number): Promise
   const [raw] = await returned(
     db,
     `UPDATE ${TABLE} SET attempts = attempts + 1, ${lease("$1")}
-      WHERE id = (SELECT id FROM ${TABLE} WHERE status = 'CHECKING' AND lease_expires_at <= now()
+      WHERE id = (SELECT id FROM ${TABLE} WHERE status = $2 AND lease_expires_at <= now()
                    ORDER BY lease_expires_at LIMIT 1 FOR UPDATE SKIP LOCKED)
       RETURNING *`,
-    [leaseMs],
+    [leaseMs, state("CHECKING")],
   );
   return raw ? toRow(raw) : undefined;
 }
 
 /** Extends a held lease while the checks go on; false when it was lost. */
 export async function renewCheckLease(db: Queryable, id: string, leaseId: string, leaseMs: number): Promise<boolean> {
-  const [row] = await returned(db, `UPDATE ${TABLE} SET ${leaseEnd("$3")} WHERE id = $1 AND lease_id = $2 AND status = 'CHECKING' RETURNING id`, [
+  const [row] = await returned(db, `UPDATE ${TABLE} SET ${leaseEnd("$3")} WHERE id = $1 AND lease_id = $2 AND status = $4 RETURNING id`, [
     id,
     leaseId,
     leaseMs,
+    state("CHECKING"),
   ]);
   return Boolean(row);
 }
 
 /** In the attaching transaction: locks the upload and tells whether the lease is still this job's. */
 export async function holdsCheckLease(db: Queryable, id: string, leaseId: string): Promise<boolean> {
-  const rows = await db.query(`SELECT 1 FROM ${TABLE} WHERE id = $1 AND lease_id = $2 AND status = 'CHECKING' FOR UPDATE`, [id, leaseId]);
+  const rows = await db.query(`SELECT 1 FROM ${TABLE} WHERE id = $1 AND lease_id = $2 AND status = $3 FOR UPDATE`, [id, leaseId, state("CHECKING")]);
   return rows.length > 0;
 }
 
@@ -177,8 +181,8 @@ export async function finishChecks(db: Queryable, id: string, leaseId: string, f
     db,
     `UPDATE ${TABLE} SET status = $3, failure = $4::jsonb, lease_id = NULL, lease_expires_at = NULL, finished_at = now(),
             expires_at = greatest(expires_at, now() + interval '1 hour')
-      WHERE id = $1 AND lease_id = $2 AND status = 'CHECKING' RETURNING id`,
-    [id, leaseId, failure ? "REJECTED" : "ATTACHED", failure ? JSON.stringify(failure) : null],
+      WHERE id = $1 AND lease_id = $2 AND status = $5 RETURNING id`,
+    [id, leaseId, state(failure ? "REJECTED" : "ATTACHED"), failure ? JSON.stringify(failure) : null, state("CHECKING")],
   );
   return Boolean(row);
 }
@@ -191,8 +195,8 @@ export async function releaseCheckLease(db: Queryable, id: string, leaseId: stri
   await db.query(
     `UPDATE ${TABLE} SET lease_id = NULL, lease_expires_at = now() + make_interval(secs => $3::double precision / 1000),
             attempts = CASE WHEN $4::boolean THEN attempts ELSE greatest(attempts - 1, 0) END
-      WHERE id = $1 AND lease_id = $2 AND status = 'CHECKING'`,
-    [id, leaseId, options.delayMs, options.countAttempt],
+      WHERE id = $1 AND lease_id = $2 AND status = $5`,
+    [id, leaseId, options.delayMs, options.countAttempt, state("CHECKING")],
   );
 }
 
@@ -205,10 +209,10 @@ export async function takeExpiredUploads(db: Queryable, limit: number): Promise<
     db,
     `DELETE FROM ${TABLE} WHERE id IN (
        SELECT id FROM ${TABLE}
-       WHERE status <> 'CHECKING' AND expires_at <= now()
+       WHERE status <> $2 AND expires_at <= now()
        ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
      RETURNING *`,
-    [limit],
+    [limit, state("CHECKING")],
   );
   return raws.map(toRow);
 }

@@ -2,6 +2,7 @@
 // exactly the entries assigned to them (in open and closed rounds) and nothing else. Until the entries subgraph
 // has applied a change, the round shows grantsPending and the judge may not see a newly assigned entry yet.
 import { EntityManager } from "typeorm";
+import { AssignmentStatus } from "./assignment.entity";
 import { requestGrants, roundGrantSource } from "../judging-grants";
 
 /**
@@ -15,9 +16,9 @@ export async function syncJudgeGrants(manager: EntityManager, roundId: string, j
     `SELECT judge.id AS "judgeId",
             COALESCE(array_agg(assignment.entry_id ORDER BY assignment.entry_id) FILTER (WHERE assignment.entry_id IS NOT NULL), '{}') AS "entryIds"
        FROM unnest($2::uuid[]) AS judge(id)
-       LEFT JOIN judging.assignment assignment ON assignment.judge_id = judge.id AND assignment.round_id = $1 AND assignment.status <> 'RECUSED'
+       LEFT JOIN judging.assignment assignment ON assignment.judge_id = judge.id AND assignment.round_id = $1 AND assignment.status <> $3
       GROUP BY judge.id`,
-    [roundId, judges],
+    [roundId, judges, AssignmentStatus.RECUSED],
   );
   const version = await requestGrants(
     manager,

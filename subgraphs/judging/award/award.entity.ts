@@ -38,6 +38,10 @@ registerEnumType(AwardStatus, {
 });
 
 export const TIER_ORDER: readonly AwardTier[] = [AwardTier.GOLD, AwardTier.SILVER, AwardTier.BRONZE, AwardTier.HONOURABLE_MENTION];
+/** The query parameter AWARD_TIER_RANK_SQL reads TIER_ORDER from: `.setParameter(AWARD_TIER_ORDER_PARAMETER, TIER_ORDER)`. */
+export const AWARD_TIER_ORDER_PARAMETER = "awardTierOrder";
+/** An award's tier as its rank in TIER_ORDER (1 = GOLD), for ORDER BY and keyset cursors; the order is a parameter, never spliced into the text. */
+export const AWARD_TIER_RANK_SQL = `array_position(CAST(:${AWARD_TIER_ORDER_PARAMETER} AS text[]), CAST(award.tier AS text))`;
 
 /**
  * An award in a scope: a theme (divisionId null) or a theme within one regional division.

@@ -15,7 +15,7 @@ import { awardGrantSource, requestGrants } from "../judging-grants";
 import { JudgingLoaders } from "../loaders";
 import { JudgingRound, RoundKind, RoundStatus } from "../round/round.entity";
 import { RoundService } from "../round/round.service";
-import { Award, AwardTier, TIER_ORDER } from "./award.entity";
+import { Award, AWARD_TIER_ORDER_PARAMETER, AWARD_TIER_RANK_SQL, AwardTier, TIER_ORDER } from "./award.entity";
 import { AddAwardInput, AwardTierCountInput, ProposeAwardsInput, UpdateAwardInput } from "./award.inputs";
 
 const DEFAULT_TIERS: AwardTierCountInput[] = [
@@ -24,7 +24,6 @@ const DEFAULT_TIERS: AwardTierCountInput[] = [
   { tier: AwardTier.BRONZE, count: 1 },
   { tier: AwardTier.HONOURABLE_MENTION, count: 3 },
 ];
-const TIER_RANK_SQL = "CASE award.tier WHEN 'GOLD' THEN 1 WHEN 'SILVER' THEN 2 WHEN 'BRONZE' THEN 3 ELSE 4 END";
 const tierRank = (tier: AwardTier) => TIER_ORDER.indexOf(tier) + 1;
 const DIVISION_KEY_SQL = "COALESCE(CAST(award.division_id AS text), '')";
 
@@ -73,7 +72,7 @@ export class AwardService {
   /** Published awards for everyone; organisers may include unpublished ones. By theme, scope, tier and position. */
   list(filter: AwardFilter, args: PageArgs): Promise<Page<Award>> {
     if (filter.includeUnpublished) judgingPolicy.assertCan(this.context, "award:read-unpublished");
-    const query = this.repository.createQueryBuilder("award");
+    const query = this.repository.createQueryBuilder("award").setParameter(AWARD_TIER_ORDER_PARAMETER, TIER_ORDER);
     if (!filter.includeUnpublished) query.andWhere("award.published_at IS NOT NULL");
     if (filter.theme) query.andWhere("award.theme = :theme", { theme: filter.theme });
     if (filter.divisionId) query.andWhere("award.division_id = :divisionId", { divisionId: parseId(filter.divisionId, "divisionId") });
@@ -81,7 +80,7 @@ export class AwardService {
     return keysetPage(
       query,
       {
-        columns: ["award.theme", DIVISION_KEY_SQL, TIER_RANK_SQL, "award.position", "award.id"],
+        columns: ["award.theme", DIVISION_KEY_SQL, AWARD_TIER_RANK_SQL, "award.position", "award.id"],
         direction: "ASC",
         cursorOf: (award) => [award.theme, award.divisionId ?? "", tierRank(award.tier), award.position, award.id],
       },
@@ -119,7 +118,8 @@ export class AwardService {
       .createQueryBuilder("award")
       .where("award.theme = :theme", { theme: scope.theme })
       .andWhere(scope.divisionId ? "award.division_id = :divisionId" : "award.division_id IS NULL", { divisionId: scope.divisionId })
-      .orderBy(TIER_RANK_SQL)
+      .orderBy(AWARD_TIER_RANK_SQL)
+      .setParameter(AWARD_TIER_ORDER_PARAMETER, TIER_ORDER)
       .addOrderBy("award.position")
       .addOrderBy("award.id")
       .getMany();

@@ -14,6 +14,8 @@ import {
   Tally,
 } from "./leaderboard.ranking";
 
+const SCHEMA = "judging";
+
 /** A DataSource, an EntityManager, or anything else with TypeORM's query(sql, params). */
 export interface Queryable {
   query(sql: string, params?: unknown[]): Promise<unknown>;
@@ -38,10 +40,10 @@ export async function loadRankingInput(
 ): Promise<{ statistics: RoundStatistics<number>; entries: RankingEntry[]; scores: FlatScores<number>[] }> {
   const [row] = (await db.query(
     `SELECT (SELECT json_agg(json_build_array(judge.number, statistics.score_count, statistics.value_sum::text, statistics.value_sum_of_squares::text))
-               FROM judging.judge_statistics statistics JOIN judging.judge judge ON judge.id = statistics.judge_id
+               FROM ${SCHEMA}.judge_statistics statistics JOIN ${SCHEMA}.judge judge ON judge.id = statistics.judge_id
               WHERE statistics.round_id = $1 AND statistics.score_count > 0)::text AS statistics,
             (SELECT '[' || string_agg(ranking_input::text, ',' ORDER BY entry_id) || ']'
-               FROM judging.round_entry WHERE round_id = $1 AND ($2::text IS NULL OR theme = $2)) AS entries`,
+               FROM ${SCHEMA}.round_entry WHERE round_id = $1 AND ($2::text IS NULL OR theme = $2)) AS entries`,
     [roundId, theme],
   )) as { statistics: string | null; entries: string | null }[];
   const round = emptyTally();
@@ -71,7 +73,7 @@ export async function loadRankingInput(
 /** How many judges are assigned to each of some entries of a round, recusals not counted (entries without any left out). */
 export async function loadAssignedJudgeCounts(db: Queryable, roundId: string, entryIds: readonly string[]): Promise<Map<string, number>> {
   const rows = (await db.query(
-    `SELECT entry_id AS "entryId", count(*)::int AS count FROM judging.assignment
+    `SELECT entry_id AS "entryId", count(*)::int AS count FROM ${SCHEMA}.assignment
       WHERE round_id = $1 AND entry_id = ANY($2::uuid[]) AND status <> $3 GROUP BY entry_id`,
     [roundId, entryIds, AssignmentStatus.RECUSED],
   )) as { entryId: string; count: number }[];
@@ -92,7 +94,7 @@ export async function rankedRowsOf(db: Queryable, round: RankableRound, theme: s
 export async function loadRoundStatistics(db: Queryable, roundId: string): Promise<RoundStatistics> {
   const rows = (await db.query(
     `SELECT judge_id AS "judgeId", score_count AS count, value_sum::text AS sum, value_sum_of_squares::text AS "sumOfSquares"
-       FROM judging.judge_statistics WHERE round_id = $1 AND score_count > 0`,
+       FROM ${SCHEMA}.judge_statistics WHERE round_id = $1 AND score_count > 0`,
     [roundId],
   )) as { judgeId: string; count: number; sum: string; sumOfSquares: string }[];
   const round = emptyTally();
@@ -110,7 +112,7 @@ export async function loadRoundStatistics(db: Queryable, roundId: string): Promi
 /** The current scores (thousandths) of some entries of a round, by entry. */
 export async function loadEntryScores(db: Queryable, roundId: string, entryIds: readonly string[]): Promise<Map<string, { judgeId: string; value: number }[]>> {
   const rows = (await db.query(
-    `SELECT judge_id AS "judgeId", entry_id AS "entryId", (value * 1000)::int AS value FROM judging.score WHERE round_id = $1 AND entry_id = ANY($2::uuid[]) AND value IS NOT NULL`,
+    `SELECT judge_id AS "judgeId", entry_id AS "entryId", (value * 1000)::int AS value FROM ${SCHEMA}.score WHERE round_id = $1 AND entry_id = ANY($2::uuid[]) AND value IS NOT NULL`,
     [roundId, entryIds],
   )) as { judgeId: string; entryId: string; value: number }[];
   const byEntry = new Map<string, { judgeId: string; value: number }[]>();

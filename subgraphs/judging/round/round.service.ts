@@ -13,6 +13,7 @@ import { JudgingLoaders } from "../loaders";
 import type { RankedRow } from "../leaderboard/leaderboard.ranking";
 import { rankedRowsOf } from "../leaderboard/leaderboard.store";
 import { fixScoreLogHead, PublishedScoreLogHead, ScoreLogHeadReason } from "../score/score-log";
+import { AssignmentStatus } from "../assignment/assignment.entity";
 import { JudgingRound, RoundEntry, RoundKind, RoundStatus } from "./round.entity";
 import { CreateRoundInput, UpdateRoundInput } from "./round.inputs";
 import { checkCap, checkCriteria, checkPassVotes, checkQuorum, checkScale, DEFAULT_CRITERIA, DEFAULT_SCALE } from "./round.settings";
@@ -170,8 +171,8 @@ export class RoundService {
       const round = await this.lock(manager, roundId);
       if (round.status !== RoundStatus.DRAFT) throw conflict(`Only a DRAFT round can be opened; this one is ${round.status}.`, { status: round.status });
       const judges: { judgeId: string }[] = await manager.query(
-        `SELECT DISTINCT judge_id AS "judgeId" FROM judging.assignment WHERE round_id = $1 AND status <> 'RECUSED'`,
-        [round.id],
+        `SELECT DISTINCT judge_id AS "judgeId" FROM judging.assignment WHERE round_id = $1 AND status <> $2`,
+        [round.id, AssignmentStatus.RECUSED],
       );
       if (!judges.length) throw conflict("The round has no assignments yet; run assignJudges first.");
       await manager.query(`UPDATE judging.judging_round SET status = $2, opened_at = now(), updated_at = now() WHERE id = $1`, [round.id, RoundStatus.OPEN]);
@@ -194,8 +195,9 @@ export class RoundService {
     await this.dataSource.transaction(async (manager) => {
       const round = await this.lock(manager, roundId);
       if (round.status !== RoundStatus.OPEN) throw conflict(`Only an OPEN round can be closed; this one is ${round.status}.`, { status: round.status });
-      const [{ unscored }] = await manager.query(`SELECT count(*)::int AS unscored FROM judging.assignment WHERE round_id = $1 AND status = 'ASSIGNED'`, [
+      const [{ unscored }] = await manager.query(`SELECT count(*)::int AS unscored FROM judging.assignment WHERE round_id = $1 AND status = $2`, [
         round.id,
+        AssignmentStatus.ASSIGNED,
       ]);
       if (unscored > 0 && !closeAnyway) {
         throw conflict(

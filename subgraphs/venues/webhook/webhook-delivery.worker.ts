@@ -10,6 +10,7 @@ import { logger } from "../../../lib/logger";
 import { retryDelayMs } from "../../../lib/retry";
 import { startWorker, Worker } from "../../../lib/worker";
 import { WebhookCircuits } from "./webhook-circuit";
+import { DeliveryStatus } from "./webhook.entity";
 import { sendWebhook } from "./webhook-sender";
 
 interface DueDelivery {
@@ -53,15 +54,16 @@ export function startWebhookDeliveryWorker(dataSource: DataSource): WebhookDeliv
     await dataSource.query(
       `UPDATE venues.webhook_delivery
           SET attempts = attempts + 1, last_attempt_at = now(), last_response_code = $2, last_error = $3,
-              status = $4, delivered_at = CASE WHEN $4 = 'DELIVERED' THEN now() ELSE NULL END,
+              status = $4, delivered_at = CASE WHEN $6::boolean THEN now() ELSE NULL END,
               next_attempt_at = now() + make_interval(secs => $5::double precision / 1000)
         WHERE id = $1`,
       [
         delivery.id,
         result.status,
         result.error,
-        result.ok ? "DELIVERED" : giveUp ? "FAILED" : "PENDING",
+        result.ok ? DeliveryStatus.DELIVERED : giveUp ? DeliveryStatus.FAILED : DeliveryStatus.PENDING,
         result.ok ? 0 : retryDelayMs(failures, { baseMs: settings().retryBaseMilliseconds, maxMs: MAX_DELAY_MS }),
+        result.ok,
       ],
     );
   };
@@ -74,9 +76,9 @@ export function startWebhookDeliveryWorker(dataSource: DataSource): WebhookDeliv
     const leased: DueDelivery[] = await dataSource.transaction(async (manager) => {
       const candidates: { id: string; webhook_id: string }[] = await manager.query(
         `SELECT id, webhook_id FROM venues.webhook_delivery
-          WHERE status = 'PENDING' AND next_attempt_at <= now() AND NOT (webhook_id = ANY($1::uuid[]))
+          WHERE status = $3 AND next_attempt_at <= now() AND NOT (webhook_id = ANY($1::uuid[]))
           ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [skipped, free * 5],
+        [skipped, free * 5, DeliveryStatus.PENDING],
       );
       const chosen = new Map<string, string>();
       for (const candidate of candidates) if (!chosen.has(candidate.webhook_id) && chosen.size < free) chosen.set(candidate.webhook_id, candidate.id);

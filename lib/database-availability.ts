@@ -27,7 +27,14 @@ const UNAVAILABLE_MESSAGES = [
   /terminating connection due to administrator command/i,
 ];
 
+/**
+ * TypeORM's own errors for a connection the pool dropped under a running transaction: when PostgreSQL goes away, the
+ * pool's error handler releases the query runner, and the transaction's next statement (or its COMMIT) finds it gone.
+ */
+const UNAVAILABLE_ERROR_NAMES = new Set(["QueryRunnerAlreadyReleasedError", "QueryRunnerProviderAlreadyReleasedError"]);
+
 interface ErrorShape {
+  name?: unknown;
   code?: unknown;
   message?: unknown;
   driverError?: unknown;
@@ -41,6 +48,7 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== "object" || depth > 5) return false;
   const shape = error as ErrorShape;
   if (typeof shape.code === "string" && (UNAVAILABLE_SQLSTATES.has(shape.code) || UNAVAILABLE_SYSTEM_CODES.has(shape.code))) return true;
+  if (typeof shape.name === "string" && UNAVAILABLE_ERROR_NAMES.has(shape.name)) return true;
   if (typeof shape.message === "string" && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(shape.message as string))) return true;
   const inner = [shape.driverError, shape.cause, shape.originalError, ...(Array.isArray(shape.errors) ? shape.errors : [])];
   return inner.some((item) => item !== error && isDatabaseUnavailable(item, depth + 1));

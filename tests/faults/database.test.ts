@@ -119,6 +119,14 @@ describe("PostgreSQL restarted under load", () => {
     expect(recovered).toBe(true);
 
     // Every answer was JSON with coded errors; failures during the outage are SERVICE_UNAVAILABLE, never internal.
+    // Any other code is a database error the services did not recognise as an outage: show what they logged of it.
+    const unrecognised = outcomes.filter(({ response }) => errorCodes(response).some((code) => code !== "SERVICE_UNAVAILABLE"));
+    if (unrecognised.length) {
+      const logged = [...system.processes.values()].flatMap((service) => service.unexpectedErrors().map((line) => `${service.name}: ${line.slice(0, 3000)}`));
+      throw new Error(
+        `${unrecognised.length} answers with another code during the outage, e.g. ${JSON.stringify(unrecognised[0].response.errors)}\n${logged.join("\n")}`,
+      );
+    }
     for (const { response, phase: when } of outcomes) {
       expect(response.status).toBeLessThan(500);
       const codes = errorCodes(response);

@@ -52,6 +52,8 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** The last lines it printed (for failure messages). */
   output(): string;
+  /** Every "unexpected error" line it logged (kept apart: a busy outage's warnings push them out of output()). */
+  unexpectedErrors(): string[];
   /** Resolves with the exit code (or the signal's name) once the process has ended. */
   exited: Promise<number | string>;
 }
@@ -110,13 +112,19 @@ export class ProcessSystem {
     const script = name === "gateway" ? "dist/gateway/index.js" : `dist/subgraphs/${name}/index.js`;
     const child = spawn(process.execPath, [script], { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
+    let partial = "";
+    const unexpected: string[] = [];
     const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-20_000);
+      const text = chunk.toString();
+      output = (output + text).slice(-20_000);
+      const lines = (partial + text).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) if (line.includes('"unexpected error"') && unexpected.length < 50) unexpected.push(line);
     };
     child.stdout!.on("data", keep);
     child.stderr!.on("data", keep);
     const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")));
-    const service: ServiceProcess = { name, child, output: () => output, exited };
+    const service: ServiceProcess = { name, child, output: () => output, unexpectedErrors: () => unexpected, exited };
     this.processes.set(name, service);
     const healthy = await waitFor(async () => (await fetch(new URL("/health", this.url(name)), { signal: AbortSignal.timeout(1000) })).ok, 60_000);
     if (!healthy) throw new Error(`${name} did not start:\n${output}`);

@@ -13,9 +13,9 @@ import { JudgingLoaders } from "../loaders";
 import type { RankedRow } from "../leaderboard/leaderboard.ranking";
 import { rankedRowsOf } from "../leaderboard/leaderboard.store";
 import { fixScoreLogHead, PublishedScoreLogHead, ScoreLogHeadReason } from "../score/score-log";
-import { AssignmentStatus } from "../assignment/assignment.entity";
 import { JudgingRound, RoundEntry, RoundKind, RoundStatus } from "./round.entity";
 import { CreateRoundInput, UpdateRoundInput } from "./round.inputs";
+import { judgesWithAssignments, markRoundClosed, markRoundOpened, publishedAwardCount, unscoredAssignmentCount } from "./round.store";
 import { checkCap, checkCriteria, checkPassVotes, checkQuorum, checkScale, DEFAULT_CRITERIA, DEFAULT_SCALE } from "./round.settings";
 import { JudgingProgress } from "./round.types";
 
@@ -142,11 +142,8 @@ export class RoundService {
     }
     if (input.name != null) round.name = requiredText(input.name, "name");
     if (input.acceptanceCapPercent != null) {
-      const [{ published }] = await this.dataSource.query(
-        `SELECT count(*)::int AS published FROM judging.award WHERE round_id = $1 AND (published_at IS NOT NULL OR publish_requested_at IS NOT NULL)`,
-        [round.id],
-      );
-      if (published > 0) throw conflict("Awards from this round are published; unpublish them before changing the acceptance cap.");
+      if ((await publishedAwardCount(this.dataSource, round.id)) > 0)
+        throw conflict("Awards from this round are published; unpublish them before changing the acceptance cap.");
       round.acceptanceCapPercent = checkCap(input.acceptanceCapPercent);
     }
     if (input.quorum != null) round.quorum = checkQuorum(input.quorum);
@@ -170,17 +167,10 @@ export class RoundService {
     await this.dataSource.transaction(async (manager) => {
       const round = await this.lock(manager, roundId);
       if (round.status !== RoundStatus.DRAFT) throw conflict(`Only a DRAFT round can be opened; this one is ${round.status}.`, { status: round.status });
-      const judges: { judgeId: string }[] = await manager.query(
-        `SELECT DISTINCT judge_id AS "judgeId" FROM judging.assignment WHERE round_id = $1 AND status <> $2`,
-        [round.id, AssignmentStatus.RECUSED],
-      );
+      const judges = await judgesWithAssignments(manager, round.id);
       if (!judges.length) throw conflict("The round has no assignments yet; run assignJudges first.");
-      await manager.query(`UPDATE judging.judging_round SET status = $2, opened_at = now(), updated_at = now() WHERE id = $1`, [round.id, RoundStatus.OPEN]);
-      await syncJudgeGrants(
-        manager,
-        round.id,
-        judges.map((row) => row.judgeId),
-      );
+      await markRoundOpened(manager, round.id);
+      await syncJudgeGrants(manager, round.id, judges);
     });
     return this.repository.findOneByOrFail({ id: roundId });
   }
@@ -195,21 +185,14 @@ export class RoundService {
     await this.dataSource.transaction(async (manager) => {
       const round = await this.lock(manager, roundId);
       if (round.status !== RoundStatus.OPEN) throw conflict(`Only an OPEN round can be closed; this one is ${round.status}.`, { status: round.status });
-      const [{ unscored }] = await manager.query(`SELECT count(*)::int AS unscored FROM judging.assignment WHERE round_id = $1 AND status = $2`, [
-        round.id,
-        AssignmentStatus.ASSIGNED,
-      ]);
+      const unscored = await unscoredAssignmentCount(manager, round.id);
       if (unscored > 0 && !closeAnyway) {
         throw conflict(
           `${unscored} assignments are not scored yet. Reassign them (reassignUnscoredAssignments) or close anyway (closeAnyway: true); the leaderboard then shows how many scores each entry has.`,
           { unscoredAssignments: unscored },
         );
       }
-      await manager.query(`UPDATE judging.judging_round SET status = $2, closed_at = now(), closed_with_unscored = $3, updated_at = now() WHERE id = $1`, [
-        round.id,
-        RoundStatus.CLOSED,
-        unscored,
-      ]);
+      await markRoundClosed(manager, round.id, unscored);
       // The head every later check and every partner compares with (issue #18).
       await fixScoreLogHead(manager, round, ScoreLogHeadReason.ROUND_CLOSED);
     });

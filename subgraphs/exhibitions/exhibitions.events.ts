@@ -4,7 +4,7 @@
 import type { EntityManager } from "typeorm";
 import type { EventHandler, EventHandlers } from "../../lib/events/follower";
 import { isUuid } from "../../lib/ids";
-import { compactPositions } from "./exhibited-work/exhibited-work.service";
+import { compactPositions } from "./exhibited-work/exhibited-work.store";
 import { WorkRemovalReason } from "./exhibited-work/exhibited-work.entity";
 import { ExhibitionStatus } from "./exhibition/exhibition.entity";
 import { exhibitionOfSource, grantsApplied, grantsPublicly, recordExhibitionChanged, requestPublicGrants } from "./exhibition/exhibition-grants";

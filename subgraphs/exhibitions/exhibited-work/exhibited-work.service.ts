@@ -15,21 +15,11 @@ import { ExhibitionSection } from "../exhibition-section/exhibition-section.enti
 import type { ExhibitionsLoaders, WorksPageArgs } from "../loaders";
 import { ExhibitedWork, WorkRemovalReason } from "./exhibited-work.entity";
 import { AddExhibitedWorksInput, UpdateExhibitedWorkInput } from "./exhibited-work.inputs";
+import { applyWorkOrder, compactPositions, markWorkRemoved, shiftForMove, worksOnShowCount, worksOnShowIds } from "./exhibited-work.store";
 
 const MAX_WORKS_PER_CALL = 500;
 /** Well above the ~100 works of a curated exhibition; keeps one grant call and one reorder list reasonable. */
 const MAX_WORKS_PER_EXHIBITION = 2000;
-
-/** Renumbers the works on show of the given exhibitions 1..n, keeping their order. */
-export async function compactPositions(manager: EntityManager, exhibitionIds: string[]): Promise<void> {
-  await manager.query(
-    `UPDATE exhibitions.exhibited_work work SET position = ranked.new_position
-       FROM (SELECT id, row_number() OVER (PARTITION BY exhibition_id ORDER BY position, id)::int AS new_position
-               FROM exhibitions.exhibited_work WHERE exhibition_id = ANY($1::uuid[]) AND removed_at IS NULL) ranked
-      WHERE work.id = ranked.id AND work.position <> ranked.new_position`,
-    [exhibitionIds],
-  );
-}
 
 export class ExhibitedWorkService {
   constructor(
@@ -158,17 +148,10 @@ export class ExhibitedWorkService {
     this.exhibitions.editor();
     return this.dataSource.transaction(async (manager) => {
       const { work, exhibition } = await this.lockWork(manager, id);
-      const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM exhibitions.exhibited_work WHERE exhibition_id = $1 AND removed_at IS NULL`, [
-        exhibition.id,
-      ]);
+      const count = await worksOnShowCount(manager, exhibition.id);
       if (!Number.isInteger(position) || position < 1 || position > count) throw badInput(`position must be between 1 and ${count}.`, { argument: "position" });
       if (position !== work.position) {
-        // Positions are unique at commit, not per statement, so the others can shift before this one lands.
-        await manager.query(
-          `UPDATE exhibitions.exhibited_work SET position = position + CASE WHEN $2::int < $3::int THEN 1 ELSE -1 END
-            WHERE exhibition_id = $1 AND removed_at IS NULL AND position BETWEEN LEAST($2::int, $3::int) AND GREATEST($2::int, $3::int) AND id <> $4`,
-          [exhibition.id, position, work.position, work.id],
-        );
+        await shiftForMove(manager, exhibition.id, work.id, work.position, position);
         work.position = position;
         await recordExhibitionChanged(manager, exhibition);
       }
@@ -183,21 +166,13 @@ export class ExhibitedWorkService {
     if (new Set(ids).size !== ids.length) throw badInput("workIds names a work twice.", { argument: "workIds" });
     const exhibition = await this.dataSource.transaction(async (manager) => {
       const exhibition = await this.exhibitions.lockForEdit(manager, exhibitionId, "exhibitionId");
-      const rows: { id: string }[] = await manager.query(`SELECT id FROM exhibitions.exhibited_work WHERE exhibition_id = $1 AND removed_at IS NULL`, [
-        exhibition.id,
-      ]);
-      const current = new Set(rows.map((row) => row.id));
+      const current = new Set(await worksOnShowIds(manager, exhibition.id));
       if (current.size !== ids.length || !ids.every((id) => current.has(id))) {
         throw conflict(`workIds must list each of the ${current.size} works on show exactly once; the exhibition may have changed, reload it.`, {
           argument: "workIds",
         });
       }
-      await manager.query(
-        `UPDATE exhibitions.exhibited_work work SET position = ordered.position::int
-           FROM unnest($2::uuid[]) WITH ORDINALITY AS ordered(id, position)
-          WHERE work.id = ordered.id AND work.exhibition_id = $1 AND work.position <> ordered.position`,
-        [exhibition.id, ids],
-      );
+      await applyWorkOrder(manager, exhibition.id, ids);
       await recordExhibitionChanged(manager, exhibition);
       return exhibition;
     });
@@ -220,10 +195,7 @@ export class ExhibitedWorkService {
       });
       const work = await manager.getRepository(ExhibitedWork).findOneByOrFail({ id: workId });
       if (work.removedAt) return exhibition;
-      await manager.query(`UPDATE exhibitions.exhibited_work SET removed_at = now(), removal_reason = $2, position = NULL WHERE id = $1`, [
-        work.id,
-        WorkRemovalReason.CURATOR,
-      ]);
+      await markWorkRemoved(manager, work.id, WorkRemovalReason.CURATOR);
       await compactPositions(manager, [exhibition.id]);
       if (grantsPublicly(exhibition.status)) await requestPublicGrants(manager, exhibition);
       await recordExhibitionChanged(manager, exhibition);

@@ -13,6 +13,7 @@ import { entryCursor, EntriesLoaders, VenueEntriesArgs } from "../loaders";
 import { Entry, EntryKind, EntryStatus, MediaStatus } from "./entry.entity";
 import { CreateEntryInput, EntryFilter, EntryStatsGroup } from "./entry.inputs";
 import { EntryStat } from "./entry.types";
+import { entryIdByIdempotencyKey, entryStats, insertEntry, mediaOfEntry } from "./entry.store";
 import { assertMaySelectBy, entriesPolicy, mayEdit, organizationScope, publishedIdentityReadable, restrictToVisible } from "../entries.visibility";
 import { entryEvent } from "./entry-events";
 import { recordEvent } from "../../../lib/events/outbox";
@@ -20,14 +21,6 @@ import { entriesTowardsCap, lockEmail, upsertEntrant } from "../entrant/entrant.
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/;
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
-
-const STATS_KEY: Record<EntryStatsGroup, string> = {
-  [EntryStatsGroup.VENUE]: "entry.venue_id::text",
-  [EntryStatsGroup.THEME]: "entry.theme_code",
-  [EntryStatsGroup.COUNTRY]: "entry.country",
-  [EntryStatsGroup.KIND]: "entry.kind",
-  [EntryStatsGroup.STATUS]: "entry.status",
-};
 
 export class EntryService {
   private readonly repository;
@@ -101,7 +94,7 @@ export class EntryService {
     };
 
     const id = await this.dataSource.transaction(async (manager) => {
-      const existing = idempotencyKey ? await this.findByIdempotencyKey(manager, venueId, idempotencyKey) : undefined;
+      const existing = idempotencyKey ? await entryIdByIdempotencyKey(manager, venueId, idempotencyKey) : undefined;
       if (existing) return existing;
       // The cap is the competition's (by e-mail, across organisations); the record is the organisation's own.
       // The lock makes concurrent entries for one address count the cap one at a time, whoever enters them.
@@ -118,31 +111,23 @@ export class EntryService {
           },
         );
       }
-      const inserted: { id: string }[] = await manager.query(
-        `INSERT INTO entries.entry (competition_id, venue_id, organization_id, entrant_id, theme_code, kind, status, title, description,
-           credit_name, country, consent_to_publication, consent_to_rules, declares_no_generative_ai, idempotency_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $13, $7, $8, $9, $10, $11, true, true, $12)
-         ON CONFLICT ON CONSTRAINT entry_idempotency_key_unique DO NOTHING
-         RETURNING id`,
-        [
-          competition.id,
-          venueId,
-          viewer.organizationId,
-          entrantId,
-          input.theme,
-          input.kind,
-          values.title,
-          values.description,
-          values.creditName,
-          entrant.country,
-          input.consentToPublication === true,
-          idempotencyKey,
-          EntryStatus.DRAFT,
-        ],
-      );
-      if (inserted.length) return inserted[0].id;
+      const inserted = await insertEntry(manager, {
+        competitionId: competition.id,
+        venueId,
+        organizationId: viewer.organizationId,
+        entrantId,
+        theme: input.theme,
+        kind: input.kind,
+        title: values.title,
+        description: values.description,
+        creditName: values.creditName,
+        country: entrant.country,
+        consentToPublication: input.consentToPublication === true,
+        idempotencyKey,
+      });
+      if (inserted) return inserted;
       // A concurrent request with the same key committed first: answer with its entry.
-      return (await this.findByIdempotencyKey(manager, venueId, idempotencyKey!))!;
+      return (await entryIdByIdempotencyKey(manager, venueId, idempotencyKey!))!;
     });
     const entry = await this.repository.findOneByOrFail({ id });
     if (idempotencyKey && (entry.title !== values.title || entry.themeCode !== input.theme || entry.kind !== input.kind)) {
@@ -152,11 +137,6 @@ export class EntryService {
       });
     }
     return entry;
-  }
-
-  private async findByIdempotencyKey(manager: EntityManager, venueId: string, key: string): Promise<string | undefined> {
-    const rows: { id: string }[] = await manager.query(`SELECT id FROM entries.entry WHERE venue_id = $1 AND idempotency_key = $2`, [venueId, key]);
-    return rows[0]?.id;
   }
 
   /**
@@ -189,13 +169,7 @@ export class EntryService {
       if (entry.status === EntryStatus.SUBMITTED) return;
       if (entry.status !== EntryStatus.DRAFT) throw conflict(`A ${entry.status} entry cannot be submitted.`, { status: entry.status });
       this.competitions.assertWindowOpen(competition);
-      const [{ photos, videos, video_status: videoStatus, failure_reason: failureReason }] = await manager.query(
-        `SELECT (SELECT count(*)::int FROM entries.photo WHERE entry_id = $1) AS photos,
-                (SELECT count(*)::int FROM entries.micro_video WHERE entry_id = $1) AS videos,
-                (SELECT status FROM entries.micro_video WHERE entry_id = $1) AS video_status,
-                (SELECT failure_reason FROM entries.micro_video WHERE entry_id = $1) AS failure_reason`,
-        [entry.id],
-      );
+      const { photos, videos, videoStatus, failureReason } = await mediaOfEntry(manager, entry.id);
       if (entry.kind === EntryKind.PHOTO_SET && (photos < competition.minPhotosPerSet || photos > competition.maxPhotosPerSet)) {
         throw badInput(
           `A photo set needs ${competition.minPhotosPerSet} to ${competition.maxPhotosPerSet} photos; this one has ${photos}. Upload with uploadPhotos first.`,
@@ -266,21 +240,6 @@ export class EntryService {
   /** Counts for organisers (all entries) and partners (their organisation's). */
   async stats(groupBy: EntryStatsGroup): Promise<EntryStat[]> {
     const viewer = entriesPolicy.assertCan(this.context, "entry:stats");
-    const key = STATS_KEY[groupBy];
-    const organizationId = organizationScope(viewer);
-    const params: unknown[] = organizationId ? [EntryStatus.SUBMITTED, organizationId] : [EntryStatus.SUBMITTED];
-    const scope = organizationId ? "WHERE entry.organization_id = $2" : "";
-    return this.dataSource.query(
-      `SELECT ${key} AS key, count(*)::int AS count,
-              (count(*) FILTER (WHERE entry.status = $1))::int AS submitted,
-              COALESCE(sum(photo_counts.photos), 0)::int AS photos,
-              count(video.id)::int AS videos
-         FROM entries.entry entry
-         LEFT JOIN (SELECT entry_id, count(*) AS photos FROM entries.photo GROUP BY entry_id) photo_counts ON photo_counts.entry_id = entry.id
-         LEFT JOIN entries.micro_video video ON video.entry_id = entry.id
-         ${scope}
-        GROUP BY 1 ORDER BY count DESC, key`,
-      params,
-    );
+    return entryStats(this.dataSource, groupBy, organizationScope(viewer));
   }
 }

@@ -8,7 +8,7 @@ import type { DataSource } from "typeorm";
 import { startSystem, TestSystem } from "../kit/system";
 import { graphql } from "../kit/http";
 import { seedDivision, seedEntry, seedVenue, unique } from "../kit/factories";
-import { judgeToken, judgingApi, ok, organizerToken, seedJudge } from "../kit/judging-factories";
+import { judgingApi, ok, organizerToken, seedJudge } from "../kit/judging-factories";
 import { ThemeCode } from "../../lib/themes";
 import type { Entry } from "../../subgraphs/entries/entry/entry.entity";
 import type { Judge } from "../../subgraphs/judging/judge/judge.entity";
@@ -204,22 +204,7 @@ describe("judging: open-round leaderboards from kept statistics", () => {
     const assignments = await api.assignments(roundId);
     const scored = assignments.filter((assignment) => assignment.status === "SCORED");
     for (const assignment of [scored[3], scored[11], scored[20]]) {
-      const recusal = await graphql(
-        url,
-        `
-          mutation ($id: ID!) {
-            recuse(assignmentId: $id, reason: "conflict of interest") {
-              assignment {
-                status
-              }
-            }
-          }
-        `,
-        {
-          variables: { id: assignment.id },
-          token: judgeToken(assignment.judgeId),
-        },
-      );
+      const recusal = await api.recuse(assignment.judgeId, assignment.id);
       expect(ok(recusal).recuse.assignment.status).toBe("RECUSED");
     }
     expect(await keptStatistics()).toEqual(await recomputedStatistics());
@@ -338,24 +323,7 @@ describe("judging: open-round leaderboards from kept statistics", () => {
     ok(await api.submitScore(judges[0].id, { roundId: round.id, entryId: entries[1].id, pass: false }));
     ok(await api.submitScore(judges[2].id, { roundId: round.id, entryId: entries[0].id, pass: true }));
     const assignment = (await api.assignments(round.id)).find((row) => row.judgeId === judges[1].id && row.entryId === entries[2].id)!;
-    ok(
-      await graphql(
-        url,
-        `
-          mutation ($id: ID!) {
-            recuse(assignmentId: $id, reason: "conflict of interest") {
-              assignment {
-                status
-              }
-            }
-          }
-        `,
-        {
-          variables: { id: assignment.id },
-          token: judgeToken(judges[1].id),
-        },
-      ),
-    );
+    ok(await api.recuse(judges[1].id, assignment.id));
     await expectKeptAndRanked();
   });
 });

@@ -60,6 +60,24 @@ export function judgingApi(url: string) {
           token: judgeToken(judgeId),
         },
       ),
+    /** A judge recuses themself from one of their assignments; answers the raw response. */
+    recuse: (judgeId: string, assignmentId: string, reason = "conflict of interest") =>
+      graphql(
+        url,
+        `
+          mutation ($id: ID!, $reason: String!) {
+            recuse(assignmentId: $id, reason: $reason) {
+              assignment {
+                status
+              }
+            }
+          }
+        `,
+        {
+          variables: { id: assignmentId, reason },
+          token: judgeToken(judgeId),
+        },
+      ),
     addAssignment: (input: Record<string, unknown>) =>
       asOrganizer(`mutation($input: AddAssignmentInput!) { addAssignment(input: $input) { id status origin } }`, { input }),
     /** Every assignment of a round (organiser view), as { id, entryId, judgeId, status }. */

@@ -46,15 +46,6 @@ export async function loadRankingInput(
                FROM ${SCHEMA}.round_entry WHERE round_id = $1 AND ($2::text IS NULL OR theme = $2)) AS entries`,
     [roundId, theme],
   )) as { statistics: string | null; entries: string | null }[];
-  const round = emptyTally();
-  const judges = new Map<number, Tally>();
-  for (const [judge, count, sum, sumOfSquares] of JSON.parse(row.statistics ?? "[]") as [number, number, string, string][]) {
-    const tally: Tally = { count, sum: BigInt(sum), sumOfSquares: BigInt(sumOfSquares) };
-    judges.set(judge, tally);
-    round.count += tally.count;
-    round.sum += tally.sum;
-    round.sumOfSquares += tally.sumOfSquares;
-  }
   const entries: RankingEntry[] = [];
   const scores: FlatScores<number>[] = [];
   for (const [entryId, entryTheme, divisionId, venueId, entryScores] of JSON.parse(row.entries ?? "[]") as [
@@ -67,7 +58,7 @@ export async function loadRankingInput(
     entries.push({ entryId, theme: entryTheme, divisionId, venueId });
     scores.push(entryScores);
   }
-  return { statistics: roundStatistics(round, judges), entries, scores };
+  return { statistics: statisticsOfTallies(JSON.parse(row.statistics ?? "[]") as KeptTally<number>[]), entries, scores };
 }
 
 /** How many judges are assigned to each of some entries of a round, recusals not counted (entries without any left out). */
@@ -97,11 +88,19 @@ export async function loadRoundStatistics(db: Queryable, roundId: string): Promi
        FROM ${SCHEMA}.judge_statistics WHERE round_id = $1 AND score_count > 0`,
     [roundId],
   )) as { judgeId: string; count: number; sum: string; sumOfSquares: string }[];
+  return statisticsOfTallies(rows.map((row) => [row.judgeId, row.count, row.sum, row.sumOfSquares]));
+}
+
+/** A judge's kept tally as read: the judge's key, the count, and the exact sums as text (bigint in PostgreSQL). */
+type KeptTally<Judge> = [judge: Judge, count: number, sum: string, sumOfSquares: string];
+
+/** The round's statistics from its judges' kept tallies: each judge's, and their sum for the round. */
+function statisticsOfTallies<Judge>(kept: KeptTally<Judge>[]): RoundStatistics<Judge> {
   const round = emptyTally();
-  const judges = new Map<string, Tally>();
-  for (const row of rows) {
-    const tally: Tally = { count: row.count, sum: BigInt(row.sum), sumOfSquares: BigInt(row.sumOfSquares) };
-    judges.set(row.judgeId, tally);
+  const judges = new Map<Judge, Tally>();
+  for (const [judge, count, sum, sumOfSquares] of kept) {
+    const tally: Tally = { count, sum: BigInt(sum), sumOfSquares: BigInt(sumOfSquares) };
+    judges.set(judge, tally);
     round.count += tally.count;
     round.sum += tally.sum;
     round.sumOfSquares += tally.sumOfSquares;

@@ -6,10 +6,8 @@ import { RoundStatus } from "./round.entity";
 
 const SCHEMA = "judging";
 
-/** Anything with TypeORM's query(sql, params): a DataSource or an EntityManager. */
-interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<unknown>;
-}
+/** A DataSource or an EntityManager. */
+type Queryable = Pick<EntityManager, "query">;
 
 /** How many of a round's awards are published or on their way to it (then its acceptance cap may not change). */
 export async function publishedAwardCount(db: Queryable, roundId: string): Promise<number> {

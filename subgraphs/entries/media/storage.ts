@@ -302,7 +302,10 @@ export class LocalDiskStorage implements MediaStorage {
     await fs.mkdir(tempDir, { recursive: true });
     const tempPath = path.join(tempDir, `${randomUUID()}.part`);
     try {
-      await pipeline(source, createWriteStream(tempPath, { flags: "wx" }));
+      // The file is created before any byte is read (the stream then owns and closes the handle), so a source that
+      // fails at once cannot leave it behind: with createWriteStream(path) the open could complete after the cleanup
+      // below had run.
+      await pipeline(source, (await fs.open(tempPath, "wx")).createWriteStream());
       // Without fsync a power cut after the rename could leave the final name pointing at unwritten blocks.
       const handle = await fs.open(tempPath, "r");
       try {

@@ -69,7 +69,8 @@ describe("video rendition jobs", () => {
   const job = async (id: string) =>
     (
       await db().query(
-        `SELECT attempts, lease_id, last_error, next_attempt_at > now() + interval '50 seconds' AS backing_off FROM entries.video_rendition_job WHERE video_id = $1`,
+        // The first retry waits the base delay (60 s) with ±20% jitter, so at least 48 s; 30 s leaves room for a slow machine.
+        `SELECT attempts, lease_id, last_error, next_attempt_at > now() + interval '30 seconds' AS backing_off FROM entries.video_rendition_job WHERE video_id = $1`,
         [id],
       )
     )[0];

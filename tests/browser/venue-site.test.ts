@@ -217,7 +217,10 @@ describeWithChromium("in a browser", () => {
     const completedAt = pageRequests.findIndex((url) => url.includes("/api/operations/CompleteMediaUpload"));
     expect(completedAt).toBeGreaterThan(0);
     expect(pageRequests.slice(0, completedAt).filter((url) => url.includes("/api/operations/MediaUpload"))).toHaveLength(1);
-    expect(partRequests).toEqual([{ part: 2, cut: false }]);
+    // Only part 2 went again (Uppy may send it more than once when a loaded machine answers it 503 or 429; that is
+    // its retry, not a resend of what arrived).
+    expect(partRequests.length).toBeGreaterThan(0);
+    expect(partRequests.filter((request) => request.part !== 2 || request.cut)).toEqual([]);
     // Uppy came from this site (its npm package's bundle), like every other request of the page.
     expect(pageRequests).toContain(new URL("vendor/uppy/uppy.min.js", site.url).href);
     expect(pageRequests.filter((url) => !url.startsWith(site.url))).toEqual([]);

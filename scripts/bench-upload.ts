@@ -23,8 +23,8 @@ import { Organization, OrganizationKind } from "../subgraphs/venues/organization
 import { Region, Venue, VenueKind } from "../subgraphs/venues/venue/venue.entity";
 import { migrationsBySubgraph } from "../migrations";
 import http from "node:http";
-import net from "node:net";
 import S3rver from "s3rver";
+import { freePortBlock } from "../lib/free-ports";
 
 const execFileAsync = promisify(execFile);
 const argument = (name: string, fallback: number) => {
@@ -111,24 +111,6 @@ async function waitReady(url: string): Promise<void> {
     await sleep(250);
   }
   throw new Error(`${url} did not become ready`);
-}
-
-/** A block of five consecutive free ports (gateway and the four subgraphs), so a busy machine's other services cannot collide. */
-async function freePortBlock(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 8_000) * 5;
-    const free = await Promise.all([0, 1, 2, 3, 4].map((offset) => portIsFree(base + offset)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error("no block of five free ports found");
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
 }
 
 interface Part {
@@ -329,7 +311,7 @@ async function main(): Promise<void> {
       ],
     ];
     for (const [storage, storageEnv] of storages) {
-      const port = await freePortBlock();
+      const port = await freePortBlock(5);
       const env = {
         ...process.env,
         ...storageEnv,

@@ -36,6 +36,7 @@ import { PROJECT_ROOT, SUPERGRAPH_PATH } from "../lib/paths";
 import { withDistinctRepresentations } from "../gateway/dedupe-representations";
 import type { BaselineParameters } from "./bench-baseline-server";
 import { flag, hasFlag, openScaleDatabase, SCALE } from "./scale-database";
+import { portIsFree } from "../lib/free-ports";
 
 const DURATION_SECONDS = Number(flag("duration", "7"));
 const WARMUP_SECONDS = Number(flag("warmup", "2"));
@@ -78,14 +79,6 @@ const children = new Map<string, ChildProcess>();
 process.on("exit", () => {
   for (const child of children.values()) if (child.exitCode === null) child.kill("SIGKILL");
 });
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = http.createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-}
 
 function spawnNode(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, profileDir?: string): ChildProcess {
   const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];

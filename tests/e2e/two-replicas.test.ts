@@ -5,7 +5,6 @@ import { spawn, ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
@@ -22,6 +21,7 @@ import { errorCodes, graphql, tokenFor } from "../kit/http";
 import { multipartGraphql } from "../kit/multipart";
 import { startSystem, TestSystem } from "../kit/system";
 import { startS3Server, TestS3Server } from "../kit/s3-server";
+import { freePortBlock } from "../../lib/free-ports";
 
 const redisUrl = process.env.REDIS_URL;
 
@@ -49,22 +49,6 @@ const SHARED = {
   RESPONSE_CACHE: "off",
 };
 
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-}
-
-async function freePortRange(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    if ((await Promise.all(Array.from({ length: count }, (_, index) => portIsFree(base + index)))).every(Boolean)) return base;
-  }
-  throw new Error("No free port range found.");
-}
-
 async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, attempts = 150): Promise<T> {
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     const value = await check();
@@ -86,7 +70,7 @@ describe("two copies of every service", () => {
     s3 = await startS3Server();
     a = await startSystem({ env: { ...SHARED, ...s3.env } });
     await seedCompetition(a.dataSources.entries);
-    const port = await freePortRange(5);
+    const port = await freePortBlock(5);
     copyB = spawn(process.execPath, ["-r", path.join(PROJECT_ROOT, "tests/kit/ts-register.js"), path.join(PROJECT_ROOT, "scripts/start.ts")], {
       cwd: PROJECT_ROOT,
       stdio: ["ignore", "pipe", "pipe"],

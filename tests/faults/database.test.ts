@@ -8,7 +8,8 @@ import { randomBytes } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { errorCodes, graphql, GraphqlResponse, tokenFor } from "../kit/http";
 import { seedCompetition, seedVenue } from "../kit/factories";
-import { PostgresProcess, ProcessSystem, freePort, openSubgraphDatabases, sleep, startPostgresProcess, waitFor } from "./support";
+import { PostgresProcess, ProcessSystem, openSubgraphDatabases, sleep, startPostgresProcess, waitFor } from "./support";
+import { freePortBlock } from "../../lib/free-ports";
 
 describe("PostgreSQL restarted under load", () => {
   let directory: string;
@@ -21,7 +22,7 @@ describe("PostgreSQL restarted under load", () => {
 
   beforeAll(async () => {
     directory = fs.mkdtempSync(path.join(os.tmpdir(), "image-china-pg-faults-"));
-    port = await freePort();
+    port = await freePortBlock(1);
     postgres = await startPostgresProcess(path.join(directory, "cluster"), port);
     Object.assign(dataSources, await openSubgraphDatabases(postgres.url, ["venues", "entries"] as const));
     system = await ProcessSystem.create({ databaseUrl: postgres.url, dataDir: directory, env: { SUBGRAPH_TIMEOUT_MS: "8000" } });

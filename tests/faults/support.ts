@@ -2,26 +2,15 @@
 // continue or SIGTERM one of them, or pull PostgreSQL away, without taking the test runner down with it.
 import { ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { loadConfig, setConfig, SUBGRAPH_NAMES, SubgraphName } from "../../lib/config";
 import { openDatabase } from "../../lib/database";
 import { subgraphDefinitions } from "../../subgraphs";
+import { freePortBlock } from "../../lib/free-ports";
 
 const ROOT = path.resolve(__dirname, "../..");
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** This test's own connections to the given subgraphs' schemas (seeding and checks), beside the services' processes. */
 export async function openSubgraphDatabases<T extends SubgraphName>(url: string, names: readonly T[]): Promise<Record<T, DataSource>> {
@@ -92,7 +81,7 @@ export class ProcessSystem {
       ...options.env,
     };
     const system = new ProcessSystem(env);
-    for (const name of ["gateway", ...SUBGRAPH_NAMES] as ServiceName[]) system.ports[name] = await freePort();
+    for (const name of ["gateway", ...SUBGRAPH_NAMES] as ServiceName[]) system.ports[name] = await freePortBlock(1);
     env.PORT = String(system.ports.gateway);
     for (const name of SUBGRAPH_NAMES) {
       env[`${name.toUpperCase()}_PORT`] = String(system.ports[name]);

@@ -2,32 +2,14 @@
 // folder the postgres user can reach; Ctrl-C stops the services first and the database last, losing nothing.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
 import { folderBlockingOthers, reachableClusterDir } from "../../lib/embedded-postgres";
 import { PROJECT_ROOT } from "../../lib/paths";
+import { freePortBlock } from "../../lib/free-ports";
 
 const isRoot = process.getuid?.() === 0;
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-}
-
-/** A base port whose next four (the subgraphs) are free too, as npm start needs. */
-async function freePortRange(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const free = await Promise.all(Array.from({ length: count }, (_, index) => portIsFree(base + index)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error("No free port range found.");
-}
 
 /**
  * Runs startEmbeddedPostgres in a child process (jest cannot load the ESM embedded-postgres package in its sandbox)
@@ -96,7 +78,7 @@ describe("the embedded PostgreSQL folder", () => {
     fs.chmodSync(parent, 0o700);
     // The cluster's own parent (.data) is opened by the launcher; the private folder above it is the checkout's.
     const asked = path.join(parent, "checkout", ".data", "postgres");
-    await withEmbeddedPostgres(asked, await freePortRange(1), "private_folder", async (database) => {
+    await withEmbeddedPostgres(asked, await freePortBlock(1), "private_folder", async (database) => {
       folders.push(database.directory);
       expect(database.directory).toBe(reachableClusterDir(asked));
       const client = new Client({ connectionString: database.url });
@@ -112,8 +94,8 @@ describe("npm start and Ctrl-C", () => {
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it("stops the services first (the gateway flushes API usage) and the embedded PostgreSQL last, with no connection errors", async () => {
-    const port = await freePortRange(5);
-    const postgresPort = await freePortRange(1);
+    const port = await freePortBlock(5);
+    const postgresPort = await freePortBlock(1);
     // Like a terminal: the child leads its own process group, and Ctrl-C (SIGINT) goes to the whole group.
     const child = spawn(process.execPath, ["-r", path.join(PROJECT_ROOT, "tests/kit/ts-register.js"), path.join(PROJECT_ROOT, "scripts/start.ts")], {
       cwd: PROJECT_ROOT,
@@ -164,7 +146,7 @@ describe("npm start and Ctrl-C", () => {
     expect(stderr).not.toMatch(/ECONNREFUSED|terminating connection|could not report API usage|Connection terminated/);
 
     // The usage counted in memory reached the database before it stopped.
-    await withEmbeddedPostgres(path.join(dataDir, "postgres"), await freePortRange(1), "image_china", async (database) => {
+    await withEmbeddedPostgres(path.join(dataDir, "postgres"), await freePortBlock(1), "image_china", async (database) => {
       const client = new Client({ connectionString: database.url });
       await client.connect();
       const { rows } = await client.query(`SELECT coalesce(sum(requests), 0)::int AS requests FROM venues.api_usage WHERE client_id = 'anonymous'`);

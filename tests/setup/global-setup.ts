@@ -3,23 +3,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import net from "node:net";
 import { Client } from "pg";
 import { startEmbeddedPostgres } from "../../lib/embedded-postgres";
 import { openDatabase } from "../../lib/database";
 import { SUBGRAPH_NAMES } from "../../lib/config";
 import { migrationsBySubgraph } from "../../migrations";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePortBlock } from "../../lib/free-ports";
 
 export default async function globalSetup(): Promise<void> {
   process.env.NODE_ENV = "test";
@@ -27,7 +16,7 @@ export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), "image-china-test-pg-"));
-    const embedded = await startEmbeddedPostgres(path.join(directory, "cluster"), await freePort(), "postgres");
+    const embedded = await startEmbeddedPostgres(path.join(directory, "cluster"), await freePortBlock(1), "postgres");
     (globalThis as Record<string, unknown>).__testPostgres = { embedded, directory };
     adminUrl = embedded.url;
   }

@@ -33,6 +33,21 @@ import { uploadChecks } from "../media-upload/upload-check.worker";
 import { attachVideo, DUPLICATE_MESSAGE, findDuplicateContent, lockDraft } from "./attach-video";
 import { enqueueVideoRenditions } from "../video-rendition/video-rendition.store";
 import { Entry, EntryKind, EntryStatus, MediaStatus, MicroVideo, Photo, VideoRendition, VideoRenditionFile } from "./entry.entity";
+import {
+  deletePhoto,
+  deleteVideo,
+  entryIdOfPhoto,
+  keysNoPhotoUses,
+  lockRenditionJob,
+  lockVideoStatus,
+  markEntryChanged,
+  photoCountAndLastPosition,
+  photoIdsInOrder,
+  photoIdsOfEntry,
+  renditionKeysOfVideo,
+  videoIdOfEntry,
+  writePhotoOrder,
+} from "./entry.store";
 import { entriesPolicy, mayEdit, mayFetchOriginalMedia } from "../entries.visibility";
 
 /** Keys written so far by one request, deleted again if the request does not commit. */
@@ -60,11 +75,6 @@ class StoredKeys {
 
 /** Far more than any photo set holds; a longer list is refused before it reaches SQL. */
 const MAX_PHOTO_IDS = 100;
-
-function rows<T>(result: unknown): T[] {
-  const list = result as unknown[];
-  return (Array.isArray(list[0]) ? list[0] : list) as T[];
-}
 
 export class EntryMediaService {
   constructor(
@@ -144,28 +154,16 @@ export class EntryMediaService {
   async removePhoto(photoId: string): Promise<Entry> {
     const id = parseId(photoId, "photoId");
     // A photo of an entry the caller cannot see is NOT_FOUND as a photo, naming nothing about its entry.
-    const [photo] = await this.dataSource.query(`SELECT entry_id FROM entries.photo WHERE id = $1`, [id]);
-    if (!photo) throw notFound("Photo", photoId);
-    const { entry } = await this.editableEntry(photo.entry_id, [EntryKind.PHOTO_SET, EntryKind.SINGLE_PHOTO], () => notFound("Photo", photoId));
+    const photoEntryId = await entryIdOfPhoto(this.dataSource, id);
+    if (!photoEntryId) throw notFound("Photo", photoId);
+    const { entry } = await this.editableEntry(photoEntryId, [EntryKind.PHOTO_SET, EntryKind.SINGLE_PHOTO], () => notFound("Photo", photoId));
     const { keys, saved } = await this.dataSource.transaction(async (manager) => {
       await lockDraft(manager, entry.id);
-      const [removed] = rows<{ original_key: string; display_key: string; thumbnail_key: string }>(
-        await manager.query(`DELETE FROM entries.photo WHERE id = $1 AND entry_id = $2 RETURNING original_key, display_key, thumbnail_key`, [id, entry.id]),
-      );
-      if (!removed) throw notFound("Photo", photoId);
-      const remaining: { id: string }[] = await manager.query(`SELECT id FROM entries.photo WHERE entry_id = $1 ORDER BY position`, [entry.id]);
-      await this.writeOrder(
-        manager,
-        entry.id,
-        remaining.map((row) => row.id),
-      );
+      const removedKeys = await deletePhoto(manager, entry.id, id);
+      if (!removedKeys) throw notFound("Photo", photoId);
+      await writePhotoOrder(manager, entry.id, await photoIdsInOrder(manager, entry.id));
       // A file another row still uses stays (keys are generated per upload; only loaded data such as the demo's share files).
-      const keys: { key: string }[] = await manager.query(
-        `SELECT key FROM unnest($1::text[]) AS removed(key)
-          WHERE NOT EXISTS (SELECT 1 FROM entries.photo WHERE original_key = removed.key OR display_key = removed.key OR thumbnail_key = removed.key)`,
-        [[removed.original_key, removed.display_key, removed.thumbnail_key]],
-      );
-      return { keys: keys.map((row) => row.key), saved: await this.touch(manager, entry.id) };
+      return { keys: await keysNoPhotoUses(manager, removedKeys), saved: await this.touch(manager, entry.id) };
     });
     await new StoredKeys(keys).removeAll();
     return saved;
@@ -181,15 +179,13 @@ export class EntryMediaService {
     const { entry } = await this.editableEntry(entryId, [EntryKind.MICRO_VIDEO]);
     const { keys, saved } = await this.dataSource.transaction(async (manager) => {
       await lockDraft(manager, entry.id);
-      const [video] = rows<{ id: string }>(await manager.query(`SELECT id FROM entries.micro_video WHERE entry_id = $1`, [entry.id]));
-      if (!video) throw codedError(ErrorCode.NOT_FOUND, `Entry ${entryId} has no video to remove.`);
+      const videoId = await videoIdOfEntry(manager, entry.id);
+      if (!videoId) throw codedError(ErrorCode.NOT_FOUND, `Entry ${entryId} has no video to remove.`);
       // The job row first, then the video (the cascade), as the worker locks them: no deadlock with a job finishing.
-      await manager.query(`SELECT 1 FROM entries.video_rendition_job WHERE video_id = $1 FOR UPDATE`, [video.id]);
-      const renditions = rows<{ key: string }>(await manager.query(`SELECT key FROM entries.video_rendition WHERE video_id = $1`, [video.id]));
-      const [removed] = rows<{ video_key: string; poster_key: string | null }>(
-        await manager.query(`DELETE FROM entries.micro_video WHERE id = $1 RETURNING video_key, poster_key`, [video.id]),
-      );
-      const candidates = [removed.video_key, removed.poster_key, ...renditions.map((row) => row.key)].filter((key): key is string => Boolean(key));
+      await lockRenditionJob(manager, videoId);
+      const renditionKeys = await renditionKeysOfVideo(manager, videoId);
+      const removed = await deleteVideo(manager, videoId);
+      const candidates = [removed.videoKey, removed.posterKey, ...renditionKeys].filter((key): key is string => Boolean(key));
       return { keys: await unreferencedKeys(manager, candidates), saved: await this.touch(manager, entry.id) };
     });
     this.loaders.videoByEntry.clear(entry.id);
@@ -211,17 +207,15 @@ export class EntryMediaService {
     }
     const videoId = await this.dataSource.transaction(async (manager) => {
       // The job row first, then the video, as the worker locks them.
-      const [video] = rows<{ id: string; status: MediaStatus }>(
-        await manager.query(`SELECT id, status FROM entries.micro_video WHERE entry_id = $1`, [entry.id]),
-      );
-      if (!video) throw codedError(ErrorCode.NOT_FOUND, `Entry ${entryId} has no video.`);
-      await manager.query(`SELECT 1 FROM entries.video_rendition_job WHERE video_id = $1 FOR UPDATE`, [video.id]);
-      const [locked] = rows<{ status: MediaStatus }>(await manager.query(`SELECT status FROM entries.micro_video WHERE id = $1 FOR UPDATE`, [video.id]));
-      if (locked?.status !== MediaStatus.FAILED) {
-        throw conflict(`The entry's video is ${locked?.status ?? "gone"}; only a FAILED video's renditions are made again.`, { videoStatus: locked?.status });
+      const id = await videoIdOfEntry(manager, entry.id);
+      if (!id) throw codedError(ErrorCode.NOT_FOUND, `Entry ${entryId} has no video.`);
+      await lockRenditionJob(manager, id);
+      const status = await lockVideoStatus(manager, id);
+      if (status !== MediaStatus.FAILED) {
+        throw conflict(`The entry's video is ${status ?? "gone"}; only a FAILED video's renditions are made again.`, { videoStatus: status });
       }
-      await enqueueVideoRenditions(manager, video.id);
-      return video.id;
+      await enqueueVideoRenditions(manager, id);
+      return id;
     });
     this.loaders.videoByEntry.clear(entry.id);
     return this.dataSource.getRepository(MicroVideo).findOneByOrFail({ id: videoId });
@@ -236,33 +230,21 @@ export class EntryMediaService {
       throw badInput("photoIds names the same photo twice; list each of the entry's photos once.", { argument: "photoIds" });
     return this.dataSource.transaction(async (manager) => {
       await lockDraft(manager, entry.id);
-      const current: { id: string }[] = await manager.query(`SELECT id FROM entries.photo WHERE entry_id = $1`, [entry.id]);
-      const currentIds = new Set(current.map((row) => row.id));
+      const currentIds = new Set(await photoIdsOfEntry(manager, entry.id));
       if (wanted.length !== currentIds.size || !wanted.every((photoId) => currentIds.has(photoId))) {
         throw badInput(`photoIds must list each of the entry's ${currentIds.size} photos exactly once, in the new order.`, {
           argument: "photoIds",
           expectedCount: currentIds.size,
         });
       }
-      await this.writeOrder(manager, entry.id, wanted);
+      await writePhotoOrder(manager, entry.id, wanted);
       return this.touch(manager, entry.id);
     });
   }
 
-  /** Numbers the photos 1..n in the given order. Positions are unique per entry, so they move out of the way first. */
-  private async writeOrder(manager: EntityManager, entryId: string, orderedIds: string[]): Promise<void> {
-    await manager.query(`UPDATE entries.photo SET position = position + 1000000 WHERE entry_id = $1`, [entryId]);
-    await manager.query(
-      `UPDATE entries.photo photo SET position = ordered.position
-         FROM unnest($2::uuid[]) WITH ORDINALITY AS ordered(id, position)
-        WHERE photo.entry_id = $1 AND photo.id = ordered.id`,
-      [entryId, orderedIds],
-    );
-  }
-
   /** Marks the entry changed and returns it as it is now. */
   private async touch(manager: EntityManager, entryId: string): Promise<Entry> {
-    await manager.query(`UPDATE entries.entry SET updated_at = now() WHERE id = $1`, [entryId]);
+    await markEntryChanged(manager, entryId);
     return manager.getRepository(Entry).findOneByOrFail({ id: entryId });
   }
 
@@ -304,10 +286,7 @@ export class EntryMediaService {
           manager,
           prepared.map((photo) => photo.sha256),
         );
-        const [{ count, last }] = await manager.query(
-          `SELECT count(*)::int AS count, COALESCE(max(position), 0)::int AS last FROM entries.photo WHERE entry_id = $1`,
-          [entry.id],
-        );
+        const { count, last } = await photoCountAndLastPosition(manager, entry.id);
         if (count + prepared.length > capacity) throw badInput(`A ${entry.kind} entry holds at most ${capacity} photos.`, { argument: "files", max: capacity });
         const rows = prepared.map((photo, index) => manager.getRepository(Photo).create({ ...photo, entryId: entry.id, position: last + index + 1 }));
         return manager.getRepository(Photo).save(rows);

@@ -17,6 +17,22 @@ import { JudgingRound, RoundKind, RoundStatus } from "../round/round.entity";
 import { RoundService } from "../round/round.service";
 import { Award, AWARD_TIER_ORDER_PARAMETER, AWARD_TIER_RANK_SQL, AwardTier, TIER_ORDER } from "./award.entity";
 import { AddAwardInput, AwardTierCountInput, ProposeAwardsInput, UpdateAwardInput } from "./award.inputs";
+import {
+  AwardScope,
+  awardableEntry,
+  deleteAward,
+  deleteUnpublishedAwardsOfScope,
+  insertAwardAtEndOfTier,
+  insertProposedAwards,
+  lockAwardScope,
+  lockRounds,
+  markScopePublishRequested,
+  markScopeUnpublished,
+  placeAward,
+  publicEntryIdsByRound,
+  publishedAwardCountOfScope,
+  recordPublishGrantVersion,
+} from "./award.store";
 
 const DEFAULT_TIERS: AwardTierCountInput[] = [
   { tier: AwardTier.GOLD, count: 1 },
@@ -26,11 +42,6 @@ const DEFAULT_TIERS: AwardTierCountInput[] = [
 ];
 const tierRank = (tier: AwardTier) => TIER_ORDER.indexOf(tier) + 1;
 const DIVISION_KEY_SQL = "COALESCE(CAST(award.division_id AS text), '')";
-
-interface Scope {
-  theme: ThemeCode;
-  divisionId: string | null;
-}
 
 export interface AwardFilter {
   theme?: ThemeCode | null;
@@ -89,7 +100,7 @@ export class AwardService {
   }
 
   /** Checks a round can give awards in a scope, and returns the scope. */
-  private async awardingRound(roundId: string, theme: ThemeCode, divisionId: string | null | undefined): Promise<{ round: JudgingRound; scope: Scope }> {
+  private async awardingRound(roundId: string, theme: ThemeCode, divisionId: string | null | undefined): Promise<{ round: JudgingRound; scope: AwardScope }> {
     const round = await this.rounds.require(roundId);
     if (round.kind !== RoundKind.SCORE) throw badInput("Awards come from a SCORE round's leaderboard; this is a SHORTLIST round.", { argument: "roundId" });
     if (round.status !== RoundStatus.CLOSED) throw conflict(`Close the round before awarding; it is ${round.status}.`, { status: round.status });
@@ -102,17 +113,14 @@ export class AwardService {
   }
 
   /** Serialises changes to one scope and refuses them once it is published. */
-  private async lockScope(manager: EntityManager, scope: Scope, allowPublished = false): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`judging.award:${scope.theme}:${scope.divisionId ?? "*"}`]);
+  private async lockScope(manager: EntityManager, scope: AwardScope, allowPublished = false): Promise<void> {
+    await lockAwardScope(manager, scope);
     if (allowPublished) return;
-    const [{ published }] = await manager.query(
-      `SELECT count(*)::int AS published FROM judging.award WHERE theme = $1 AND division_id IS NOT DISTINCT FROM $2 AND published_at IS NOT NULL`,
-      [scope.theme, scope.divisionId],
-    );
-    if (published > 0) throw conflict("This scope's awards are published; unpublish them (unpublishAwards) before changing them.");
+    if ((await publishedAwardCountOfScope(manager, scope)) > 0)
+      throw conflict("This scope's awards are published; unpublish them (unpublishAwards) before changing them.");
   }
 
-  private scopeAwards(manager: EntityManager, scope: Scope): Promise<Award[]> {
+  private scopeAwards(manager: EntityManager, scope: AwardScope): Promise<Award[]> {
     return manager
       .getRepository(Award)
       .createQueryBuilder("award")
@@ -137,10 +145,7 @@ export class AwardService {
     const slots = TIER_ORDER.flatMap((tier) => Array.from({ length: counts.get(tier) ?? 0 }, (_unused, index) => ({ tier, position: index + 1 })));
     return this.dataSource.transaction(async (manager) => {
       await this.lockScope(manager, scope);
-      await manager.query(
-        `DELETE FROM judging.award WHERE theme = $1 AND division_id IS NOT DISTINCT FROM $2 AND published_at IS NULL AND publish_requested_at IS NULL`,
-        [scope.theme, scope.divisionId],
-      );
+      await deleteUnpublishedAwardsOfScope(manager, scope);
       const best = slots.length
         ? (await this.rounds.rankedRows(manager, round))
             .filter((row) => row.accepted && row.theme === scope.theme && (!scope.divisionId || row.divisionId === scope.divisionId))
@@ -149,20 +154,7 @@ export class AwardService {
       const awarded = best.map((entry, index) => ({ ...entry, ...slots[index] }));
       if (awarded.length) {
         try {
-          await manager.query(
-            `INSERT INTO judging.award (round_id, entry_id, theme, division_id, venue_id, tier, position)
-             SELECT $1, proposed.entry_id, $2, $3, proposed.venue_id, proposed.tier, proposed.position
-               FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::int[]) AS proposed(entry_id, venue_id, tier, position)`,
-            [
-              round.id,
-              scope.theme,
-              scope.divisionId,
-              awarded.map((award) => award.entryId),
-              awarded.map((award) => award.venueId),
-              awarded.map((award) => award.tier),
-              awarded.map((award) => award.position),
-            ],
-          );
+          await insertProposedAwards(manager, round.id, scope, awarded);
         } catch (error) {
           if (isUniqueViolation(error)) throw conflict("An entry already holds an award in this scope from another round; remove it first.");
           throw error;
@@ -175,10 +167,7 @@ export class AwardService {
   async add(input: AddAwardInput): Promise<Award> {
     const entryId = parseId(input.entryId, "entryId");
     const round = await this.rounds.require(input.roundId);
-    const [entry]: { theme: ThemeCode; divisionId: string | null; venueId: string }[] = await this.dataSource.query(
-      `SELECT theme, division_id AS "divisionId", venue_id AS "venueId" FROM judging.round_entry WHERE round_id = $1 AND entry_id = $2`,
-      [round.id, entryId],
-    );
+    const entry = await awardableEntry(this.dataSource, round.id, entryId);
     if (!entry) throw badInput("This entry is not part of the round.", { argument: "entryId" });
     const { scope } = await this.awardingRound(round.id, entry.theme, input.divisionId);
     if (scope.divisionId && entry.divisionId !== scope.divisionId) throw badInput("The entry's venue is not in this division.", { argument: "divisionId" });
@@ -187,14 +176,7 @@ export class AwardService {
     const id = await this.dataSource.transaction(async (manager) => {
       await this.lockScope(manager, scope);
       try {
-        const [row] = await manager.query(
-          `INSERT INTO judging.award (round_id, entry_id, theme, division_id, venue_id, tier, position)
-           SELECT $1, $2, $3, $4, $5, $6, COALESCE(max(position), 0) + 1
-             FROM judging.award WHERE theme = $3 AND division_id IS NOT DISTINCT FROM $4 AND tier = $6
-           RETURNING id`,
-          [round.id, entryId, scope.theme, scope.divisionId, entry.venueId, input.tier],
-        );
-        return row.id as string;
+        return await insertAwardAtEndOfTier(manager, { roundId: round.id, entryId, scope, venueId: entry.venueId, tier: input.tier });
       } catch (error) {
         if (isUniqueViolation(error))
           throw conflict("The entry already holds an award in this scope (one award per entry per scope).", { argument: "entryId" });
@@ -213,11 +195,7 @@ export class AwardService {
     }
     await this.dataSource.transaction(async (manager) => {
       await this.lockScope(manager, award);
-      await manager.query(`UPDATE judging.award SET tier = $2, position = $3, updated_at = now() WHERE id = $1`, [
-        award.id,
-        input.tier ?? award.tier,
-        input.position ?? award.position,
-      ]);
+      await placeAward(manager, award.id, input.tier ?? award.tier, input.position ?? award.position);
     });
     return this.repository.findOneByOrFail({ id: award.id });
   }
@@ -228,7 +206,7 @@ export class AwardService {
     if (!award) throw notFound("Award", id);
     await this.dataSource.transaction(async (manager) => {
       await this.lockScope(manager, award);
-      await manager.query(`DELETE FROM judging.award WHERE id = $1`, [award.id]);
+      await deleteAward(manager, award.id);
     });
     return true;
   }
@@ -246,7 +224,7 @@ export class AwardService {
     return this.setPublished({ theme, divisionId: divisionId ? parseId(divisionId, "divisionId") : null }, false);
   }
 
-  private async setPublished(scope: Scope, published: boolean): Promise<Award[]> {
+  private async setPublished(scope: AwardScope, published: boolean): Promise<Award[]> {
     judgingPolicy.assertCan(this.context, "award:manage");
     return this.dataSource.transaction(async (manager) => {
       await this.lockScope(manager, scope, true);
@@ -254,19 +232,11 @@ export class AwardService {
       if (!awards.length) throw notFound(`Awards for ${scope.theme}${scope.divisionId ? ` in division ${scope.divisionId}` : ""}`);
       // The award grant of a round covers every scope of it: lock the rounds so requests are numbered in commit order.
       const roundIds = [...new Set(awards.map((award) => award.roundId))].sort();
-      await manager.query(`SELECT id FROM judging.judging_round WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [roundIds]);
+      await lockRounds(manager, roundIds);
       if (published) {
-        await manager.query(
-          `UPDATE judging.award SET publish_requested_at = COALESCE(publish_requested_at, now()), updated_at = now()
-            WHERE theme = $1 AND division_id IS NOT DISTINCT FROM $2`,
-          [scope.theme, scope.divisionId],
-        );
+        await markScopePublishRequested(manager, scope);
       } else {
-        await manager.query(
-          `UPDATE judging.award SET published_at = NULL, publish_requested_at = NULL, publish_grant_version = NULL, updated_at = now()
-            WHERE theme = $1 AND division_id IS NOT DISTINCT FROM $2`,
-          [scope.theme, scope.divisionId],
-        );
+        await markScopeUnpublished(manager, scope);
         if (awards.some((award) => award.publishedAt !== null)) {
           await recordEvent(manager, "judging", {
             type: "awards.unpublished",
@@ -285,20 +255,9 @@ export class AwardService {
    * round); awards still waiting remember the request that will publish them.
    */
   private async requestPublicGrants(manager: EntityManager, roundIds: string[]): Promise<void> {
-    const rows: { roundId: string; entryIds: string[] }[] = await manager.query(
-      `SELECT round.id AS "roundId",
-              COALESCE(array_agg(DISTINCT award.entry_id) FILTER (WHERE award.entry_id IS NOT NULL), '{}') AS "entryIds"
-         FROM unnest($1::uuid[]) AS round(id)
-         LEFT JOIN judging.award award ON award.round_id = round.id AND (award.published_at IS NOT NULL OR award.publish_requested_at IS NOT NULL)
-        GROUP BY round.id`,
-      [roundIds],
-    );
-    for (const row of rows) {
+    for (const row of await publicEntryIdsByRound(manager, roundIds)) {
       const version = await requestGrants(manager, awardGrantSource(row.roundId), [{ public: true, entryIds: row.entryIds }]);
-      await manager.query(
-        `UPDATE judging.award SET publish_grant_version = $2 WHERE round_id = $1 AND publish_requested_at IS NOT NULL AND published_at IS NULL`,
-        [row.roundId, version],
-      );
+      await recordPublishGrantVersion(manager, row.roundId, version);
     }
   }
 }

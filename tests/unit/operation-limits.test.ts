@@ -57,7 +57,8 @@ describe("operation measurement", () => {
     const fanOut = Array.from({ length: 60 }, (_, index) => `fragment F${index} on Query { ...F${index + 1} ...F${index + 1} }`).join(" ");
     const started = Date.now();
     const exponential = measure(`{ ...F0 } ${fanOut} fragment F60 on Query { rounds { id } }`);
-    expect(Date.now() - started).toBeLessThan(200);
+    // Walking the 2^60 paths would never end; counting each fragment once takes milliseconds (10 s: a busy machine).
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(exponential.rootFields).toBe(1e15);
     expect(exponential.cost).toBe(1e15);
   });

@@ -1,6 +1,6 @@
 // One TypeORM DataSource per subgraph schema: creates the schema if missing and runs that subgraph's migrations.
 import { Client } from "pg";
-import { DataSource, DefaultNamingStrategy, QueryFailedError, EntitySchema, Logger as TypeOrmLogger, MixedList } from "typeorm";
+import { DataSource, DefaultNamingStrategy, EntityManager, QueryFailedError, EntitySchema, Logger as TypeOrmLogger, MixedList } from "typeorm";
 import { config } from "./config";
 import { logger } from "./logger";
 import { currentRequestScope } from "./request-context";
@@ -154,6 +154,9 @@ export async function databaseIsReady(dataSource: DataSource): Promise<boolean> 
     return false;
   }
 }
+
+/** A DataSource or an EntityManager: whatever runs a statement with TypeORM's query(sql, parameters) (the stores take it). */
+export type Queryable = Pick<EntityManager, "query">;
 
 /** True for a unique-constraint violation (Postgres 23505), which callers turn into CONFLICT. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {

@@ -4,14 +4,12 @@
 // cap, the submission window, what a complete entry is, what media an entry takes) live in entry.service.ts and
 // entry-media.service.ts; values travel as parameters.
 import { DataSource, EntityManager } from "typeorm";
+import type { Queryable } from "../../../lib/database";
 import { EntryKind, EntryStatus, MediaStatus } from "./entry.entity";
 import { EntryStatsGroup } from "./entry.inputs";
 import type { EntryStat } from "./entry.types";
 
 const SCHEMA = "entries";
-
-/** A DataSource or an EntityManager. */
-type Queryable = Pick<EntityManager, "query">;
 
 /** TypeORM answers UPDATE and DELETE with [rows, count] and other statements with rows. */
 function rows<T>(result: unknown): T[] {

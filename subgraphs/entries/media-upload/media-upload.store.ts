@@ -1,7 +1,7 @@
 // The SQL of resumable uploads (entries.media_upload): opening, recording parts, the leased check job that
 // completion starts, and expiry. Every write after a lease is taken is fenced by the lease id: a process that lost
 // its lease (it stalled and another replica took the job over) changes nothing.
-import type { EntityManager } from "typeorm";
+import type { Queryable } from "../../../lib/database";
 import type { MultipartPart } from "../media/storage";
 
 const TABLE = "entries.media_upload";
@@ -37,8 +37,6 @@ export interface MediaUploadFailureRecord {
   /** The entry already holding the same content (a duplicate); shown only to callers who may see that entry. */
   duplicateOfEntryId?: string;
 }
-
-type Queryable = Pick<EntityManager, "query">;
 
 interface RawRow {
   id: string;

@@ -5,6 +5,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { DataSource, EntityManager } from "typeorm";
+import type { Queryable } from "../../../lib/database";
 import { logger } from "../../../lib/logger";
 import { takeExpiredUploads } from "../media-upload/media-upload.store";
 import { leaseOfWorkDir } from "../video-rendition/video-rendition.service";
@@ -119,7 +120,7 @@ async function sweepStorage(dataSource: DataSource, storage: MediaStorage, listi
  * that removed rows, it names the files to delete once that transaction commits; keys are generated per file, so
  * only loaded data (such as the demo's) shares one.
  */
-export async function unreferencedKeys(manager: Pick<EntityManager, "query">, keys: string[]): Promise<string[]> {
+export async function unreferencedKeys(manager: Queryable, keys: string[]): Promise<string[]> {
   if (!keys.length) return [];
   const referenced: { key: string }[] = await manager.query(`SELECT DISTINCT key FROM (${REFERENCED_KEYS_SQL}) AS referenced WHERE key = ANY($1::text[])`, [
     keys,
@@ -174,7 +175,7 @@ interface TempCandidate {
  * held (a long transcode). Requests' own temp files carry no row: a request still using one writes to it or ends
  * within the grace period. Folders other than work folders stay (others may be about to write into them).
  */
-async function sweepTempFolder(manager: Pick<EntityManager, "query">, tempRoot: string, cutoff: number): Promise<string[]> {
+async function sweepTempFolder(manager: Queryable, tempRoot: string, cutoff: number): Promise<string[]> {
   const candidates: TempCandidate[] = [];
   const visit = async (folder: string): Promise<void> => {
     for (const entry of await readFolder(folder)) {

@@ -2,14 +2,11 @@
 // and placing awards, and the publication requests a scope's publishing and unpublishing write. The rules (which round
 // may award, who may manage, what is refused once published, the error codes) live in award.service.ts; values travel
 // as parameters.
-import { EntityManager } from "typeorm";
+import type { Queryable } from "../../../lib/database";
 import { ThemeCode } from "../../../lib/themes";
 import { AwardTier } from "./award.entity";
 
 const SCHEMA = "judging";
-
-/** A DataSource or an EntityManager. */
-type Queryable = Pick<EntityManager, "query">;
 
 /** The awards of one theme in one division (or in none): they are proposed, numbered and published together. */
 export interface AwardScope {

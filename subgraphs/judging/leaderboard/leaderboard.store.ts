@@ -16,8 +16,12 @@ import {
 
 const SCHEMA = "judging";
 
-/** A DataSource, an EntityManager, or anything else with TypeORM's query(sql, params). */
-export interface Queryable {
+/**
+ * A DataSource, an EntityManager, or anything else with TypeORM's query(sql, params). Deliberately wider than
+ * lib/database.ts's Queryable (TypeORM's generic query): a plain pg pool wrapped to answer rows also fits (the baseline
+ * benchmark's, scripts/bench-baseline-server.ts), so each answer here is unknown and read with a cast.
+ */
+export interface RankingSource {
   query(sql: string, params?: unknown[]): Promise<unknown>;
 }
 
@@ -34,7 +38,7 @@ export interface RankableRound extends RankingSettings {
  * tie-break, which it then need not sort out itself.
  */
 export async function loadRankingInput(
-  db: Queryable,
+  db: RankingSource,
   roundId: string,
   theme: string | null = null,
 ): Promise<{ statistics: RoundStatistics<number>; entries: RankingEntry[]; scores: FlatScores<number>[] }> {
@@ -62,7 +66,7 @@ export async function loadRankingInput(
 }
 
 /** How many judges are assigned to each of some entries of a round, recusals not counted (entries without any left out). */
-export async function loadAssignedJudgeCounts(db: Queryable, roundId: string, entryIds: readonly string[]): Promise<Map<string, number>> {
+export async function loadAssignedJudgeCounts(db: RankingSource, roundId: string, entryIds: readonly string[]): Promise<Map<string, number>> {
   const rows = (await db.query(
     `SELECT entry_id AS "entryId", count(*)::int AS count FROM ${SCHEMA}.assignment
       WHERE round_id = $1 AND entry_id = ANY($2::uuid[]) AND status <> $3 GROUP BY entry_id`,
@@ -76,13 +80,13 @@ export async function loadAssignedJudgeCounts(db: Queryable, roundId: string, en
  * read by loadRankingInput's one statement (one moment, even while scores change), ranked by the pure
  * rankFlatEntries. With a theme, only that theme's entries are read.
  */
-export async function rankedRowsOf(db: Queryable, round: RankableRound, theme: string | null = null): Promise<RankedRow[]> {
+export async function rankedRowsOf(db: RankingSource, round: RankableRound, theme: string | null = null): Promise<RankedRow[]> {
   const { statistics, entries, scores } = await loadRankingInput(db, round.id, theme);
   return rankFlatEntries(round, statistics, entries, scores);
 }
 
 /** The round's and each judge's tallies (exact sums in thousandths) as judging.judge_statistics keeps them. */
-export async function loadRoundStatistics(db: Queryable, roundId: string): Promise<RoundStatistics> {
+export async function loadRoundStatistics(db: RankingSource, roundId: string): Promise<RoundStatistics> {
   const rows = (await db.query(
     `SELECT judge_id AS "judgeId", score_count AS count, value_sum::text AS sum, value_sum_of_squares::text AS "sumOfSquares"
        FROM ${SCHEMA}.judge_statistics WHERE round_id = $1 AND score_count > 0`,
@@ -109,7 +113,11 @@ function statisticsOfTallies<Judge>(kept: KeptTally<Judge>[]): RoundStatistics<J
 }
 
 /** The current scores (thousandths) of some entries of a round, by entry. */
-export async function loadEntryScores(db: Queryable, roundId: string, entryIds: readonly string[]): Promise<Map<string, { judgeId: string; value: number }[]>> {
+export async function loadEntryScores(
+  db: RankingSource,
+  roundId: string,
+  entryIds: readonly string[],
+): Promise<Map<string, { judgeId: string; value: number }[]>> {
   const rows = (await db.query(
     `SELECT judge_id AS "judgeId", entry_id AS "entryId", (value * 1000)::int AS value FROM ${SCHEMA}.score WHERE round_id = $1 AND entry_id = ANY($2::uuid[]) AND value IS NOT NULL`,
     [roundId, entryIds],

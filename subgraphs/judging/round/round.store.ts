@@ -1,13 +1,11 @@
 // The SQL of rounds' life cycle: opening and closing a round, and what deciding them needs to count. The rules (which
 // status may change to which, what needs confirming) live in round.service.ts; values travel as parameters.
 import { EntityManager } from "typeorm";
+import type { Queryable } from "../../../lib/database";
 import { AssignmentStatus } from "../assignment/assignment.entity";
 import { RoundStatus } from "./round.entity";
 
 const SCHEMA = "judging";
-
-/** A DataSource or an EntityManager. */
-type Queryable = Pick<EntityManager, "query">;
 
 /** How many of a round's awards are published or on their way to it (then its acceptance cap may not change). */
 export async function publishedAwardCount(db: Queryable, roundId: string): Promise<number> {

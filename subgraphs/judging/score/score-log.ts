@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { EntityManager } from "typeorm";
 import { signDocument } from "../../../lib/auth";
+import type { Queryable } from "../../../lib/database";
 import { JudgingRound } from "../round/round.entity";
 import { CriteriaValues, Score, ScoreEvent, ScoreEventKind } from "./score.entity";
 
@@ -152,7 +153,7 @@ export async function fixScoreLogHead(manager: EntityManager, round: JudgingRoun
 const HEAD_COLUMNS = `round_id AS "roundId", reason, hash, record_count AS "recordCount", fixed_at AS "fixedAt", jws`;
 
 /** Every head fixed for the given rounds, oldest first. */
-export function publishedHeads(manager: Pick<EntityManager, "query">, roundIds: readonly string[]): Promise<PublishedScoreLogHead[]> {
+export function publishedHeads(manager: Queryable, roundIds: readonly string[]): Promise<PublishedScoreLogHead[]> {
   return manager.query(`SELECT ${HEAD_COLUMNS} FROM judging.score_log_head WHERE round_id = ANY($1::uuid[]) ORDER BY round_id, id`, [roundIds]);
 }
 

@@ -23,6 +23,8 @@ import { wellFormedIds } from "../../lib/ids";
 import { definePolicy, isJudgeViewer, isOrganizerViewer, isPartnerViewer, isVenueViewer } from "../../lib/policy";
 import { Entry, EntryStatus } from "./entry/entry.entity";
 
+const SCHEMA = "entries";
+
 const { ORGANIZER, PARTNER, VENUE } = Role;
 
 /** Role gates: services call `entriesPolicy.assertCan(context, action)` before they touch storage. */
@@ -55,7 +57,7 @@ export const judgeAudience = (judgeId: string) => `judge:${judgeId}`;
  */
 export function restrictToVisible<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, alias: string, viewer: Viewer | undefined): SelectQueryBuilder<T> {
   const granted = (audiences: string) =>
-    `(${alias}.status = :visibleStatus AND EXISTS (SELECT 1 FROM entries.entry_grant visible_grant ` +
+    `(${alias}.status = :visibleStatus AND EXISTS (SELECT 1 FROM ${SCHEMA}.entry_grant visible_grant ` +
     `WHERE visible_grant.entry_id = ${alias}.id AND visible_grant.audience IN (${audiences})))`;
   const isPublic = granted(":publicAudience");
   query.setParameter("publicAudience", PUBLIC_AUDIENCE).setParameter("visibleStatus", EntryStatus.SUBMITTED);

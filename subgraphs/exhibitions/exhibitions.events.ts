@@ -9,18 +9,20 @@ import { WorkRemovalReason } from "./exhibited-work/exhibited-work.entity";
 import { ExhibitionStatus } from "./exhibition/exhibition.entity";
 import { exhibitionOfSource, grantsApplied, grantsPublicly, recordExhibitionChanged, requestPublicGrants } from "./exhibition/exhibition-grants";
 
+const SCHEMA = "exhibitions";
+
 /** Takes the entry's works off every exhibition (rows kept for the record); returns the exhibitions concerned. */
 async function removeEntryEverywhere(manager: EntityManager, entryId: string): Promise<number> {
   // Lock the exhibitions concerned in id order, so concurrent changes cannot deadlock, before renumbering their works.
   const locked: { id: string; slug: string; status: ExhibitionStatus }[] = await manager.query(
-    `SELECT id, slug, status FROM exhibitions.exhibition WHERE id IN
-       (SELECT exhibition_id FROM exhibitions.exhibited_work WHERE entry_id = $1 AND removed_at IS NULL)
+    `SELECT id, slug, status FROM ${SCHEMA}.exhibition WHERE id IN
+       (SELECT exhibition_id FROM ${SCHEMA}.exhibited_work WHERE entry_id = $1 AND removed_at IS NULL)
       ORDER BY id FOR UPDATE`,
     [entryId],
   );
   if (locked.length === 0) return 0;
   await manager.query(
-    `UPDATE exhibitions.exhibited_work SET removed_at = now(), removal_reason = $2, position = NULL WHERE entry_id = $1 AND removed_at IS NULL`,
+    `UPDATE ${SCHEMA}.exhibited_work SET removed_at = now(), removal_reason = $2, position = NULL WHERE entry_id = $1 AND removed_at IS NULL`,
     [entryId, WorkRemovalReason.ENTRY_LEFT_COMPETITION],
   );
   await compactPositions(

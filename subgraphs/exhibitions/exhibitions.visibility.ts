@@ -11,6 +11,8 @@ import { Role, Viewer } from "../../lib/auth";
 import { definePolicy, isPartnerViewer } from "../../lib/policy";
 import { Exhibition, ExhibitionStatus } from "./exhibition/exhibition.entity";
 
+const SCHEMA = "exhibitions";
+
 const { ORGANIZER, PARTNER } = Role;
 
 export const exhibitionsPolicy = definePolicy({
@@ -51,7 +53,7 @@ export function restrictToVisible<T extends ObjectLiteral>(query: SelectQueryBui
 export function restrictToShownWorks<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, alias: string, viewer: Viewer | undefined): SelectQueryBuilder<T> {
   query.andWhere(`${alias}.removed_at IS NULL`);
   if (viewer?.role === Role.ORGANIZER) return query;
-  const granted = `EXISTS (SELECT 1 FROM exhibitions.exhibition shown WHERE shown.id = ${alias}.exhibition_id AND (${alias}.grant_version <= shown.grants_applied`;
+  const granted = `EXISTS (SELECT 1 FROM ${SCHEMA}.exhibition shown WHERE shown.id = ${alias}.exhibition_id AND (${alias}.grant_version <= shown.grants_applied`;
   if (viewer?.role === Role.PARTNER) {
     return query.andWhere(`${granted} OR shown.organization_id = :shownWorksOrganization))`, { shownWorksOrganization: viewer.organizationId });
   }

@@ -12,6 +12,8 @@ import { ExhibitionSection } from "./exhibition-section/exhibition-section.entit
 import { Exhibition, ExhibitionHostVenue } from "./exhibition/exhibition.entity";
 import { restrictToShownWorks, restrictToVisible } from "./exhibitions.visibility";
 
+const SCHEMA = "exhibitions";
+
 export interface WorksPageArgs {
   first: number | null;
   after: string | null;
@@ -160,7 +162,7 @@ export function createExhibitionsLoaders(dataSource: DataSource, viewer: Viewer 
       rowLoader<string, string>(
         async (workIds) =>
           (
-            await dataSource.query(`SELECT work_id FROM exhibitions.work_like WHERE visitor_id = $1 AND work_id = ANY($2::uuid[])`, [
+            await dataSource.query(`SELECT work_id FROM ${SCHEMA}.work_like WHERE visitor_id = $1 AND work_id = ANY($2::uuid[])`, [
               visitorId,
               wellFormedIds(workIds),
             ])

@@ -7,6 +7,8 @@ import { completeAwardPublication } from "./award/award-publication";
 import { recuseUnscoredOfEntry } from "./assignment/assignment.store";
 import { parseGrantSource } from "./judging-grants";
 
+const SCHEMA = "judging";
+
 /** Unscored assignments of the entry in rounds not closed are listed as recused with the reason. */
 const entryLeft: EventHandler<"entry.withdrawn" | "entry.disqualified"> = async (event, manager) => {
   if (!isUuid(event.payload.entryId)) return;
@@ -20,7 +22,7 @@ export const judgingSubscriptions: EventHandlers = {
     const source = parseGrantSource(event.payload.source);
     if (!source) return;
     if (source.kind === "round") {
-      await manager.query(`UPDATE judging.judging_round SET grants_applied = GREATEST(grants_applied, $2) WHERE id = $1`, [
+      await manager.query(`UPDATE ${SCHEMA}.judging_round SET grants_applied = GREATEST(grants_applied, $2) WHERE id = $1`, [
         source.roundId,
         event.payload.version,
       ]);

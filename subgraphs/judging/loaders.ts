@@ -13,6 +13,8 @@ import { JudgingRound, RoundStatus } from "./round/round.entity";
 import type { PublishedScoreLogHead } from "./score/score-log";
 import { Score } from "./score/score.entity";
 
+const SCHEMA = "judging";
+
 /** Counts of a round's assignments, overall and per judge. */
 export interface RoundCounts {
   entries: number;
@@ -80,8 +82,8 @@ export function createJudgingLoaders(dataSource: DataSource, viewer: Viewer | un
         const judgeId = viewerJudgeId(viewer);
         if (!judgeId) return [];
         const rows: { roundId: string }[] = await dataSource.query(
-          `SELECT DISTINCT assignment.round_id AS "roundId" FROM judging.assignment assignment
-           JOIN judging.judging_round round ON round.id = assignment.round_id
+          `SELECT DISTINCT assignment.round_id AS "roundId" FROM ${SCHEMA}.assignment assignment
+           JOIN ${SCHEMA}.judging_round round ON round.id = assignment.round_id
           WHERE assignment.judge_id = $1 AND assignment.round_id = ANY($2::uuid[]) AND round.status <> $3`,
           [judgeId, wellFormedIds(ids), RoundStatus.DRAFT],
         );
@@ -93,7 +95,7 @@ export function createJudgingLoaders(dataSource: DataSource, viewer: Viewer | un
     roundWithPublishedAwards: rowLoader<string, string>(
       async (ids) => {
         const rows: { roundId: string }[] = await dataSource.query(
-          `SELECT DISTINCT round_id AS "roundId" FROM judging.award WHERE round_id = ANY($1::uuid[]) AND published_at IS NOT NULL`,
+          `SELECT DISTINCT round_id AS "roundId" FROM ${SCHEMA}.award WHERE round_id = ANY($1::uuid[]) AND published_at IS NOT NULL`,
           [wellFormedIds(ids)],
         );
         return rows.map((row) => row.roundId);
@@ -105,7 +107,7 @@ export function createJudgingLoaders(dataSource: DataSource, viewer: Viewer | un
       (ids) =>
         dataSource.query(
           `SELECT DISTINCT ON (round_id) round_id AS "roundId", reason, hash, record_count AS "recordCount", fixed_at AS "fixedAt", jws
-             FROM judging.score_log_head WHERE round_id = ANY($1::uuid[]) ORDER BY round_id, id DESC`,
+             FROM ${SCHEMA}.score_log_head WHERE round_id = ANY($1::uuid[]) ORDER BY round_id, id DESC`,
           [wellFormedIds(ids)],
         ),
       (row) => row.roundId,
@@ -123,15 +125,15 @@ export function createJudgingLoaders(dataSource: DataSource, viewer: Viewer | un
                   COALESCE(sum(per_entry.recused), 0)::int AS recused,
                   (count(*) FILTER (WHERE per_entry.assigned > 0 AND per_entry.pending = 0))::int AS "entriesFullyScored",
                   (count(*) FILTER (WHERE COALESCE(per_entry.assigned, 0) < round.quorum))::int AS "entriesShortOfQuorum"
-             FROM judging.round_entry round_entry
-             JOIN judging.judging_round round ON round.id = round_entry.round_id
+             FROM ${SCHEMA}.round_entry round_entry
+             JOIN ${SCHEMA}.judging_round round ON round.id = round_entry.round_id
              LEFT JOIN (
                SELECT round_id, entry_id,
                       count(*) FILTER (WHERE status <> $2) AS assigned,
                       count(*) FILTER (WHERE status = $3) AS scored,
                       count(*) FILTER (WHERE status = $4) AS pending,
                       count(*) FILTER (WHERE status = $2) AS recused
-                 FROM judging.assignment WHERE round_id = ANY($1::uuid[]) GROUP BY round_id, entry_id
+                 FROM ${SCHEMA}.assignment WHERE round_id = ANY($1::uuid[]) GROUP BY round_id, entry_id
              ) per_entry ON per_entry.round_id = round_entry.round_id AND per_entry.entry_id = round_entry.entry_id
             WHERE round_entry.round_id = ANY($1::uuid[])
             GROUP BY round_entry.round_id`,
@@ -143,7 +145,7 @@ export function createJudgingLoaders(dataSource: DataSource, viewer: Viewer | un
                   (count(*) FILTER (WHERE status = $3))::int AS scored,
                   (count(*) FILTER (WHERE status = $4))::int AS pending,
                   (count(*) FILTER (WHERE status = $2))::int AS recused
-             FROM judging.assignment WHERE round_id = ANY($1::uuid[])
+             FROM ${SCHEMA}.assignment WHERE round_id = ANY($1::uuid[])
             GROUP BY round_id, judge_id ORDER BY round_id, judge_id`,
           [ids, AssignmentStatus.RECUSED, AssignmentStatus.SCORED, AssignmentStatus.ASSIGNED],
         ),

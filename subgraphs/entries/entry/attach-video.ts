@@ -6,12 +6,14 @@ import { conflict } from "../../../lib/errors";
 import { enqueueVideoRenditions } from "../video-rendition/video-rendition.store";
 import { EntryStatus, MediaStatus, MicroVideo } from "./entry.entity";
 
+const SCHEMA = "entries";
+
 /** What an upload path knows of a checked, stored video; attachVideo adds the rest. */
 export type NewVideo = Pick<MicroVideo, "entryId" | "durationSeconds" | "width" | "height" | "contentType" | "byteSize" | "sha256" | "videoKey">;
 
 /** Locks the entry row and checks it is still an editable draft (another request may have submitted it). */
 export async function lockDraft(manager: EntityManager, entryId: string): Promise<void> {
-  const [row] = await manager.query(`SELECT status FROM entries.entry WHERE id = $1 FOR UPDATE`, [entryId]);
+  const [row] = await manager.query(`SELECT status FROM ${SCHEMA}.entry WHERE id = $1 FOR UPDATE`, [entryId]);
   if (row?.status !== EntryStatus.DRAFT) throw conflict("The entry is no longer a draft.", { status: row?.status });
 }
 
@@ -25,7 +27,7 @@ export async function findDuplicateContent(manager: EntityManager, sha256s: stri
   if (new Set(sha256s).size !== sha256s.length) throw conflict("The same file was sent twice in this request.");
   for (const sha256 of [...sha256s].sort()) await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [sha256]);
   const existing: { entry_id: string }[] = await manager.query(
-    `SELECT entry_id FROM entries.photo WHERE sha256 = ANY($1::text[]) UNION ALL SELECT entry_id FROM entries.micro_video WHERE sha256 = ANY($1::text[]) LIMIT 1`,
+    `SELECT entry_id FROM ${SCHEMA}.photo WHERE sha256 = ANY($1::text[]) UNION ALL SELECT entry_id FROM ${SCHEMA}.micro_video WHERE sha256 = ANY($1::text[]) LIMIT 1`,
     [sha256s],
   );
   return existing[0]?.entry_id;
@@ -39,7 +41,7 @@ export async function attachVideo(manager: EntityManager, video: NewVideo, mayRe
   await lockDraft(manager, video.entryId);
   const duplicateOf = await findDuplicateContent(manager, [video.sha256]);
   if (duplicateOf) throw conflict(DUPLICATE_MESSAGE, { duplicateOfEntryId: (await mayReveal(duplicateOf)) ? duplicateOf : undefined });
-  const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM entries.micro_video WHERE entry_id = $1`, [video.entryId]);
+  const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM ${SCHEMA}.micro_video WHERE entry_id = $1`, [video.entryId]);
   if (count > 0) throw conflict("This entry already has its video; a micro-video entry holds one.");
   const repository = manager.getRepository(MicroVideo);
   const saved = await repository.save(repository.create({ ...video, posterKey: null, status: MediaStatus.PROCESSING }));

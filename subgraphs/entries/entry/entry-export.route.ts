@@ -8,6 +8,8 @@ import { requestContextFrom } from "../../../lib/context";
 import { logger } from "../../../lib/logger";
 import { CSV_DELIMITERS, csvChunk, csvDelimiterNamed } from "./entry-export.format";
 
+const SCHEMA = "entries";
+
 const BATCH = 1000;
 /** The export's columns, in order; the header line names them. */
 export const ENTRY_EXPORT_COLUMNS = [
@@ -66,9 +68,9 @@ export function exportEntriesRoute(dataSource: () => DataSource) {
           `SELECT entry.id, entry.created_at, entry.submitted_at, entry.status, entry.kind, entry.theme_code AS theme, entry.title,
                   entry.venue_id, entry.organization_id, entrant.name AS entrant_name, entrant.email AS entrant_email,
                   entrant.country AS entrant_country, entry.credit_name, entry.consent_to_publication,
-                  (SELECT count(*) FROM entries.photo photo WHERE photo.entry_id = entry.id)::int AS photos,
-                  (SELECT duration_seconds FROM entries.micro_video video WHERE video.entry_id = entry.id) AS video_seconds
-             FROM entries.entry entry JOIN entries.entrant entrant ON entrant.id = entry.entrant_id
+                  (SELECT count(*) FROM ${SCHEMA}.photo photo WHERE photo.entry_id = entry.id)::int AS photos,
+                  (SELECT duration_seconds FROM ${SCHEMA}.micro_video video WHERE video.entry_id = entry.id) AS video_seconds
+             FROM ${SCHEMA}.entry entry JOIN ${SCHEMA}.entrant entrant ON entrant.id = entry.entrant_id
             WHERE ($1::uuid IS NULL OR entry.organization_id = $1) AND ($2::uuid IS NULL OR entry.id > $2)
             ORDER BY entry.id LIMIT ${BATCH}`,
           [scope, after],

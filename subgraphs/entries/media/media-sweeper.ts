@@ -11,18 +11,20 @@ import { takeExpiredUploads } from "../media-upload/media-upload.store";
 import { leaseOfWorkDir } from "../video-rendition/video-rendition.service";
 import type { MediaStorage } from "./storage";
 
+const SCHEMA = "entries";
+
 /**
  * Every column that holds a media key, as (owner table, row id, key) rows. A new kind of stored file (renditions,
  * posters, …) must be added here, or the sweeper would remove its objects as orphans.
  */
 const REFERENCED_KEYS_SQL = `
-  SELECT 'photo' AS owner, id, created_at, key FROM entries.photo, unnest(ARRAY[original_key, display_key, thumbnail_key]) AS key
+  SELECT 'photo' AS owner, id, created_at, key FROM ${SCHEMA}.photo, unnest(ARRAY[original_key, display_key, thumbnail_key]) AS key
   UNION ALL
-  SELECT 'micro_video', id, created_at, key FROM entries.micro_video, unnest(ARRAY[video_key, poster_key]) AS key WHERE key IS NOT NULL
+  SELECT 'micro_video', id, created_at, key FROM ${SCHEMA}.micro_video, unnest(ARRAY[video_key, poster_key]) AS key WHERE key IS NOT NULL
   UNION ALL
-  SELECT 'video_rendition', video_id, created_at, key FROM entries.video_rendition
+  SELECT 'video_rendition', video_id, created_at, key FROM ${SCHEMA}.video_rendition
   UNION ALL
-  SELECT 'media_upload', id, created_at, object_key FROM entries.media_upload`;
+  SELECT 'media_upload', id, created_at, object_key FROM ${SCHEMA}.media_upload`;
 
 /**
  * The key prefixes the sweeper looks under: the kinds of file listed in REFERENCED_KEYS_SQL. A prefix it does not
@@ -194,8 +196,8 @@ async function sweepTempFolder(manager: Queryable, tempRoot: string, cutoff: num
   const uploadIds = candidates.flatMap((candidate) => (candidate.uploadId ? [candidate.uploadId] : []));
   const leaseIds = candidates.flatMap((candidate) => (candidate.leaseId ? [candidate.leaseId] : []));
   const live: { id: string }[] = await manager.query(
-    `SELECT storage_upload_id AS id FROM entries.media_upload WHERE storage_upload_id = ANY($1::text[])
-     UNION ALL SELECT lease_id::text FROM entries.video_rendition_job WHERE lease_id = ANY($2::uuid[])`,
+    `SELECT storage_upload_id AS id FROM ${SCHEMA}.media_upload WHERE storage_upload_id = ANY($1::text[])
+     UNION ALL SELECT lease_id::text FROM ${SCHEMA}.video_rendition_job WHERE lease_id = ANY($2::uuid[])`,
     [uploadIds, leaseIds],
   );
   const referenced = new Set(live.map((row) => row.id));

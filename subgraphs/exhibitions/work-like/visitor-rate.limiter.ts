@@ -5,6 +5,8 @@ import { config } from "../../../lib/config";
 import { codedError, ErrorCode } from "../../../lib/errors";
 import { addressGroup } from "../../../lib/network-address";
 
+const SCHEMA = "exhibitions";
+
 export enum VisitorAction {
   LIKE = "LIKE",
   VIEW = "VIEW",
@@ -35,7 +37,7 @@ function clientKey(clientIp: string | undefined): string {
 /** Counts one attempt by the client in the current hour; over the limit is RATE_LIMITED, with the seconds to wait. */
 export async function consumeVisitorAllowance(dataSource: DataSource, action: VisitorAction, clientIp: string | undefined): Promise<void> {
   const [{ attempts, retry_after: retryAfter }] = await dataSource.query(
-    `INSERT INTO exhibitions.visitor_rate_window AS rate (action, client_key, window_start, attempts)
+    `INSERT INTO ${SCHEMA}.visitor_rate_window AS rate (action, client_key, window_start, attempts)
      VALUES ($1, $2, date_trunc('hour', now()), 1)
      ON CONFLICT (action, client_key, window_start) DO UPDATE SET attempts = rate.attempts + 1
      RETURNING attempts, ceil(extract(epoch FROM (rate.window_start + interval '1 hour' - now())))::int AS retry_after`,
@@ -43,7 +45,7 @@ export async function consumeVisitorAllowance(dataSource: DataSource, action: Vi
   );
   // Old windows are purged now and then rather than on every call, which would double the statements per like.
   if (Math.random() < 0.01) {
-    await dataSource.query(`DELETE FROM exhibitions.visitor_rate_window WHERE window_start < now() - interval '1 day'`);
+    await dataSource.query(`DELETE FROM ${SCHEMA}.visitor_rate_window WHERE window_start < now() - interval '1 day'`);
   }
   const limit = LIMITS[action];
   if (attempts > limit) {

@@ -5,6 +5,8 @@ import { EntityManager } from "typeorm";
 import { AssignmentStatus } from "./assignment.entity";
 import { requestGrants, roundGrantSource } from "../judging-grants";
 
+const SCHEMA = "judging";
+
 /**
  * Asks for each judge's grants for the round to be replaced with their active (not recused) assignments as seen
  * by `manager` (empty lists revoke). Called inside the transaction that changed assignments, with the round locked.
@@ -16,7 +18,7 @@ export async function syncJudgeGrants(manager: EntityManager, roundId: string, j
     `SELECT judge.id AS "judgeId",
             COALESCE(array_agg(assignment.entry_id ORDER BY assignment.entry_id) FILTER (WHERE assignment.entry_id IS NOT NULL), '{}') AS "entryIds"
        FROM unnest($2::uuid[]) AS judge(id)
-       LEFT JOIN judging.assignment assignment ON assignment.judge_id = judge.id AND assignment.round_id = $1 AND assignment.status <> $3
+       LEFT JOIN ${SCHEMA}.assignment assignment ON assignment.judge_id = judge.id AND assignment.round_id = $1 AND assignment.status <> $3
       GROUP BY judge.id`,
     [roundId, judges, AssignmentStatus.RECUSED],
   );
@@ -25,6 +27,6 @@ export async function syncJudgeGrants(manager: EntityManager, roundId: string, j
     roundGrantSource(roundId),
     rows.map((row) => ({ judgeId: row.judgeId, entryIds: row.entryIds })),
   );
-  await manager.query(`UPDATE judging.judging_round SET grants_requested = $2 WHERE id = $1`, [roundId, version]);
+  await manager.query(`UPDATE ${SCHEMA}.judging_round SET grants_requested = $2 WHERE id = $1`, [roundId, version]);
   return rows.length;
 }

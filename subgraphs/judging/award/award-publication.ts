@@ -6,6 +6,8 @@ import { recordEvent } from "../../../lib/events/outbox";
 import { JudgingRound } from "../round/round.entity";
 import { fixScoreLogHead, ScoreLogHeadReason } from "../score/score-log";
 
+const SCHEMA = "judging";
+
 interface PublishedAward {
   id: string;
   round_id: string;
@@ -21,7 +23,7 @@ interface PublishedAward {
 export async function completeAwardPublication(manager: EntityManager, roundId: string, version: number): Promise<number> {
   const awards: PublishedAward[] = await manager
     .query(
-      `UPDATE judging.award SET published_at = now(), updated_at = now()
+      `UPDATE ${SCHEMA}.award SET published_at = now(), updated_at = now()
       WHERE round_id = $1 AND published_at IS NULL AND publish_requested_at IS NOT NULL AND publish_grant_version <= $2
       RETURNING id, round_id, entry_id, venue_id, theme, division_id, tier, position`,
       [roundId, version],
@@ -38,7 +40,7 @@ export async function completeAwardPublication(manager: EntityManager, roundId: 
   }
   for (const scoped of scopes.values()) {
     const rows: { organizationId: string }[] = await manager.query(
-      `SELECT DISTINCT organization_id AS "organizationId" FROM judging.round_entry WHERE round_id = $1 AND entry_id = ANY($2::uuid[])`,
+      `SELECT DISTINCT organization_id AS "organizationId" FROM ${SCHEMA}.round_entry WHERE round_id = $1 AND entry_id = ANY($2::uuid[])`,
       [roundId, scoped.map((award) => award.entry_id)],
     );
     await recordEvent(manager, "judging", {

@@ -11,6 +11,8 @@ import type { Queryable } from "../../../lib/database";
 import { JudgingRound } from "../round/round.entity";
 import { CriteriaValues, Score, ScoreEvent, ScoreEventKind } from "./score.entity";
 
+const SCHEMA = "judging";
+
 export const GENESIS_HASH = "0".repeat(64);
 
 export interface ScoreEventContent {
@@ -80,7 +82,7 @@ export async function appendScoreEvent(
   };
   const hash = eventHash(event);
   await manager.query(
-    `INSERT INTO judging.score_event (round_id, sequence, assignment_id, judge_id, entry_id, kind, value, pass, criteria, actor, recorded_at, previous_hash, hash)
+    `INSERT INTO ${SCHEMA}.score_event (round_id, sequence, assignment_id, judge_id, entry_id, kind, value, pass, criteria, actor, recorded_at, previous_hash, hash)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
     [
       event.roundId,
@@ -98,7 +100,7 @@ export async function appendScoreEvent(
       hash,
     ],
   );
-  await manager.query(`UPDATE judging.judging_round SET log_length = $2, log_head_hash = $3 WHERE id = $1`, [round.id, event.sequence, hash]);
+  await manager.query(`UPDATE ${SCHEMA}.judging_round SET log_length = $2, log_head_hash = $3 WHERE id = $1`, [round.id, event.sequence, hash]);
   round.logLength = event.sequence;
   round.logHeadHash = hash;
   return Object.assign(new ScoreEvent(), event, { hash });
@@ -139,7 +141,7 @@ export function scoreLogHeadClaims(head: Omit<PublishedScoreLogHead, "jws">): Re
 export async function fixScoreLogHead(manager: EntityManager, round: JudgingRound, reason: ScoreLogHeadReason): Promise<PublishedScoreLogHead> {
   const unsigned = { roundId: round.id, reason, hash: round.logHeadHash ?? GENESIS_HASH, recordCount: round.logLength, fixedAt: new Date() };
   const head = { ...unsigned, jws: signDocument(scoreLogHeadClaims(unsigned)) };
-  await manager.query(`INSERT INTO judging.score_log_head (round_id, reason, hash, record_count, fixed_at, jws) VALUES ($1, $2, $3, $4, $5, $6)`, [
+  await manager.query(`INSERT INTO ${SCHEMA}.score_log_head (round_id, reason, hash, record_count, fixed_at, jws) VALUES ($1, $2, $3, $4, $5, $6)`, [
     head.roundId,
     head.reason,
     head.hash,
@@ -154,7 +156,7 @@ const HEAD_COLUMNS = `round_id AS "roundId", reason, hash, record_count AS "reco
 
 /** Every head fixed for the given rounds, oldest first. */
 export function publishedHeads(manager: Queryable, roundIds: readonly string[]): Promise<PublishedScoreLogHead[]> {
-  return manager.query(`SELECT ${HEAD_COLUMNS} FROM judging.score_log_head WHERE round_id = ANY($1::uuid[]) ORDER BY round_id, id`, [roundIds]);
+  return manager.query(`SELECT ${HEAD_COLUMNS} FROM ${SCHEMA}.score_log_head WHERE round_id = ANY($1::uuid[]) ORDER BY round_id, id`, [roundIds]);
 }
 
 export interface LogProblem {

@@ -13,6 +13,8 @@ import { WebhookCircuits } from "./webhook-circuit";
 import { DeliveryStatus } from "./webhook.entity";
 import { sendWebhook } from "./webhook-sender";
 
+const SCHEMA = "venues";
+
 interface DueDelivery {
   id: string;
   webhook_id: string;
@@ -52,7 +54,7 @@ export function startWebhookDeliveryWorker(dataSource: DataSource): WebhookDeliv
     const failures = delivery.attempts + 1;
     const giveUp = Date.now() - delivery.created_at.getTime() > settings().retryHours * 3600_000;
     await dataSource.query(
-      `UPDATE venues.webhook_delivery
+      `UPDATE ${SCHEMA}.webhook_delivery
           SET attempts = attempts + 1, last_attempt_at = now(), last_response_code = $2, last_error = $3,
               status = $4, delivered_at = CASE WHEN $6::boolean THEN now() ELSE NULL END,
               next_attempt_at = now() + make_interval(secs => $5::double precision / 1000)
@@ -75,7 +77,7 @@ export function startWebhookDeliveryWorker(dataSource: DataSource): WebhookDeliv
     const skipped = [...inFlight.keys(), ...circuits.openEndpoints()];
     const leased: DueDelivery[] = await dataSource.transaction(async (manager) => {
       const candidates: { id: string; webhook_id: string }[] = await manager.query(
-        `SELECT id, webhook_id FROM venues.webhook_delivery
+        `SELECT id, webhook_id FROM ${SCHEMA}.webhook_delivery
           WHERE status = $3 AND next_attempt_at <= now() AND NOT (webhook_id = ANY($1::uuid[]))
           ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [skipped, free * 5, DeliveryStatus.PENDING],
@@ -87,11 +89,11 @@ export function startWebhookDeliveryWorker(dataSource: DataSource): WebhookDeliv
       const leaseSeconds = Math.ceil(settings().attemptDeadlineMilliseconds / 1000) + 60;
       return manager.query(
         `WITH due AS (
-           UPDATE venues.webhook_delivery SET next_attempt_at = now() + make_interval(secs => $2)
+           UPDATE ${SCHEMA}.webhook_delivery SET next_attempt_at = now() + make_interval(secs => $2)
             WHERE id = ANY($1::uuid[])
             RETURNING id, attempts, created_at, webhook_id, event_id)
          SELECT due.id, due.webhook_id, due.attempts, due.created_at, webhook.url, webhook.signing_secret, event.id AS event_id, event.type, event.occurred_at, event.payload
-           FROM due JOIN venues.webhook webhook ON webhook.id = due.webhook_id JOIN venues.partner_event event ON event.id = due.event_id`,
+           FROM due JOIN ${SCHEMA}.webhook webhook ON webhook.id = due.webhook_id JOIN ${SCHEMA}.partner_event event ON event.id = due.event_id`,
         [[...chosen.values()], leaseSeconds],
       );
     });

@@ -4,7 +4,8 @@
 import type { Queryable } from "../../../lib/database";
 import type { MultipartPart } from "../media/storage";
 
-const TABLE = "entries.media_upload";
+const SCHEMA = "entries";
+const TABLE = `${SCHEMA}.media_upload`;
 
 export interface MediaUploadRow {
   id: string;

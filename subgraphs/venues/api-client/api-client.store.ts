@@ -5,7 +5,8 @@
 import { DataSource } from "typeorm";
 import { recordEvent } from "../../../lib/events/outbox";
 
-const TABLE = "venues.api_client";
+const SCHEMA = "venues";
+const TABLE = `${SCHEMA}.api_client`;
 
 /** The columns the service maps back to an ApiClient (the same as the entity's). */
 const RETURNED = `id, client_id AS "clientId", name, role, organization_id AS "organizationId", venue_id AS "venueId", judge_id AS "judgeId",

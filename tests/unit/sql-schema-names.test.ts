@@ -4,11 +4,12 @@
 // one that spells `entries.entry`, `judging.award`... fails here. Migrations (migrations/) and tests are not scanned.
 import fs from "node:fs";
 import path from "node:path";
+import { PROJECT_ROOT } from "../../lib/paths";
+import { findInProjectSources, stringLiterals } from "../kit/source-strings";
 
-const ROOT = path.resolve(__dirname, "../..");
 /** The schemas: one per subgraph, named as its folder under subgraphs/ (venues, entries, judging, exhibitions). */
 const SCHEMAS = fs
-  .readdirSync(path.join(ROOT, "subgraphs"), { withFileTypes: true })
+  .readdirSync(path.join(PROJECT_ROOT, "subgraphs"), { withFileTypes: true })
   .filter((item) => item.isDirectory())
   .map((item) => item.name);
 /**
@@ -17,7 +18,6 @@ const SCHEMAS = fs
  */
 const ALLOWED = new Set(["lib/metrics.ts: venues.webhook_delivery"]);
 const SQL_WORDS = /\b(SELECT|UPDATE|INSERT|DELETE|FROM|JOIN|WHERE|VALUES|RETURNING)\b/;
-const STRINGS = /`(?:[^`\\]|\\.)*`|"(?:[^"\\\n]|\\.)*"/gs;
 /** What a template interpolates (`${SCHEMA}`, `${alias}.status`) is code, not SQL text. */
 const INTERPOLATION = /\$\{[^}]*\}/g;
 const QUALIFIED = new RegExp(`(?<![\\w$.])"?(${SCHEMAS.join("|")})"?\\."?([a-z_][a-z0-9_]*)`, "g");
@@ -27,19 +27,11 @@ const TABLE_NAME = new RegExp(`^[\`"](${SCHEMAS.join("|")})\\.[a-z_][a-z0-9_]*[\
 /** The schema-qualified names spelled inside statement-like strings (and table-name strings) of one source text. */
 function spelledNames(source: string): string[] {
   const found: string[] = [];
-  for (const [text] of source.matchAll(STRINGS)) {
+  for (const text of stringLiterals(source)) {
     if (!SQL_WORDS.test(text) && !TABLE_NAME.test(text)) continue;
     for (const [, schema, table] of text.replace(INTERPOLATION, "").matchAll(QUALIFIED)) found.push(`${schema}.${table}`);
   }
   return found;
-}
-
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((item) => {
-    const full = path.join(dir, item.name);
-    if (item.isDirectory()) return item.name === "generated" || item.name === "node_modules" ? [] : sourceFiles(full);
-    return item.name.endsWith(".ts") ? [full] : [];
-  });
 }
 
 describe("SQL schema names", () => {
@@ -57,9 +49,7 @@ describe("SQL schema names", () => {
   });
 
   it("spells no schema in any statement under subgraphs/ and lib/", () => {
-    const offenders = [...sourceFiles(path.join(ROOT, "subgraphs")), ...sourceFiles(path.join(ROOT, "lib"))]
-      .flatMap((file) => spelledNames(fs.readFileSync(file, "utf8")).map((name) => `${path.relative(ROOT, file)}: ${name}`))
-      .filter((offender) => !ALLOWED.has(offender));
+    const offenders = findInProjectSources(spelledNames).filter((offender) => !ALLOWED.has(offender));
     expect(offenders).toEqual([]);
   });
 });

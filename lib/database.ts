@@ -158,6 +158,15 @@ export async function databaseIsReady(dataSource: DataSource): Promise<boolean> 
 /** A DataSource or an EntityManager: whatever runs a statement with TypeORM's query(sql, parameters) (the stores take it). */
 export type Queryable = Pick<EntityManager, "query">;
 
+/**
+ * The rows of a query() answer: TypeORM answers UPDATE and DELETE (with RETURNING) as [rows, affected count] on
+ * PostgreSQL, and other statements as the rows.
+ */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === "number") return result[0] as T[];
+  return result as T[];
+}
+
 /** True for a unique-constraint violation (Postgres 23505), which callers turn into CONFLICT. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   if (!(error instanceof QueryFailedError)) return false;

@@ -43,7 +43,6 @@ import {
   markEntryChanged,
   photoCountAndLastPosition,
   photoIdsInOrder,
-  photoIdsOfEntry,
   renditionKeysOfVideo,
   videoIdOfEntry,
   writePhotoOrder,
@@ -230,7 +229,7 @@ export class EntryMediaService {
       throw badInput("photoIds names the same photo twice; list each of the entry's photos once.", { argument: "photoIds" });
     return this.dataSource.transaction(async (manager) => {
       await lockDraft(manager, entry.id);
-      const currentIds = new Set(await photoIdsOfEntry(manager, entry.id));
+      const currentIds = new Set(await photoIdsInOrder(manager, entry.id));
       if (wanted.length !== currentIds.size || !wanted.every((photoId) => currentIds.has(photoId))) {
         throw badInput(`photoIds must list each of the entry's ${currentIds.size} photos exactly once, in the new order.`, {
           argument: "photoIds",

@@ -4,18 +4,12 @@
 // cap, the submission window, what a complete entry is, what media an entry takes) live in entry.service.ts and
 // entry-media.service.ts; values travel as parameters.
 import { DataSource, EntityManager } from "typeorm";
-import type { Queryable } from "../../../lib/database";
+import { rowsOf, type Queryable } from "../../../lib/database";
 import { EntryKind, EntryStatus, MediaStatus } from "./entry.entity";
 import { EntryStatsGroup } from "./entry.inputs";
 import type { EntryStat } from "./entry.types";
 
 const SCHEMA = "entries";
-
-/** TypeORM answers UPDATE and DELETE with [rows, count] and other statements with rows. */
-function rows<T>(result: unknown): T[] {
-  const list = result as unknown[];
-  return (Array.isArray(list[0]) ? list[0] : list) as T[];
-}
 
 export interface NewEntryRow {
   competitionId: string;
@@ -115,7 +109,7 @@ export async function entryIdOfPhoto(db: Queryable, photoId: string): Promise<st
 
 /** Deletes one photo of the entry and returns its three file keys; undefined when the entry has no such photo. */
 export async function deletePhoto(manager: Queryable, entryId: string, photoId: string): Promise<string[] | undefined> {
-  const [removed] = rows<{ original_key: string; display_key: string; thumbnail_key: string }>(
+  const [removed] = rowsOf<{ original_key: string; display_key: string; thumbnail_key: string }>(
     await manager.query(`DELETE FROM ${SCHEMA}.photo WHERE id = $1 AND entry_id = $2 RETURNING original_key, display_key, thumbnail_key`, [photoId, entryId]),
   );
   return removed ? [removed.original_key, removed.display_key, removed.thumbnail_key] : undefined;
@@ -124,12 +118,6 @@ export async function deletePhoto(manager: Queryable, entryId: string, photoId: 
 /** The ids of the entry's photos, in their order. */
 export async function photoIdsInOrder(manager: Queryable, entryId: string): Promise<string[]> {
   const photos: { id: string }[] = await manager.query(`SELECT id FROM ${SCHEMA}.photo WHERE entry_id = $1 ORDER BY position`, [entryId]);
-  return photos.map((row) => row.id);
-}
-
-/** The ids of the entry's photos, in no particular order. */
-export async function photoIdsOfEntry(manager: Queryable, entryId: string): Promise<string[]> {
-  const photos: { id: string }[] = await manager.query(`SELECT id FROM ${SCHEMA}.photo WHERE entry_id = $1`, [entryId]);
   return photos.map((row) => row.id);
 }
 
@@ -164,7 +152,7 @@ export async function photoCountAndLastPosition(manager: Queryable, entryId: str
 
 /** The id of the entry's video, if it has one. */
 export async function videoIdOfEntry(manager: Queryable, entryId: string): Promise<string | undefined> {
-  const [video] = rows<{ id: string }>(await manager.query(`SELECT id FROM ${SCHEMA}.micro_video WHERE entry_id = $1`, [entryId]));
+  const [video] = rowsOf<{ id: string }>(await manager.query(`SELECT id FROM ${SCHEMA}.micro_video WHERE entry_id = $1`, [entryId]));
   return video?.id;
 }
 
@@ -178,18 +166,18 @@ export async function lockRenditionJob(manager: Queryable, videoId: string): Pro
 
 /** Locks the video row and returns its status; undefined when the video is gone. */
 export async function lockVideoStatus(manager: Queryable, videoId: string): Promise<MediaStatus | undefined> {
-  const [locked] = rows<{ status: MediaStatus }>(await manager.query(`SELECT status FROM ${SCHEMA}.micro_video WHERE id = $1 FOR UPDATE`, [videoId]));
+  const [locked] = rowsOf<{ status: MediaStatus }>(await manager.query(`SELECT status FROM ${SCHEMA}.micro_video WHERE id = $1 FOR UPDATE`, [videoId]));
   return locked?.status;
 }
 
 /** The file keys of the video's renditions. */
 export async function renditionKeysOfVideo(manager: Queryable, videoId: string): Promise<string[]> {
-  return rows<{ key: string }>(await manager.query(`SELECT key FROM ${SCHEMA}.video_rendition WHERE video_id = $1`, [videoId])).map((row) => row.key);
+  return rowsOf<{ key: string }>(await manager.query(`SELECT key FROM ${SCHEMA}.video_rendition WHERE video_id = $1`, [videoId])).map((row) => row.key);
 }
 
 /** Deletes the video (its renditions and job go with it, by cascade) and returns its original's and poster's keys. */
 export async function deleteVideo(manager: Queryable, videoId: string): Promise<{ videoKey: string; posterKey: string | null }> {
-  const [removed] = rows<{ video_key: string; poster_key: string | null }>(
+  const [removed] = rowsOf<{ video_key: string; poster_key: string | null }>(
     await manager.query(`DELETE FROM ${SCHEMA}.micro_video WHERE id = $1 RETURNING video_key, poster_key`, [videoId]),
   );
   return { videoKey: removed.video_key, posterKey: removed.poster_key };

@@ -1,7 +1,7 @@
 // The SQL of resumable uploads (entries.media_upload): opening, recording parts, the leased check job that
 // completion starts, and expiry. Every write after a lease is taken is fenced by the lease id: a process that lost
 // its lease (it stalled and another replica took the job over) changes nothing.
-import type { Queryable } from "../../../lib/database";
+import { rowsOf, type Queryable } from "../../../lib/database";
 import type { MultipartPart } from "../media/storage";
 
 const SCHEMA = "entries";
@@ -56,10 +56,9 @@ interface RawRow {
   attempts: number;
 }
 
-/** TypeORM answers UPDATE and DELETE with [rows, count] and other statements with rows. */
+/** The rows a statement answers, whatever its kind. */
 async function returned(db: Queryable, sql: string, parameters: unknown[]): Promise<RawRow[]> {
-  const result = await db.query(sql, parameters);
-  return Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === "number" ? result[0] : result;
+  return rowsOf<RawRow>(await db.query(sql, parameters));
 }
 
 function toRow(raw: RawRow): MediaUploadRow {

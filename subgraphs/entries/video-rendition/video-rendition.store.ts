@@ -5,6 +5,7 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { MediaStatus } from "../entry/entry.entity";
 import type { StreamRendition } from "../media/rendition-plan";
+import { rowsOf } from "../../../lib/database";
 
 const SCHEMA = "entries";
 
@@ -55,7 +56,7 @@ export class VideoRenditionStore {
         RETURNING job.video_id, job.lease_id, job.attempts, video.video_key, video.width, video.height, video.duration_seconds`,
       [leaseMs],
     );
-    const rows = (Array.isArray(result[0]) ? result[0] : result) as Record<string, unknown>[];
+    const rows = rowsOf<Record<string, unknown>>(result);
     const row = rows[0];
     if (!row) return null;
     return {
@@ -153,9 +154,4 @@ export class VideoRenditionStore {
     ]);
     return rows.length > 0;
   }
-}
-
-function rowsOf<T>(result: unknown): T[] {
-  const list = result as unknown[];
-  return (Array.isArray(list[0]) ? list[0] : list) as T[];
 }

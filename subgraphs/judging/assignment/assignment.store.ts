@@ -5,6 +5,7 @@ import { keysetPage, Page, PageArgs } from "../../../lib/pagination";
 import { JudgingRound, RoundStatus } from "../round/round.entity";
 import { Assignment, AssignmentOrigin, AssignmentStatus } from "./assignment.entity";
 import { ReplacementInput } from "./assignment.planner";
+import { rowsOf } from "../../../lib/database";
 
 const SCHEMA = "judging";
 
@@ -201,15 +202,16 @@ export async function conflictingAssignmentCount(
 
 /** Recuses the unscored assignments of an entry in rounds not yet closed; returns how many. */
 export async function recuseUnscoredOfEntry(db: DataSource | EntityManager, entryId: string, reason: string): Promise<number> {
-  const rows: unknown[] = await db.query(
-    `UPDATE ${SCHEMA}.assignment assignment SET status = $3, recusal_reason = $2, recused_at = now(), updated_at = now()
+  const recused = rowsOf(
+    await db.query(
+      `UPDATE ${SCHEMA}.assignment assignment SET status = $3, recusal_reason = $2, recused_at = now(), updated_at = now()
        FROM ${SCHEMA}.judging_round round
       WHERE round.id = assignment.round_id AND round.status <> $4 AND assignment.entry_id = $1 AND assignment.status = $5
       RETURNING assignment.id`,
-    [entryId, reason, AssignmentStatus.RECUSED, RoundStatus.CLOSED, AssignmentStatus.ASSIGNED],
+      [entryId, reason, AssignmentStatus.RECUSED, RoundStatus.CLOSED, AssignmentStatus.ASSIGNED],
+    ),
   );
-  // TypeORM answers an UPDATE … RETURNING with [rows, count] on PostgreSQL.
-  return Array.isArray(rows[0]) ? (rows[0] as unknown[]).length : rows.length;
+  return recused.length;
 }
 
 /** A judge's own assignments in rounds judges can see (not DRAFT), recused ones left out. */

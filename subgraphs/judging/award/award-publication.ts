@@ -5,6 +5,7 @@ import type { EntityManager } from "typeorm";
 import { recordEvent } from "../../../lib/events/outbox";
 import { JudgingRound } from "../round/round.entity";
 import { fixScoreLogHead, ScoreLogHeadReason } from "../score/score-log";
+import { rowsOf } from "../../../lib/database";
 
 const SCHEMA = "judging";
 
@@ -28,7 +29,7 @@ export async function completeAwardPublication(manager: EntityManager, roundId: 
       RETURNING id, round_id, entry_id, venue_id, theme, division_id, tier, position`,
       [roundId, version],
     )
-    .then((result: unknown[]) => (Array.isArray(result[0]) ? result[0] : result) as PublishedAward[]);
+    .then((result: unknown) => rowsOf<PublishedAward>(result));
   if (awards.length === 0) return 0;
   const round = await manager.getRepository(JudgingRound).findOneByOrFail({ id: roundId });
   const head = await fixScoreLogHead(manager, round, ScoreLogHeadReason.AWARDS_PUBLISHED);

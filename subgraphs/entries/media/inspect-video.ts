@@ -210,12 +210,14 @@ function run(file: string, args: string[], options: { timeout: number; maxBuffer
   return new Promise((resolve, reject) => {
     // Our own timer rather than execFile's timeout: with that one, a child that exits in the same instant as the
     // timer (usual on a busy machine) is reported as a success with its output cut off, which reads as a damaged
-    // file. Here, once the limit has passed the outcome is "too slow", whatever the child did meanwhile.
+    // file. Here, once the limit has passed the outcome is "too slow", whatever the child did meanwhile: the clock
+    // decides, not which of the timer and the child's exit the event loop happens to deliver first.
+    const started = performance.now();
     let timedOut = false;
     let timer: NodeJS.Timeout | undefined = undefined;
     const child = execFile(file, args, { ...execOptions, killSignal: "SIGKILL", windowsHide: true }, (error, stdout) => {
       clearTimeout(timer);
-      if (timedOut) reject(new TimeLimitExceeded(`${file} ran past its ${timeout} ms limit`));
+      if (timedOut || performance.now() - started >= timeout) reject(new TimeLimitExceeded(`${file} ran past its ${timeout} ms limit`));
       else if (error) reject(error);
       else resolve(stdout);
     });
